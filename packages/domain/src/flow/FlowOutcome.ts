@@ -1,0 +1,19 @@
+import { Data, Schema } from "effect"
+import { ErrorInfo } from "../errors.js"
+
+/** What unwinding did: the stages undone, and the undos that failed (with why). */
+export const CompensationReport = Schema.Struct({
+  compensated: Schema.Array(Schema.String),
+  failed: Schema.Array(Schema.Struct({ path: Schema.String, error: ErrorInfo }))
+})
+export type CompensationReport = typeof CompensationReport.Type
+
+export type FlowOutcome<O> = Data.TaggedEnum<{
+  Succeeded: { readonly result: O }
+  Failed: { readonly error: ErrorInfo; readonly compensation: CompensationReport }
+  Cancelled: { readonly compensation: CompensationReport }
+}>
+interface FlowOutcomeDefinition extends Data.TaggedEnum.WithGenerics<1> {
+  readonly taggedEnum: FlowOutcome<this["A"]>
+}
+export const FlowOutcome = Data.taggedEnum<FlowOutcomeDefinition>()

@@ -1,0 +1,63 @@
+import { Cause, Context, Data, Deferred, Effect, Option, type Ref, type Schedule } from "effect"
+import { describeError, ErrorCode, type ErrorInfo } from "../errors.js"
+import type { Checkpoints } from "./Checkpoints.js"
+import type { History } from "./history.js"
+import type { StageContext } from "./Stage.js"
+
+/** Why a run stopped starting new stages: a stage failed for good, or the user cancelled. */
+export type StopReason = Data.TaggedEnum<{
+  Failed: { readonly error: ErrorInfo }
+  Cancelled: {}
+}>
+export const StopReason = Data.taggedEnum<StopReason>()
+
+/** Raised at a stage boundary once the run is stopping; never stored as a stage's own failure. */
+export class FlowHalted extends Data.TaggedError("FlowHalted")<{}> {
+  readonly code = ErrorCode.cancelled
+}
+
+/** A completed stage's undo, ready to run with the context its stage ran in. */
+export interface Compensation {
+  /** The seq of the stage's SUCCEEDED entry: undo runs in reverse completion order. */
+  readonly seq: number
+  readonly path: string
+  readonly undo: (context: StageContext) => Effect.Effect<void, unknown>
+  readonly retry: Schedule.Schedule<unknown, unknown> | undefined
+}
+
+/** Everything one run (or resume) of one task's flow shares between its stages. */
+export interface RunState {
+  readonly taskId: string
+  readonly checkpoints: Checkpoints["Type"]
+  readonly history: History
+  readonly stop: Deferred.Deferred<StopReason>
+  readonly compensations: Ref.Ref<ReadonlyArray<Compensation>>
+  readonly paths: Ref.Ref<ReadonlySet<string>>
+}
+
+/** Provided by the runner to the flow program; `Flow.stage` reads it. */
+export class FlowRun extends Context.Tag("@enamel/domain/FlowRun")<FlowRun, RunState>() {}
+
+/** Runs `self` unless the run stops first, in which case `self` is interrupted and None returned. */
+export const unlessStopped = <A, E, R>(
+  run: RunState,
+  self: Effect.Effect<A, E, R>
+): Effect.Effect<Option.Option<A>, E, R> =>
+  Effect.raceFirst(Effect.map(self, Option.some), Effect.as(Deferred.await(run.stop), Option.none<A>()))
+
+export const isStopped = (run: RunState): Effect.Effect<boolean> =>
+  Effect.map(Deferred.poll(run.stop), Option.isSome)
+
+/** Describes how a stage ended badly, for its entry and for the task's error. */
+export const describeCause = (cause: Cause.Cause<unknown>, path: string): ErrorInfo =>
+  Option.match(Cause.failureOption(cause), {
+    onSome: (error) => describeError(error, path),
+    onNone: () => ({
+      code: ErrorCode.internal,
+      message: Option.match(Cause.dieOption(cause), {
+        onSome: (defect) => describeError(defect).message,
+        onNone: () => "interrupted"
+      }),
+      stage: path
+    })
+  })

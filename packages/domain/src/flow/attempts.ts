@@ -1,0 +1,121 @@
+import { Cause, Clock, DateTime, Effect, Exit, Option, Ref, Schedule } from "effect"
+import type { CheckpointError, ErrorInfo } from "../errors.js"
+import type { EntryState, StageDetail, TimelineWrite } from "../task/TimelineEntry.js"
+import { describeCause, FlowHalted, type RunState, unlessStopped } from "./RunState.js"
+import { idempotencyToken, type StageContext } from "./Stage.js"
+
+export interface AttemptSpec<A, E, R> {
+  readonly phase: "run" | "compensate"
+  readonly path: string
+  readonly firstAttempt: number
+  readonly body: (context: StageContext) => Effect.Effect<A, E, R>
+  readonly retry: Schedule.Schedule<unknown, E> | undefined
+  /** A wait: the stop signal and fiber interruption cut it off. Other bodies always run to their end. */
+  readonly waits: boolean
+  /** Whether the stop signal cuts retries short (true for runs, false for compensations). */
+  readonly haltable: boolean
+  /** The stored form of the result. */
+  readonly encode: (a: A) => Effect.Effect<unknown>
+  /** Runs in the same uninterruptible region as the SUCCEEDED write (registers the undo). */
+  readonly onSuccess: (a: A, seq: number) => Effect.Effect<void>
+}
+
+type Outcome<A, E> =
+  | { readonly _tag: "Done"; readonly value: A; readonly seq: number }
+  | { readonly _tag: "Failed"; readonly cause: Cause.Cause<E>; readonly entry: TimelineWrite }
+  | { readonly _tag: "Halted" }
+
+/**
+ * Runs a stage body (or an undo) attempt by attempt, recording each attempt's start and outcome and
+ * retrying on the spec's schedule. Returns the value with the seq of its SUCCEEDED entry.
+ */
+export const runAttempts = <A, E, R>(
+  run: RunState,
+  spec: AttemptSpec<A, E, R>
+): Effect.Effect<{ readonly value: A; readonly seq: number }, E | FlowHalted | CheckpointError, R> =>
+  Effect.gen(function* () {
+    const driver = spec.retry === undefined ? undefined : yield* Schedule.driver(spec.retry)
+    for (let attempt = spec.firstAttempt; ; attempt++) {
+      const outcome = yield* attemptOnce(run, spec, attempt)
+      if (outcome._tag === "Done") return { value: outcome.value, seq: outcome.seq }
+      if (outcome._tag === "Halted") return yield* new FlowHalted()
+      const failure = Cause.failureOption(outcome.cause)
+      if (driver !== undefined && Option.isSome(failure)) {
+        // The attempt is already recorded RETRYING: a crash during the back-off leaves it in doubt, and
+        // resume runs the stage again rather than giving up on it.
+        const backOff = Effect.either(driver.next(failure.value))
+        const again = spec.haltable ? yield* unlessStopped(run, backOff) : Option.some(yield* backOff)
+        if (Option.isNone(again)) {
+          yield* run.checkpoints.record({ ...outcome.entry, state: "INTERRUPTED" })
+          return yield* new FlowHalted()
+        }
+        if (again.value._tag === "Right") continue
+      }
+      yield* run.checkpoints.record({ ...outcome.entry, state: "FAILED" })
+      return yield* Effect.failCause(outcome.cause)
+    }
+  })
+
+const attemptOnce = <A, E, R>(
+  run: RunState,
+  spec: AttemptSpec<A, E, R>,
+  attempt: number
+): Effect.Effect<Outcome<A, E>, CheckpointError, R> =>
+  Effect.uninterruptibleMask((restore) =>
+    Effect.gen(function* () {
+      const startedAt = yield* Clock.currentTimeMillis
+      const detail = yield* Ref.make<StageDetail>({ requestIds: [] })
+      const entry = (state: EntryState, result: unknown = null, error: ErrorInfo | null = null) =>
+        Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          const ended = state !== "RUNNING"
+          const written: TimelineWrite = {
+            taskId: run.taskId,
+            path: spec.path,
+            phase: spec.phase,
+            attempt,
+            state,
+            startedAt: DateTime.unsafeMake(startedAt),
+            endedAt: ended ? DateTime.unsafeMake(now) : null,
+            durationMs: ended ? now - startedAt : null,
+            result,
+            error,
+            detail: yield* Ref.get(detail)
+          }
+          return written
+        })
+      const write = (state: EntryState, result?: unknown) =>
+        Effect.flatMap(entry(state, result), run.checkpoints.record)
+      yield* write("RUNNING")
+      const context: StageContext = {
+        taskId: run.taskId,
+        path: spec.path,
+        attempt,
+        idempotencyToken: idempotencyToken(run.taskId, spec.path),
+        annotate: (more) =>
+          Ref.update(detail, (d) => ({ requestIds: [...d.requestIds, ...(more.requestIds ?? [])] }))
+      }
+      // Only waits may be cut off; any other body finishes, so that what it created gets recorded.
+      const body: Effect.Effect<Option.Option<A>, E, R> = spec.waits
+        ? restore(unlessStopped(run, spec.body(context)))
+        : Effect.map(spec.body(context), Option.some)
+      const exit = yield* Effect.exit(body)
+      if (Exit.isSuccess(exit)) {
+        if (Option.isNone(exit.value)) {
+          yield* write("INTERRUPTED")
+          return { _tag: "Halted" } as const
+        }
+        const value = exit.value.value
+        const seq = yield* write("SUCCEEDED", yield* spec.encode(value))
+        yield* spec.onSuccess(value, seq)
+        return { _tag: "Done", value, seq } as const
+      }
+      if (Cause.isInterruptedOnly(exit.cause)) {
+        yield* write("INTERRUPTED")
+        return yield* Effect.interrupt
+      }
+      const failed = yield* entry("RETRYING", null, describeCause(exit.cause, spec.path))
+      yield* run.checkpoints.record(failed)
+      return { _tag: "Failed", cause: exit.cause, entry: failed } as const
+    })
+  )

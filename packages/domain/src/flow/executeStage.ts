@@ -1,0 +1,74 @@
+import { Cause, Deferred, Effect, Option, Ref, Schema } from "effect"
+import { CheckpointError } from "../errors.js"
+import { runAttempts } from "./attempts.js"
+import { isInDoubt } from "./history.js"
+import { describeCause, FlowHalted, isStopped, type RunState, StopReason } from "./RunState.js"
+import type { Stage } from "./Stage.js"
+
+/**
+ * Runs one stage at `path`, or hands back what an earlier run recorded for it.
+ *
+ * - Recorded SUCCEEDED: its stored result is decoded and returned; its effect does not run again.
+ * - The run is stopping (a failure or a cancel): no new stage starts. A stage left in doubt by a crash
+ *   still runs once more, so that what it may have created is adopted, and then undone.
+ * - Otherwise the stage runs, attempt by attempt. A definitive failure stops the run.
+ * Every completed stage registers its undo for the unwinding.
+ */
+export const executeStage = <I, A, AI, E, R>(
+  run: RunState,
+  stage: Stage<I, A, E, R, AI>,
+  input: I,
+  path: string
+): Effect.Effect<A, E | FlowHalted | CheckpointError, R> =>
+  Effect.gen(function* () {
+    const seen = yield* Ref.modify(run.paths, (paths) => [paths.has(path), new Set([...paths, path])])
+    if (seen) return yield* Effect.dieMessage(`stage path ${path} is used twice in one flow; scope it`)
+    const context = yield* Effect.context<R>()
+    const compensate = stage.compensate
+    const register = (value: A, seq: number): Effect.Effect<void> =>
+      compensate === undefined
+        ? Effect.void
+        : Ref.update(run.compensations, (list) => [
+            ...list,
+            {
+              seq,
+              path,
+              retry: stage.compensateRetry,
+              undo: (ctx) => Effect.provide(compensate(value, ctx), context)
+            }
+          ])
+
+    const recorded = run.history.runs.get(path)
+    if (recorded?.state === "SUCCEEDED") {
+      const value = yield* Effect.orDie(Schema.decodeUnknown(stage.result)(recorded.result))
+      yield* register(value, recorded.seq)
+      return value
+    }
+    const inDoubt = recorded !== undefined && isInDoubt(recorded)
+    if ((yield* isStopped(run)) && !(inDoubt && stage.waits !== true)) return yield* new FlowHalted()
+
+    const encode = Schema.encode(stage.result)
+    const done = yield* runAttempts(run, {
+      phase: "run",
+      path,
+      firstAttempt: (recorded?.attempt ?? 0) + 1,
+      body: (ctx) => stage.run(input, ctx),
+      retry: stage.retry,
+      waits: stage.waits === true,
+      haltable: true,
+      encode: (a) => Effect.orDie(encode(a)),
+      onSuccess: register
+    }).pipe(Effect.tapErrorCause((cause) => stopOnFailure(run, cause, path)))
+    return done.value
+  })
+
+/** A stage's own definitive failure (not a halt, not the store, not an interruption) stops the run. */
+const stopOnFailure = (run: RunState, cause: Cause.Cause<unknown>, path: string): Effect.Effect<void> => {
+  const bookkeeping = Option.match(Cause.failureOption(cause), {
+    onSome: (e) => e instanceof FlowHalted || e instanceof CheckpointError,
+    onNone: () => Cause.isInterruptedOnly(cause)
+  })
+  return bookkeeping
+    ? Effect.void
+    : Effect.asVoid(Deferred.succeed(run.stop, StopReason.Failed({ error: describeCause(cause, path) })))
+}

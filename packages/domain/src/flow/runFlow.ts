@@ -1,0 +1,149 @@
+import { Cause, Clock, DateTime, Deferred, Effect, Exit, Option, Ref, Schema } from "effect"
+import { CheckpointError, ErrorCode, type ErrorInfo } from "../errors.js"
+import { type EntryState, FLOW_PATH, type TimelineEntry } from "../task/TimelineEntry.js"
+import { Checkpoints } from "./Checkpoints.js"
+import type { Flow } from "./Flow.js"
+import { CompensationReport, FlowOutcome } from "./FlowOutcome.js"
+import { definitiveFailure, fromTimeline, type History } from "./history.js"
+import { type Compensation, describeCause, FlowRun, type RunState, StopReason } from "./RunState.js"
+import { unwind } from "./unwind.js"
+
+export interface RunOptions<I, RC> {
+  readonly taskId: string
+  readonly params: I
+  /** Completes when the user asks to cancel (or at once when the task is already CANCELLING). */
+  readonly cancellation?: Effect.Effect<void, never, RC>
+}
+
+const cancelledError: ErrorInfo = { code: ErrorCode.cancelled, message: "cancelled on request" }
+
+/**
+ * Runs a task's flow, or resumes it from its recorded timeline. Stages with a recorded result are not
+ * run again; a run that was unwinding goes on unwinding; a run that already ended returns its outcome.
+ *
+ * Fails only with CheckpointError (the store is unreachable; nothing more was done, resume later) or by
+ * interruption (e.g. a worker shutting down; in-flight stages finished and were recorded first).
+ */
+export const runFlow = <I, O, E, R, II, OI, RC = never>(
+  flow: Flow<I, O, E, R, II, OI>,
+  options: RunOptions<I, RC>
+): Effect.Effect<FlowOutcome<O>, CheckpointError, Exclude<R, FlowRun> | RC | Checkpoints> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const checkpoints = yield* Checkpoints
+      const history = fromTimeline(yield* checkpoints.timeline(options.taskId))
+      const ended = yield* endedOutcome(flow, history)
+      if (Option.isSome(ended)) return ended.value
+
+      const run: RunState = {
+        taskId: options.taskId,
+        checkpoints,
+        history,
+        stop: yield* Deferred.make<StopReason>(),
+        compensations: yield* Ref.make<ReadonlyArray<Compensation>>([]),
+        paths: yield* Ref.make<ReadonlySet<string>>(new Set())
+      }
+      const startedAt = Option.match(history.flow, {
+        onSome: (e) => e.startedAt,
+        onNone: () => DateTime.unsafeMake(0)
+      })
+      const flowEntry = (state: EntryState, result: unknown = null, error: ErrorInfo | null = null) =>
+        Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          const started = DateTime.toEpochMillis(startedAt) === 0 ? now : DateTime.toEpochMillis(startedAt)
+          const ended = state !== "RUNNING" && state !== "UNWINDING"
+          return yield* checkpoints.record({
+            taskId: options.taskId,
+            path: FLOW_PATH,
+            phase: "flow",
+            attempt: 1,
+            state,
+            startedAt: DateTime.unsafeMake(started),
+            endedAt: ended ? DateTime.unsafeMake(now) : null,
+            durationMs: ended ? now - started : null,
+            result,
+            error,
+            detail: { requestIds: [] }
+          })
+        })
+
+      const initialStop = initialStopReason(history)
+      if (Option.isSome(initialStop)) yield* Deferred.succeed(run.stop, initialStop.value)
+      else if (Option.isNone(history.flow)) yield* flowEntry("RUNNING")
+      if (options.cancellation !== undefined) {
+        yield* Effect.forkScoped(
+          Effect.zipRight(options.cancellation, Deferred.succeed(run.stop, StopReason.Cancelled()))
+        )
+      }
+
+      const exit = yield* Effect.exit(Effect.provideService(flow.program(options.params), FlowRun, run))
+      if (Exit.isSuccess(exit)) {
+        const encoded = yield* Effect.orDie(Schema.encode(flow.result)(exit.value))
+        yield* flowEntry("SUCCEEDED", encoded)
+        return FlowOutcome.Succeeded({ result: exit.value })
+      }
+      const storeDown = Cause.failureOption(exit.cause).pipe(
+        Option.filter((e) => e instanceof CheckpointError)
+      )
+      if (Option.isSome(storeDown)) return yield* storeDown.value
+      const reason = yield* Deferred.poll(run.stop)
+      if (Cause.isInterruptedOnly(exit.cause) && Option.isNone(reason)) return yield* Effect.interrupt
+
+      // A failure outside any stage (a bug in the program itself) is reported like a stage failure.
+      const stop = Option.isSome(reason)
+        ? yield* reason.value
+        : StopReason.Failed({ error: describeCause(exit.cause, FLOW_PATH) })
+      const error = stop._tag === "Failed" ? stop.error : cancelledError
+      yield* flowEntry("UNWINDING", null, error)
+      const compensation = yield* unwind(run)
+      const report = Schema.encodeSync(CompensationReport)(compensation)
+      if (stop._tag === "Cancelled") {
+        yield* flowEntry("CANCELLED", report, error)
+        return FlowOutcome.Cancelled({ compensation })
+      }
+      yield* flowEntry("FAILED", report, error)
+      return FlowOutcome.Failed({ error, compensation })
+    })
+  )
+
+/** A run that was already unwinding, or that crashed right after a definitive failure, keeps unwinding. */
+const initialStopReason = (history: History): Option.Option<StopReason> => {
+  const flow = history.flow
+  if (Option.isSome(flow) && flow.value.state === "UNWINDING") {
+    const error = flow.value.error
+    return Option.some(
+      error === null || error.code === ErrorCode.cancelled
+        ? StopReason.Cancelled()
+        : StopReason.Failed({ error })
+    )
+  }
+  return Option.map(definitiveFailure(history), (entry) =>
+    StopReason.Failed({ error: entry.error ?? { code: ErrorCode.stageFailed, message: "stage failed" } })
+  )
+}
+
+/** The outcome a finished run recorded, decoded; a finished task is never run again. */
+const endedOutcome = <I, O, E, R, II, OI>(
+  flow: Flow<I, O, E, R, II, OI>,
+  history: History
+): Effect.Effect<Option.Option<FlowOutcome<O>>> =>
+  Effect.gen(function* () {
+    if (Option.isNone(history.flow)) return Option.none()
+    const entry: TimelineEntry = history.flow.value
+    const report = () => Effect.orDie(Schema.decodeUnknown(CompensationReport)(entry.result))
+    const error = entry.error ?? { code: ErrorCode.internal, message: "unknown failure" }
+    switch (entry.state) {
+      case "SUCCEEDED":
+        return Option.some(
+          FlowOutcome.Succeeded({
+            result: yield* Effect.orDie(Schema.decodeUnknown(flow.result)(entry.result))
+          })
+        )
+      case "FAILED":
+        return Option.some(FlowOutcome.Failed({ error, compensation: yield* report() }))
+      case "CANCELLED":
+        return Option.some(FlowOutcome.Cancelled({ compensation: yield* report() }))
+      default:
+        return Option.none()
+    }
+  })

@@ -1,0 +1,55 @@
+import { Cause, Effect, Exit, Option, Ref } from "effect"
+import { CheckpointError, ErrorCode } from "../errors.js"
+import { runAttempts } from "./attempts.js"
+import type { CompensationReport } from "./FlowOutcome.js"
+import { describeCause, type RunState } from "./RunState.js"
+
+/**
+ * Undoes every completed stage, latest completion first. Each undo is recorded; one that fails is
+ * recorded too and unwinding goes on. Undos recorded SUCCEEDED (or FAILED) by an earlier run that
+ * crashed mid-unwind are not run again, so unwinding is itself resumable.
+ */
+export const unwind = (run: RunState): Effect.Effect<CompensationReport, CheckpointError> =>
+  Effect.gen(function* () {
+    const pending = [...(yield* Ref.get(run.compensations))].sort((a, b) => b.seq - a.seq)
+    const compensated: Array<string> = []
+    const failed: Array<CompensationReport["failed"][number]> = []
+    for (const compensation of pending) {
+      const recorded = run.history.compensations.get(compensation.path)
+      if (recorded?.state === "SUCCEEDED") {
+        compensated.push(compensation.path)
+        continue
+      }
+      if (recorded?.state === "FAILED") {
+        failed.push({
+          path: compensation.path,
+          error: recorded.error ?? { code: ErrorCode.internal, message: "compensation failed" }
+        })
+        continue
+      }
+      const exit = yield* Effect.exit(
+        runAttempts(run, {
+          phase: "compensate",
+          path: compensation.path,
+          firstAttempt: (recorded?.attempt ?? 0) + 1,
+          body: compensation.undo,
+          retry: compensation.retry,
+          waits: false,
+          haltable: false,
+          encode: () => Effect.succeed(null),
+          onSuccess: () => Effect.void
+        })
+      )
+      if (Exit.isSuccess(exit)) {
+        compensated.push(compensation.path)
+        continue
+      }
+      const storeDown = Cause.failureOption(exit.cause).pipe(
+        Option.filter((e) => e instanceof CheckpointError)
+      )
+      if (Option.isSome(storeDown)) return yield* storeDown.value
+      if (Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
+      failed.push({ path: compensation.path, error: describeCause(exit.cause, compensation.path) })
+    }
+    return { compensated, failed }
+  })

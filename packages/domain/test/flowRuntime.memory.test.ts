@@ -1,0 +1,4 @@
+import { CheckpointsMemory } from "@enamel/domain"
+import { flowRuntimeContract } from "../../../test/contracts/flowRuntime.js"
+
+flowRuntimeContract("in-memory", CheckpointsMemory.layer)

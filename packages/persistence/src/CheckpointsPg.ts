@@ -1,0 +1,64 @@
+import { SqlSchema } from "@effect/sql"
+import { PgClient } from "@effect/sql-pg"
+import { CheckpointError, Checkpoints, EntryPhase, EntryState, ErrorInfo, StageDetail } from "@enamel/domain"
+import { Effect, Layer, Schema } from "effect"
+
+const Row = Schema.Struct({
+  taskId: Schema.String,
+  seq: Schema.Number,
+  path: Schema.String,
+  phase: EntryPhase,
+  state: EntryState,
+  attempt: Schema.Int,
+  startedAt: Schema.DateTimeUtcFromDate,
+  endedAt: Schema.NullOr(Schema.DateTimeUtcFromDate),
+  durationMs: Schema.NullOr(Schema.Number),
+  result: Schema.Unknown,
+  error: Schema.NullOr(ErrorInfo),
+  detail: StageDetail
+})
+
+const storeError = (message: string) => (cause: unknown) => new CheckpointError({ message, cause })
+
+/** Checkpoints in PostgreSQL: one upsert per write, one indexed read per resume. */
+export const make = Effect.gen(function* () {
+  const sql = yield* PgClient.PgClient
+
+  const readTimeline = SqlSchema.findAll({
+    Request: Schema.Struct({ taskId: Schema.String, afterSeq: Schema.Number }),
+    Result: Row,
+    execute: ({ taskId, afterSeq }) => sql`
+      SELECT task_id::text, seq::double precision AS seq, path, phase, state, attempt, started_at, ended_at,
+             duration_ms, result, error, detail
+      FROM task_timeline WHERE task_id = ${taskId} AND seq > ${afterSeq} ORDER BY seq`
+  })
+
+  // Encoded here rather than by the driver, which passes a bare string through unquoted.
+  const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value))
+
+  return Checkpoints.Checkpoints.of({
+    record: (entry) =>
+      sql<{ seq: string }>`
+        INSERT INTO task_timeline (task_id, phase, path, attempt, state, started_at, ended_at, duration_ms,
+                                   result, error, detail)
+        VALUES (${entry.taskId}, ${entry.phase}, ${entry.path}, ${entry.attempt}, ${entry.state},
+                ${new Date(entry.startedAt.epochMillis)},
+                ${entry.endedAt === null ? null : new Date(entry.endedAt.epochMillis)},
+                ${entry.durationMs}, ${json(entry.result)}::jsonb, ${json(entry.error)}::jsonb,
+                ${json(entry.detail)}::jsonb)
+        ON CONFLICT (task_id, phase, path, attempt) DO UPDATE SET
+          state = excluded.state, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms,
+          result = excluded.result, error = excluded.error, detail = excluded.detail,
+          seq = nextval('task_timeline_seq')
+        RETURNING seq`.pipe(
+        Effect.map((rows) => Number(rows[0]?.seq)),
+        Effect.mapError(storeError("could not record a checkpoint"))
+      ),
+    timeline: (taskId, options) =>
+      readTimeline({ taskId, afterSeq: options?.afterSeq ?? 0 }).pipe(
+        Effect.mapError(storeError("could not read the timeline"))
+      )
+  })
+}).pipe(Effect.withSpan("CheckpointsPg.make"))
+
+export const layer = Layer.effect(Checkpoints.Checkpoints, make)

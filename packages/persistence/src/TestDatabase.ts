@@ -1,0 +1,25 @@
+import { Reactivity } from "@effect/experimental"
+import { PgClient } from "@effect/sql-pg"
+import { Effect, Layer, Redacted } from "effect"
+import { clientConfig, databaseUrl } from "./Database.js"
+import { layerMigrated } from "./migrate.js"
+
+/**
+ * A throw-away database for one test suite on the real server named by ENAMEL_DATABASE_URL (its
+ * database part is replaced): created and migrated on build, dropped when the suite's scope closes.
+ */
+export const layer = Layer.unwrapScoped(
+  Effect.gen(function* () {
+    const url = new URL(Redacted.value(yield* databaseUrl))
+    const name = `enamel_test_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`
+    url.pathname = "/postgres"
+    const admin = yield* PgClient.make(clientConfig(Redacted.make(url.toString())))
+    yield* admin.unsafe(`CREATE DATABASE ${name}`)
+    yield* Effect.addFinalizer(() =>
+      Effect.ignore(admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
+    )
+    url.pathname = `/${name}`
+    const client = PgClient.layer(clientConfig(Redacted.make(url.toString())))
+    return Layer.provideMerge(layerMigrated, client)
+  })
+).pipe(Layer.provide(Reactivity.layer))

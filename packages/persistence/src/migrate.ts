@@ -1,0 +1,32 @@
+import { Migrator, SqlClient } from "@effect/sql"
+import { Effect, Layer, Schedule } from "effect"
+import createTaskTimeline from "./migrations/0001_create_task_timeline.js"
+
+/** Forward-only, numbered; a new migration is a new file and a new line here. */
+const migrations = Migrator.fromRecord({
+  "0001_create_task_timeline": createTaskTimeline
+})
+
+const table = "enamel_migrations"
+const run = Migrator.make({})
+
+/**
+ * Brings the schema up to date. Several API and worker processes may start at once: the migrator locks
+ * its table for the run (so they queue), and the table is created up front so they cannot race on that.
+ */
+export const migrate = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`CREATE TABLE IF NOT EXISTS ${sql(table)} (
+    migration_id integer PRIMARY KEY,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    name text NOT NULL
+  )`.pipe(Effect.retry(Schedule.recurs(3)))
+  return yield* run({ loader: migrations, table }).pipe(
+    Effect.retry({
+      while: (e) => e._tag === "MigrationError" && e.reason === "locked",
+      schedule: Schedule.spaced("200 millis").pipe(Schedule.intersect(Schedule.recurs(50)))
+    })
+  )
+}).pipe(Effect.withSpan("Persistence.migrate"))
+
+export const layerMigrated = Layer.effectDiscard(migrate)

@@ -1,0 +1,66 @@
+# Shared by the README's commands and .ci/run: install what is missing, start what is not answering.
+# Everything here is idempotent and quiet when there is nothing to do.
+
+export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
+# Corepack's bundled npm signing keys lag behind the registry's; the lockfile's integrity hashes still
+# pin every package, and packageManager pins pnpm's version.
+export COREPACK_INTEGRITY_KEYS=0
+
+log() { printf '\033[1m[enamel]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[31m[enamel] FAILED:\033[0m %s\n' "$*" >&2; exit 1; }
+
+answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+wait_for_port() { # host port what seconds
+  local i
+  for ((i = 0; i < $4 * 5; i++)); do answers "$1" "$2" && return 0; sleep 0.2; done
+  die "$3 is not answering on $1:$2 after $4 s"
+}
+
+apt_updated=""
+apt_install() {
+  [ "$(id -u)" = 0 ] || die "installing $* needs root (apt-get)"
+  if [ -z "$apt_updated" ]; then
+    log "apt-get update"
+    apt-get update -qq >/dev/null || die "apt-get update failed"
+    apt_updated=1
+  fi
+  log "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null ||
+    die "apt-get install $* failed"
+}
+
+ensure_node_deps() {
+  command -v corepack >/dev/null || die "corepack not found: Node 20 ships it; is Node 20 installed?"
+  log "pnpm install (frozen lockfile)"
+  corepack pnpm install --frozen-lockfile --reporter=append-only >/dev/null || die "pnpm install failed"
+}
+
+ensure_postgres() {
+  answers 127.0.0.1 5432 && return 0
+  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    apt_install postgresql
+    # A fresh server only trusts local sockets; give the postgres role the password the tests use.
+    local version
+    version=$(ls /etc/postgresql | head -n 1)
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    wait_for_port 127.0.0.1 5432 PostgreSQL 30
+    su postgres -c "psql -qc \"ALTER ROLE postgres PASSWORD 'postgres'\"" >/dev/null
+    return 0
+  fi
+  log "starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true
+  wait_for_port 127.0.0.1 5432 PostgreSQL 30
+}
+
+ensure_rabbitmq() {
+  answers 127.0.0.1 5672 && return 0
+  command -v rabbitmq-server >/dev/null || apt_install rabbitmq-server
+  log "starting RabbitMQ"
+  rabbitmq-server -detached >/dev/null 2>&1 || true
+  wait_for_port 127.0.0.1 5672 RabbitMQ 60
+}
+
+# Tests create their own databases through this URL (the database part is replaced).
+export ENAMEL_DATABASE_URL="${ENAMEL_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/postgres}"
+export ENAMEL_AMQP_URL="${ENAMEL_AMQP_URL:-amqp://guest:guest@127.0.0.1:5672}"
