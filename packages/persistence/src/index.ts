@@ -1,3 +1,5 @@
 export * as CheckpointsPg from "./CheckpointsPg.js"
 export * as Database from "./Database.js"
 export { layerMigrated, migrate } from "./migrate.js"
+export { OutboxRelay } from "./OutboxRelay.js"
+export * from "./TaskStore.js"

@@ -1,0 +1,5 @@
+export { Broker, type OutgoingMessage } from "./Broker.js"
+export * as BrokerAmqp from "./BrokerAmqp.js"
+export { BrokerError } from "./BrokerError.js"
+export * as BrokerMemory from "./BrokerMemory.js"
+export * as Topology from "./topology.js"

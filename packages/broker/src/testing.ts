@@ -1,0 +1,35 @@
+import * as amqp from "amqplib"
+import { Effect, Redacted } from "effect"
+import { amqpUrl } from "./BrokerAmqp.js"
+import { queueFor } from "./topology.js"
+
+export interface Received {
+  readonly body: string
+  readonly priority: unknown
+  readonly persistent: boolean
+  readonly messageId: unknown
+}
+
+/** For tests: takes every message waiting in a topic's queue, then deletes the queue. */
+export const drainTopic = (topic: string) =>
+  Effect.gen(function* () {
+    const url = Redacted.value(yield* amqpUrl)
+    return yield* Effect.promise(async () => {
+      const connection = await amqp.connect(url)
+      const channel = await connection.createChannel()
+      const got: Array<Received> = []
+      for (;;) {
+        const message = await channel.get(queueFor(topic), { noAck: true })
+        if (message === false) break
+        got.push({
+          body: message.content.toString(),
+          priority: message.properties.priority,
+          persistent: message.properties.deliveryMode === 2,
+          messageId: message.properties.messageId
+        })
+      }
+      await channel.deleteQueue(queueFor(topic))
+      await connection.close()
+      return got
+    })
+  })

@@ -1,0 +1,91 @@
+import { PgClient } from "@effect/sql-pg"
+import { Broker } from "@enamel/broker"
+import { Config, Duration, Effect, Queue, Schedule, Schema, Stream } from "effect"
+import { OUTBOX_CHANNEL } from "./TaskStore.js"
+
+const OutboxRow = Schema.Struct({
+  id: Schema.NumberFromString,
+  taskId: Schema.String,
+  routingKey: Schema.String,
+  priority: Schema.Number,
+  payload: Schema.String
+})
+
+/** Re-try a failing broker or database with growing pauses, never giving up: the outbox keeps the tasks. */
+const whileDown = Schedule.exponential("100 millis", 2).pipe(
+  Schedule.either(Schedule.spaced("5 seconds")),
+  Schedule.jittered
+)
+
+/**
+ * Publishes outbox rows to the broker and deletes them once confirmed. Each batch is claimed with
+ * FOR UPDATE SKIP LOCKED inside a transaction held across the confirmed publish, so relays in several
+ * processes never publish the same row twice in the normal case, and a crash or broker failure before the
+ * confirm leaves the rows for the next try (the broker may then see a message twice; consumers dedupe).
+ *
+ * It wakes when this process commits a task (`nudge`), when another process does (LISTEN), and every
+ * `ENAMEL_OUTBOX_SWEEP` (default 1 s) in case a notification was missed.
+ */
+export class OutboxRelay extends Effect.Service<OutboxRelay>()("@enamel/persistence/OutboxRelay", {
+  scoped: Effect.gen(function* () {
+    const sql = yield* PgClient.PgClient
+    const broker = yield* Broker
+    const batchSize = yield* Config.integer("ENAMEL_OUTBOX_BATCH").pipe(Config.withDefault(256))
+    const sweep = yield* Config.duration("ENAMEL_OUTBOX_SWEEP").pipe(Config.withDefault(Duration.seconds(1)))
+    const wake = yield* Queue.sliding<void>(1)
+    const decode = Schema.decodeUnknown(Schema.Array(OutboxRow))
+
+    const publishBatch = sql
+      .withTransaction(
+        Effect.gen(function* () {
+          const claimed = yield* Effect.flatMap(
+            sql`SELECT id::text, task_id::text, routing_key, priority, payload FROM task_outbox
+              ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`,
+            (rows) => Effect.orDie(decode(rows))
+          )
+          if (claimed.length === 0) return 0
+          yield* broker.publish(
+            claimed.map((row) => ({
+              routingKey: row.routingKey,
+              messageId: row.taskId,
+              priority: row.priority,
+              body: row.payload
+            }))
+          )
+          yield* sql`DELETE FROM task_outbox WHERE ${sql.in(
+            "id",
+            claimed.map((row) => row.id)
+          )}`
+          return claimed.length
+        })
+      )
+      .pipe(Effect.withSpan("OutboxRelay.publishBatch"))
+
+    /** Publishes until the outbox is empty. */
+    const drain: Effect.Effect<void> = publishBatch.pipe(
+      Effect.tapError((error) => Effect.logWarning("outbox relay cannot publish; retrying", error.message)),
+      Effect.retry(whileDown),
+      Effect.orDie,
+      Effect.repeat({ while: (published) => published === batchSize }),
+      Effect.asVoid
+    )
+
+    yield* Effect.forkScoped(
+      Effect.forever(Effect.zipRight(drain, Effect.race(wake.take, Effect.sleep(sweep))))
+    )
+    yield* Effect.forkScoped(
+      sql.listen(OUTBOX_CHANNEL).pipe(
+        Stream.runForEach(() => wake.offer(undefined)),
+        Effect.retry(whileDown)
+      )
+    )
+    return {
+      /** Asks the relay to publish now (after this process committed a task). */
+      nudge: Effect.asVoid(wake.offer(undefined)),
+      /** Rows not yet confirmed by the broker. */
+      backlog: Effect.map(sql<{ count: string }>`SELECT count(*)::text AS count FROM task_outbox`, (rows) =>
+        Number(rows[0]?.count ?? 0)
+      )
+    } as const
+  })
+}) {}

@@ -1,0 +1,207 @@
+import type { Statement } from "@effect/sql"
+import { PgClient } from "@effect/sql-pg"
+import { ErrorInfo, Task, TaskNotFound, TaskState } from "@enamel/domain"
+import { Data, Effect, Option, Schema } from "effect"
+
+/** A task as the store keeps it: the public Task plus the Barbican reference of the user's key. */
+export const TaskRecord = Schema.Struct({
+  ...Task.fields,
+  keyRef: Schema.NullOr(Schema.String),
+  requestHash: Schema.NullOr(Schema.String),
+  cancelRequestedAt: Schema.NullOr(Schema.DateTimeUtc)
+})
+export type TaskRecord = typeof TaskRecord.Type
+
+const Row = Schema.Struct({
+  ...TaskRecord.fields,
+  createdAt: Schema.DateTimeUtcFromDate,
+  updatedAt: Schema.DateTimeUtcFromDate,
+  startedAt: Schema.NullOr(Schema.DateTimeUtcFromDate),
+  endedAt: Schema.NullOr(Schema.DateTimeUtcFromDate),
+  cancelRequestedAt: Schema.NullOr(Schema.DateTimeUtcFromDate),
+  params: Schema.Unknown,
+  result: Schema.Unknown,
+  error: Schema.NullOr(ErrorInfo)
+})
+
+export interface NewTask {
+  readonly id: string
+  readonly type: string
+  readonly projectId: string
+  readonly userId: string
+  readonly priority: number
+  /** The flow's params, Schema-encoded. */
+  readonly params: unknown
+  readonly keyRef: string | null
+  readonly idempotencyKey: string | null
+  /** A digest of the request body: the same key with another body is a conflict. */
+  readonly requestHash: string | null
+  /** The broker message announcing the task, published by the outbox relay. */
+  readonly message: string
+}
+
+export interface TaskFilter {
+  /** Absent: every project (admins only). */
+  readonly projectId?: string
+  readonly userId?: string
+  readonly states?: ReadonlyArray<TaskState.TaskState>
+  readonly type?: string
+  readonly limit: number
+  readonly marker?: string
+}
+
+export class TaskStoreError extends Data.TaggedError("TaskStoreError")<{ readonly cause: unknown }> {
+  readonly code = "store.unavailable"
+  override get message() {
+    return "the task store is unavailable"
+  }
+}
+
+export class IdempotencyConflict extends Data.TaggedError("IdempotencyConflict")<{
+  readonly taskId: string
+}> {
+  readonly code = "task.idempotency_conflict"
+  override get message() {
+    return `this Idempotency-Key was used for a different request (task ${this.taskId})`
+  }
+}
+
+export class MarkerNotFound extends Data.TaggedError("MarkerNotFound")<{ readonly marker: string }> {
+  readonly code = "task.marker_not_found"
+  override get message() {
+    return `marker ${this.marker} not found`
+  }
+}
+
+export class TaskNotCancellable extends Data.TaggedError("TaskNotCancellable")<{
+  readonly taskId: string
+  readonly state: string
+}> {
+  readonly code = "task.not_cancellable"
+  override get message() {
+    return `task ${this.taskId} is already ${this.state}`
+  }
+}
+
+const columns = `id::text, type, state, project_id, user_id, priority, params, result, error, key_ref, request_hash,
+  cancel_requested_at, created_at, updated_at, started_at, ended_at`
+
+export const OUTBOX_CHANNEL = "enamel_outbox"
+export const CANCEL_CHANNEL = "enamel_cancel"
+
+/** Tasks in PostgreSQL, shared by the API (create, read, cancel) and the worker (run). */
+export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/TaskStore", {
+  effect: Effect.gen(function* () {
+    const sql = yield* PgClient.PgClient
+    const storeDown = (cause: unknown) => new TaskStoreError({ cause })
+    const decodeRows = Schema.decodeUnknown(Schema.Array(Row))
+    const rows = <E, R>(statement: Effect.Effect<ReadonlyArray<unknown>, E, R>) =>
+      Effect.flatMap(statement, (r) => Effect.orDie(decodeRows(r)))
+
+    /**
+     * One statement, so one round trip and atomic: the task, its outbox row, and a wake-up for relays
+     * in other processes. With an Idempotency-Key already used, nothing is written.
+     */
+    const insert = (task: NewTask) =>
+      rows(sql`
+        WITH inserted AS (
+          INSERT INTO tasks (id, type, state, project_id, user_id, priority, params, key_ref, idempotency_key,
+                             request_hash, created_at, updated_at)
+          VALUES (${task.id}, ${task.type}, 'PENDING', ${task.projectId}, ${task.userId}, ${task.priority},
+                  ${JSON.stringify(task.params)}::jsonb, ${task.keyRef}, ${task.idempotencyKey},
+                  ${task.requestHash}, now(), now())
+          ON CONFLICT (project_id, user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+          RETURNING *
+        ), queued AS (
+          INSERT INTO task_outbox (task_id, routing_key, priority, payload)
+          SELECT id, type, priority, ${task.message} FROM inserted RETURNING task_id
+        )
+        SELECT ${sql.literal(columns)} FROM inserted
+        WHERE (SELECT count(pg_notify(${OUTBOX_CHANNEL}, '')) FROM queued) >= 0`)
+
+    const byIdempotencyKey = (task: NewTask) =>
+      rows(sql`SELECT ${sql.literal(columns)} FROM tasks
+               WHERE project_id = ${task.projectId} AND user_id = ${task.userId}
+                 AND idempotency_key = ${task.idempotencyKey}`)
+
+    const create = Effect.fn("TaskStore.create")(function* (task: NewTask) {
+      const [created] = yield* Effect.mapError(insert(task), storeDown)
+      if (created !== undefined) return { task: created, created: true }
+      const [existing] = yield* Effect.mapError(byIdempotencyKey(task), storeDown)
+      if (existing === undefined) return yield* Effect.dieMessage("idempotency key conflict without a task")
+      if (existing.requestHash !== task.requestHash)
+        return yield* new IdempotencyConflict({ taskId: existing.id })
+      return { task: existing, created: false }
+    })
+
+    const get = Effect.fn("TaskStore.get")(function* (id: string) {
+      const found = yield* Effect.mapError(
+        rows(sql`SELECT ${sql.literal(columns)} FROM tasks WHERE id = ${id}`),
+        storeDown
+      )
+      return Option.fromNullable(found[0])
+    })
+
+    const findByProject = (id: string, projectId: string | undefined) =>
+      Effect.flatMap(get(id), (found) =>
+        Option.isSome(found) && (projectId === undefined || found.value.projectId === projectId)
+          ? Effect.succeed(found.value)
+          : Effect.fail(new TaskNotFound({ taskId: id }))
+      )
+
+    const list = Effect.fn("TaskStore.list")(function* (filter: TaskFilter) {
+      const clauses: Array<Statement.Fragment> = []
+      if (filter.projectId !== undefined) clauses.push(sql`project_id = ${filter.projectId}`)
+      if (filter.userId !== undefined) clauses.push(sql`user_id = ${filter.userId}`)
+      if (filter.states !== undefined) clauses.push(sql.in("state", filter.states))
+      if (filter.type !== undefined) clauses.push(sql`type = ${filter.type}`)
+      if (filter.marker !== undefined) {
+        const marker = yield* get(filter.marker)
+        if (
+          Option.isNone(marker) ||
+          (filter.projectId !== undefined && marker.value.projectId !== filter.projectId)
+        ) {
+          return yield* new MarkerNotFound({ marker: filter.marker })
+        }
+        clauses.push(sql`(created_at, id) < (SELECT created_at, id FROM tasks WHERE id = ${filter.marker})`)
+      }
+      const where = clauses.length === 0 ? sql`TRUE` : sql.and(clauses)
+      return yield* Effect.mapError(
+        rows(sql`SELECT ${sql.literal(columns)} FROM tasks WHERE ${where}
+                 ORDER BY created_at DESC, id DESC LIMIT ${filter.limit}`),
+        storeDown
+      )
+    })
+
+    /** PENDING → CANCELLED at once (nothing ran); RUNNING → CANCELLING (the worker undoes and ends it). */
+    const requestCancel = Effect.fn("TaskStore.requestCancel")(function* (
+      id: string,
+      projectId: string | undefined
+    ) {
+      const task = yield* findByProject(id, projectId)
+      if (TaskState.isTerminal(task.state))
+        return yield* new TaskNotCancellable({ taskId: id, state: task.state })
+      const [updated] = yield* Effect.mapError(
+        rows(sql`
+          UPDATE tasks SET
+            state = CASE state WHEN 'PENDING' THEN 'CANCELLED' WHEN 'RUNNING' THEN 'CANCELLING' ELSE state END,
+            ended_at = CASE state WHEN 'PENDING' THEN now() ELSE ended_at END,
+            cancel_requested_at = coalesce(cancel_requested_at, now()),
+            updated_at = now()
+          WHERE id = ${id} AND state IN ('PENDING', 'RUNNING', 'CANCELLING')
+          RETURNING ${sql.literal(columns)}`),
+        storeDown
+      )
+      if (updated === undefined) {
+        const now = yield* findByProject(id, projectId)
+        return yield* new TaskNotCancellable({ taskId: id, state: now.state })
+      }
+      yield* Effect.mapError(sql`SELECT pg_notify(${CANCEL_CHANNEL}, ${id})`, storeDown)
+      return updated
+    })
+
+    return { create, get, findByProject, list, requestCancel } as const
+  })
+}) {}
+
+export const layer = TaskStore.Default

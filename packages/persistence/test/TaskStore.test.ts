@@ -1,0 +1,154 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Broker, BrokerAmqp, BrokerError, type OutgoingMessage } from "@enamel/broker"
+import { drainTopic } from "@enamel/broker/testing"
+import { TaskNotFound } from "@enamel/domain"
+import {
+  IdempotencyConflict,
+  MarkerNotFound,
+  type NewTask,
+  OutboxRelay,
+  TaskNotCancellable,
+  TaskStore
+} from "@enamel/persistence"
+import * as TestDatabase from "@enamel/persistence/testing"
+import { ConfigProvider, Effect, Layer, Ref, TestServices } from "effect"
+
+const newTask = (overrides: Partial<NewTask> = {}): NewTask => {
+  const id = crypto.randomUUID()
+  return {
+    id,
+    type: "server.create",
+    projectId: "p-alpha",
+    userId: "u-alice",
+    priority: 3,
+    params: { name: "web" },
+    keyRef: "http://barbican/v1/secrets/abc",
+    idempotencyKey: null,
+    requestHash: null,
+    message: JSON.stringify({ taskId: id }),
+    ...overrides
+  }
+}
+
+/** A broker that refuses the first `failures` batches, then records what it is given. */
+const flakyBroker = (failures: number) =>
+  Effect.gen(function* () {
+    const left = yield* Ref.make(failures)
+    const published = yield* Ref.make<ReadonlyArray<OutgoingMessage>>([])
+    const broker = Broker.of({
+      publish: (messages) =>
+        Effect.flatMap(
+          Ref.getAndUpdate(left, (n) => n - 1),
+          (n) =>
+            n > 0
+              ? Effect.fail(new BrokerError({ message: "down" }))
+              : Ref.update(published, (all) => [...all, ...messages])
+        )
+    })
+    return { broker, published }
+  })
+
+const testConfig = ConfigProvider.fromMap(new Map([["ENAMEL_OUTBOX_SWEEP", "50 millis"]]))
+
+const Store = TaskStore.Default.pipe(Layer.provideMerge(TestDatabase.layer))
+
+describe("TaskStore on PostgreSQL", () => {
+  it.layer(Store, { timeout: 60_000 })((it) => {
+    it.effect("returns the same task for the same Idempotency-Key and body, 409 for another body", () =>
+      Effect.gen(function* () {
+        const store = yield* TaskStore
+        const key = crypto.randomUUID()
+        const first = yield* store.create(newTask({ idempotencyKey: key, requestHash: "h1" }))
+        const again = yield* store.create(newTask({ idempotencyKey: key, requestHash: "h1" }))
+        expect(first.created).toBe(true)
+        expect(again).toEqual({ task: first.task, created: false })
+        const other = yield* Effect.flip(store.create(newTask({ idempotencyKey: key, requestHash: "h2" })))
+        expect(other).toEqual(new IdempotencyConflict({ taskId: first.task.id }))
+        // Another user may use the same key for their own task.
+        const bob = yield* store.create(newTask({ idempotencyKey: key, requestHash: "h2", userId: "u-bob" }))
+        expect(bob.created).toBe(true)
+      })
+    )
+
+    it.effect("lists newest first with OpenStack paging, filtered by project, user, state and type", () =>
+      Effect.gen(function* () {
+        const store = yield* TaskStore
+        const projectId = `p-${crypto.randomUUID()}`
+        const created = []
+        for (let i = 0; i < 5; i++) created.push((yield* store.create(newTask({ projectId }))).task)
+        yield* store.create(newTask({ projectId, userId: "u-other" }))
+        const mine = { projectId, userId: "u-alice", states: ["PENDING" as const] }
+        const page1 = yield* store.list({ ...mine, limit: 3 })
+        const page2 = yield* store.list({ ...mine, limit: 3, marker: page1[2]?.id ?? "" })
+        expect([...page1, ...page2].map((t) => t.id)).toEqual(created.map((t) => t.id).reverse())
+        expect(yield* store.list({ projectId, limit: 100 })).toHaveLength(6)
+        expect(yield* store.list({ projectId, type: "server.delete", limit: 100 })).toHaveLength(0)
+        const missing = crypto.randomUUID()
+        expect(yield* Effect.flip(store.list({ projectId, limit: 1, marker: missing }))).toEqual(
+          new MarkerNotFound({ marker: missing })
+        )
+      })
+    )
+
+    it.effect("cancels a PENDING task at once, refuses a finished one, hides other projects' tasks", () =>
+      Effect.gen(function* () {
+        const store = yield* TaskStore
+        const { task } = yield* store.create(newTask())
+        const cancelled = yield* store.requestCancel(task.id, task.projectId)
+        expect(cancelled.state).toBe("CANCELLED")
+        expect(cancelled.endedAt).not.toBeNull()
+        expect(yield* Effect.flip(store.requestCancel(task.id, task.projectId))).toEqual(
+          new TaskNotCancellable({ taskId: task.id, state: "CANCELLED" })
+        )
+        expect(yield* Effect.flip(store.requestCancel(task.id, "p-beta"))).toEqual(
+          new TaskNotFound({ taskId: task.id })
+        )
+        expect(yield* Effect.flip(store.findByProject(task.id, "p-beta"))).toEqual(
+          new TaskNotFound({ taskId: task.id })
+        )
+      })
+    )
+
+    it.effect("the relay keeps tasks while the broker is down and publishes each once it is back", () =>
+      Effect.gen(function* () {
+        const { broker, published } = yield* flakyBroker(3)
+        const store = yield* TaskStore
+        const tasks = [newTask(), newTask(), newTask()]
+        for (const t of tasks) yield* store.create(t)
+        yield* Effect.scoped(
+          Effect.gen(function* () {
+            const relay = yield* OutboxRelay
+            yield* relay.nudge
+            for (let i = 0; i < 200 && (yield* relay.backlog) > 0; i++) yield* Effect.sleep("50 millis")
+            expect(yield* relay.backlog).toBe(0)
+          }).pipe(Effect.provide(OutboxRelay.Default), Effect.provideService(Broker, broker))
+        )
+        const ids = (yield* Ref.get(published)).map((m) => m.messageId)
+        for (const t of tasks) expect(ids.filter((id) => id === t.id)).toHaveLength(1)
+      }).pipe(Effect.withConfigProvider(testConfig), TestServices.provideLive)
+    )
+  })
+})
+
+describe("TaskStore with the real RabbitMQ", () => {
+  it.layer(Layer.mergeAll(Store, BrokerAmqp.layer), { timeout: 60_000 })((it) => {
+    it.effect("a committed task reaches its topic queue as a persistent message", () =>
+      Effect.gen(function* () {
+        const store = yield* TaskStore
+        const topic = `test.t${crypto.randomUUID().slice(0, 8)}`
+        const task = newTask({ type: topic, priority: 7 })
+        yield* store.create(task)
+        yield* Effect.scoped(
+          Effect.gen(function* () {
+            const relay = yield* OutboxRelay
+            yield* relay.nudge
+            for (let i = 0; i < 100 && (yield* relay.backlog) > 0; i++) yield* Effect.sleep("20 millis")
+          }).pipe(Effect.provide(OutboxRelay.Default))
+        )
+        expect(yield* drainTopic(topic)).toEqual([
+          { body: task.message, priority: 7, persistent: true, messageId: task.id }
+        ])
+      }).pipe(TestServices.provideLive)
+    )
+  })
+})
