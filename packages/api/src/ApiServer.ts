@@ -1,0 +1,27 @@
+import { HttpApiBuilder, HttpMiddleware, HttpServer } from "@effect/platform"
+import { EnamelApi } from "@enamel/domain/api"
+import { CheckpointsPg, OutboxRelay, TaskStore } from "@enamel/persistence"
+import { Layer } from "effect"
+import * as Authentication from "./auth/authentication.js"
+import * as ServersHandlers from "./handlers/servers.js"
+import * as TasksHandlers from "./handlers/tasks.js"
+import * as VersionsHandlers from "./handlers/versions.js"
+import * as OpenStackConventions from "./http/openstackConventions.js"
+
+/**
+ * The API, implemented: every group's handlers, authentication, OpenStack's conventions, and the
+ * OpenAPI document at /openapi.json. Needs a TokenValidator, UserKeys, a PgClient and a Broker.
+ */
+export const ApiLive = HttpApiBuilder.api(EnamelApi).pipe(
+  Layer.provide([VersionsHandlers.layer, ServersHandlers.layer, TasksHandlers.layer]),
+  Layer.provide(Authentication.layer),
+  Layer.provide([TaskStore.Default, OutboxRelay.Default, CheckpointsPg.layer])
+)
+
+/** The HTTP app with its API-level middleware, ready for any HttpServer. */
+export const HttpLive = HttpApiBuilder.serve(HttpMiddleware.logger).pipe(
+  Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+  Layer.provide(OpenStackConventions.layer),
+  Layer.provide(ApiLive),
+  HttpServer.withLogAddress
+)

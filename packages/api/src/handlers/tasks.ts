@@ -1,0 +1,100 @@
+import { HttpApiBuilder } from "@effect/platform"
+import { Checkpoints } from "@enamel/domain"
+import {
+  type Caller,
+  CurrentCaller,
+  EnamelApi,
+  Forbidden,
+  isAdmin,
+  ServiceUnavailable
+} from "@enamel/domain/api"
+import { type TaskFilter, TaskStore } from "@enamel/persistence"
+import { Effect } from "effect"
+import { badRequest, conflict, notFound, unavailable } from "./storeErrors.js"
+import { taskView, timelineView } from "./views.js"
+
+const active = ["PENDING", "RUNNING", "CANCELLING"] as const
+
+/** Admins see any task by id; everyone else only their project's (others get 404, not 403). */
+const visibleProject = (caller: Caller) => (isAdmin(caller) ? undefined : caller.projectId)
+
+export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
+  Effect.gen(function* () {
+    const store = yield* TaskStore
+    const checkpoints = yield* Checkpoints.Checkpoints
+
+    const cancel = (id: string) =>
+      Effect.gen(function* () {
+        const caller = yield* CurrentCaller
+        const task = yield* store.requestCancel(id, visibleProject(caller)).pipe(
+          Effect.catchTags({
+            TaskNotFound: (e) => Effect.fail(notFound(e)),
+            TaskNotCancellable: (e) => Effect.fail(conflict(e)),
+            TaskStoreError: () => Effect.fail(unavailable())
+          })
+        )
+        return { task: taskView(task) }
+      })
+
+    return handlers
+      .handle("listTasks", ({ urlParams }) =>
+        Effect.gen(function* () {
+          const caller = yield* CurrentCaller
+          if (urlParams.all_projects === true && !isAdmin(caller)) {
+            return yield* new Forbidden({
+              code: "auth.admin_required",
+              detail: "all_projects needs the admin role"
+            })
+          }
+          const limit = urlParams.limit ?? 100
+          const state = urlParams.state ?? "active"
+          const filter: TaskFilter = {
+            limit,
+            ...(urlParams.all_projects === true ? {} : { projectId: caller.projectId }),
+            ...(urlParams.scope === "project" || urlParams.all_projects === true
+              ? {}
+              : { userId: caller.userId }),
+            ...(state === "all" ? {} : { states: state === "active" ? active : [state] }),
+            ...(urlParams.type === undefined ? {} : { type: urlParams.type }),
+            ...(urlParams.marker === undefined ? {} : { marker: urlParams.marker })
+          }
+          const tasks = yield* store.list(filter).pipe(
+            Effect.catchTags({
+              MarkerNotFound: (e) => Effect.fail(badRequest(e)),
+              TaskStoreError: () => Effect.fail(unavailable())
+            })
+          )
+          const last = tasks[tasks.length - 1]
+          const next = new URLSearchParams()
+          for (const [key, value] of Object.entries(urlParams)) {
+            if (value !== undefined && key !== "marker") next.set(key, String(value))
+          }
+          if (last !== undefined) next.set("marker", last.id)
+          return {
+            tasks: tasks.map(taskView),
+            tasks_links:
+              tasks.length === limit && last !== undefined ? [{ rel: "next", href: `/tasks?${next}` }] : []
+          }
+        })
+      )
+      .handle("getTask", ({ path }) =>
+        Effect.gen(function* () {
+          const caller = yield* CurrentCaller
+          const task = yield* store.findByProject(path.id, visibleProject(caller)).pipe(
+            Effect.catchTags({
+              TaskNotFound: (e) => Effect.fail(notFound(e)),
+              TaskStoreError: () => Effect.fail(unavailable())
+            })
+          )
+          const timeline = yield* Effect.mapError(
+            checkpoints.timeline(task.id),
+            () =>
+              new ServiceUnavailable({ code: "service.unavailable", detail: "the timeline is unavailable" })
+          )
+          return { task: { ...taskView(task), timeline: timeline.map(timelineView) } }
+        })
+      )
+      .handle("cancelTask", ({ path }) => cancel(path.id))
+      .handle("deleteTask", ({ path }) => cancel(path.id))
+  })
+)

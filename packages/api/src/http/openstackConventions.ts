@@ -1,0 +1,84 @@
+import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { EnamelApi, Microversions } from "@enamel/domain/api"
+import { Effect } from "effect"
+import { fromCause, type Rendered, render } from "./errorDocument.js"
+import { currentRequestId, requestIdFrom } from "./requestId.js"
+
+/** Bodies larger than this are refused with 413 before they are read. */
+export const maxBodyBytes = 256 * 1024
+
+const versionHeader = `${Microversions.serviceType} ${Microversions.maxVersion}`
+
+/** `OpenStack-API-Version: enamel 1.0` (or `latest`); anything else Enamel does not serve is a 406. */
+const acceptsVersion = (header: string | undefined): boolean => {
+  if (header === undefined) return true
+  const asked = header
+    .split(",")
+    .map((part) => part.trim().split(/\s+/))
+    .find(([service]) => service?.toLowerCase() === Microversions.serviceType)
+  if (asked === undefined) return true
+  const version = asked[1]
+  return version === "latest" || Microversions.microversions.some((m) => m.version === version)
+}
+
+const withHeaders = (response: HttpServerResponse.HttpServerResponse, requestId: string) =>
+  HttpServerResponse.setHeaders(response, {
+    "x-openstack-request-id": requestId,
+    "openstack-api-version": versionHeader,
+    vary: "OpenStack-API-Version"
+  })
+
+const errorResponse = (rendered: Rendered) =>
+  HttpServerResponse.unsafeJson(rendered.document, {
+    status: rendered.status,
+    headers: rendered.retryAfter === undefined ? {} : { "retry-after": String(rendered.retryAfter) }
+  })
+
+/** Refuses what cannot be a valid request before routing: wrong version, media type or size. */
+const precheck = (request: HttpServerRequest.HttpServerRequest, requestId: string): Rendered | undefined => {
+  if (!acceptsVersion(request.headers["openstack-api-version"])) {
+    return render(
+      406,
+      "api.version_not_acceptable",
+      `this server serves ${Microversions.serviceType} ${Microversions.minVersion} to ${Microversions.maxVersion}`,
+      requestId
+    )
+  }
+  const length = Number(request.headers["content-length"] ?? "0")
+  if (Number.isFinite(length) && length > maxBodyBytes) {
+    return render(413, "request.too_large", `the body is larger than ${maxBodyBytes} bytes`, requestId)
+  }
+  const hasBody = length > 0 || request.headers["transfer-encoding"] !== undefined
+  const type = request.headers["content-type"]?.split(";")[0]?.trim().toLowerCase()
+  if (hasBody && request.method !== "GET" && type !== "application/json") {
+    return render(415, "request.unsupported_media_type", "send the body as application/json", requestId)
+  }
+  return undefined
+}
+
+/**
+ * OpenStack's conventions for every response: a request id (the caller's, if given), the version
+ * header, and errors as `{"errors":[…]}` with the request id — never a bare 500 for a client mistake.
+ */
+export const layer = HttpApiBuilder.middleware(EnamelApi, (app) =>
+  Effect.gen(function* () {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const requestId = requestIdFrom(request.headers["x-openstack-request-id"])
+    const refused = precheck(request, requestId)
+    const response =
+      refused !== undefined
+        ? errorResponse(refused)
+        : yield* app.pipe(
+            Effect.locally(currentRequestId, requestId),
+            Effect.catchAllCause((cause) => {
+              const rendered = fromCause(cause, requestId)
+              const logged =
+                rendered.status >= 500
+                  ? Effect.annotateLogs(Effect.logError("request failed", cause), "request_id", requestId)
+                  : Effect.void
+              return Effect.as(logged, errorResponse(rendered))
+            })
+          )
+    return withHeaders(response, requestId)
+  })
+)

@@ -1,0 +1,3 @@
+export { ApiLive, HttpLive } from "./ApiServer.js"
+export * as TokenValidator from "./auth/TokenValidator.js"
+export * as UserKeys from "./keys/UserKeys.js"

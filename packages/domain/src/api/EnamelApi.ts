@@ -1,0 +1,68 @@
+import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
+import { Schema } from "effect"
+import { Authentication } from "./Authentication.js"
+import { BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable } from "./errors.js"
+import { CreateServersRequest } from "./servers.js"
+import { TaskDetailResponse, TaskListResponse, TaskResponse, VersionsResponse } from "./views.js"
+
+const taskId = HttpApiSchema.param("id", Schema.UUID)
+
+const IdempotencyHeaders = Schema.Struct({
+  "idempotency-key": Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255)))
+})
+
+export const TaskListParams = Schema.Struct({
+  state: Schema.optional(
+    Schema.Literal("PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLING", "CANCELLED", "active", "all")
+  ),
+  scope: Schema.optional(Schema.Literal("user", "project")),
+  all_projects: Schema.optional(Schema.BooleanFromString),
+  type: Schema.optional(Schema.String.pipe(Schema.maxLength(255))),
+  limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 1000))),
+  marker: Schema.optional(Schema.UUID)
+})
+
+export class VersionsGroup extends HttpApiGroup.make("versions").add(
+  HttpApiEndpoint.get("versions", "/").addSuccess(VersionsResponse)
+) {}
+
+export class ServersGroup extends HttpApiGroup.make("servers")
+  .add(
+    HttpApiEndpoint.post("createServers", "/servers")
+      .setPayload(CreateServersRequest)
+      .setHeaders(IdempotencyHeaders)
+      .addSuccess(TaskResponse, { status: 202 })
+      .addError(Conflict)
+      .annotate(OpenApi.Description, "Creates one or more servers as a task; answers 202 with the task.")
+  )
+  .addError(BadRequest)
+  .addError(Forbidden)
+  .addError(ServiceUnavailable)
+  .middleware(Authentication) {}
+
+export class TasksGroup extends HttpApiGroup.make("tasks")
+  .add(HttpApiEndpoint.get("listTasks", "/tasks").setUrlParams(TaskListParams).addSuccess(TaskListResponse))
+  .add(HttpApiEndpoint.get("getTask")`/tasks/${taskId}`.addSuccess(TaskDetailResponse))
+  .add(
+    HttpApiEndpoint.post("cancelTask")`/tasks/${taskId}/cancel`
+      .addSuccess(TaskResponse, { status: 202 })
+      .addError(Conflict)
+  )
+  .add(
+    HttpApiEndpoint.del("deleteTask")`/tasks/${taskId}`
+      .addSuccess(TaskResponse, { status: 202 })
+      .addError(Conflict)
+  )
+  .addError(BadRequest)
+  .addError(NotFound)
+  .addError(Forbidden)
+  .addError(ServiceUnavailable)
+  .middleware(Authentication) {}
+
+/** The whole contract; the server implements it, clients derive from it, /openapi.json describes it. */
+export class EnamelApi extends HttpApi.make("enamel")
+  .add(VersionsGroup)
+  .add(ServersGroup)
+  .add(TasksGroup)
+  .annotate(OpenApi.Title, "Enamel")
+  .annotate(OpenApi.Description, "Porcelain API for OpenStack: one call, one durable task.") {}

@@ -1,0 +1,64 @@
+import { Schema } from "effect"
+import { ErrorInfo } from "../errors.js"
+import { TaskState } from "../task/TaskState.js"
+import { EntryPhase, EntryState } from "../task/TimelineEntry.js"
+
+const Link = Schema.Struct({ rel: Schema.String, href: Schema.String })
+
+/** One attempt of one stage, as `GET /tasks/{id}` shows it. */
+export const TimelineEntryView = Schema.Struct({
+  stage: Schema.String,
+  phase: EntryPhase,
+  state: EntryState,
+  attempt: Schema.Int,
+  started_at: Schema.String,
+  ended_at: Schema.NullOr(Schema.String),
+  duration_ms: Schema.NullOr(Schema.Number),
+  error: Schema.NullOr(ErrorInfo),
+  request_ids: Schema.Array(Schema.String)
+})
+export type TimelineEntryView = typeof TimelineEntryView.Type
+
+export const TaskView = Schema.Struct({
+  id: Schema.String,
+  type: Schema.String,
+  state: TaskState,
+  project_id: Schema.String,
+  user_id: Schema.String,
+  priority: Schema.Int,
+  params: Schema.Unknown,
+  result: Schema.Unknown,
+  error: Schema.NullOr(ErrorInfo),
+  created_at: Schema.String,
+  updated_at: Schema.String,
+  started_at: Schema.NullOr(Schema.String),
+  ended_at: Schema.NullOr(Schema.String),
+  links: Schema.Array(Link)
+})
+export type TaskView = typeof TaskView.Type
+
+export const TaskDetailView = Schema.Struct({
+  ...TaskView.fields,
+  timeline: Schema.Array(TimelineEntryView)
+})
+export type TaskDetailView = typeof TaskDetailView.Type
+
+export const TaskResponse = Schema.Struct({ task: TaskView })
+export const TaskDetailResponse = Schema.Struct({ task: TaskDetailView })
+export const TaskListResponse = Schema.Struct({
+  tasks: Schema.Array(TaskView),
+  tasks_links: Schema.Array(Link)
+})
+
+export const VersionsResponse = Schema.Struct({
+  versions: Schema.Array(
+    Schema.Struct({
+      id: Schema.String,
+      status: Schema.String,
+      min_version: Schema.String,
+      max_version: Schema.String,
+      updated: Schema.String,
+      links: Schema.Array(Link)
+    })
+  )
+})
