@@ -1,6 +1,7 @@
 import { SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { CheckpointsPg } from "@enamel/persistence"
+import { DateTime, Effect } from "effect"
 import { type Answer, send, TestApi, tokens } from "./harness.js"
 
 const server = {
@@ -293,6 +294,46 @@ describe("Enamel API", () => {
           body.tasks[0]?.id
         )
       })
+    )
+
+    it.effect(
+      "GET /tasks/{id}/events streams the timeline until the task ends, and resumes after Last-Event-ID",
+      () =>
+        Effect.gen(function* () {
+          const task = taskOf(yield* send("POST", "/servers", { token: tokens.alice, body: server }))
+          const checkpoints = yield* CheckpointsPg.make
+          const entry = (path: string) => ({
+            taskId: task.id,
+            path,
+            phase: "run" as const,
+            attempt: 1,
+            state: "SUCCEEDED" as const,
+            startedAt: DateTime.unsafeMake(Date.now()),
+            endedAt: DateTime.unsafeMake(Date.now()),
+            durationMs: 1,
+            result: null,
+            error: null,
+            detail: { requestIds: [`req-${path}`] }
+          })
+          const first = yield* checkpoints.record(entry("resolve"))
+          yield* checkpoints.record(entry("createPort"))
+          const sql = yield* SqlClient.SqlClient
+          yield* sql`UPDATE tasks SET state = 'SUCCEEDED', ended_at = now() WHERE id = ${task.id}`
+          const all = yield* send("GET", `/tasks/${task.id}/events`, { token: tokens.alice })
+          expect(all.status).toBe(200)
+          expect(all.headers.get("content-type")).toContain("text/event-stream")
+          const text = String(all.body)
+          expect(text).toContain(`id: ${first}\nevent: stage\n`)
+          expect(text.match(/event: stage/g)).toHaveLength(2)
+          expect(text.trimEnd().split("\n\n").at(-1)).toContain('"state":"SUCCEEDED"')
+          const resumed = yield* send("GET", `/tasks/${task.id}/events`, {
+            token: tokens.alice,
+            headers: { "last-event-id": String(first) }
+          })
+          expect(String(resumed.body).match(/event: stage/g)).toHaveLength(1)
+          expect(String(resumed.body)).toContain("req-createPort")
+          expect((yield* send("GET", `/tasks/${task.id}/events`, { token: tokens.bob })).status).toBe(404)
+        })
     )
 
     it.effect("no token is written to the database", () =>

@@ -11,6 +11,7 @@ import {
 import { type TaskFilter, TaskStore } from "@enamel/persistence"
 import { Effect } from "effect"
 import { badRequest, conflict, notFound, unavailable } from "./storeErrors.js"
+import { respond, taskEventStream } from "./taskEvents.js"
 import { taskView, timelineView } from "./views.js"
 
 const active = ["PENDING", "RUNNING", "CANCELLING"] as const
@@ -92,6 +93,18 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
               new ServiceUnavailable({ code: "service.unavailable", detail: "the timeline is unavailable" })
           )
           return { task: { ...taskView(task), timeline: timeline.map(timelineView) } }
+        })
+      )
+      .handleRaw("taskEvents", ({ path, headers }) =>
+        Effect.gen(function* () {
+          const caller = yield* CurrentCaller
+          const task = yield* store.findByProject(path.id, visibleProject(caller)).pipe(
+            Effect.catchTags({
+              TaskNotFound: (e) => Effect.fail(notFound(e)),
+              TaskStoreError: () => Effect.fail(unavailable())
+            })
+          )
+          return respond(taskEventStream(store, checkpoints, task.id, headers["last-event-id"] ?? 0))
         })
       )
       .handle("cancelTask", ({ path }) => cancel(path.id))

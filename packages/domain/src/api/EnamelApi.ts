@@ -44,6 +44,20 @@ export class TasksGroup extends HttpApiGroup.make("tasks")
   .add(HttpApiEndpoint.get("listTasks", "/tasks").setUrlParams(TaskListParams).addSuccess(TaskListResponse))
   .add(HttpApiEndpoint.get("getTask")`/tasks/${taskId}`.addSuccess(TaskDetailResponse))
   .add(
+    HttpApiEndpoint.get("taskEvents")`/tasks/${taskId}/events`
+      .setHeaders(
+        Schema.Struct({ "last-event-id": Schema.optional(Schema.NumberFromString.pipe(Schema.int())) })
+      )
+      .addSuccess(
+        Schema.String.pipe(HttpApiSchema.withEncoding({ kind: "Text", contentType: "text/event-stream" }))
+      )
+      .annotate(
+        OpenApi.Description,
+        "The task's timeline as Server-Sent Events (`event: stage`, id = entry seq), then `event: task` with " +
+          "the final task and the stream ends. Resume with Last-Event-ID."
+      )
+  )
+  .add(
     HttpApiEndpoint.post("cancelTask")`/tasks/${taskId}/cancel`
       .addSuccess(TaskResponse, { status: 202 })
       .addError(Conflict)
