@@ -2,11 +2,13 @@ import { Migrator, SqlClient } from "@effect/sql"
 import { Effect, Layer, Schedule } from "effect"
 import createTaskTimeline from "./migrations/0001_create_task_timeline.js"
 import createTasks from "./migrations/0002_create_tasks.js"
+import createUserKeys from "./migrations/0003_create_user_keys.js"
 
 /** Forward-only, numbered; a new migration is a new file and a new line here. */
 const migrations = Migrator.fromRecord({
   "0001_create_task_timeline": createTaskTimeline,
-  "0002_create_tasks": createTasks
+  "0002_create_tasks": createTasks,
+  "0003_create_user_keys": createUserKeys
 })
 
 const table = "enamel_migrations"

@@ -1,0 +1,41 @@
+import { createServer } from "node:http"
+import { NodeHttpServer } from "@effect/platform-node"
+import { BrokerAmqp } from "@enamel/broker"
+import { OpenStackClients } from "@enamel/openstack-clients"
+import { Database, layerMigrated, UserKeyRefs } from "@enamel/persistence"
+import { Config, Duration, Layer } from "effect"
+import { HttpLive } from "./ApiServer.js"
+import * as TokenValidator from "./auth/TokenValidator.js"
+import * as TokenValidatorKeystone from "./auth/TokenValidatorKeystone.js"
+import * as UserKeysBarbican from "./keys/UserKeysBarbican.js"
+import * as ServiceSession from "./openstack/serviceSession.js"
+
+/** ENAMEL_API_HOST (127.0.0.1) and ENAMEL_API_PORT (8780): where the API listens. */
+export const Listen = Config.all({
+  host: Config.string("ENAMEL_API_HOST").pipe(Config.withDefault("127.0.0.1")),
+  port: Config.port("ENAMEL_API_PORT").pipe(Config.withDefault(8780))
+})
+
+/** ENAMEL_TOKEN_CACHE_TTL (60 s): how long a validated token is trusted without asking Keystone again. */
+const tokenCacheTtl = Config.duration("ENAMEL_TOKEN_CACHE_TTL").pipe(Config.withDefault(Duration.seconds(60)))
+
+const OpenStack = Layer.provideMerge(ServiceSession.layer, OpenStackClients.layer)
+
+const Database_ = Layer.provideMerge(layerMigrated, Database.layer)
+
+const Auth = Layer.unwrapEffect(
+  Config.map(tokenCacheTtl, (ttl) =>
+    TokenValidator.cached(ttl).pipe(Layer.provide(TokenValidatorKeystone.layer))
+  )
+)
+
+/** The API as a process: PostgreSQL (migrated at start), RabbitMQ, Keystone and Barbican, one HTTP server. */
+export const ApiProcess = HttpLive.pipe(
+  Layer.provide([Auth, UserKeysBarbican.layer]),
+  Layer.provide(UserKeyRefs.Default),
+  Layer.provide([OpenStack, BrokerAmqp.layer]),
+  Layer.provide(Database_),
+  Layer.provide(
+    Layer.unwrapEffect(Config.map(Listen, (listen) => NodeHttpServer.layer(createServer, listen)))
+  )
+)

@@ -1,0 +1,43 @@
+import { ServiceUnavailable, Unauthorized } from "@enamel/domain/api"
+import { Keystone, type OpenStackError, Session } from "@enamel/openstack-clients"
+import { Effect, Layer } from "effect"
+import { invalidToken, TokenValidator } from "./TokenValidator.js"
+
+const keystoneDown = new ServiceUnavailable({
+  code: "auth.keystone_unavailable",
+  detail: "Keystone cannot validate the token right now; try again shortly"
+})
+
+const notScoped = new Unauthorized({
+  code: "auth.token_not_project_scoped",
+  detail: "the X-Auth-Token must be scoped to a project"
+})
+
+/** Keystone says 404 for a token it does not know (or that expired): that is the caller's 401. */
+const fromKeystone = (error: OpenStackError) =>
+  error._tag === "OpenStackNotFound" || error._tag === "OpenStackUnauthorized" ? invalidToken : keystoneDown
+
+/** Validates each token with `GET /v3/auth/tokens`, as Enamel's service user (which has the `service` role). */
+export const layer = Layer.effect(
+  TokenValidator,
+  Effect.gen(function* () {
+    const keystone = yield* Keystone
+    const session = yield* Session
+    return TokenValidator.of({
+      validate: (token) =>
+        Effect.gen(function* () {
+          const info = yield* keystone
+            .validateToken(token)
+            .pipe(Effect.provideService(Session, session), Effect.mapError(fromKeystone))
+          if (info.project === undefined) return yield* notScoped
+          return {
+            userId: info.user.id,
+            projectId: info.project.id,
+            roles: info.roles.map((r) => r.name),
+            expiresAt: info.expiresAt,
+            token
+          }
+        })
+    })
+  })
+)

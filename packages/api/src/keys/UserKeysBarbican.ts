@@ -1,0 +1,112 @@
+import { type Caller, Forbidden, ServiceUnavailable } from "@enamel/domain/api"
+import {
+  Barbican,
+  Credentials,
+  HttpTransport,
+  Keystone,
+  type OpenStackError,
+  Session,
+  Sessions
+} from "@enamel/openstack-clients"
+import { UserKeyRefs } from "@enamel/persistence"
+import { Clock, Config, DateTime, Duration, Effect, Layer, Option } from "effect"
+import { UserKeys } from "./UserKeys.js"
+
+export const KeySettings = Config.all({
+  /** How long a new key (application credential) lives. */
+  lifetime: Config.duration("ENAMEL_KEY_LIFETIME").pipe(Config.withDefault(Duration.days(7))),
+  /** A key with less than this left is replaced, so no task starts with a key about to expire. */
+  renewBefore: Config.duration("ENAMEL_KEY_RENEW_BEFORE").pipe(Config.withDefault(Duration.days(2)))
+})
+
+const unavailable = new ServiceUnavailable({
+  code: "key.unavailable",
+  detail: "Keystone or Barbican cannot provide your key right now; try again shortly"
+})
+
+const fromCloud = (error: OpenStackError) =>
+  error._tag === "OpenStackForbidden"
+    ? new Forbidden({
+        code: "key.forbidden",
+        detail: `Keystone refused an application credential: ${error.message}`
+      })
+    : unavailable
+
+/**
+ * Step 2 of the original design. A caller's key is a Keystone application credential restricted to the
+ * caller's roles on the project, expiring after ENAMEL_KEY_LIFETIME, created with the caller's own token
+ * and kept in Barbican by Enamel's service user. Only the Barbican reference is stored (in user_keys) and
+ * reused until ENAMEL_KEY_RENEW_BEFORE of its expiry.
+ */
+export const layer = Layer.effect(
+  UserKeys,
+  Effect.gen(function* () {
+    const settings = yield* KeySettings
+    const refs = yield* UserKeyRefs
+    const keystone = yield* Keystone
+    const barbican = yield* Barbican
+    const service = yield* Session
+    const transport = yield* HttpTransport.HttpTransport
+    const cache = new Map<string, { readonly ref: string; readonly expiresAt: number }>()
+
+    const fresh = (expiresAt: number, now: number) =>
+      expiresAt - now > Duration.toMillis(settings.renewBefore)
+
+    const create = (caller: Caller) =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          const expiresAt = DateTime.unsafeMake(now + Duration.toMillis(settings.lifetime))
+          // Created as the caller (their token, re-scoped to their project): Keystone only lets users make their own.
+          const asCaller = yield* Sessions.make({
+            authUrl: service.authUrl,
+            interface: service.interface,
+            ...(service.region === undefined ? {} : { region: service.region }),
+            credentials: Credentials.Token({ token: caller.token, project: { id: caller.projectId } })
+          })
+          const credential = yield* keystone
+            .createApplicationCredential({
+              name: `enamel-${caller.projectId}-${now}`,
+              description: "Enamel acts for you with this while your tasks run",
+              roles: caller.roles.map((name) => ({ name })),
+              expiresAt,
+              unrestricted: false
+            })
+            .pipe(Effect.provideService(Session, asCaller))
+          const secretRef = yield* Sessions.storeApplicationCredentialKey(credential, {
+            name: `enamel-key-${caller.userId}-${caller.projectId}`
+          }).pipe(Effect.provideService(Session, service), Effect.provideService(Barbican, barbican))
+          return { secretRef, credentialId: credential.id, expiresAt }
+        })
+      ).pipe(
+        Effect.provideService(HttpTransport.HttpTransport, transport),
+        Effect.tapError((error) => Effect.logWarning("cannot make a user key", error.message)),
+        Effect.mapError(fromCloud)
+      )
+
+    const keyFor = Effect.fn("UserKeys.keyFor")(function* (caller: Caller) {
+      const cacheKey = `${caller.projectId}/${caller.userId}`
+      const now = yield* Clock.currentTimeMillis
+      const cached = cache.get(cacheKey)
+      if (cached !== undefined && fresh(cached.expiresAt, now)) return cached.ref
+      const key = yield* refs
+        .whileLocked(
+          caller.projectId,
+          caller.userId,
+          Effect.gen(function* () {
+            const stored = yield* refs.find(caller.projectId, caller.userId)
+            if (Option.isSome(stored) && fresh(DateTime.toEpochMillis(stored.value.expiresAt), now))
+              return stored.value
+            const made = yield* create(caller)
+            yield* refs.save(caller.projectId, caller.userId, made)
+            return made
+          })
+        )
+        .pipe(Effect.catchTag("TaskStoreError", () => Effect.fail(unavailable)))
+      cache.set(cacheKey, { ref: key.secretRef, expiresAt: DateTime.toEpochMillis(key.expiresAt) })
+      return key.secretRef
+    })
+
+    return UserKeys.of({ keyFor })
+  })
+)
