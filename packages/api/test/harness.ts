@@ -47,6 +47,13 @@ export const send = (
   method: string,
   path: string,
   options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}
+): Effect.Effect<Answer, never, HttpServer.HttpServer> => sendTo(method, path, options)
+
+/** As `send`; every request is bounded (15 s) so that a hanging server fails the test rather than stalling it. */
+const sendTo = (
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }
 ) =>
   Effect.gen(function* () {
     const server = yield* HttpServer.HttpServer
@@ -61,6 +68,7 @@ export const send = (
       const response = await fetch(`http://127.0.0.1:${port}${path}`, {
         method,
         headers,
+        signal: AbortSignal.timeout(15_000),
         ...(body === undefined ? {} : { body })
       })
       const text = await response.text()

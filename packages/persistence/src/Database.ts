@@ -1,5 +1,5 @@
 import { PgClient } from "@effect/sql-pg"
-import { Config, Effect, Layer, Redacted, String as Str } from "effect"
+import { Config, Duration, Effect, Layer, Redacted, String as Str } from "effect"
 
 /**
  * The one place Enamel opens PostgreSQL: names are snake_case in SQL and camelCase in code.
@@ -12,6 +12,8 @@ export const databaseUrl = Config.redacted("ENAMEL_DATABASE_URL").pipe(
 export const clientConfig = (url: Redacted.Redacted) => ({
   url,
   applicationName: "enamel",
+  // Fail fast when the server is unreachable: the API answers 503 instead of hanging.
+  connectTimeout: Duration.seconds(3),
   transformQueryNames: Str.camelToSnake,
   transformResultNames: Str.snakeToCamel,
   // JSON columns hold Schema-encoded documents: keep their keys exactly as written.
