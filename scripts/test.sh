@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite from a fresh clone on Debian 12 with Node 20: installs what it needs, starts
-# PostgreSQL and RabbitMQ if they are not answering, runs every test, and ends with the summary line.
+# PostgreSQL and RabbitMQ if they are not answering, brings up the dev cloud (a real OpenStack on
+# loopback), runs every test, and ends with the summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
@@ -8,6 +9,9 @@ cd "$(dirname "$0")/.."
 ensure_node_deps
 ensure_postgres
 ensure_rabbitmq
+# The real OpenStack the clients, API and flows are tested against (installs Zed packages the first time).
+log "dev cloud: devcloud/devcloud up"
+devcloud/devcloud up || die "the dev cloud did not come up (see devcloud/README.md and its logs)"
 
 rm -f .enamel/test-results.json
 status=0
