@@ -301,7 +301,7 @@ describe("Enamel API", () => {
       () =>
         Effect.gen(function* () {
           const task = taskOf(yield* send("POST", "/servers", { token: tokens.alice, body: server }))
-          const checkpoints = yield* CheckpointsPg.make
+          const checkpoints = yield* CheckpointsPg.make()
           const entry = (path: string) => ({
             taskId: task.id,
             path,

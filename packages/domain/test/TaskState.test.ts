@@ -19,7 +19,8 @@ describe("TaskState", () => {
         "RUNNING->FAILED",
         "RUNNING->CANCELLING",
         "CANCELLING->CANCELLED",
-        "CANCELLING->FAILED"
+        "CANCELLING->FAILED",
+        "CANCELLING->SUCCEEDED"
       ].sort()
     )
   })

@@ -5,7 +5,10 @@ import { clientConfig, databaseUrl } from "./Database.js"
 import { layerMigrated } from "./migrate.js"
 
 /** The URL of the test database, for tests that connect to it another way (e.g. through a proxy). */
-export class TestDatabaseUrl extends Context.Tag("@enamel/persistence/TestDatabaseUrl")<TestDatabaseUrl, URL>() {}
+export class TestDatabaseUrl extends Context.Tag("@enamel/persistence/TestDatabaseUrl")<
+  TestDatabaseUrl,
+  URL
+>() {}
 
 /**
  * A throw-away database for one test suite on the real server named by ENAMEL_DATABASE_URL (its
@@ -23,6 +26,9 @@ export const layer = Layer.unwrapScoped(
     )
     url.pathname = `/${name}`
     const client = PgClient.layer(clientConfig(Redacted.make(url.toString())))
-    return Layer.merge(Layer.provideMerge(layerMigrated, client), Layer.succeed(TestDatabaseUrl, new URL(url)))
+    return Layer.merge(
+      Layer.provideMerge(layerMigrated, client),
+      Layer.succeed(TestDatabaseUrl, new URL(url))
+    )
   })
 ).pipe(Layer.provide(Reactivity.layer))

@@ -37,12 +37,14 @@ export class UserKeyRefs extends Effect.Service<UserKeyRefs>()("@enamel/persiste
       )
 
     const whileLocked = <A, E, R>(projectId: string, userId: string, self: Effect.Effect<A, E, R>) =>
-      sql.withTransaction(
-        Effect.zipRight(
-          Effect.mapError(sql`SELECT pg_advisory_xact_lock(hashtext(${`${projectId}/${userId}`}))`, down),
-          self
+      sql
+        .withTransaction(
+          Effect.zipRight(
+            Effect.mapError(sql`SELECT pg_advisory_xact_lock(hashtext(${`${projectId}/${userId}`}))`, down),
+            self
+          )
         )
-      ).pipe(Effect.catchTag("SqlError", (e) => Effect.fail(down(e))))
+        .pipe(Effect.catchTag("SqlError", (e) => Effect.fail(down(e))))
 
     return { find, save, whileLocked } as const
   })

@@ -17,7 +17,8 @@ import { InvalidTaskTransition } from "../errors.js"
  * - RUNNING → PENDING: a worker handed the task back durably (shutdown, long wait); another resumes it.
  * - RUNNING → SUCCEEDED | FAILED: the flow ended (FAILED after its compensations ran).
  * - RUNNING → CANCELLING: a user asked to cancel; the worker stops at the next stage boundary.
- * - CANCELLING → CANCELLED: everything created was undone; → FAILED if an undo failed.
+ * - CANCELLING → CANCELLED: everything created was undone; → FAILED if an undo failed;
+ *   → SUCCEEDED when the flow finished before it reached a stage boundary to see the request.
  * - PENDING → CANCELLED: nothing ran, so nothing is undone.
  * - PENDING → FAILED: the task could not even start (e.g. its message could not be decoded).
  * SUCCEEDED, FAILED and CANCELLED are terminal.
@@ -35,7 +36,7 @@ export type TaskState = typeof TaskState.Type
 const allowed: { readonly [S in TaskState]: ReadonlyArray<TaskState> } = {
   PENDING: ["RUNNING", "CANCELLED", "FAILED"],
   RUNNING: ["PENDING", "SUCCEEDED", "FAILED", "CANCELLING"],
-  CANCELLING: ["CANCELLED", "FAILED"],
+  CANCELLING: ["CANCELLED", "FAILED", "SUCCEEDED"],
   SUCCEEDED: [],
   FAILED: [],
   CANCELLED: []

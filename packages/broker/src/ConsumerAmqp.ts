@@ -1,0 +1,93 @@
+import * as amqp from "amqplib"
+import { Effect, Layer, Queue, Redacted, Stream } from "effect"
+import { amqpUrl } from "./BrokerAmqp.js"
+import { BrokerError } from "./BrokerError.js"
+import { Consumer, type Delivery } from "./Consumer.js"
+import * as Topology from "./topology.js"
+
+const fail = (message: string) => (cause: unknown) => new BrokerError({ message, cause })
+
+/**
+ * Consumes a topic's durable priority queue over its own connection and channel. Prefetch is the
+ * channel's limit on unacknowledged deliveries (re-issued with basic.qos when concurrency changes).
+ * When the connection drops, the stream fails with BrokerError; the caller re-subscribes (deliveries not
+ * acked by then go back to the queue, which is what makes a crashed worker's tasks run elsewhere).
+ */
+export const make = Effect.gen(function* () {
+  const url = Redacted.value(yield* amqpUrl)
+  return Consumer.of({
+    subscribe: (topic, options) =>
+      Effect.gen(function* () {
+        const connection = yield* Effect.acquireRelease(
+          Effect.tryPromise({
+            try: () =>
+              amqp.connect(url, { clientProperties: { connection_name: `enamel-worker-${process.pid}` } }),
+            catch: fail("cannot connect to RabbitMQ")
+          }),
+          (c) =>
+            Effect.promise(() => c.close().catch(() => undefined)).pipe(Effect.timeoutOption("2 seconds"))
+        )
+        const channel = yield* Effect.tryPromise({
+          try: async () => {
+            const ch = await connection.createChannel()
+            await ch.assertExchange(Topology.tasksExchange, "topic", { durable: true })
+            await ch.assertExchange(Topology.deadLetterExchange, "topic", { durable: true })
+            await ch.assertQueue(Topology.deadLetterQueue, { durable: true })
+            await ch.bindQueue(Topology.deadLetterQueue, Topology.deadLetterExchange, "#")
+            await ch.assertQueue(Topology.queueFor(topic), {
+              durable: true,
+              arguments: Topology.queueArguments
+            })
+            await ch.bindQueue(Topology.queueFor(topic), Topology.tasksExchange, topic)
+            await ch.prefetch(options.prefetch, true)
+            return ch
+          },
+          catch: fail(`cannot subscribe to ${topic}`)
+        })
+        const queue = yield* Queue.unbounded<Delivery>()
+        const closed = yield* Queue.unbounded<BrokerError>()
+        const settle = (f: () => void) =>
+          Effect.sync(() => {
+            try {
+              f()
+            } catch {
+              // The channel is gone: the broker requeues the message by itself.
+            }
+          })
+        connection.on("close", () =>
+          closed.unsafeOffer(new BrokerError({ message: "RabbitMQ closed the connection" }))
+        )
+        connection.on("error", () => undefined)
+        yield* Effect.tryPromise({
+          try: () =>
+            channel.consume(Topology.queueFor(topic), (message) => {
+              if (message === null) {
+                closed.unsafeOffer(new BrokerError({ message: `the ${topic} consumer was cancelled` }))
+                return
+              }
+              const id: unknown = message.properties.messageId
+              queue.unsafeOffer({
+                body: message.content.toString(),
+                messageId: typeof id === "string" ? id : undefined,
+                redelivered: message.fields.redelivered,
+                ack: settle(() => channel.ack(message)),
+                requeue: settle(() => channel.nack(message, false, true)),
+                deadLetter: settle(() => channel.nack(message, false, false))
+              })
+            }),
+          catch: fail(`cannot consume ${topic}`)
+        })
+        const failed = Stream.fromEffect(Effect.flatMap(closed.take, Effect.fail))
+        return {
+          deliveries: Stream.merge(Stream.fromQueue(queue), failed, { haltStrategy: "either" }),
+          setPrefetch: (count) =>
+            Effect.tryPromise({
+              try: () => channel.prefetch(count, true),
+              catch: fail("cannot change prefetch")
+            })
+        }
+      })
+  })
+})
+
+export const layer = Layer.effect(Consumer, make)

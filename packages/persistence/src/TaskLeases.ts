@@ -1,0 +1,122 @@
+import { PgClient } from "@effect/sql-pg"
+import { type ErrorInfo, TaskState } from "@enamel/domain"
+import { Data, Duration, Effect, Option, Schema } from "effect"
+import { TaskStoreError } from "./TaskStore.js"
+
+/** A claim on a task: who holds it, and the fence every write for the task must carry. */
+export interface Lease {
+  readonly taskId: string
+  readonly owner: string
+  readonly fence: number
+  /** The task's state when claimed: RUNNING, or CANCELLING when a cancel came first. */
+  readonly state: TaskState.TaskState
+}
+
+/** Another worker holds a live lease on the task. */
+export class LeaseHeld extends Data.TaggedError("LeaseHeld")<{
+  readonly taskId: string
+  readonly owner: string
+}> {}
+
+/** This worker's lease was taken over (it expired while the worker was away): stop, write nothing more. */
+export class LeaseLost extends Data.TaggedError("LeaseLost")<{ readonly taskId: string }> {}
+
+const Claimed = Schema.Struct({ fence: Schema.NumberFromString, state: TaskState.TaskState })
+const Current = Schema.Struct({
+  state: TaskState.TaskState,
+  leaseOwner: Schema.NullOr(Schema.String)
+})
+
+/** Leases on tasks in PostgreSQL: claim, renew, finish, hand back. */
+export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistence/TaskLeases", {
+  effect: Effect.gen(function* () {
+    const sql = yield* PgClient.PgClient
+    const down = (cause: unknown) => new TaskStoreError({ cause })
+    const decode =
+      <A, I>(schema: Schema.Schema<A, I>) =>
+      (rows: ReadonlyArray<unknown>) =>
+        Effect.orDie(Schema.decodeUnknown(Schema.Array(schema))(rows))
+
+    /**
+     * Takes the task for `owner` unless another owner's lease is live. A finished task yields None:
+     * its message is stale and can be acknowledged.
+     */
+    const claim = Effect.fn("TaskLeases.claim")(function* (
+      taskId: string,
+      owner: string,
+      ttl: Duration.Duration
+    ) {
+      const claimed = yield* sql`
+        UPDATE tasks SET
+          state = CASE state WHEN 'PENDING' THEN 'RUNNING' ELSE state END,
+          started_at = coalesce(started_at, now()),
+          lease_owner = ${owner},
+          lease_expires_at = now() + ${`${Duration.toMillis(ttl)} milliseconds`}::interval,
+          fence = fence + 1,
+          restarts = restarts + CASE WHEN fence > 0 THEN 1 ELSE 0 END,
+          updated_at = now()
+        WHERE id = ${taskId} AND state IN ('PENDING', 'RUNNING', 'CANCELLING')
+          AND (lease_owner IS NULL OR lease_owner = ${owner} OR lease_expires_at < now())
+        RETURNING fence::text, state`.pipe(Effect.flatMap(decode(Claimed)), Effect.mapError(down))
+      const first = claimed[0]
+      if (first !== undefined)
+        return Option.some<Lease>({ taskId, owner, fence: first.fence, state: first.state })
+      const current = yield* sql`SELECT state, lease_owner FROM tasks WHERE id = ${taskId}`.pipe(
+        Effect.flatMap(decode(Current)),
+        Effect.mapError(down)
+      )
+      const task = current[0]
+      if (task === undefined || TaskState.isTerminal(task.state)) return Option.none<Lease>()
+      return yield* new LeaseHeld({ taskId, owner: task.leaseOwner ?? "unknown" })
+    })
+
+    const fenced = (lease: Lease) => sql`id = ${lease.taskId} AND fence = ${lease.fence}`
+
+    /** Extends the lease; fails with LeaseLost when someone else took the task. */
+    const renew = (lease: Lease, ttl: Duration.Duration) =>
+      sql`UPDATE tasks SET lease_expires_at = now() + ${`${Duration.toMillis(ttl)} milliseconds`}::interval
+          WHERE ${fenced(lease)} RETURNING id`.pipe(
+        Effect.mapError(down),
+        Effect.flatMap((rows) =>
+          rows.length === 0 ? Effect.fail(new LeaseLost({ taskId: lease.taskId })) : Effect.void
+        )
+      )
+
+    /** The task ended: its final state, result or error, and the lease released, in one fenced write. */
+    const finish = Effect.fn("TaskLeases.finish")(function* (
+      lease: Lease,
+      outcome: {
+        readonly state: TaskState.TaskState
+        readonly result: unknown
+        readonly error: ErrorInfo | null
+      }
+    ) {
+      const rows = yield* sql`
+        UPDATE tasks SET state = ${outcome.state},
+          result = ${outcome.result === null ? null : JSON.stringify(outcome.result)}::jsonb,
+          error = ${outcome.error === null ? null : JSON.stringify(outcome.error)}::jsonb,
+          ended_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
+        WHERE ${fenced(lease)} AND state IN ('RUNNING', 'CANCELLING') RETURNING id`.pipe(
+        Effect.mapError(down)
+      )
+      if (rows.length === 0) return yield* new LeaseLost({ taskId: lease.taskId })
+    })
+
+    /** Hands the task back (shutdown): it waits as PENDING, with its checkpoints, for the next worker. */
+    const handBack = (lease: Lease) =>
+      sql`UPDATE tasks SET lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
+            state = CASE state WHEN 'RUNNING' THEN 'PENDING' ELSE state END
+          WHERE ${fenced(lease)}`.pipe(Effect.asVoid, Effect.mapError(down))
+
+    /** Whether a cancel was asked for (state CANCELLING), for workers that missed the notification. */
+    const cancelRequested = (taskId: string) =>
+      sql<{
+        n: number
+      }>`SELECT count(*)::int AS n FROM tasks WHERE id = ${taskId} AND state = 'CANCELLING'`.pipe(
+        Effect.map((rows) => (rows[0]?.n ?? 0) > 0),
+        Effect.mapError(down)
+      )
+
+    return { claim, renew, finish, handBack, cancelRequested } as const
+  })
+}) {}
