@@ -19,6 +19,9 @@ export interface Subscription {
   readonly deliveries: Stream.Stream<Delivery, BrokerError>
   /** How many unacknowledged deliveries the broker may hand this subscription at once. */
   readonly setPrefetch: (count: number) => Effect.Effect<void, BrokerError>
+  /** Stops new deliveries; those in hand can still be acknowledged. */
+  readonly pause: Effect.Effect<void, BrokerError>
+  readonly resume: Effect.Effect<void, BrokerError>
 }
 
 /** Where workers take tasks from: one subscription per topic, living in a scope. */

@@ -58,25 +58,40 @@ export const make = Effect.gen(function* () {
           closed.unsafeOffer(new BrokerError({ message: "RabbitMQ closed the connection" }))
         )
         connection.on("error", () => undefined)
-        yield* Effect.tryPromise({
-          try: () =>
-            channel.consume(Topology.queueFor(topic), (message) => {
-              if (message === null) {
-                closed.unsafeOffer(new BrokerError({ message: `the ${topic} consumer was cancelled` }))
-                return
-              }
-              const id: unknown = message.properties.messageId
-              queue.unsafeOffer({
-                body: message.content.toString(),
-                messageId: typeof id === "string" ? id : undefined,
-                redelivered: message.fields.redelivered,
-                ack: settle(() => channel.ack(message)),
-                requeue: settle(() => channel.nack(message, false, true)),
-                deadLetter: settle(() => channel.nack(message, false, false))
-              })
-            }),
+        const onMessage = (message: amqp.ConsumeMessage | null) => {
+          if (message === null) {
+            closed.unsafeOffer(
+              new BrokerError({ message: `the ${topic} consumer was cancelled by RabbitMQ` })
+            )
+            return
+          }
+          const id: unknown = message.properties.messageId
+          queue.unsafeOffer({
+            body: message.content.toString(),
+            messageId: typeof id === "string" ? id : undefined,
+            redelivered: message.fields.redelivered,
+            ack: settle(() => channel.ack(message)),
+            requeue: settle(() => channel.nack(message, false, true)),
+            deadLetter: settle(() => channel.nack(message, false, false))
+          })
+        }
+        let consumerTag: string | undefined
+        const consume = Effect.tryPromise({
+          try: async () => {
+            if (consumerTag === undefined)
+              consumerTag = (await channel.consume(Topology.queueFor(topic), onMessage)).consumerTag
+          },
           catch: fail(`cannot consume ${topic}`)
         })
+        // basic.cancel stops deliveries but keeps the channel, so deliveries in hand can still be acked.
+        const cancel = Effect.tryPromise({
+          try: async () => {
+            if (consumerTag !== undefined) await channel.cancel(consumerTag)
+            consumerTag = undefined
+          },
+          catch: fail(`cannot pause ${topic}`)
+        })
+        yield* consume
         const failed = Stream.fromEffect(Effect.flatMap(closed.take, Effect.fail))
         return {
           deliveries: Stream.merge(Stream.fromQueue(queue), failed, { haltStrategy: "either" }),
@@ -84,7 +99,9 @@ export const make = Effect.gen(function* () {
             Effect.tryPromise({
               try: () => channel.prefetch(count, true),
               catch: fail("cannot change prefetch")
-            })
+            }).pipe(Effect.asVoid),
+          pause: cancel,
+          resume: consume
         }
       })
   })

@@ -11,7 +11,10 @@ export interface Received {
 }
 
 /** For tests: takes every message waiting in a topic's queue, then deletes the queue. */
-export const drainTopic = (topic: string) =>
+export const drainTopic = (topic: string) => drainQueue(queueFor(topic), true)
+
+/** For tests: takes every message waiting in a queue (and deletes the queue if asked). */
+export const drainQueue = (queue: string, deleteAfter = false) =>
   Effect.gen(function* () {
     const url = Redacted.value(yield* amqpUrl)
     return yield* Effect.promise(async () => {
@@ -19,7 +22,7 @@ export const drainTopic = (topic: string) =>
       const channel = await connection.createChannel()
       const got: Array<Received> = []
       for (;;) {
-        const message = await channel.get(queueFor(topic), { noAck: true })
+        const message = await channel.get(queue, { noAck: true })
         if (message === false) break
         got.push({
           body: message.content.toString(),
@@ -28,7 +31,7 @@ export const drainTopic = (topic: string) =>
           messageId: message.properties.messageId
         })
       }
-      await channel.deleteQueue(queueFor(topic))
+      if (deleteAfter) await channel.deleteQueue(queue)
       await connection.close()
       return got
     })

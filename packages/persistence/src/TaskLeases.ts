@@ -1,7 +1,7 @@
 import { PgClient } from "@effect/sql-pg"
 import { type ErrorInfo, TaskState } from "@enamel/domain"
 import { Data, Duration, Effect, Option, Schema } from "effect"
-import { TaskStoreError } from "./TaskStore.js"
+import { CANCEL_CHANNEL, TaskStoreError } from "./TaskStore.js"
 
 /** A claim on a task: who holds it, and the fence every write for the task must carry. */
 export interface Lease {
@@ -117,6 +117,9 @@ export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistenc
         Effect.mapError(down)
       )
 
-    return { claim, renew, finish, handBack, cancelRequested } as const
+    /** Ids of tasks whose cancel was just requested (the API's NOTIFY), as they come. */
+    const cancelNotifications = sql.listen(CANCEL_CHANNEL)
+
+    return { claim, renew, finish, handBack, cancelRequested, cancelNotifications } as const
   })
 }) {}

@@ -1,0 +1,113 @@
+import { Consumer, type Subscription } from "@enamel/broker"
+import { type Duration, Effect, FiberSet, Option, Ref, Schedule, Stream } from "effect"
+import { TaskExecutor } from "./TaskExecutor.js"
+
+export interface TopicStats {
+  readonly topic: string
+  readonly concurrency: number
+  readonly paused: boolean
+  readonly running: number
+  readonly completed: number
+  readonly connected: boolean
+}
+
+/** Reconnect after the broker went away, never giving up. */
+const resubscribe = Schedule.exponential("200 millis").pipe(Schedule.either(Schedule.spaced("5 seconds")))
+
+/**
+ * One topic's consumer: takes deliveries (as many unacknowledged at once as its concurrency; that is the
+ * prefetch) and runs each task in its own fiber. Supervised: when the broker drops it, it subscribes
+ * again. On close (SIGTERM) it stops taking deliveries, lets running tasks finish for `grace`, then
+ * interrupts the rest, which hand their tasks back.
+ */
+export const make = (topic: string, initialConcurrency: number, grace: Duration.Duration) =>
+  Effect.gen(function* () {
+    const consumer = yield* Consumer
+    const executor = yield* TaskExecutor
+    const concurrency = yield* Ref.make(initialConcurrency)
+    const paused = yield* Ref.make(false)
+    const completed = yield* Ref.make(0)
+    const current = yield* Ref.make(Option.none<Subscription>())
+    const running = yield* FiberSet.make<void, never>()
+
+    const consumeOnce = Effect.scoped(
+      Effect.gen(function* () {
+        const subscription = yield* consumer.subscribe(topic, { prefetch: yield* Ref.get(concurrency) })
+        yield* Effect.acquireRelease(Ref.set(current, Option.some(subscription)), () =>
+          Ref.set(current, Option.none())
+        )
+        if (yield* Ref.get(paused)) yield* subscription.pause
+        yield* subscription.deliveries.pipe(
+          Stream.runForEach((delivery) =>
+            FiberSet.run(
+              running,
+              executor.execute(delivery).pipe(
+                Effect.ensuring(Ref.update(completed, (n) => n + 1)),
+                Effect.catchAllCause((cause) =>
+                  Effect.logError(`task on ${topic} failed unexpectedly`, cause)
+                )
+              )
+            )
+          )
+        )
+      })
+    )
+    yield* Effect.forkScoped(
+      consumeOnce.pipe(
+        Effect.tapError((e) =>
+          Effect.logWarning(`${topic}: consumer stopped (${e.message}); subscribing again`)
+        ),
+        Effect.retry(resubscribe),
+        Effect.forever
+      )
+    )
+
+    const onSubscription = (f: (s: Subscription) => Effect.Effect<void, unknown>) =>
+      Effect.flatMap(
+        Ref.get(current),
+        Option.match({ onNone: () => Effect.void, onSome: (s) => Effect.ignore(f(s)) })
+      )
+
+    // Registered after the FiberSet, so it runs before the FiberSet interrupts what is left.
+    yield* Effect.addFinalizer(() =>
+      Effect.gen(function* () {
+        yield* onSubscription((s) => s.pause)
+        yield* Effect.timeoutOption(FiberSet.awaitEmpty(running), grace)
+      })
+    )
+
+    return {
+      topic,
+      stats: Effect.gen(function* () {
+        return {
+          topic,
+          concurrency: yield* Ref.get(concurrency),
+          paused: yield* Ref.get(paused),
+          running: yield* FiberSet.size(running),
+          completed: yield* Ref.get(completed),
+          connected: Option.isSome(yield* Ref.get(current))
+        } satisfies TopicStats
+      }),
+      setConcurrency: (n: number) =>
+        Effect.zipRight(
+          Ref.set(concurrency, n),
+          onSubscription((s) => s.setPrefetch(n))
+        ),
+      pause: Effect.zipRight(
+        Ref.set(paused, true),
+        onSubscription((s) => s.pause)
+      ),
+      resume: Effect.zipRight(
+        Ref.set(paused, false),
+        onSubscription((s) => s.resume)
+      ),
+      /** Stops taking tasks and waits until those running have finished. */
+      drain: Effect.gen(function* () {
+        yield* Ref.set(paused, true)
+        yield* onSubscription((s) => s.pause)
+        yield* FiberSet.awaitEmpty(running)
+      })
+    } as const
+  })
+
+export type TopicPool = Effect.Effect.Success<ReturnType<typeof make>>

@@ -1,0 +1,35 @@
+import { createServer } from "node:http"
+import { NodeHttpServer } from "@effect/platform-node"
+import { ConsumerAmqp } from "@enamel/broker"
+import { Database, layerMigrated, TaskLeases, TaskStore } from "@enamel/persistence"
+import { Config, Layer } from "effect"
+import * as AdminServer from "./admin/AdminServer.js"
+import { Cancellations } from "./Cancellations.js"
+import { TaskExecutor } from "./TaskExecutor.js"
+import type { TaskFlows } from "./TaskFlows.js"
+import { WorkerPools } from "./WorkerPools.js"
+
+/** ENAMEL_WORKER_ADMIN_HOST (127.0.0.1) and ENAMEL_WORKER_ADMIN_PORT (8781): the admin RPC endpoint. */
+export const AdminListen = Config.all({
+  host: Config.string("ENAMEL_WORKER_ADMIN_HOST").pipe(Config.withDefault("127.0.0.1")),
+  port: Config.port("ENAMEL_WORKER_ADMIN_PORT").pipe(Config.withDefault(8781))
+})
+
+/** The worker's pools over PostgreSQL and RabbitMQ, running the given flows. */
+export const workerPools = <E, R>(flows: Layer.Layer<TaskFlows, E, R>) =>
+  WorkerPools.Default.pipe(
+    Layer.provide(TaskExecutor.Default),
+    Layer.provide([Cancellations.Default, flows]),
+    Layer.provideMerge(Layer.mergeAll(TaskLeases.Default, TaskStore.Default)),
+    Layer.provide(ConsumerAmqp.layer)
+  )
+
+/** A worker process: migrated database, pools, and the admin endpoint. */
+export const workerProcess = <E, R>(flows: Layer.Layer<TaskFlows, E, R>) =>
+  AdminServer.layer.pipe(
+    Layer.provideMerge(workerPools(flows)),
+    Layer.provide(Layer.provideMerge(layerMigrated, Database.layer)),
+    Layer.provide(
+      Layer.unwrapEffect(Config.map(AdminListen, (listen) => NodeHttpServer.layer(createServer, listen)))
+    )
+  )

@@ -1,0 +1,45 @@
+import { Config, ConfigError, Duration, Either } from "effect"
+
+/** Parses `server.create=4,server.delete=2`. */
+export const parseTopics = (text: string): Either.Either<ReadonlyMap<string, number>, string> => {
+  const topics = new Map<string, number>()
+  for (const part of text
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)) {
+    const [topic, count] = part.split("=")
+    const concurrency = Number(count ?? "1")
+    if (
+      topic === undefined ||
+      !/^[a-z][a-z0-9_.]*$/.test(topic) ||
+      !Number.isInteger(concurrency) ||
+      concurrency < 1
+    ) {
+      return Either.left(`bad entry "${part}": write topic=concurrency, e.g. server.create=4`)
+    }
+    topics.set(topic, concurrency)
+  }
+  return topics.size === 0 ? Either.left("no topics") : Either.right(topics)
+}
+
+/** ENAMEL_WORKER_TOPICS: the topics this worker consumes, and how many tasks of each it runs at once. */
+export const Topics = Config.string("ENAMEL_WORKER_TOPICS").pipe(
+  Config.withDefault("server.create=4,server.delete=2"),
+  Config.mapOrFail((text) =>
+    Either.mapLeft(parseTopics(text), (message) => ConfigError.InvalidData(["ENAMEL_WORKER_TOPICS"], message))
+  )
+)
+
+export const WorkerSettings = Config.all({
+  /** Unique per worker process: the owner written on leases. */
+  workerId: Config.string("ENAMEL_WORKER_ID").pipe(
+    Config.withDefault(`worker-${process.pid}-${crypto.randomUUID().slice(0, 8)}`)
+  ),
+  /** A lease not renewed for this long may be taken over by another worker. */
+  leaseTtl: Config.duration("ENAMEL_LEASE_TTL").pipe(Config.withDefault(Duration.seconds(30))),
+  /** On SIGTERM, how long in-flight tasks get to finish before they are handed back at a checkpoint. */
+  grace: Config.duration("ENAMEL_WORKER_GRACE").pipe(Config.withDefault(Duration.seconds(20))),
+  /** How long to wait before requeueing a task another worker holds, or one that met an outage. */
+  retryDelay: Config.duration("ENAMEL_WORKER_RETRY_DELAY").pipe(Config.withDefault(Duration.seconds(2)))
+})
+export type WorkerSettings = Config.Config.Success<typeof WorkerSettings>

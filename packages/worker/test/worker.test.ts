@@ -1,0 +1,156 @@
+import { createServer } from "node:http"
+import { FetchHttpClient, HttpServer } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { RpcClient, RpcSerialization } from "@effect/rpc"
+import { describe, expect, layer } from "@effect/vitest"
+import { Broker, BrokerAmqp, Topology } from "@enamel/broker"
+import { drainQueue } from "@enamel/broker/testing"
+import { CheckpointsPg, OutboxRelay, TaskStore } from "@enamel/persistence"
+import * as TestDatabase from "@enamel/persistence/testing"
+import { ConfigProvider, Effect, Layer, Option } from "effect"
+import { AdminRpcs } from "../src/admin/AdminRpcs.js"
+import * as AdminServer from "../src/admin/AdminServer.js"
+import { TaskFlows, taskFlow } from "../src/TaskFlows.js"
+import { workerPools } from "../src/WorkerProcess.js"
+import { executions, stepsFlow } from "./testFlows.js"
+
+const topic = `test.w${crypto.randomUUID().slice(0, 8)}`
+const flow = stepsFlow(topic)
+
+const config = ConfigProvider.fromMap(
+  new Map([
+    ["ENAMEL_WORKER_TOPICS", `${topic}=3`],
+    ["ENAMEL_LEASE_TTL", "5 seconds"],
+    ["ENAMEL_WORKER_RETRY_DELAY", "200 millis"],
+    ["ENAMEL_OUTBOX_SWEEP", "100 millis"]
+  ])
+).pipe(ConfigProvider.orElse(() => ConfigProvider.fromEnv()))
+
+const Flows = Layer.effect(
+  TaskFlows,
+  Effect.map(
+    taskFlow(flow, () => Layer.empty),
+    (f) => new Map([[f.type, f]])
+  )
+)
+
+const Worker = AdminServer.layer.pipe(
+  Layer.provideMerge(workerPools(Flows)),
+  Layer.provideMerge(OutboxRelay.Default),
+  Layer.provideMerge(BrokerAmqp.layer),
+  Layer.provideMerge(TestDatabase.layer),
+  Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
+  Layer.provide(Layer.setConfigProvider(config))
+)
+
+const submit = (params: { stages: number; sleepMs: number; waitForever?: boolean }) =>
+  Effect.gen(function* () {
+    const store = yield* TaskStore
+    const id = crypto.randomUUID()
+    yield* store.create({
+      id,
+      type: topic,
+      projectId: "p-test",
+      userId: "u-test",
+      priority: 5,
+      params,
+      keyRef: null,
+      idempotencyKey: null,
+      requestHash: null,
+      message: JSON.stringify({ taskId: id, type: topic, resumeFrom: null, restarts: 0 })
+    })
+    yield* Effect.flatMap(OutboxRelay, (relay) => relay.nudge)
+    return id
+  })
+
+const stateOf = (id: string) =>
+  Effect.flatMap(TaskStore, (store) =>
+    Effect.map(
+      store.get(id),
+      Option.map((t) => t.state)
+    )
+  )
+
+const until = (id: string, states: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    for (let i = 0; i < 300; i++) {
+      const state = yield* stateOf(id)
+      if (Option.exists(state, (s) => states.includes(s))) return Option.getOrThrow(state)
+      yield* Effect.sleep("50 millis")
+    }
+    return `still ${Option.getOrElse(yield* stateOf(id), () => "missing")}`
+  })
+
+describe("worker on PostgreSQL and RabbitMQ", () => {
+  layer(Worker, { timeout: 120_000, excludeTestServices: true })((it) => {
+    it.effect("runs published tasks to SUCCEEDED, each stage once, with its timeline", () =>
+      Effect.gen(function* () {
+        const ids = yield* Effect.forEach([1, 2, 3, 4, 5, 6], () => submit({ stages: 3, sleepMs: 20 }))
+        for (const id of ids) expect(yield* until(id, ["SUCCEEDED", "FAILED"])).toBe("SUCCEEDED")
+        const checkpoints = yield* CheckpointsPg.make()
+        for (const id of ids) {
+          const timeline = yield* checkpoints.timeline(id)
+          expect(
+            timeline.filter((e) => e.phase === "run" && e.state === "SUCCEEDED").map((e) => e.path)
+          ).toEqual(["s0/step", "s1/step", "s2/step"])
+          for (const path of ["s0/step", "s1/step", "s2/step"])
+            expect(executions.get(`enamel-${id}-${path}`)).toBe(1)
+        }
+        const task = yield* Effect.flatMap(TaskStore, (s) => s.get(ids[0] ?? ""))
+        expect(Option.map(task, (t) => t.result)).toEqual(Option.some(["s0/step", "s1/step", "s2/step"]))
+      })
+    )
+
+    it.effect("cancelling a running task interrupts its wait, undoes its stages, and ends it CANCELLED", () =>
+      Effect.gen(function* () {
+        const id = yield* submit({ stages: 2, sleepMs: 1, waitForever: true })
+        expect(yield* until(id, ["RUNNING"])).toBe("RUNNING")
+        yield* Effect.sleep("300 millis")
+        yield* Effect.flatMap(TaskStore, (s) => s.requestCancel(id, undefined))
+        expect(yield* until(id, ["CANCELLED", "FAILED"])).toBe("CANCELLED")
+        expect(executions.get(`undo enamel-${id}-s0/step`)).toBe(1)
+        expect(executions.get(`undo enamel-${id}-s1/step`)).toBe(1)
+      })
+    )
+
+    it.effect("the admin RPC reports, tunes, pauses and resumes a topic", () =>
+      Effect.gen(function* () {
+        const server = yield* HttpServer.HttpServer
+        const port = server.address._tag === "TcpAddress" ? server.address.port : 0
+        const client = yield* RpcClient.make(AdminRpcs).pipe(
+          Effect.provide(
+            RpcClient.layerProtocolHttp({ url: `http://127.0.0.1:${port}/rpc` }).pipe(
+              Layer.provide([FetchHttpClient.layer, RpcSerialization.layerJson])
+            )
+          )
+        )
+        yield* client.SetConcurrency({ topic, concurrency: 5 })
+        yield* client.Pause({ topic })
+        const stats = yield* client.Stats()
+        expect(stats.find((s) => s.topic === topic)).toMatchObject({ concurrency: 5, paused: true })
+        const id = yield* submit({ stages: 1, sleepMs: 1 })
+        yield* Effect.sleep("1 second")
+        expect(yield* stateOf(id)).toEqual(Option.some("PENDING"))
+        yield* client.Resume({ topic })
+        expect(yield* until(id, ["SUCCEEDED"])).toBe("SUCCEEDED")
+        const unknown = yield* Effect.flip(client.Pause({ topic: "no.such.topic" }))
+        expect(unknown._tag).toBe("UnknownTopicError")
+      }).pipe(Effect.scoped)
+    )
+
+    it.effect("an undecodable message goes to the dead-letter queue", () =>
+      Effect.gen(function* () {
+        yield* drainQueue(Topology.deadLetterQueue)
+        const broker = yield* Broker
+        const messageId = crypto.randomUUID()
+        yield* broker.publish([{ routingKey: topic, messageId, priority: 0, body: "not a task" }])
+        let dead: ReadonlyArray<{ messageId: unknown }> = []
+        for (let i = 0; i < 50 && dead.length === 0; i++) {
+          yield* Effect.sleep("100 millis")
+          dead = yield* drainQueue(Topology.deadLetterQueue)
+        }
+        expect(dead.map((m) => m.messageId)).toContain(messageId)
+      })
+    )
+  })
+})
