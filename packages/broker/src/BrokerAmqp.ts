@@ -54,7 +54,7 @@ const open = (url: Redacted.Redacted) =>
 const close = (link: Link) =>
   link.broken
     ? Effect.void
-    : Effect.promise(() => link.connection.close().catch(() => undefined)).pipe(
+    : Effect.interruptible(Effect.promise(() => link.connection.close().catch(() => undefined))).pipe(
         Effect.timeoutOption("2 seconds"),
         Effect.asVoid
       )

@@ -25,7 +25,10 @@ export const make = Effect.gen(function* () {
             catch: fail("cannot connect to RabbitMQ")
           }),
           (c) =>
-            Effect.promise(() => c.close().catch(() => undefined)).pipe(Effect.timeoutOption("2 seconds"))
+            // Finalizers are uninterruptible; the close must be interruptible for the timeout to apply.
+            Effect.interruptible(Effect.promise(() => c.close().catch(() => undefined))).pipe(
+              Effect.timeoutOption("2 seconds")
+            )
         )
         const channel = yield* Effect.tryPromise({
           try: async () => {

@@ -70,7 +70,11 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
         return yield* later(delivery)
       }).pipe(
         // Shutdown (or a lost fight with time): the task waits, as PENDING with its checkpoints, for the next worker.
-        Effect.onInterrupt(() => Effect.zipRight(Effect.ignore(leases.handBack(lease)), delivery.requeue)),
+        Effect.onInterrupt(() =>
+          Effect.zipRight(Effect.ignore(leases.handBack(lease)), delivery.requeue).pipe(
+            Effect.zipLeft(Effect.logInfo(`handed task ${lease.taskId} back`))
+          )
+        ),
         Effect.scoped
       )
 

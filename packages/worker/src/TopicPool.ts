@@ -68,11 +68,14 @@ export const make = (topic: string, initialConcurrency: number, grace: Duration.
         Option.match({ onNone: () => Effect.void, onSome: (s) => Effect.ignore(f(s)) })
       )
 
-    // Registered after the FiberSet, so it runs before the FiberSet interrupts what is left.
+    // Runs first on close: stop taking deliveries, give running tasks `grace`, then interrupt the rest
+    // (they hand their tasks back) while the consumer's channel is still open to requeue them.
+    // Finalizers are uninterruptible: the timed wait must be made interruptible or it cannot time out.
     yield* Effect.addFinalizer(() =>
       Effect.gen(function* () {
         yield* onSubscription((s) => s.pause)
-        yield* Effect.timeoutOption(FiberSet.awaitEmpty(running), grace)
+        yield* Effect.timeoutOption(Effect.interruptible(FiberSet.awaitEmpty(running)), grace)
+        yield* FiberSet.clear(running)
       })
     )
 
