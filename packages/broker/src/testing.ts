@@ -36,3 +36,16 @@ export const drainQueue = (queue: string, deleteAfter = false) =>
       return got
     })
   })
+
+/** For tests: messages in a topic's queue, ready or unacknowledged. */
+export const queueDepth = (topic: string) =>
+  Effect.gen(function* () {
+    const url = Redacted.value(yield* amqpUrl)
+    return yield* Effect.promise(async () => {
+      const connection = await amqp.connect(url)
+      const channel = await connection.createChannel()
+      const { messageCount } = await channel.checkQueue(queueFor(topic))
+      await connection.close()
+      return messageCount
+    })
+  })

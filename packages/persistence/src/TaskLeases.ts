@@ -117,9 +117,24 @@ export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistenc
         Effect.mapError(down)
       )
 
+    /**
+     * Hands a still-running task on (RabbitMQ takes back a delivery left unacknowledged for 30 minutes):
+     * a new outbox row announces it again, so the delivery in hand can be acknowledged. Fenced: only
+     * the lease holder may do it.
+     */
+    const handOn = (lease: Lease, message: string) =>
+      sql`INSERT INTO task_outbox (task_id, routing_key, priority, payload)
+          SELECT id, type, priority, ${message} FROM tasks WHERE ${fenced(lease)}
+          RETURNING task_id`.pipe(
+        Effect.mapError(down),
+        Effect.flatMap((rows) =>
+          rows.length === 0 ? Effect.fail(new LeaseLost({ taskId: lease.taskId })) : Effect.void
+        )
+      )
+
     /** Ids of tasks whose cancel was just requested (the API's NOTIFY), as they come. */
     const cancelNotifications = sql.listen(CANCEL_CHANNEL)
 
-    return { claim, renew, finish, handBack, cancelRequested, cancelNotifications } as const
+    return { claim, renew, finish, handBack, handOn, cancelRequested, cancelNotifications } as const
   })
 }) {}

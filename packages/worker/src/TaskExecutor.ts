@@ -1,16 +1,28 @@
 import type { Delivery } from "@enamel/broker"
-import { Checkpoints, TaskMessageJson } from "@enamel/domain"
-import { CheckpointsPg, type Lease, TaskLeases, TaskStore } from "@enamel/persistence"
-import { Cause, Deferred, Duration, Effect, Exit, Option, Schedule, Schema } from "effect"
+import { Checkpoints, TaskId, TaskMessageJson, TaskType } from "@enamel/domain"
+import {
+  CheckpointsPg,
+  type Lease,
+  OutboxRelay,
+  TaskLeases,
+  type TaskRecord,
+  TaskStore
+} from "@enamel/persistence"
+import { Cause, Deferred, Duration, Effect, Exit, Metric, Option, Ref, Schedule, Schema } from "effect"
 import { Cancellations } from "./Cancellations.js"
 import { TaskFlows } from "./TaskFlows.js"
 import { WorkerSettings } from "./WorkerSettings.js"
 
+/** Tasks handed on because they ran longer than a delivery may stay unacknowledged. */
+export const handedOn = Metric.counter("enamel_worker_tasks_handed_on")
+
 const decodeMessage = Schema.decodeUnknown(TaskMessageJson)
+const encodeMessage = Schema.encodeSync(TaskMessageJson)
 
 /**
- * Runs the task one delivery names, and settles the delivery: acked once the task has ended (or is
- * another worker's for good), requeued when it must run later, dead-lettered when it cannot be read.
+ * Runs the task one delivery names, and settles the delivery exactly once: acked when the task has ended
+ * (or was handed on, or is another worker's), requeued when it must run later, dead-lettered when it
+ * cannot be read.
  */
 export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker/TaskExecutor", {
   effect: Effect.gen(function* () {
@@ -19,7 +31,10 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
     const store = yield* TaskStore
     const flows = yield* TaskFlows
     const cancellations = yield* Cancellations
-    const checkpointsFor = (lease: Lease) => CheckpointsPg.make({ taskId: lease.taskId, fence: lease.fence })
+    const relay = yield* OutboxRelay
+
+    /** Tasks this process is running: a second delivery of one of them must not start a second run. */
+    const running = new Set<string>()
 
     const later = (delivery: Delivery) => Effect.zipRight(Effect.sleep(settings.retryDelay), delivery.requeue)
 
@@ -31,26 +46,47 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
         Effect.catchTag("LeaseLost", () => Deferred.succeed(lost, undefined))
       )
 
-    const runClaimed = (lease: Lease, delivery: Delivery) =>
+    const runClaimed = (lease: Lease, task: TaskRecord, delivery: Delivery, restarts: number) =>
       Effect.gen(function* () {
-        const task = yield* store.get(lease.taskId)
-        if (Option.isNone(task)) return yield* delivery.ack
-        const flow = flows.get(task.value.type)
+        const settled = yield* Ref.make(false)
+        /** Settles the delivery unless the hand-on already acknowledged it. */
+        const settle = (action: Effect.Effect<void>) =>
+          Effect.flatMap(Ref.getAndSet(settled, true), (done) => (done ? Effect.void : action))
+
+        const flow = flows.get(task.type)
         if (flow === undefined) {
           yield* leases.finish(lease, {
             state: "FAILED",
             result: null,
-            error: { code: "task.unknown_type", message: `no flow for task type ${task.value.type}` }
+            error: { code: "task.unknown_type", message: `no flow for task type ${task.type}` }
           })
-          return yield* delivery.ack
+          return yield* settle(delivery.ack)
         }
         const lost = yield* Deferred.make<void>()
         yield* Effect.forkScoped(keepLease(lease, lost))
+        // RabbitMQ takes back a delivery unacknowledged for 30 minutes: a long task announces itself
+        // again through the outbox and acknowledges this delivery. Whoever gets the new message waits for
+        // this lease; should this worker die, the lease expires and that worker resumes the task.
+        yield* Effect.forkScoped(
+          Effect.gen(function* () {
+            yield* Effect.sleep(settings.handOnAfter)
+            const message = encodeMessage({
+              taskId: TaskId.make(task.id),
+              type: TaskType.make(task.type),
+              resumeFrom: null,
+              restarts: restarts + 1
+            })
+            yield* leases.handOn(lease, message)
+            yield* relay.nudge
+            yield* settle(delivery.ack)
+            yield* Metric.increment(handedOn)
+          }).pipe(Effect.ignore)
+        )
         const cancellation =
           lease.state === "CANCELLING" ? Effect.void : cancellations.requested(lease.taskId)
-        const checkpoints = yield* checkpointsFor(lease)
+        const checkpoints = yield* CheckpointsPg.make({ taskId: lease.taskId, fence: lease.fence })
         const exit = yield* flow
-          .run(task.value, cancellation)
+          .run(task, cancellation)
           .pipe(
             Effect.provideService(Checkpoints.Checkpoints, checkpoints),
             (run) =>
@@ -59,17 +95,17 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
           )
         if (Exit.isSuccess(exit) && Option.isSome(exit.value)) {
           yield* leases.finish(lease, exit.value.value).pipe(Effect.catchTag("LeaseLost", () => Effect.void))
-          return yield* delivery.ack
+          return yield* settle(delivery.ack)
         }
         // The lease went to another worker: that worker runs the task from its checkpoints.
-        if (yield* Deferred.isDone(lost)) return yield* delivery.ack
+        if (yield* Deferred.isDone(lost)) return yield* settle(delivery.ack)
         if (Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
         // The store, or what the flow needs (Keystone, Barbican), is out for now: run it again later.
         yield* Effect.logWarning("task stopped; handing it back", Exit.isFailure(exit) ? exit.cause : "")
         yield* Effect.ignore(leases.handBack(lease))
-        return yield* later(delivery)
+        return yield* settle(later(delivery))
       }).pipe(
-        // Shutdown (or a lost fight with time): the task waits, as PENDING with its checkpoints, for the next worker.
+        // Shutdown: the task waits, as PENDING with its checkpoints, for the next worker.
         Effect.onInterrupt(() =>
           Effect.zipRight(Effect.ignore(leases.handBack(lease)), delivery.requeue).pipe(
             Effect.zipLeft(Effect.logInfo(`handed task ${lease.taskId} back`))
@@ -84,13 +120,19 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
         yield* Effect.logWarning("undecodable task message; dead-lettering it", message.left.message)
         return yield* delivery.deadLetter
       }
-      const claimed = yield* Effect.either(
-        leases.claim(message.right.taskId, settings.workerId, settings.leaseTtl)
-      )
+      const { taskId, restarts } = message.right
+      // Our own hand-on message came back while we still run the task: someone else must wait for it.
+      if (running.has(taskId)) return yield* later(delivery)
+      const claimed = yield* Effect.either(leases.claim(taskId, settings.workerId, settings.leaseTtl))
       if (claimed._tag === "Left") return yield* later(delivery)
       if (Option.isNone(claimed.right)) return yield* delivery.ack
-      return yield* runClaimed(claimed.right.value, delivery).pipe(
-        Effect.catchTag("TaskStoreError", () => later(delivery))
+      const lease = claimed.right.value
+      const task = yield* store.get(taskId).pipe(Effect.orElseSucceed(() => Option.none<TaskRecord>()))
+      if (Option.isNone(task)) return yield* delivery.ack
+      running.add(taskId)
+      return yield* runClaimed(lease, task.value, delivery, restarts).pipe(
+        Effect.catchTag("TaskStoreError", () => later(delivery)),
+        Effect.ensuring(Effect.sync(() => running.delete(taskId)))
       )
     })
 

@@ -1,7 +1,7 @@
 import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
-import { ConsumerAmqp } from "@enamel/broker"
-import { Database, layerMigrated, TaskLeases, TaskStore } from "@enamel/persistence"
+import { BrokerAmqp, ConsumerAmqp } from "@enamel/broker"
+import { Database, layerMigrated, OutboxRelay, TaskLeases, TaskStore } from "@enamel/persistence"
 import { Config, Layer } from "effect"
 import * as AdminServer from "./admin/AdminServer.js"
 import { Cancellations } from "./Cancellations.js"
@@ -15,13 +15,16 @@ export const AdminListen = Config.all({
   port: Config.port("ENAMEL_WORKER_ADMIN_PORT").pipe(Config.withDefault(8781))
 })
 
-/** The worker's pools over PostgreSQL and RabbitMQ, running the given flows. */
+/**
+ * The worker's pools over PostgreSQL and RabbitMQ, running the given flows. Workers relay the outbox
+ * too: tasks they hand on are published even when no API process runs.
+ */
 export const workerPools = <E, R>(flows: Layer.Layer<TaskFlows, E, R>) =>
   WorkerPools.Default.pipe(
     Layer.provide(TaskExecutor.Default),
-    Layer.provide([Cancellations.Default, flows]),
+    Layer.provide([Cancellations.Default, flows, OutboxRelay.Default]),
     Layer.provideMerge(Layer.mergeAll(TaskLeases.Default, TaskStore.Default)),
-    Layer.provide(ConsumerAmqp.layer)
+    Layer.provide([ConsumerAmqp.layer, BrokerAmqp.layer])
   )
 
 /** A worker process: migrated database, pools, and the admin endpoint. */

@@ -39,6 +39,11 @@ export const WorkerSettings = Config.all({
   leaseTtl: Config.duration("ENAMEL_LEASE_TTL").pipe(Config.withDefault(Duration.seconds(30))),
   /** On SIGTERM, how long in-flight tasks get to finish before they are handed back at a checkpoint. */
   grace: Config.duration("ENAMEL_WORKER_GRACE").pipe(Config.withDefault(Duration.seconds(20))),
+  /**
+   * A task still running after this long hands itself on (a new message) and acknowledges its delivery:
+   * RabbitMQ takes back deliveries unacknowledged for 30 minutes (consumer_timeout).
+   */
+  handOnAfter: Config.duration("ENAMEL_HAND_ON_AFTER").pipe(Config.withDefault(Duration.minutes(20))),
   /** How long to wait before requeueing a task another worker holds, or one that met an outage. */
   retryDelay: Config.duration("ENAMEL_WORKER_RETRY_DELAY").pipe(Config.withDefault(Duration.seconds(2)))
 })

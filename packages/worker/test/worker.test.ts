@@ -4,52 +4,55 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { RpcClient, RpcSerialization } from "@effect/rpc"
 import { describe, expect, layer } from "@effect/vitest"
 import { Broker, BrokerAmqp, Topology } from "@enamel/broker"
-import { drainQueue } from "@enamel/broker/testing"
+import { drainQueue, queueDepth } from "@enamel/broker/testing"
 import { CheckpointsPg, OutboxRelay, TaskStore } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
-import { ConfigProvider, Effect, Layer, Option } from "effect"
+import { ConfigProvider, Effect, Layer, Metric, Option } from "effect"
 import { AdminRpcs } from "../src/admin/AdminRpcs.js"
 import * as AdminServer from "../src/admin/AdminServer.js"
+import { handedOn } from "../src/TaskExecutor.js"
 import { TaskFlows, taskFlow } from "../src/TaskFlows.js"
 import { workerPools } from "../src/WorkerProcess.js"
 import { executions, stepsFlow } from "./testFlows.js"
 
-const topic = `test.w${crypto.randomUUID().slice(0, 8)}`
-const flow = stepsFlow(topic)
-
-const config = ConfigProvider.fromMap(
-  new Map([
-    ["ENAMEL_WORKER_TOPICS", `${topic}=3`],
-    ["ENAMEL_LEASE_TTL", "5 seconds"],
-    ["ENAMEL_WORKER_RETRY_DELAY", "200 millis"],
-    ["ENAMEL_OUTBOX_SWEEP", "100 millis"]
-  ])
-).pipe(ConfigProvider.orElse(() => ConfigProvider.fromEnv()))
-
-const Flows = Layer.effect(
-  TaskFlows,
-  Effect.map(
-    taskFlow(flow, () => Layer.empty),
-    (f) => new Map([[f.type, f]])
+/** A worker (pools, admin endpoint, relay) on a throw-away database, consuming its own topic. */
+const workerFor = (topic: string, extra: ReadonlyArray<readonly [string, string]> = []) => {
+  const config = ConfigProvider.fromMap(
+    new Map<string, string>([
+      ["ENAMEL_WORKER_TOPICS", `${topic}=3`],
+      ["ENAMEL_LEASE_TTL", "5 seconds"],
+      ["ENAMEL_WORKER_RETRY_DELAY", "200 millis"],
+      ["ENAMEL_OUTBOX_SWEEP", "100 millis"],
+      ...extra
+    ])
+  ).pipe(ConfigProvider.orElse(() => ConfigProvider.fromEnv()))
+  const flows = Layer.effect(
+    TaskFlows,
+    Effect.map(
+      taskFlow(stepsFlow(topic), () => Layer.empty),
+      (f) => new Map([[f.type, f]])
+    )
   )
-)
+  return AdminServer.layer.pipe(
+    Layer.provideMerge(workerPools(flows)),
+    Layer.provideMerge(OutboxRelay.Default),
+    Layer.provideMerge(BrokerAmqp.layer),
+    Layer.provideMerge(TestDatabase.layer),
+    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
+    Layer.provide(Layer.setConfigProvider(config))
+  )
+}
 
-const Worker = AdminServer.layer.pipe(
-  Layer.provideMerge(workerPools(Flows)),
-  Layer.provideMerge(OutboxRelay.Default),
-  Layer.provideMerge(BrokerAmqp.layer),
-  Layer.provideMerge(TestDatabase.layer),
-  Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
-  Layer.provide(Layer.setConfigProvider(config))
-)
+const topic = `test.w${crypto.randomUUID().slice(0, 8)}`
+const Worker = workerFor(topic)
 
-const submit = (params: { stages: number; sleepMs: number; waitForever?: boolean }) =>
+const submit = (params: { stages: number; sleepMs: number; waitForever?: boolean }, type = topic) =>
   Effect.gen(function* () {
     const store = yield* TaskStore
     const id = crypto.randomUUID()
     yield* store.create({
       id,
-      type: topic,
+      type,
       projectId: "p-test",
       userId: "u-test",
       priority: 5,
@@ -57,7 +60,7 @@ const submit = (params: { stages: number; sleepMs: number; waitForever?: boolean
       keyRef: null,
       idempotencyKey: null,
       requestHash: null,
-      message: JSON.stringify({ taskId: id, type: topic, resumeFrom: null, restarts: 0 })
+      message: JSON.stringify({ taskId: id, type, resumeFrom: null, restarts: 0 })
     })
     yield* Effect.flatMap(OutboxRelay, (relay) => relay.nudge)
     return id
@@ -150,6 +153,35 @@ describe("worker on PostgreSQL and RabbitMQ", () => {
           dead = yield* drainQueue(Topology.deadLetterQueue)
         }
         expect(dead.map((m) => m.messageId)).toContain(messageId)
+      })
+    )
+  })
+})
+
+const longTopic = `test.long${crypto.randomUUID().slice(0, 8)}`
+
+describe("worker with a task longer than its delivery may stay unacknowledged", () => {
+  layer(workerFor(longTopic, [["ENAMEL_HAND_ON_AFTER", "500 millis"]]), {
+    timeout: 120_000,
+    excludeTestServices: true
+  })((it) => {
+    it.effect("hands the task on, finishes it exactly once, and leaves no message behind", () =>
+      Effect.gen(function* () {
+        const before = (yield* Metric.value(handedOn)).count
+        const id = yield* submit({ stages: 4, sleepMs: 400 }, longTopic)
+        expect(yield* until(id, ["SUCCEEDED", "FAILED"])).toBe("SUCCEEDED")
+        // The delivery was acknowledged mid-run and the task announced again.
+        expect((yield* Metric.value(handedOn)).count).toBeGreaterThan(before)
+        for (const path of ["s0/step", "s1/step", "s2/step", "s3/step"]) {
+          expect(executions.get(`enamel-${id}-${path}`)).toBe(1)
+        }
+        // The handed-on message is consumed too (acknowledged once the task had ended).
+        let left = -1
+        for (let i = 0; i < 50 && left !== 0; i++) {
+          yield* Effect.sleep("100 millis")
+          left = yield* queueDepth(longTopic)
+        }
+        expect(left).toBe(0)
       })
     )
   })
