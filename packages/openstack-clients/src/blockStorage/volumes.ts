@@ -1,0 +1,207 @@
+import { Effect, Option, Schema } from "effect"
+import { OpenStackNotFound, OpenStackResourceFailed } from "../errors.js"
+import { collectPages, Links, nextLink } from "../http/pagination.js"
+import type { ServiceApi } from "../http/ServiceApi.js"
+import { segment } from "../http/url.js"
+import { optionalIfNotFound, type WaitOptions, waitFor } from "../wait.js"
+
+const cinder = "cinder"
+
+/** Cinder writes `bootable` as the string "true" or "false". */
+const BooleanString = Schema.transform(Schema.Union(Schema.Boolean, Schema.String), Schema.Boolean, {
+  strict: true,
+  decode: (value) => value === true || (typeof value === "string" && value.toLowerCase() === "true"),
+  encode: (value) => value
+})
+
+export const VolumeAttachment = Schema.Struct({
+  serverId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("server_id")),
+  attachmentId: Schema.optional(Schema.String).pipe(Schema.fromKey("attachment_id")),
+  device: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null })
+})
+
+export const Volume = Schema.Struct({
+  id: Schema.String,
+  name: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null }),
+  status: Schema.String,
+  /** GiB */
+  size: Schema.Number,
+  bootable: Schema.optionalWith(BooleanString, { default: () => false }),
+  metadata: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), {
+    default: () => ({})
+  }),
+  volumeType: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null }).pipe(
+    Schema.fromKey("volume_type")
+  ),
+  availabilityZone: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null }).pipe(
+    Schema.fromKey("availability_zone")
+  ),
+  attachments: Schema.optionalWith(Schema.Array(VolumeAttachment), { default: () => [] }),
+  createdAt: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("created_at"))
+})
+export type Volume = typeof Volume.Type
+
+const VolumeBody = Schema.Struct({ volume: Volume })
+const VolumesPage = Schema.Struct({ volumes: Schema.Array(Volume), volumes_links: Schema.optional(Links) })
+
+/** Cinder's user-facing messages (3.3+): why an asynchronous operation on a resource failed. */
+export const UserMessage = Schema.Struct({
+  id: Schema.String,
+  userMessage: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("user_message")),
+  createdAt: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("created_at")),
+  resourceUuid: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null }).pipe(
+    Schema.fromKey("resource_uuid")
+  )
+})
+export type UserMessage = typeof UserMessage.Type
+const MessagesBody = Schema.Struct({ messages: Schema.Array(UserMessage) })
+
+export interface VolumeCreate {
+  /** GiB */
+  readonly size: number
+  readonly name?: string
+  readonly description?: string
+  /** Create from this image: the volume is bootable once available. */
+  readonly imageId?: string
+  readonly volumeType?: string
+  readonly availabilityZone?: string
+  readonly metadata?: Readonly<Record<string, string>>
+}
+
+export const volumeCreateBody = (spec: VolumeCreate) => ({
+  volume: {
+    size: spec.size,
+    name: spec.name,
+    description: spec.description,
+    imageRef: spec.imageId,
+    volume_type: spec.volumeType,
+    availability_zone: spec.availabilityZone,
+    metadata: spec.metadata
+  }
+})
+
+export interface VolumeFilter {
+  readonly name?: string
+  readonly status?: string
+  /** Volumes whose metadata has all these pairs (filtered by Cinder). */
+  readonly metadata?: Readonly<Record<string, string>>
+  readonly pageSize?: number
+}
+
+export const makeVolumeOperations = (api: ServiceApi) => {
+  const path = (id: string) => `volumes/${segment(id)}`
+
+  const createVolume = Effect.fn("Cinder.createVolume")(function* (spec: VolumeCreate) {
+    return (yield* api.json({ method: "POST", path: "volumes", json: volumeCreateBody(spec) }, VolumeBody))
+      .volume
+  })
+
+  const getVolume = Effect.fn("Cinder.getVolume")(function* (id: string) {
+    return (yield* api.json({ method: "GET", path: path(id) }, VolumeBody)).volume
+  })
+
+  const listVolumes = Effect.fn("Cinder.listVolumes")(function* (filter: VolumeFilter = {}) {
+    return yield* collectPages(
+      api,
+      {
+        method: "GET",
+        path: "volumes/detail",
+        query: {
+          name: filter.name,
+          status: filter.status,
+          metadata: filter.metadata === undefined ? undefined : JSON.stringify(filter.metadata),
+          limit: filter.pageSize
+        }
+      },
+      { schema: VolumesPage, items: (page) => page.volumes, next: (page) => nextLink(page.volumes_links) }
+    )
+  })
+
+  const deleteVolume = Effect.fn("Cinder.deleteVolume")(function* (id: string) {
+    yield* api.discard({ method: "DELETE", path: path(id) })
+  })
+
+  /** Cinder's messages about a resource, newest first. */
+  const listMessages = Effect.fn("Cinder.listMessages")(function* (resourceId: string) {
+    const body = yield* api.json(
+      { method: "GET", path: "messages", query: { resource_uuid: resourceId, sort: "created_at:desc" } },
+      MessagesBody
+    )
+    return body.messages
+  })
+
+  /** The error a user sees for a volume in an error state: Cinder's newest message about it, if any. */
+  const volumeFailure = (volume: Volume) =>
+    listMessages(volume.id).pipe(
+      Effect.map((messages) => messages[0]?.userMessage),
+      Effect.orElseSucceed(() => undefined),
+      Effect.flatMap((reason) =>
+        Effect.fail(
+          new OpenStackResourceFailed({
+            service: cinder,
+            resource: "volume",
+            resourceId: volume.id,
+            resourceStatus: volume.status,
+            message: reason ?? `volume ${volume.id} went to ${volume.status}`
+          })
+        )
+      )
+    )
+
+  /** Waits for `available`; a volume in `error` fails with Cinder's message about it. */
+  const waitForVolumeAvailable = Effect.fn("Cinder.waitForVolumeAvailable")(function* (
+    id: string,
+    options?: WaitOptions
+  ) {
+    const seen = yield* waitFor(
+      {
+        service: cinder,
+        resource: "volume",
+        id,
+        target: "available",
+        poll: Effect.map(getVolume(id), (volume) => Option.some(volume)),
+        status: (volume: Volume) => volume.status,
+        isDone: (seen) => Option.exists(seen, (volume) => volume.status === "available"),
+        failure: (volume: Volume) =>
+          volume.status === "error" ? Option.some(volumeFailure(volume)) : Option.none()
+      },
+      options
+    )
+    return yield* Option.match(seen, {
+      onNone: () =>
+        Effect.fail(new OpenStackNotFound({ service: cinder, message: `volume ${id} disappeared` })),
+      onSome: Effect.succeed
+    })
+  })
+
+  /** Waits until the volume is gone; `error_deleting` fails with Cinder's message. */
+  const waitForVolumeDeleted = Effect.fn("Cinder.waitForVolumeDeleted")(function* (
+    id: string,
+    options?: WaitOptions
+  ) {
+    yield* waitFor(
+      {
+        service: cinder,
+        resource: "volume",
+        id,
+        target: "deleted",
+        poll: optionalIfNotFound(getVolume(id)),
+        status: (volume: Volume) => volume.status,
+        isDone: Option.isNone,
+        failure: (volume: Volume) =>
+          volume.status === "error_deleting" ? Option.some(volumeFailure(volume)) : Option.none()
+      },
+      options
+    )
+  })
+
+  return {
+    createVolume,
+    getVolume,
+    listVolumes,
+    deleteVolume,
+    listMessages,
+    waitForVolumeAvailable,
+    waitForVolumeDeleted
+  }
+}

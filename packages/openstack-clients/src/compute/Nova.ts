@@ -1,0 +1,32 @@
+import { Effect } from "effect"
+import type { MicroversionRange } from "../http/microversion.js"
+import { makeServiceApi } from "../http/ServiceApi.js"
+import { makeFlavorOperations } from "./flavors.js"
+import { makeKeypairOperations } from "./keypairs.js"
+import { makeServerOperations } from "./servers.js"
+
+/**
+ * The compute microversions we speak; we send the highest the cloud also supports.
+ * - 2.60 (Queens) minimum: server tags at create (2.52) and in list filters (2.26), keypair types (2.2).
+ * - 2.93 (Zed) maximum: the newest we have read the changes of and tested against.
+ */
+export const novaMicroversions: MicroversionRange = {
+  headerService: "compute",
+  minimum: "2.60",
+  maximum: "2.93"
+}
+
+/** Nova: servers (with waiters), flavors and keypairs. */
+export class Nova extends Effect.Service<Nova>()("@enamel/openstack-clients/Nova", {
+  accessors: true,
+  effect: Effect.gen(function* () {
+    const api = yield* makeServiceApi({ name: "nova", type: "compute", microversions: novaMicroversions })
+    return {
+      /** The microversion negotiated with the session's cloud. */
+      microversion: api.microversion,
+      ...makeServerOperations(api),
+      ...makeFlavorOperations(api),
+      ...makeKeypairOperations(api)
+    }
+  })
+}) {}
