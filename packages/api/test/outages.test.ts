@@ -7,8 +7,8 @@ import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
 import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
-import { BrokerAmqp } from "@enamel/broker"
-import { drainTopic } from "@enamel/broker/testing"
+import { BrokerAmqp, Topology } from "@enamel/broker"
+import { drainQueue } from "@enamel/broker/testing"
 import { Database } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { ConfigProvider, Effect, Layer, Redacted } from "effect"
@@ -86,7 +86,6 @@ describe("API outages", () => {
       () =>
         Effect.gen(function* () {
           const { amqp, context } = yield* apiBehindProxies
-          yield* drainTopic("server.create")
           yield* amqp.cut
           const accepted: Array<string> = []
           for (let i = 0; i < 3; i++) {
@@ -101,7 +100,7 @@ describe("API outages", () => {
           yield* amqp.restore
           for (let i = 0; i < 100 && (yield* backlog(accepted)) > 0; i++) yield* Effect.sleep("100 millis")
           expect(yield* backlog(accepted)).toBe(0)
-          const delivered = (yield* drainTopic("server.create")).map((m) => m.messageId)
+          const delivered = (yield* drainQueue(Topology.queueFor("server.create"))).map((m) => m.messageId)
           for (const id of accepted) expect(delivered).toContain(id)
         })
     )

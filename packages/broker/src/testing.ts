@@ -20,6 +20,16 @@ export const drainQueue = (queue: string, deleteAfter = false) =>
     return yield* Effect.promise(async () => {
       const connection = await amqp.connect(url)
       const channel = await connection.createChannel()
+      // A missing queue closes the channel with an error event: nothing to drain then.
+      channel.on("error", () => undefined)
+      const exists = await channel.checkQueue(queue).then(
+        () => true,
+        () => false
+      )
+      if (!exists) {
+        await connection.close().catch(() => undefined)
+        return []
+      }
       const got: Array<Received> = []
       for (;;) {
         const message = await channel.get(queue, { noAck: true })

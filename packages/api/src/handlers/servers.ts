@@ -20,26 +20,28 @@ export const layer = HttpApiBuilder.group(EnamelApi, "servers", (handlers) =>
     const store = yield* TaskStore
     const relay = yield* OutboxRelay
     const keys = yield* UserKeys
-    return handlers.handle("createServers", ({ payload, headers }) =>
+    /** Writes the task and its outbox row (one statement), nudges the relay, and answers 202 with Location. */
+    const accept = (type: string, params: unknown, priority: number, idempotencyKey: string | undefined) =>
       Effect.gen(function* () {
         const caller = yield* CurrentCaller
         const keyRef = yield* keys.keyFor(caller)
-        const params = encodeRequest(payload)
         const id = crypto.randomUUID()
         const { task, created } = yield* store
           .create({
             id,
-            type: "server.create",
+            type,
             projectId: caller.projectId,
             userId: caller.userId,
-            priority: payload.priority,
+            priority,
             params,
             keyRef,
-            idempotencyKey: headers["idempotency-key"] ?? null,
-            requestHash: createHash("sha256").update(JSON.stringify(params)).digest("hex"),
+            idempotencyKey: idempotencyKey ?? null,
+            requestHash: createHash("sha256")
+              .update(`${type}\n${JSON.stringify(params)}`)
+              .digest("hex"),
             message: encodeMessage({
               taskId: TaskId.make(id),
-              type: TaskType.make("server.create"),
+              type: TaskType.make(type),
               resumeFrom: null,
               restarts: 0
             })
@@ -56,6 +58,13 @@ export const layer = HttpApiBuilder.group(EnamelApi, "servers", (handlers) =>
         )
         return { task: taskView(task) }
       })
-    )
+
+    return handlers
+      .handle("createServers", ({ payload, headers }) =>
+        accept("server.create", encodeRequest(payload), payload.priority, headers["idempotency-key"])
+      )
+      .handle("deleteServer", ({ path, headers }) =>
+        accept("server.delete", { server_id: path.id }, 5, headers["idempotency-key"])
+      )
   })
 )

@@ -6,6 +6,7 @@ import { CreateServersRequest } from "./servers.js"
 import { TaskDetailResponse, TaskListResponse, TaskResponse, VersionsResponse } from "./views.js"
 
 const taskId = HttpApiSchema.param("id", Schema.UUID)
+const serverId = HttpApiSchema.param("id", Schema.UUID)
 
 const IdempotencyHeaders = Schema.Struct({
   "idempotency-key": Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255)))
@@ -34,6 +35,16 @@ export class ServersGroup extends HttpApiGroup.make("servers")
       .addSuccess(TaskResponse, { status: 202 })
       .addError(Conflict)
       .annotate(OpenApi.Description, "Creates one or more servers as a task; answers 202 with the task.")
+  )
+  .add(
+    HttpApiEndpoint.del("deleteServer")`/servers/${serverId}`
+      .setHeaders(IdempotencyHeaders)
+      .addSuccess(TaskResponse, { status: 202 })
+      .addError(Conflict)
+      .annotate(
+        OpenApi.Description,
+        "Deletes a server and the boot volume, ports and floating IPs Enamel created for it, as a task."
+      )
   )
   .addError(BadRequest)
   .addError(Forbidden)
