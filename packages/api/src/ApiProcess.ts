@@ -1,14 +1,13 @@
 import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
 import { BrokerAmqp } from "@enamel/broker"
-import { OpenStackClients } from "@enamel/openstack-clients"
+import { OpenStackClients, ServiceSession } from "@enamel/openstack-clients"
 import { Database, layerMigrated, UserKeyRefs } from "@enamel/persistence"
 import { Config, Duration, Layer } from "effect"
 import { HttpLive } from "./ApiServer.js"
 import * as TokenValidator from "./auth/TokenValidator.js"
 import * as TokenValidatorKeystone from "./auth/TokenValidatorKeystone.js"
 import * as UserKeysBarbican from "./keys/UserKeysBarbican.js"
-import * as ServiceSession from "./openstack/serviceSession.js"
 
 /** ENAMEL_API_HOST (127.0.0.1) and ENAMEL_API_PORT (8780): where the API listens. */
 export const Listen = Config.all({
@@ -19,7 +18,11 @@ export const Listen = Config.all({
 /** ENAMEL_TOKEN_CACHE_TTL (60 s): how long a validated token is trusted without asking Keystone again. */
 const tokenCacheTtl = Config.duration("ENAMEL_TOKEN_CACHE_TTL").pipe(Config.withDefault(Duration.seconds(60)))
 
-const OpenStack = Layer.provideMerge(ServiceSession.layer, OpenStackClients.layer)
+/** The clients, with Enamel's service user as the current caller (token validation, keys in Barbican). */
+const OpenStack = ServiceSession.layerAsCaller.pipe(
+  Layer.provideMerge(ServiceSession.layerServiceSession),
+  Layer.provideMerge(OpenStackClients.layer)
+)
 
 const Database_ = Layer.provideMerge(layerMigrated, Database.layer)
 

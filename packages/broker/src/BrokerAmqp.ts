@@ -21,7 +21,7 @@ interface Link {
 
 const fail = (message: string) => (cause: unknown) => new BrokerError({ message, cause })
 
-const open = (url: Redacted.Redacted) =>
+const open = (url: Redacted.Redacted, topology: Topology.Topology) =>
   Effect.tryPromise({
     try: async () => {
       const connection = await amqp.connect(Redacted.value(url), {
@@ -41,10 +41,10 @@ const open = (url: Redacted.Redacted) =>
         const id: unknown = message.properties.messageId
         if (typeof id === "string") link.returned.add(id)
       })
-      await channel.assertExchange(Topology.tasksExchange, "topic", { durable: true })
-      await channel.assertExchange(Topology.deadLetterExchange, "topic", { durable: true })
-      await channel.assertQueue(Topology.deadLetterQueue, { durable: true })
-      await channel.bindQueue(Topology.deadLetterQueue, Topology.deadLetterExchange, "#")
+      await channel.assertExchange(topology.tasksExchange, "topic", { durable: true })
+      await channel.assertExchange(topology.deadLetterExchange, "topic", { durable: true })
+      await channel.assertQueue(topology.deadLetterQueue, { durable: true })
+      await channel.bindQueue(topology.deadLetterQueue, topology.deadLetterExchange, "#")
       return link
     },
     catch: fail("cannot connect to RabbitMQ")
@@ -66,6 +66,7 @@ const close = (link: Link) =>
  */
 export const make = Effect.gen(function* () {
   const url = yield* amqpUrl
+  const topology = yield* Topology.fromConfig
   const current = yield* Ref.make(Option.none<Link>())
   const lock = yield* Effect.makeSemaphore(1)
   yield* Effect.addFinalizer(() =>
@@ -76,7 +77,7 @@ export const make = Effect.gen(function* () {
     const existing = yield* Ref.get(current)
     if (Option.isSome(existing) && !existing.value.broken) return existing.value
     if (Option.isSome(existing)) yield* close(existing.value)
-    const fresh = yield* open(url)
+    const fresh = yield* open(url, topology)
     yield* Ref.set(current, Option.some(fresh))
     return fresh
   })
@@ -86,11 +87,11 @@ export const make = Effect.gen(function* () {
       ? Effect.void
       : Effect.tryPromise({
           try: async () => {
-            await l.channel.assertQueue(Topology.queueFor(topic), {
+            await l.channel.assertQueue(topology.queueFor(topic), {
               durable: true,
-              arguments: Topology.queueArguments
+              arguments: Topology.queueArguments(topology)
             })
-            await l.channel.bindQueue(Topology.queueFor(topic), Topology.tasksExchange, topic)
+            await l.channel.bindQueue(topology.queueFor(topic), topology.tasksExchange, topic)
             l.declared.add(topic)
           },
           catch: fail(`cannot declare the queue for ${topic}`)
@@ -107,7 +108,7 @@ export const make = Effect.gen(function* () {
           yield* Effect.tryPromise({
             try: () => {
               for (const m of messages) {
-                l.channel.publish(Topology.tasksExchange, m.routingKey, Buffer.from(m.body), {
+                l.channel.publish(topology.tasksExchange, m.routingKey, Buffer.from(m.body), {
                   persistent: true,
                   mandatory: true,
                   priority: m.priority,

@@ -15,6 +15,7 @@ const fail = (message: string) => (cause: unknown) => new BrokerError({ message,
  */
 export const make = Effect.gen(function* () {
   const url = Redacted.value(yield* amqpUrl)
+  const topology = yield* Topology.fromConfig
   return Consumer.of({
     subscribe: (topic, options) =>
       Effect.gen(function* () {
@@ -33,15 +34,15 @@ export const make = Effect.gen(function* () {
         const channel = yield* Effect.tryPromise({
           try: async () => {
             const ch = await connection.createChannel()
-            await ch.assertExchange(Topology.tasksExchange, "topic", { durable: true })
-            await ch.assertExchange(Topology.deadLetterExchange, "topic", { durable: true })
-            await ch.assertQueue(Topology.deadLetterQueue, { durable: true })
-            await ch.bindQueue(Topology.deadLetterQueue, Topology.deadLetterExchange, "#")
-            await ch.assertQueue(Topology.queueFor(topic), {
+            await ch.assertExchange(topology.tasksExchange, "topic", { durable: true })
+            await ch.assertExchange(topology.deadLetterExchange, "topic", { durable: true })
+            await ch.assertQueue(topology.deadLetterQueue, { durable: true })
+            await ch.bindQueue(topology.deadLetterQueue, topology.deadLetterExchange, "#")
+            await ch.assertQueue(topology.queueFor(topic), {
               durable: true,
-              arguments: Topology.queueArguments
+              arguments: Topology.queueArguments(topology)
             })
-            await ch.bindQueue(Topology.queueFor(topic), Topology.tasksExchange, topic)
+            await ch.bindQueue(topology.queueFor(topic), topology.tasksExchange, topic)
             await ch.prefetch(options.prefetch, true)
             return ch
           },
@@ -82,7 +83,7 @@ export const make = Effect.gen(function* () {
         const consume = Effect.tryPromise({
           try: async () => {
             if (consumerTag === undefined)
-              consumerTag = (await channel.consume(Topology.queueFor(topic), onMessage)).consumerTag
+              consumerTag = (await channel.consume(topology.queueFor(topic), onMessage)).consumerTag
           },
           catch: fail(`cannot consume ${topic}`)
         })

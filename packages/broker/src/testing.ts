@@ -1,7 +1,7 @@
 import * as amqp from "amqplib"
 import { Effect, Redacted } from "effect"
 import { amqpUrl } from "./BrokerAmqp.js"
-import { queueFor } from "./topology.js"
+import * as Topology from "./topology.js"
 
 export interface Received {
   readonly body: string
@@ -11,7 +11,8 @@ export interface Received {
 }
 
 /** For tests: takes every message waiting in a topic's queue, then deletes the queue. */
-export const drainTopic = (topic: string) => drainQueue(queueFor(topic), true)
+export const drainTopic = (topic: string) =>
+  Effect.flatMap(Topology.fromConfig, (t) => drainQueue(t.queueFor(topic), true))
 
 /** For tests: takes every message waiting in a queue (and deletes the queue if asked). */
 export const drainQueue = (queue: string, deleteAfter = false) =>
@@ -51,10 +52,11 @@ export const drainQueue = (queue: string, deleteAfter = false) =>
 export const queueDepth = (topic: string) =>
   Effect.gen(function* () {
     const url = Redacted.value(yield* amqpUrl)
+    const topology = yield* Topology.fromConfig
     return yield* Effect.promise(async () => {
       const connection = await amqp.connect(url)
       const channel = await connection.createChannel()
-      const { messageCount } = await channel.checkQueue(queueFor(topic))
+      const { messageCount } = await channel.checkQueue(topology.queueFor(topic))
       await connection.close()
       return messageCount
     })

@@ -14,6 +14,7 @@ export { Credentials, type ProjectScope, type UserReference } from "./identity/C
 export { type Catalog, type EndpointInterface, selectEndpoint } from "./identity/catalog.js"
 export * from "./identity/Keystone.js"
 export { Session, type SessionShape } from "./identity/Session.js"
+export * as ServiceSession from "./identity/serviceSession.js"
 export * as Sessions from "./identity/sessions.js"
 export { type Authentication, type Role, TokenInfo } from "./identity/tokens.js"
 export * from "./image/Glance.js"
@@ -25,5 +26,4 @@ export * from "./network/ports.js"
 export * from "./network/securityGroups.js"
 export * as OpenStackClients from "./OpenStackClients.js"
 export * as RequestLog from "./RequestLog.js"
-
 export type { WaitOptions } from "./wait.js"

@@ -1,10 +1,18 @@
-import { Credentials, Session, Sessions } from "@enamel/openstack-clients"
-import { Config, Effect, Layer } from "effect"
+import { Config, Context, Effect, Layer } from "effect"
+import { Credentials } from "./Credentials.js"
+import { make } from "./makeSession.js"
+import { Session, type SessionShape } from "./Session.js"
 
 /**
- * Enamel's own service user, in the usual OS_* variables: it validates callers' tokens and keeps
- * their keys in Barbican. OS_AUTH_URL is Keystone's v3 root.
+ * Enamel's own service user, kept apart from `Session` (the current caller): it validates users' tokens
+ * and keeps their keys in Barbican, while each task acts with the user's own session.
  */
+export class ServiceSession extends Context.Tag("@enamel/openstack-clients/ServiceSession")<
+  ServiceSession,
+  SessionShape
+>() {}
+
+/** The service user in the usual OS_* variables; OS_AUTH_URL is Keystone's v3 root. */
 export const ServiceCredentials = Config.all({
   authUrl: Config.string("OS_AUTH_URL"),
   username: Config.string("OS_USERNAME"),
@@ -16,12 +24,12 @@ export const ServiceCredentials = Config.all({
   region: Config.option(Config.string("OS_REGION_NAME"))
 })
 
-/** The service user's session, for the life of the process. */
-export const layer = Layer.scoped(
-  Session,
+/** The service user's session, for the life of the process, from the OS_* variables. */
+export const layerServiceSession = Layer.scoped(
+  ServiceSession,
   Effect.gen(function* () {
     const c = yield* ServiceCredentials
-    return yield* Sessions.make({
+    return yield* make({
       authUrl: c.authUrl,
       interface: c.interface,
       ...(c.region._tag === "Some" ? { region: c.region.value } : {}),
@@ -33,3 +41,6 @@ export const layer = Layer.scoped(
     })
   })
 )
+
+/** The service session as the current caller, for code that acts as Enamel itself. */
+export const layerAsCaller = Layer.effect(Session, ServiceSession)
