@@ -1,7 +1,7 @@
 import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
 import { BrokerAmqp } from "@enamel/broker"
-import { OpenStackClients, ServiceSession } from "@enamel/openstack-clients"
+import { ClientSettings, OpenStackClients, ServiceSession } from "@enamel/openstack-clients"
 import { Database, layerMigrated, UserKeyRefs } from "@enamel/persistence"
 import { Config, Duration, Layer } from "effect"
 import { HttpLive } from "./ApiServer.js"
@@ -21,7 +21,8 @@ const tokenCacheTtl = Config.duration("ENAMEL_TOKEN_CACHE_TTL").pipe(Config.with
 /** The clients, with Enamel's service user as the current caller (token validation, keys in Barbican). */
 const OpenStack = ServiceSession.layerAsCaller.pipe(
   Layer.provideMerge(ServiceSession.layerServiceSession),
-  Layer.provideMerge(OpenStackClients.layer)
+  Layer.provideMerge(OpenStackClients.layer),
+  Layer.provideMerge(ClientSettings.layerFromConfig)
 )
 
 const Database_ = Layer.provideMerge(layerMigrated, Database.layer)
