@@ -10,6 +10,8 @@ export interface Lease {
   readonly fence: number
   /** The task's state when claimed: RUNNING, or CANCELLING when a cancel came first. */
   readonly state: TaskState.TaskState
+  /** How many times the task was taken again after another claim (crash, shutdown, lost lease). */
+  readonly restarts: number
 }
 
 /** Another worker holds a live lease on the task. */
@@ -21,7 +23,11 @@ export class LeaseHeld extends Data.TaggedError("LeaseHeld")<{
 /** This worker's lease was taken over (it expired while the worker was away): stop, write nothing more. */
 export class LeaseLost extends Data.TaggedError("LeaseLost")<{ readonly taskId: string }> {}
 
-const Claimed = Schema.Struct({ fence: Schema.NumberFromString, state: TaskState.TaskState })
+const Claimed = Schema.Struct({
+  fence: Schema.NumberFromString,
+  state: TaskState.TaskState,
+  restarts: Schema.Int
+})
 const Current = Schema.Struct({
   state: TaskState.TaskState,
   leaseOwner: Schema.NullOr(Schema.String)
@@ -57,10 +63,17 @@ export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistenc
           updated_at = now()
         WHERE id = ${taskId} AND state IN ('PENDING', 'RUNNING', 'CANCELLING')
           AND (lease_owner IS NULL OR lease_owner = ${owner} OR lease_expires_at < now())
-        RETURNING fence::text, state`.pipe(Effect.flatMap(decode(Claimed)), Effect.mapError(down))
+        RETURNING fence::text, state, restarts`.pipe(Effect.flatMap(decode(Claimed)), Effect.mapError(down))
       const first = claimed[0]
-      if (first !== undefined)
-        return Option.some<Lease>({ taskId, owner, fence: first.fence, state: first.state })
+      if (first !== undefined) {
+        return Option.some<Lease>({
+          taskId,
+          owner,
+          fence: first.fence,
+          state: first.state,
+          restarts: first.restarts
+        })
+      }
       const current = yield* sql`SELECT state, lease_owner FROM tasks WHERE id = ${taskId}`.pipe(
         Effect.flatMap(decode(Current)),
         Effect.mapError(down)

@@ -127,6 +127,18 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
       if (claimed._tag === "Left") return yield* later(delivery)
       if (Option.isNone(claimed.right)) return yield* delivery.ack
       const lease = claimed.right.value
+      if (lease.restarts > settings.maxRestarts) {
+        yield* Effect.logWarning(`task ${taskId} was restarted ${lease.restarts} times; failing it`)
+        yield* leases.finish(lease, {
+          state: "FAILED",
+          result: null,
+          error: {
+            code: "task.too_many_restarts",
+            message: `the task's worker stopped ${lease.restarts} times while running it; it was given up`
+          }
+        })
+        return yield* delivery.deadLetter
+      }
       const task = yield* store.get(taskId).pipe(Effect.orElseSucceed(() => Option.none<TaskRecord>()))
       if (Option.isNone(task)) return yield* delivery.ack
       running.add(taskId)

@@ -44,6 +44,11 @@ export const WorkerSettings = Config.all({
    * RabbitMQ takes back deliveries unacknowledged for 30 minutes (consumer_timeout).
    */
   handOnAfter: Config.duration("ENAMEL_HAND_ON_AFTER").pipe(Config.withDefault(Duration.minutes(20))),
+  /**
+   * A task taken again this many times (its workers keep dying on it) fails, and its message goes to
+   * the dead-letter queue, instead of crashing worker after worker.
+   */
+  maxRestarts: Config.integer("ENAMEL_MAX_RESTARTS").pipe(Config.withDefault(10)),
   /** How long to wait before requeueing a task another worker holds, or one that met an outage. */
   retryDelay: Config.duration("ENAMEL_WORKER_RETRY_DELAY").pipe(Config.withDefault(Duration.seconds(2)))
 })

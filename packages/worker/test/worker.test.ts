@@ -2,6 +2,7 @@ import { createServer } from "node:http"
 import { FetchHttpClient, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { RpcClient, RpcSerialization } from "@effect/rpc"
+import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
 import { Broker, BrokerAmqp, Topology } from "@enamel/broker"
 import { drainQueue, queueDepth } from "@enamel/broker/testing"
@@ -12,6 +13,7 @@ import { AdminRpcs } from "../src/admin/AdminRpcs.js"
 import * as AdminServer from "../src/admin/AdminServer.js"
 import { handedOn } from "../src/TaskExecutor.js"
 import { TaskFlows, taskFlow } from "../src/TaskFlows.js"
+import { WorkerPools } from "../src/WorkerPools.js"
 import { workerPools } from "../src/WorkerProcess.js"
 import { executions, stepsFlow } from "./testFlows.js"
 
@@ -139,6 +141,27 @@ describe("worker on PostgreSQL and RabbitMQ", () => {
         const unknown = yield* Effect.flip(client.Pause({ topic: "no.such.topic" }))
         expect(unknown._tag).toBe("UnknownTopicError")
       }).pipe(Effect.scoped)
+    )
+
+    it.effect("a task whose workers keep dying on it fails and its message is dead-lettered", () =>
+      Effect.gen(function* () {
+        const pools = yield* WorkerPools
+        yield* drainQueue(Topology.deadLetterQueue)
+        yield* pools.pause(topic)
+        const id = yield* submit({ stages: 1, sleepMs: 1 })
+        const sql = yield* SqlClient.SqlClient
+        yield* sql`UPDATE tasks SET restarts = 10, fence = 11 WHERE id = ${id}`
+        yield* pools.resume(topic)
+        expect(yield* until(id, ["FAILED", "SUCCEEDED"])).toBe("FAILED")
+        const task = yield* Effect.flatMap(TaskStore, (store) => store.get(id))
+        expect(Option.map(task, (t) => t.error?.code)).toEqual(Option.some("task.too_many_restarts"))
+        let dead: ReadonlyArray<{ messageId: unknown }> = []
+        for (let i = 0; i < 50 && dead.length === 0; i++) {
+          yield* Effect.sleep("100 millis")
+          dead = yield* drainQueue(Topology.deadLetterQueue)
+        }
+        expect(dead.map((m) => m.messageId)).toContain(id)
+      })
     )
 
     it.effect("an undecodable message goes to the dead-letter queue", () =>
