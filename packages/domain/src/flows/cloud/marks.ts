@@ -1,0 +1,40 @@
+/**
+ * The marks Enamel leaves on everything it creates, so that a stage re-run after a crash finds (adopts)
+ * what it made, and `server.delete` and clean-ups find what belongs to a task or a server:
+ * - the task mark, `enamel_task=<task id>`: Nova server tag, Neutron tag, Cinder metadata;
+ * - the stage's idempotency token, `enamel_token=<token>`: Neutron tag, Cinder and Nova metadata (Nova
+ *   tags allow neither the token's length nor its `/`), and the description of ports and floating IPs
+ *   (set in the create call itself, while Neutron tags take a second call).
+ */
+
+export const taskKey = "enamel_task"
+export const tokenKey = "enamel_token"
+
+export const taskTag = (taskId: string): string => `${taskKey}=${taskId}`
+export const tokenTag = (token: string): string => `${tokenKey}=${token}`
+
+/** The Neutron tags of a resource made by the stage with this token. */
+export const neutronTags = (taskId: string, token: string): ReadonlyArray<string> => [
+  taskTag(taskId),
+  tokenTag(token)
+]
+
+/** The Cinder (and Nova) metadata of a resource made by the stage with this token. */
+export const metadataMarks = (taskId: string, token: string): Readonly<Record<string, string>> => ({
+  [taskKey]: taskId,
+  [tokenKey]: token
+})
+
+/** The token among a Neutron resource's tags, if Enamel made it. */
+export const tokenOfTags = (tags: ReadonlyArray<string>): string | undefined =>
+  tags.find((tag) => tag.startsWith(`${tokenKey}=`))?.slice(tokenKey.length + 1)
+
+/** The task id among a Nova server's tags, if Enamel made it. */
+export const taskOfTags = (tags: ReadonlyArray<string>): string | undefined =>
+  tags.find((tag) => tag.startsWith(`${taskKey}=`))?.slice(taskKey.length + 1)
+
+/**
+ * The token prefix shared by everything made for one server: the server's own token without its stage
+ * name (`enamel-<task>-server[1]/bootServer` → `enamel-<task>-server[1]/`).
+ */
+export const scopeOfToken = (token: string): string => token.slice(0, token.lastIndexOf("/") + 1)

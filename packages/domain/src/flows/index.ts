@@ -1,0 +1,3 @@
+/** The flows Enamel runs, one module per task type. */
+export * as ServerCreate from "./server-create/index.js"
+export * as ServerDelete from "./server-delete/index.js"

@@ -1,0 +1,40 @@
+import { Cinder } from "@enamel/openstack-clients"
+import { Array as Arr, Effect, Schema } from "effect"
+import type { StageContext } from "../../../flow/Stage.js"
+import { adoptOrCreate } from "../../cloud/adopt.js"
+import * as CloudStage from "../../cloud/CloudStage.js"
+import { metadataMarks, tokenKey } from "../../cloud/marks.js"
+import { removeVolume } from "../../cloud/remove.js"
+
+export interface BootVolumeInput {
+  readonly serverName: string
+  readonly imageId: string
+  readonly sizeGb: number
+  readonly volumeTypeId: string | undefined
+}
+
+export const CreatedVolume = Schema.Struct({ id: Schema.String })
+export type CreatedVolume = typeof CreatedVolume.Type
+
+/** Creates: a bootable volume from the image (Cinder), marked with the stage's token. Undo: deletes it. */
+export const createBootVolume = CloudStage.make({
+  name: "createBootVolume",
+  result: CreatedVolume,
+  run: Effect.fn("ServerCreate.createBootVolume")(function* (input: BootVolumeInput, context: StageContext) {
+    const token = context.idempotencyToken
+    const volume = yield* adoptOrCreate(
+      context,
+      Effect.map(Cinder.listVolumes({ metadata: { [tokenKey]: token } }), Arr.head),
+      Cinder.createVolume({
+        size: input.sizeGb,
+        name: `${input.serverName}-boot`,
+        imageId: input.imageId,
+        ...(input.volumeTypeId === undefined ? {} : { volumeType: input.volumeTypeId }),
+        metadata: metadataMarks(context.taskId, token)
+      })
+    )
+    return { id: volume.id }
+  }),
+  // Waits for the volume to be deletable: still being created, or attached to a server Nova is deleting.
+  compensate: (volume) => removeVolume(volume.id)
+})

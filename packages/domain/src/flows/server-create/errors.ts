@@ -1,0 +1,32 @@
+import type { OpenStackError } from "@enamel/openstack-clients"
+import { Schema } from "effect"
+
+export const ServerCreateErrorCode = {
+  unresolved: "server.request_unresolved"
+} as const
+
+/**
+ * Something the request names does not exist or cannot be used (`flavor m1.huge not found`). Found
+ * before anything is created; every problem is named at once.
+ */
+export class UnresolvedRequest extends Schema.TaggedError<UnresolvedRequest>()(
+  "UnresolvedRequest",
+  { problems: Schema.Array(Schema.String) },
+  { description: "The request names something that does not exist or cannot be used" }
+) {
+  readonly code = ServerCreateErrorCode.unresolved
+  override get message(): string {
+    return this.problems.join("; ")
+  }
+}
+
+export type ResolveError = UnresolvedRequest | OpenStackError
+
+/** Several look-ups' failures as one: a cloud failure (retried as a whole), or all the problems found. */
+export const combineFailures = (errors: ReadonlyArray<ResolveError>): ResolveError =>
+  errors.find((error) => error._tag !== "UnresolvedRequest") ??
+  new UnresolvedRequest({
+    problems: errors.flatMap((error) => (error._tag === "UnresolvedRequest" ? error.problems : []))
+  })
+
+export const problem = (text: string) => new UnresolvedRequest({ problems: [text] })

@@ -1,0 +1,69 @@
+import { Neutron } from "@enamel/openstack-clients"
+import { Array as Arr, Effect, Option, Schema } from "effect"
+import type { StageContext } from "../../../flow/Stage.js"
+import { adoptOrCreate } from "../../cloud/adopt.js"
+import * as CloudStage from "../../cloud/CloudStage.js"
+import { neutronTags, tokenTag } from "../../cloud/marks.js"
+import { removePort } from "../../cloud/remove.js"
+import type { PlannedNetwork } from "../plan.js"
+
+export interface PortInput {
+  /** `<server>-port<index>` */
+  readonly name: string
+  readonly network: PlannedNetwork
+}
+
+export const AttachedPort = Schema.Struct({
+  id: Schema.String,
+  network_id: Schema.String,
+  fixed_ips: Schema.Array(Schema.String),
+  /** False for a port the user brought: Enamel never deletes it. */
+  created: Schema.Boolean
+})
+export type AttachedPort = typeof AttachedPort.Type
+
+/**
+ * What an earlier attempt made: the port tagged with the token. A port that carries the token only in
+ * its description was cut off between create and tag (Neutron tags take a second call); it is deleted
+ * and made again, so that everything Enamel leaves is findable by its tags.
+ */
+const findPort = (name: string, token: string) =>
+  Effect.gen(function* () {
+    const tagged = yield* Neutron.listPorts({ tags: [tokenTag(token)] })
+    if (tagged[0] !== undefined) return Option.some(tagged[0])
+    const untagged = (yield* Neutron.listPorts({ name })).filter((port) => port.description === token)
+    yield* Effect.forEach(untagged, (port) => removePort(port.id), { discard: true })
+    return Option.none()
+  })
+
+/** Creates: a port on the network with its security groups, tagged with the token. Undo: deletes it. */
+export const createPort = CloudStage.make({
+  name: "createPort",
+  result: AttachedPort,
+  run: Effect.fn("ServerCreate.createPort")(function* (input: PortInput, context: StageContext) {
+    const token = context.idempotencyToken
+    const { network } = input
+    const port = yield* adoptOrCreate(
+      context,
+      findPort(input.name, token),
+      Neutron.createPort({
+        networkId: network.network_id,
+        name: input.name,
+        description: token,
+        ...(network.security_group_ids === undefined ? {} : { securityGroups: network.security_group_ids }),
+        ...(network.fixed_ip === undefined
+          ? {}
+          : { fixedIps: [{ subnetId: network.fixed_ip.subnet_id, ipAddress: network.fixed_ip.ip_address }] }),
+        tags: neutronTags(context.taskId, token)
+      })
+    )
+    const attached: AttachedPort = {
+      id: port.id,
+      network_id: port.networkId,
+      fixed_ips: Arr.map(port.fixedIps, (ip) => ip.ipAddress),
+      created: true
+    }
+    return attached
+  }),
+  compensate: (port) => removePort(port.id)
+})

@@ -1,0 +1,35 @@
+import { Schema } from "effect"
+
+/** One network attachment of each server, with everything named in the request resolved to ids. */
+export const PlannedNetwork = Schema.Struct({
+  network_id: Schema.String,
+  /** An existing port of the user's: attached as it is, never deleted by Enamel. */
+  existing_port: Schema.optional(
+    Schema.Struct({ id: Schema.String, fixed_ips: Schema.Array(Schema.String) })
+  ),
+  /** For a new port: the address asked for, and the subnet it lies in. */
+  fixed_ip: Schema.optional(Schema.Struct({ subnet_id: Schema.String, ip_address: Schema.String })),
+  /** For a new port: its security groups (the project's default when absent). */
+  security_group_ids: Schema.optional(Schema.Array(Schema.String)),
+  /** The external network to take a floating IP from, if one was asked for. */
+  floating_network_id: Schema.optional(Schema.String)
+})
+export type PlannedNetwork = typeof PlannedNetwork.Type
+
+/**
+ * What `resolveRequest` found: the request's names as ids. Stored as the stage's result, so a resumed
+ * run builds exactly what the first run planned even if names change meanwhile.
+ */
+export const Plan = Schema.Struct({
+  image_id: Schema.String,
+  flavor_id: Schema.String,
+  volume_type_id: Schema.optional(Schema.String),
+  networks: Schema.Array(PlannedNetwork),
+  /** `imports`: the key is to be imported (and removed again on failure); else it exists already. */
+  keypair: Schema.optional(Schema.Struct({ name: Schema.String, imports: Schema.Boolean }))
+})
+export type Plan = typeof Plan.Type
+
+/** `<name>` for one server, `<name>-1` … `<name>-N` for several. */
+export const serverNames = (name: string, count: number): ReadonlyArray<string> =>
+  count === 1 ? [name] : Array.from({ length: count }, (_, index) => `${name}-${index + 1}`)

@@ -1,0 +1,151 @@
+import { Cinder, Glance, Neutron, Nova, type OpenStackError } from "@enamel/openstack-clients"
+import { Array as Arr, Effect, Option } from "effect"
+import type { CreateServersRequest } from "../../api/servers.js"
+import * as CloudStage from "../cloud/CloudStage.js"
+import { combineFailures, problem } from "./errors.js"
+import { contains } from "./network/ipAddress.js"
+import { Plan, type PlannedNetwork } from "./plan.js"
+
+type NetworkRequest = CreateServersRequest["networks"][number]
+type KeypairRequest = NonNullable<CreateServersRequest["keypair"]>
+
+/** A look-up by name or id whose "not found" or "ambiguous" is a problem with the request. */
+const named = <A, R>(what: string, name: string, find: Effect.Effect<A, OpenStackError, R>) =>
+  find.pipe(
+    Effect.catchTags({
+      OpenStackNotFound: () => Effect.fail(problem(`${what} ${name} not found`)),
+      OpenStackConflict: (error) => Effect.fail(problem(`${what} ${name}: ${error.message}`))
+    })
+  )
+
+const floatingNetwork = (name: string) =>
+  Effect.flatMap(named("network", name, Neutron.findNetwork(name)), (network) =>
+    network.external
+      ? Effect.succeed(network.id)
+      : Effect.fail(problem(`network ${name} is not external: floating IPs come from an external network`))
+  )
+
+const subnetHolding = (networkName: string, networkId: string, address: string) =>
+  Effect.flatMap(Neutron.listSubnets({ networkId }), (subnets) =>
+    Option.match(
+      Arr.findFirst(subnets, (subnet) => contains(subnet.cidr, address)),
+      {
+        onNone: () => Effect.fail(problem(`no subnet of network ${networkName} holds ${address}`)),
+        onSome: (subnet) => Effect.succeed({ subnet_id: subnet.id, ip_address: address })
+      }
+    )
+  )
+
+/** An existing port: it must exist and be free; it can serve one server only. */
+const existingPort = (portId: string, count: number) =>
+  Effect.gen(function* () {
+    if (count > 1) return yield* problem(`port ${portId} can be attached to one server only, not ${count}`)
+    const port = yield* named("port", portId, Neutron.getPort(portId))
+    if (port.deviceId !== "") return yield* problem(`port ${portId} is in use by ${port.deviceId}`)
+    return {
+      networkId: port.networkId,
+      existing: { id: port.id, fixed_ips: port.fixedIps.map((ip) => ip.ipAddress) }
+    }
+  })
+
+const resolveNetwork = (request: NetworkRequest, count: number) =>
+  Effect.gen(function* () {
+    if (request.fixed_ip !== undefined && count > 1) {
+      return yield* problem(`fixed IP ${request.fixed_ip} can be given to one server only, not ${count}`)
+    }
+    const networkName = request.network ?? ""
+    const [network, securityGroupIds, floatingNetworkId] = yield* Effect.all(
+      [
+        request.port === undefined
+          ? Effect.map(named("network", networkName, Neutron.findNetwork(networkName)), (n) => ({
+              networkId: n.id,
+              existing: undefined
+            }))
+          : existingPort(request.port, count),
+        Effect.forEach(
+          request.security_groups ?? [],
+          (name) => Effect.map(named("security group", name, Neutron.findSecurityGroup(name)), (g) => g.id),
+          { concurrency: "unbounded" }
+        ),
+        request.floating_ip === undefined ? Effect.void : floatingNetwork(request.floating_ip.network)
+      ],
+      { concurrency: "unbounded", mode: "validate" }
+    ).pipe(Effect.mapError((errors) => combineFailures(Arr.getSomes(errors))))
+    const planned: PlannedNetwork = {
+      network_id: network.networkId,
+      existing_port: network.existing,
+      fixed_ip:
+        request.fixed_ip === undefined
+          ? undefined
+          : yield* subnetHolding(networkName, network.networkId, request.fixed_ip),
+      security_group_ids: request.security_groups === undefined ? undefined : securityGroupIds,
+      floating_network_id: floatingNetworkId ?? undefined
+    }
+    return planned
+  })
+
+/** `ssh-ed25519 AAAA… comment`: the same key whatever the comment. */
+const sameKey = (a: string, b: string): boolean =>
+  a.trim().split(/\s+/).slice(0, 2).join(" ") === b.trim().split(/\s+/).slice(0, 2).join(" ")
+
+/** A named keypair must exist; a keypair with a public key is imported unless the same key is there. */
+const resolveKeypair = (request: KeypairRequest) =>
+  Nova.getKeypair(request.name).pipe(
+    Effect.map(Option.some),
+    Effect.catchTag("OpenStackNotFound", () => Effect.succeedNone),
+    Effect.flatMap((existing) => {
+      const publicKey = request.public_key
+      if (Option.isNone(existing)) {
+        return publicKey === undefined
+          ? Effect.fail(problem(`keypair ${request.name} not found`))
+          : Effect.succeed({ name: request.name, imports: true })
+      }
+      return publicKey === undefined || sameKey(existing.value.publicKey, publicKey)
+        ? Effect.succeed({ name: request.name, imports: false })
+        : Effect.fail(problem(`keypair ${request.name} exists with a different public key`))
+    })
+  )
+
+const activeImage = (name: string) =>
+  Effect.flatMap(named("image", name, Glance.findImage(name)), (image) =>
+    image.status === "active"
+      ? Effect.succeed(image.id)
+      : Effect.fail(problem(`image ${name} is not active (${image.status})`))
+  )
+
+/**
+ * Resolves everything the request names (image, flavor, volume type, networks, ports, security groups,
+ * external networks, keypair) and fails with every problem at once, before anything is created.
+ */
+export const resolveRequest = CloudStage.make({
+  name: "resolveRequest",
+  result: Plan,
+  run: Effect.fn("ServerCreate.resolveRequest")(function* (request: CreateServersRequest) {
+    const volumeType = request.boot_volume?.volume_type
+    const found = yield* Effect.all(
+      {
+        imageId: activeImage(request.image),
+        flavorId: Effect.map(named("flavor", request.flavor, Nova.findFlavor(request.flavor)), (f) => f.id),
+        volumeTypeId:
+          volumeType === undefined
+            ? Effect.succeed(undefined)
+            : Effect.map(named("volume type", volumeType, Cinder.findVolumeType(volumeType)), (t) => t.id),
+        networks: Effect.validateAll(request.networks, (network) => resolveNetwork(network, request.count), {
+          concurrency: "unbounded"
+        }).pipe(Effect.mapError(combineFailures)),
+        keypair: request.keypair === undefined ? Effect.succeed(undefined) : resolveKeypair(request.keypair),
+        // Agree on Cinder's microversion now, while we wait anyway, rather than before the first volume.
+        cinder: request.boot_volume === undefined ? Effect.void : Cinder.microversion
+      },
+      { concurrency: "unbounded", mode: "validate" }
+    ).pipe(Effect.mapError((errors) => combineFailures(Arr.getSomes(Object.values(errors)))))
+    const plan: Plan = {
+      image_id: found.imageId,
+      flavor_id: found.flavorId,
+      volume_type_id: found.volumeTypeId,
+      networks: found.networks,
+      keypair: found.keypair
+    }
+    return plan
+  })
+})

@@ -1,0 +1,56 @@
+/** What a finished `server.create` must have left in the cloud, checked through the clients. */
+import { expect } from "@effect/vitest"
+import { Cinder, Neutron, Nova } from "@enamel/openstack-clients"
+import { Effect } from "effect"
+import * as Checkpoints from "../../../src/flow/Checkpoints.js"
+import type { FlowOutcome } from "../../../src/flow/FlowOutcome.js"
+import type { CreatedServer } from "../../../src/flows/server-create/result.js"
+import type { TimelineEntry } from "../../../src/task/TimelineEntry.js"
+
+/** The result of a run that must have succeeded; otherwise the test fails with the run's error. */
+export const succeeded = <O>(outcome: FlowOutcome<O>) =>
+  outcome._tag === "Succeeded"
+    ? Effect.succeed(outcome.result)
+    : Effect.dieMessage(`expected the flow to succeed, it ended ${outcome._tag}: ${JSON.stringify(outcome)}`)
+
+/** The error and undo report of a run that must have failed. */
+export const failed = <O>(outcome: FlowOutcome<O>) =>
+  outcome._tag === "Failed"
+    ? Effect.succeed(outcome)
+    : Effect.dieMessage(`expected the flow to fail, it ended ${outcome._tag}: ${JSON.stringify(outcome)}`)
+
+export const timeline = (taskId: string) => Effect.flatMap(Checkpoints.Checkpoints, (c) => c.timeline(taskId))
+
+/** `path#attempt:STATE` for the entries of one phase, in order. */
+export const states = (entries: ReadonlyArray<TimelineEntry>, phase: TimelineEntry["phase"]) =>
+  entries.filter((e) => e.phase === phase).map((e) => `${e.path}#${e.attempt}:${e.state}`)
+
+/**
+ * The server is ACTIVE on its ports, booted from its volume (in-use, attached to it), each port bound to
+ * it, each floating IP on its port with an address from `public` (172.24.4.0/24).
+ */
+export const expectBuilt = (server: CreatedServer) =>
+  Effect.gen(function* () {
+    const seen = yield* Nova.getServer(server.id)
+    expect(seen.status).toBe("ACTIVE")
+    expect(seen.name).toBe(server.name)
+    if (server.volume_id !== undefined) {
+      expect(seen.volumesAttached.map((v) => v.id)).toContain(server.volume_id)
+      const volume = yield* Cinder.getVolume(server.volume_id)
+      expect(volume.status).toBe("in-use")
+      expect(volume.bootable).toBe(true)
+      expect(volume.attachments.map((a) => a.serverId)).toEqual([server.id])
+    }
+    for (const port of server.ports) {
+      const seenPort = yield* Neutron.getPort(port.id)
+      expect(seenPort.deviceId).toBe(server.id)
+      expect(seenPort.deviceOwner).toMatch(/^compute:/)
+    }
+    for (const ip of server.floating_ips) {
+      const seenIp = yield* Neutron.getFloatingIp(ip.id)
+      expect(seenIp.portId).toBe(ip.port_id)
+      expect(seenIp.floatingIpAddress).toBe(ip.address)
+      expect(ip.address).toMatch(/^172\.24\.4\./)
+      expect(server.ports.map((p) => p.id)).toContain(ip.port_id)
+    }
+  })

@@ -1,0 +1,124 @@
+/** Shared by the end-to-end tests: Enamel's API on the dev cloud, and ways to talk to it and count. */
+import { execFileSync } from "node:child_process"
+import { createServer } from "node:http"
+import { HttpServer } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { BrokerAmqp } from "@enamel/broker"
+import {
+  Cinder,
+  Neutron,
+  Nova,
+  OpenStackClients,
+  ServiceSession,
+  Session,
+  type SessionShape
+} from "@enamel/openstack-clients"
+import { UserKeyRefs } from "@enamel/persistence"
+import * as TestDatabase from "@enamel/persistence/testing"
+import { ConfigProvider, Duration, Effect, Layer } from "effect"
+import { HttpLive } from "../../packages/api/src/ApiServer.js"
+import * as TokenValidator from "../../packages/api/src/auth/TokenValidator.js"
+import * as TokenValidatorKeystone from "../../packages/api/src/auth/TokenValidatorKeystone.js"
+import * as UserKeysBarbican from "../../packages/api/src/keys/UserKeysBarbican.js"
+import { sessionFor } from "../../packages/openstack-clients/test/support/cloud.js"
+
+/** Settings for one test file: its own AMQP namespace, so no other run's worker takes its tasks. */
+export const configWith = (settings: ReadonlyArray<readonly [string, string]>) =>
+  ConfigProvider.fromMap(new Map(settings)).pipe(ConfigProvider.orElse(() => ConfigProvider.fromEnv()))
+
+/** The OS_* variables of a dev cloud identity, as `devcloud env` prints them. */
+export const identityEnv = (identity: string): Record<string, string> =>
+  Object.fromEntries(
+    execFileSync("devcloud/devcloud", ["env", identity], { encoding: "utf8" })
+      .split("\n")
+      .flatMap((line) => {
+        const match = /^export ([A-Z_]+)=(.*)$/.exec(line)
+        return match?.[1] === undefined || match[2] === undefined ? [] : [[match[1], match[2]] as const]
+      })
+  )
+
+export const ServiceUser = Layer.scoped(ServiceSession.ServiceSession, sessionFor("enamel"))
+
+/** The API with Keystone, Barbican, RabbitMQ and a throw-away database, on a random port. */
+export const enamelApi = <E, R>(worker: Layer.Layer<never, E, R>) =>
+  HttpLive.pipe(
+    Layer.provide([
+      TokenValidator.cached(Duration.seconds(60)).pipe(Layer.provide(TokenValidatorKeystone.layer)),
+      UserKeysBarbican.layer,
+      BrokerAmqp.layer
+    ]),
+    Layer.provide(UserKeyRefs.Default),
+    Layer.merge(worker),
+    Layer.provide(ServiceSession.layerAsCaller),
+    Layer.provideMerge(ServiceUser),
+    Layer.provideMerge(OpenStackClients.layer),
+    Layer.provideMerge(TestDatabase.layer),
+    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
+  )
+
+export const call = (method: string, path: string, token: string, body?: unknown) =>
+  Effect.gen(function* () {
+    const server = yield* HttpServer.HttpServer
+    const port = server.address._tag === "TcpAddress" ? server.address.port : 0
+    return yield* Effect.promise(async () => {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+        method,
+        headers: {
+          "x-auth-token": token,
+          ...(body === undefined ? {} : { "content-type": "application/json" })
+        },
+        signal: AbortSignal.timeout(170_000),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) })
+      })
+      const text = await response.text()
+      return { status: response.status, text, json: (): unknown => JSON.parse(text) }
+    })
+  })
+
+export interface TaskBody {
+  readonly task: {
+    readonly id: string
+    readonly state: string
+    readonly error: unknown
+    readonly result: {
+      readonly servers: ReadonlyArray<{
+        readonly id: string
+        readonly volume_id?: string
+        readonly ports: ReadonlyArray<{ readonly id: string }>
+        readonly floating_ips: ReadonlyArray<{ readonly id: string; readonly address: string }>
+      }>
+    }
+    readonly timeline: ReadonlyArray<{
+      readonly stage: string
+      readonly state: string
+      readonly request_ids: ReadonlyArray<string>
+    }>
+  }
+}
+
+export const getTask = (taskId: string, token: string) =>
+  Effect.map(call("GET", `/tasks/${taskId}`, token), (answer) => (answer.json() as TaskBody).task)
+
+export const finished = (taskId: string, token: string) =>
+  Effect.gen(function* () {
+    for (let i = 0; i < 900; i++) {
+      const task = yield* getTask(taskId, token)
+      if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(task.state)) return task
+      yield* Effect.sleep("200 millis")
+    }
+    return yield* Effect.dieMessage(`task ${taskId} did not finish`)
+  })
+
+/** What exists in the cloud with a task's mark, counted as the user who owns it. */
+export const cloudCount = (taskId: string, session: SessionShape) =>
+  Effect.gen(function* () {
+    const mark = `enamel_task=${taskId}`
+    return {
+      servers: (yield* Nova.listServers({ tags: [mark] })).length,
+      volumes: (yield* Cinder.listVolumes({ metadata: { enamel_task: taskId } })).length,
+      ports: (yield* Neutron.listPorts({ tags: [mark] })).length,
+      floatingIps: (yield* Neutron.listFloatingIps({ tags: [mark] })).length
+    }
+  }).pipe(Effect.provideService(Session, session))
+
+export { TestDatabase }
