@@ -20,6 +20,7 @@ import {
   TestClock,
   TestServices
 } from "effect"
+import { dyingStore } from "../support/dyingStore.js"
 import { World } from "./world.js"
 
 /** A fresh task id per test, so one store can serve a whole suite. */
@@ -65,24 +66,6 @@ const threeStages = (world: World, failAt?: string) => {
       })
   })
 }
-
-/**
- * The checkpoint store as seen by a process that dies: once `dies(entry)` holds, that write (when
- * `afterWrite`) and every later one are lost, and the run is cut off as by SIGKILL.
- */
-const dyingStore = (dies: (entry: TimelineWrite) => boolean, afterWrite: boolean) =>
-  Effect.map(Checkpoints.Checkpoints, (store) => {
-    let dead = false
-    return Checkpoints.Checkpoints.of({
-      timeline: store.timeline,
-      record: (entry) => {
-        if (dead) return Effect.interrupt
-        if (!dies(entry)) return store.record(entry)
-        dead = true
-        return afterWrite ? Effect.zipRight(store.record(entry), Effect.interrupt) : Effect.interrupt
-      }
-    })
-  })
 
 const runDying = <I, O, E, R, II, OI>(
   flow: Flow.Flow<I, O, E, R, II, OI>,

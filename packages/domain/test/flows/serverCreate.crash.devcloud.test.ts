@@ -5,11 +5,11 @@
  */
 import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Exit } from "effect"
+import { dyingStore } from "../../../../test/support/dyingStore.js"
 import * as Checkpoints from "../../src/flow/Checkpoints.js"
 import { runFlow } from "../../src/flow/runFlow.js"
 import * as ServerCreate from "../../src/flows/server-create/index.js"
 import type { CreateServersResult } from "../../src/flows/server-create/result.js"
-import type { TimelineWrite } from "../../src/task/TimelineEntry.js"
 import {
   aliceCloud,
   type Fault,
@@ -25,24 +25,6 @@ import {
   uniqueName
 } from "./support/devcloud.js"
 import { expectBuilt, states, succeeded, timeline } from "./support/expectations.js"
-
-/**
- * The store as seen by a process that dies: once `dies(entry)` holds, that write (when `afterWrite`) and
- * every later one are lost, and the run is cut off as by SIGKILL.
- */
-const dyingStore = (dies: (entry: TimelineWrite) => boolean, afterWrite: boolean) =>
-  Effect.map(Checkpoints.Checkpoints, (store) => {
-    let dead = false
-    return Checkpoints.Checkpoints.of({
-      timeline: store.timeline,
-      record: (entry) => {
-        if (dead) return Effect.interrupt
-        if (!dies(entry)) return store.record(entry)
-        dead = true
-        return afterWrite ? Effect.zipRight(store.record(entry), Effect.interrupt) : Effect.interrupt
-      }
-    })
-  })
 
 /** Exactly one of each, and they are the ones the result names. */
 const expectExactlyOne = (taskId: string, name: string, result: CreateServersResult) =>

@@ -1,0 +1,20 @@
+import { Checkpoints, type TimelineWrite } from "@enamel/domain"
+import { Effect } from "effect"
+
+/**
+ * The checkpoint store as seen by a process that dies: once `dies(entry)` holds, that write (when
+ * `afterWrite`) and every later one are lost, and the run is cut off as by SIGKILL.
+ */
+export const dyingStore = (dies: (entry: TimelineWrite) => boolean, afterWrite: boolean) =>
+  Effect.map(Checkpoints.Checkpoints, (store) => {
+    let dead = false
+    return Checkpoints.Checkpoints.of({
+      timeline: store.timeline,
+      record: (entry) => {
+        if (dead) return Effect.interrupt
+        if (!dies(entry)) return store.record(entry)
+        dead = true
+        return afterWrite ? Effect.zipRight(store.record(entry), Effect.interrupt) : Effect.interrupt
+      }
+    })
+  })
