@@ -13,15 +13,23 @@ ensure_rabbitmq
 log "dev cloud: devcloud/devcloud up"
 devcloud/devcloud up || die "the dev cloud did not come up (see devcloud/README.md and its logs)"
 
-rm -f .enamel/test-results.json
+rm -f .enamel/test-results.json .enamel/test-results-disruptive.json
 status=0
 corepack pnpm exec vitest run "$@" || status=$?
+# Then the tests that restart RabbitMQ or PostgreSQL, one at a time, once nothing else runs.
+if [ $# -eq 0 ]; then
+  log "disruptive phase (restarts shared services)"
+  corepack pnpm exec vitest run --config vitest.disruptive.config.ts || status=$?
+fi
 [ -f .enamel/test-results.json ] || die "vitest wrote no results (exit $status)"
 node -e '
-  const r = require("./.enamel/test-results.json")
-  const skipped = r.numPendingTests + r.numTodoTests
-  if (r.numTotalTests === 0) { console.log("0 passed, 0 failed"); process.exit(1) }
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""))
-  process.exit(r.numFailedTests > 0 || !r.success ? 1 : 0)
+  const fs = require("fs")
+  const runs = [".enamel/test-results.json", ".enamel/test-results-disruptive.json"]
+    .filter((f) => fs.existsSync(f)).map((f) => JSON.parse(fs.readFileSync(f, "utf8")))
+  const sum = (k) => runs.reduce((n, r) => n + r[k], 0)
+  const skipped = sum("numPendingTests") + sum("numTodoTests")
+  if (sum("numTotalTests") === 0) { console.log("0 passed, 0 failed"); process.exit(1) }
+  console.log(`${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed` + (skipped ? `, ${skipped} skipped` : ""))
+  process.exit(sum("numFailedTests") > 0 || runs.some((r) => !r.success) ? 1 : 0)
 ' || status=1
 exit "$status"

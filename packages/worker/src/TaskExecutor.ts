@@ -63,6 +63,7 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
           return yield* settle(delivery.ack)
         }
         const lost = yield* Deferred.make<void>()
+        const checkpoints = yield* CheckpointsPg.make({ taskId: lease.taskId, fence: lease.fence })
         yield* Effect.forkScoped(keepLease(lease, lost))
         // RabbitMQ takes back a delivery unacknowledged for 30 minutes: a long task announces itself
         // again through the outbox and acknowledges this delivery. Whoever gets the new message waits for
@@ -70,10 +71,14 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
         yield* Effect.forkScoped(
           Effect.gen(function* () {
             yield* Effect.sleep(settings.handOnAfter)
+            // A hint for operators and the next worker; the checkpoints stay the source of truth.
+            const done = (yield* checkpoints.timeline(task.id)).filter(
+              (e) => e.phase === "run" && e.state === "SUCCEEDED"
+            )
             const message = encodeMessage({
               taskId: TaskId.make(task.id),
               type: TaskType.make(task.type),
-              resumeFrom: null,
+              resumeFrom: done[done.length - 1]?.path ?? null,
               restarts: restarts + 1
             })
             yield* leases.handOn(lease, message)
@@ -84,7 +89,6 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
         )
         const cancellation =
           lease.state === "CANCELLING" ? Effect.void : cancellations.requested(lease.taskId)
-        const checkpoints = yield* CheckpointsPg.make({ taskId: lease.taskId, fence: lease.fence })
         const exit = yield* flow
           .run(task, cancellation)
           .pipe(
