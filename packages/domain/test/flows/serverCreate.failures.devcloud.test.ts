@@ -83,11 +83,15 @@ describe("server.create failures on the dev cloud", () => {
             const outcome = yield* failed(
               yield* runFlow(ServerCreate.flow, { taskId, params }).pipe(Effect.provide(faultyCloud([fault])))
             )
-            expect(outcome.error.stage).toBe(stage)
-            expect(outcome.error.message).toContain("injected")
+            const entries = yield* timeline(taskId)
+            // The injected stage failed for the injected reason. Under load another branch may fail on its
+            // own first (e.g. a server the busy cloud puts in ERROR): the task reports the first definitive
+            // failure, so it names the injected stage or another stage that failed for good.
+            const definitive = entries.filter((e) => e.phase === "run" && e.state === "FAILED")
+            expect(definitive.find((e) => e.path === stage)?.error?.message).toContain("injected")
+            expect(definitive.map((e) => e.path)).toContain(outcome.error.stage)
             expect(outcome.compensation.failed).toEqual([])
             // Every stage that completed and has an undo was undone.
-            const entries = yield* timeline(taskId)
             const undone = states(entries, "compensate").map((s) => s.split("#")[0])
             expect([...outcome.compensation.compensated].sort()).toEqual([...undone].sort())
             expect(yield* leftovers(taskId, [name])).toEqual(nothingLeft)

@@ -1,0 +1,123 @@
+/**
+ * The demo: Enamel's API and a worker in this process (on the machine's PostgreSQL and RabbitMQ) in front
+ * of the dev cloud. As the dev cloud's user alice it creates two servers with boot volumes and floating
+ * IPs through POST /servers, shows the stages live from the task's event stream, prints the timeline, and
+ * deletes everything again (unless --keep).
+ */
+import { createServer } from "node:http"
+import { HttpServer } from "@effect/platform"
+import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { BrokerAmqp } from "@enamel/broker"
+import {
+  ClientSettings,
+  Credentials,
+  OpenStackClients,
+  ServiceSession,
+  Sessions
+} from "@enamel/openstack-clients"
+import { Database, layerMigrated, UserKeyRefs } from "@enamel/persistence"
+import { Console, Duration, Effect, Layer, Logger, LogLevel, Redacted } from "effect"
+import { HttpLive } from "../packages/api/src/ApiServer.js"
+import * as TokenValidator from "../packages/api/src/auth/TokenValidator.js"
+import * as TokenValidatorKeystone from "../packages/api/src/auth/TokenValidatorKeystone.js"
+import * as UserKeysBarbican from "../packages/api/src/keys/UserKeysBarbican.js"
+import * as CloudFlows from "../packages/worker/src/cloud/cloudFlows.js"
+import { workerPools } from "../packages/worker/src/WorkerProcess.js"
+import { printTimeline, watchEvents } from "./output.js"
+
+const keep = process.argv.includes("--keep")
+
+const Enamel = HttpLive.pipe(
+  Layer.provide([
+    TokenValidator.cached(Duration.seconds(60)).pipe(Layer.provide(TokenValidatorKeystone.layer)),
+    UserKeysBarbican.layer,
+    BrokerAmqp.layer
+  ]),
+  Layer.provide(UserKeyRefs.Default),
+  Layer.merge(workerPools(CloudFlows.layer)),
+  Layer.provide(ServiceSession.layerAsCaller),
+  Layer.provideMerge(ServiceSession.layerServiceSession),
+  Layer.provideMerge(OpenStackClients.layer),
+  Layer.provide(ClientSettings.layerFromConfig),
+  Layer.provideMerge(Layer.provideMerge(layerMigrated, Database.layer)),
+  Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
+)
+
+/** The demo's user: alice of the dev cloud (DEMO_USER / DEMO_PASSWORD / DEMO_PROJECT override it). */
+const userToken = Effect.gen(function* () {
+  const service = yield* ServiceSession.ServiceSession
+  const session = yield* Sessions.make({
+    authUrl: service.authUrl,
+    interface: service.interface,
+    credentials: Credentials.Password({
+      user: { name: process.env.DEMO_USER ?? "alice", domainName: "Default" },
+      password: Redacted.make(process.env.DEMO_PASSWORD ?? "alice"),
+      project: { name: process.env.DEMO_PROJECT ?? "alpha", domainName: "Default" }
+    })
+  })
+  return Redacted.value((yield* session.authentication).token)
+})
+
+const api = (method: string, path: string, token: string, body?: unknown) =>
+  Effect.gen(function* () {
+    const server = yield* HttpServer.HttpServer
+    const port = server.address._tag === "TcpAddress" ? server.address.port : 0
+    return yield* Effect.promise(() =>
+      fetch(`http://127.0.0.1:${port}${path}`, {
+        method,
+        headers: {
+          "x-auth-token": token,
+          ...(body === undefined ? {} : { "content-type": "application/json" })
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) })
+      })
+    )
+  })
+
+const runTask = (title: string, method: string, path: string, token: string, body?: unknown) =>
+  Effect.gen(function* () {
+    const response = yield* api(method, path, token, body)
+    const accepted = (yield* Effect.promise(() => response.json())) as { task: { id: string } }
+    yield* Console.log(`\n${title}: ${response.status} ${response.statusText}, task ${accepted.task.id}`)
+    const events = yield* api("GET", `/tasks/${accepted.task.id}/events`, token)
+    const final = yield* watchEvents(events)
+    const detail = yield* api("GET", `/tasks/${accepted.task.id}`, token)
+    const task = (yield* Effect.promise(() => detail.json())) as Parameters<typeof printTimeline>[0]
+    yield* printTimeline(task)
+    return final
+  })
+
+const main = Effect.gen(function* () {
+  const token = yield* userToken
+  yield* Console.log("Enamel: API and worker running in this process, in front of the dev cloud.")
+  const created = yield* runTask(
+    "POST /servers (2 servers, boot volumes, floating IPs)",
+    "POST",
+    "/servers",
+    token,
+    {
+      name: `demo-${Date.now().toString(36)}`,
+      count: 2,
+      image: "tiny",
+      flavor: "m1.tiny",
+      boot_volume: { size_gb: 1 },
+      networks: [{ network: "private", floating_ip: { network: "public" } }]
+    }
+  )
+  if (created.state !== "SUCCEEDED") return yield* Effect.fail(new Error(`the task ended ${created.state}`))
+  const servers = created.result?.servers ?? []
+  for (const s of servers)
+    yield* Console.log(`  ${s.name}: ${s.id}, floating IP ${s.floating_ips[0]?.address ?? "-"}`)
+  if (keep) return yield* Console.log("\n--keep: the servers stay.")
+  for (const s of servers) {
+    const deleted = yield* runTask(`DELETE /servers/${s.id}`, "DELETE", `/servers/${s.id}`, token)
+    if (deleted.state !== "SUCCEEDED") return yield* Effect.fail(new Error(`delete ended ${deleted.state}`))
+  }
+  yield* Console.log("\nEverything Enamel made was deleted.")
+})
+
+// The API logs every request at INFO; the demo shows its own output and only warnings besides.
+Effect.scoped(Effect.provide(main, Enamel)).pipe(
+  Effect.provide(Logger.minimumLogLevel(LogLevel.Warning)),
+  NodeRuntime.runMain
+)
