@@ -1,6 +1,6 @@
 import { PgClient } from "@effect/sql-pg"
 import { Broker } from "@enamel/broker"
-import { Config, Duration, Effect, Queue, Schedule, Schema, Stream } from "effect"
+import { Config, Data, Duration, Effect, Queue, Schedule, Schema, Stream } from "effect"
 import { OUTBOX_CHANNEL } from "./TaskStore.js"
 
 const OutboxRow = Schema.Struct({
@@ -10,6 +10,8 @@ const OutboxRow = Schema.Struct({
   priority: Schema.Number,
   payload: Schema.String
 })
+
+class OutboxStalled extends Data.TaggedError("OutboxStalled")<{ readonly message: string }> {}
 
 /** Re-try a failing broker or database with growing pauses, never giving up: the outbox keeps the tasks. */
 const whileDown = Schedule.exponential("100 millis", 2).pipe(
@@ -61,8 +63,20 @@ export class OutboxRelay extends Effect.Service<OutboxRelay>()("@enamel/persiste
       )
       .pipe(Effect.withSpan("OutboxRelay.publishBatch"))
 
+    /**
+     * One batch, bounded in time: when PostgreSQL dies mid-transaction the rollback on the dead
+     * connection may never return, and a relay stuck there would publish nothing again. `disconnect`
+     * lets the timeout give up on it (it ends in the background when the driver notices).
+     */
+    const boundedBatch = Effect.disconnect(publishBatch).pipe(
+      Effect.timeoutFail({
+        duration: Duration.seconds(30),
+        onTimeout: () => new OutboxStalled({ message: "an outbox batch did not finish in 30 s" })
+      })
+    )
+
     /** Publishes until the outbox is empty. */
-    const drain: Effect.Effect<void> = publishBatch.pipe(
+    const drain: Effect.Effect<void> = boundedBatch.pipe(
       Effect.tapError((error) => Effect.logWarning("outbox relay cannot publish; retrying", error.message)),
       Effect.retry(whileDown),
       Effect.orDie,
@@ -70,8 +84,13 @@ export class OutboxRelay extends Effect.Service<OutboxRelay>()("@enamel/persiste
       Effect.asVoid
     )
 
+    // Supervised: an iteration that dies (a driver that throws when its server restarts) is logged and the
+    // loop goes on; only the relay's own scope ends it.
+    const iteration = drain.pipe(
+      Effect.catchAllCause((cause) => Effect.logWarning("outbox relay iteration failed; going on", cause))
+    )
     yield* Effect.forkScoped(
-      Effect.forever(Effect.zipRight(drain, Effect.race(wake.take, Effect.sleep(sweep))))
+      Effect.forever(Effect.zipRight(iteration, Effect.race(wake.take, Effect.sleep(sweep))))
     )
     yield* Effect.forkScoped(
       sql.listen(OUTBOX_CHANNEL).pipe(

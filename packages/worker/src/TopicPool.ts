@@ -1,5 +1,5 @@
 import { Consumer, type Subscription } from "@enamel/broker"
-import { type Duration, Effect, FiberSet, Option, Ref, Schedule, Stream } from "effect"
+import { type Duration, Effect, FiberSet, Option, Ref, Stream } from "effect"
 import { TaskExecutor } from "./TaskExecutor.js"
 
 export interface TopicStats {
@@ -10,9 +10,6 @@ export interface TopicStats {
   readonly completed: number
   readonly connected: boolean
 }
-
-/** Reconnect after the broker went away, never giving up. */
-const resubscribe = Schedule.exponential("200 millis").pipe(Schedule.either(Schedule.spaced("5 seconds")))
 
 /**
  * One topic's consumer: takes deliveries (as many unacknowledged at once as its concurrency; that is the
@@ -52,12 +49,14 @@ export const make = (topic: string, initialConcurrency: number, grace: Duration.
         )
       })
     )
+    // Supervised: whatever ends a subscription (the broker went away, or a defect) is logged and the
+    // topic subscribes again after a pause; only the pool's own scope ends it.
     yield* Effect.forkScoped(
       consumeOnce.pipe(
-        Effect.tapError((e) =>
-          Effect.logWarning(`${topic}: consumer stopped (${e.message}); subscribing again`)
+        Effect.catchAllCause((cause) =>
+          Effect.logWarning(`${topic}: consumer stopped; subscribing again`, cause)
         ),
-        Effect.retry(resubscribe),
+        Effect.zipRight(Effect.sleep("1 second")),
         Effect.forever
       )
     )
