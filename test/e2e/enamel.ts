@@ -3,9 +3,12 @@ import { execFileSync } from "node:child_process"
 import { createServer } from "node:http"
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
+import { SqlClient } from "@effect/sql"
 import { BrokerAmqp } from "@enamel/broker"
 import {
+  Barbican,
   Cinder,
+  Keystone,
   Neutron,
   Nova,
   OpenStackClients,
@@ -120,5 +123,29 @@ export const cloudCount = (taskId: string, session: SessionShape) =>
       floatingIps: (yield* Neutron.listFloatingIps({ tags: [mark] })).length
     }
   }).pipe(Effect.provideService(Session, session))
+
+/**
+ * Deletes the keys this test's API made (application credentials and their Barbican secrets), when the
+ * test's scope closes: a test run leaves nothing behind in the cloud.
+ */
+export const deleteUserKeysAtEnd = (owner: SessionShape) =>
+  Effect.addFinalizer(() =>
+    Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      const service = yield* ServiceSession.ServiceSession
+      const keys = yield* sql<{
+        credentialId: string
+        secretRef: string
+      }>`SELECT credential_id, secret_ref FROM user_keys`
+      for (const key of keys) {
+        yield* Effect.ignore(
+          Keystone.deleteApplicationCredential(key.credentialId).pipe(Effect.provideService(Session, owner))
+        )
+        yield* Effect.ignore(
+          Barbican.deleteSecret(key.secretRef).pipe(Effect.provideService(Session, service))
+        )
+      }
+    }).pipe(Effect.ignore)
+  )
 
 export { TestDatabase }

@@ -9,7 +9,15 @@ import { Effect, Layer, Redacted } from "effect"
 import { sessionFor, uniqueName } from "../../packages/openstack-clients/test/support/cloud.js"
 import * as CloudFlows from "../../packages/worker/src/cloud/cloudFlows.js"
 import { workerPools } from "../../packages/worker/src/WorkerProcess.js"
-import { call, cloudCount, configWith, enamelApi, finished, type TaskBody } from "./enamel.js"
+import {
+  call,
+  cloudCount,
+  configWith,
+  deleteUserKeysAtEnd,
+  enamelApi,
+  finished,
+  type TaskBody
+} from "./enamel.js"
 
 const Enamel = enamelApi(workerPools(CloudFlows.layer)).pipe(
   Layer.provide(
@@ -30,6 +38,7 @@ describe("Enamel end to end on the dev cloud", () => {
       () =>
         Effect.gen(function* () {
           const alice = yield* sessionFor("alice")
+          yield* deleteUserKeysAtEnd(alice)
           const token = Redacted.value((yield* alice.authentication).token)
           const name = uniqueName("e2e")
           const accepted = yield* call("POST", "/servers", token, {

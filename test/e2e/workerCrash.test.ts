@@ -11,6 +11,7 @@ import {
   call,
   cloudCount,
   configWith,
+  deleteUserKeysAtEnd,
   enamelApi,
   finished,
   getTask,
@@ -66,6 +67,7 @@ describe("a worker killed mid-flow on the dev cloud", () => {
       () =>
         Effect.gen(function* () {
           const alice = yield* sessionFor("alice")
+          yield* deleteUserKeysAtEnd(alice)
           const token = Redacted.value((yield* alice.authentication).token)
           const first = yield* startWorker("crash-a")
           const accepted = yield* call("POST", "/servers", token, {
