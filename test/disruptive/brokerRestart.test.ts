@@ -10,9 +10,10 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
 import { BrokerAmqp, Topology } from "@enamel/broker"
-import { drainQueue } from "@enamel/broker/testing"
+import { drainQueue, removeTopology } from "@enamel/broker/testing"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { Effect, Layer } from "effect"
+import { afterAll } from "vitest"
 import { HttpLive } from "../../packages/api/src/ApiServer.js"
 import * as TokenValidator from "../../packages/api/src/auth/TokenValidator.js"
 import * as UserKeys from "../../packages/api/src/keys/UserKeys.js"
@@ -20,6 +21,7 @@ import { callers, send, tokens } from "../../packages/api/test/harness.js"
 import { configWith } from "../e2e/enamel.js"
 
 const namespace = `restart${crypto.randomUUID().slice(0, 8)}`
+afterAll(() => Effect.runPromise(removeTopology({ namespace, topics: ["server.create"], own: true })))
 
 const Api = HttpLive.pipe(
   Layer.provide([TokenValidator.layerStatic(callers), UserKeys.layerStatic, BrokerAmqp.layer]),

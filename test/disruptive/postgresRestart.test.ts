@@ -10,10 +10,12 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
 import { BrokerAmqp } from "@enamel/broker"
+import { removeTopology } from "@enamel/broker/testing"
 import { Flow, Stage } from "@enamel/domain"
 import { OutboxRelay } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { Effect, Fiber, Layer, Schema } from "effect"
+import { afterAll } from "vitest"
 import { HttpLive } from "../../packages/api/src/ApiServer.js"
 import * as TokenValidator from "../../packages/api/src/auth/TokenValidator.js"
 import * as UserKeys from "../../packages/api/src/keys/UserKeys.js"
@@ -21,6 +23,9 @@ import { callers, send, tokens } from "../../packages/api/test/harness.js"
 import { TaskFlows, taskFlow } from "../../packages/worker/src/TaskFlows.js"
 import { workerPools } from "../../packages/worker/src/WorkerProcess.js"
 import { configWith } from "../e2e/enamel.js"
+
+const namespace = `pgrestart${crypto.randomUUID().slice(0, 8)}`
+afterAll(() => Effect.runPromise(removeTopology({ namespace, topics: ["server.create"], own: true })))
 
 /** Stands in for server.create here: three short stages, no cloud. */
 const step = Stage.make({
@@ -55,7 +60,7 @@ const Enamel = HttpLive.pipe(
   Layer.provide(
     Layer.setConfigProvider(
       configWith([
-        ["ENAMEL_AMQP_NAMESPACE", `pgrestart${crypto.randomUUID().slice(0, 8)}`],
+        ["ENAMEL_AMQP_NAMESPACE", namespace],
         ["ENAMEL_WORKER_TOPICS", "server.create=4"],
         ["ENAMEL_WORKER_RETRY_DELAY", "500 millis"],
         ["ENAMEL_LEASE_TTL", "5 seconds"],

@@ -4,8 +4,10 @@
  * key, the progress as Server-Sent Events, then DELETE /servers/{id} removing everything Enamel made.
  */
 import { describe, expect, layer } from "@effect/vitest"
+import { removeTopology } from "@enamel/broker/testing"
 import { Cinder, Neutron, Nova, type OpenStackClients, Session } from "@enamel/openstack-clients"
 import { Effect, Layer, Redacted } from "effect"
+import { afterAll } from "vitest"
 import { sessionFor, uniqueName } from "../../packages/openstack-clients/test/support/cloud.js"
 import * as CloudFlows from "../../packages/worker/src/cloud/cloudFlows.js"
 import { workerPools } from "../../packages/worker/src/WorkerProcess.js"
@@ -19,11 +21,17 @@ import {
   type TaskBody
 } from "./enamel.js"
 
+const namespace = uniqueName("e2e")
+// After the layer (and its consumers) closed: the test's queues and exchanges go too.
+afterAll(() =>
+  Effect.runPromise(removeTopology({ namespace, topics: ["server.create", "server.delete"], own: true }))
+)
+
 const Enamel = enamelApi(workerPools(CloudFlows.layer)).pipe(
   Layer.provide(
     Layer.setConfigProvider(
       configWith([
-        ["ENAMEL_AMQP_NAMESPACE", uniqueName("e2e")],
+        ["ENAMEL_AMQP_NAMESPACE", namespace],
         ["ENAMEL_WORKER_TOPICS", "server.create=2,server.delete=2"],
         ["ENAMEL_OUTBOX_SWEEP", "200 millis"]
       ])

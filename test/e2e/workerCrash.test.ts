@@ -5,7 +5,9 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { describe, expect, layer } from "@effect/vitest"
+import { removeTopology } from "@enamel/broker/testing"
 import { Effect, Layer, Redacted } from "effect"
+import { afterAll } from "vitest"
 import { sessionFor, uniqueName } from "../../packages/openstack-clients/test/support/cloud.js"
 import {
   call,
@@ -20,6 +22,10 @@ import {
 } from "./enamel.js"
 
 const namespace = uniqueName("crash")
+// After the layer closed: the test's queues and exchanges go too.
+afterAll(() =>
+  Effect.runPromise(removeTopology({ namespace, topics: ["server.create", "server.delete"], own: true }))
+)
 const Enamel = enamelApi(Layer.empty).pipe(
   Layer.provide(
     Layer.setConfigProvider(

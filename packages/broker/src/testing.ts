@@ -61,3 +61,30 @@ export const queueDepth = (topic: string) =>
       return messageCount
     })
   })
+
+/**
+ * For tests: removes what a test made on the broker (its topics' queues, and for a namespace of its own
+ * also the exchanges and the dead-letter queue), so test runs leave nothing behind.
+ */
+export const removeTopology = (options: {
+  readonly namespace: string
+  readonly topics: ReadonlyArray<string>
+  readonly own: boolean
+}) =>
+  Effect.gen(function* () {
+    const url = Redacted.value(yield* amqpUrl)
+    const topology = Topology.make(options.namespace)
+    yield* Effect.promise(async () => {
+      const connection = await amqp.connect(url)
+      const channel = await connection.createChannel()
+      channel.on("error", () => undefined)
+      for (const topic of options.topics)
+        await channel.deleteQueue(topology.queueFor(topic)).catch(() => undefined)
+      if (options.own) {
+        await channel.deleteQueue(topology.deadLetterQueue).catch(() => undefined)
+        await channel.deleteExchange(topology.tasksExchange).catch(() => undefined)
+        await channel.deleteExchange(topology.deadLetterExchange).catch(() => undefined)
+      }
+      await connection.close().catch(() => undefined)
+    })
+  }).pipe(Effect.ignore)

@@ -7,11 +7,14 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
 import { BrokerAmqp } from "@enamel/broker"
+import { removeTopology } from "@enamel/broker/testing"
 import { OutboxRelay, TaskStore } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { ConfigProvider, Effect, Layer, Option } from "effect"
+import { afterAll } from "vitest"
 
 const topic = `test.crash${crypto.randomUUID().slice(0, 8)}`
+afterAll(() => Effect.runPromise(removeTopology({ namespace: "enamel", topics: [topic], own: false })))
 
 const config = ConfigProvider.fromMap(new Map([["ENAMEL_OUTBOX_SWEEP", "100 millis"]])).pipe(
   ConfigProvider.orElse(() => ConfigProvider.fromEnv())

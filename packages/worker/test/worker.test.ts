@@ -5,10 +5,11 @@ import { RpcClient, RpcSerialization } from "@effect/rpc"
 import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
 import { Broker, BrokerAmqp, Topology } from "@enamel/broker"
-import { drainQueue, queueDepth } from "@enamel/broker/testing"
+import { drainQueue, queueDepth, removeTopology } from "@enamel/broker/testing"
 import { CheckpointsPg, OutboxRelay, TaskStore } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { ConfigProvider, Effect, Layer, Metric, Option } from "effect"
+import { afterAll } from "vitest"
 import { AdminRpcs } from "../src/admin/AdminRpcs.js"
 import * as AdminServer from "../src/admin/AdminServer.js"
 import { handedOn } from "../src/TaskExecutor.js"
@@ -182,6 +183,9 @@ describe("worker on PostgreSQL and RabbitMQ", () => {
 })
 
 const longTopic = `test.long${crypto.randomUUID().slice(0, 8)}`
+afterAll(() =>
+  Effect.runPromise(removeTopology({ namespace: "enamel", topics: [topic, longTopic], own: false }))
+)
 
 describe("worker with a task longer than its delivery may stay unacknowledged", () => {
   layer(workerFor(longTopic, [["ENAMEL_HAND_ON_AFTER", "500 millis"]]), {
