@@ -1,7 +1,6 @@
 /** Shared by the end-to-end tests: Enamel's API on the dev cloud, and ways to talk to it and count. */
 import { execFileSync } from "node:child_process"
 import { createServer } from "node:http"
-import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { SqlClient } from "@effect/sql"
 import { BrokerAmqp } from "@enamel/broker"
@@ -23,6 +22,7 @@ import { HttpLive } from "../../packages/api/src/ApiServer.js"
 import * as TokenValidator from "../../packages/api/src/auth/TokenValidator.js"
 import * as TokenValidatorKeystone from "../../packages/api/src/auth/TokenValidatorKeystone.js"
 import * as UserKeysBarbican from "../../packages/api/src/keys/UserKeysBarbican.js"
+import { send } from "../../packages/api/test/harness.js"
 import { sessionFor } from "../../packages/openstack-clients/test/support/cloud.js"
 
 /** Settings for one test file: its own AMQP namespace, so no other run's worker takes its tasks. */
@@ -59,24 +59,9 @@ export const enamelApi = <E, R>(worker: Layer.Layer<never, E, R>) =>
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
   )
 
+/** The harness's `send` with a token and a bound long enough for an event stream that lasts a whole task. */
 export const call = (method: string, path: string, token: string, body?: unknown) =>
-  Effect.gen(function* () {
-    const server = yield* HttpServer.HttpServer
-    const port = server.address._tag === "TcpAddress" ? server.address.port : 0
-    return yield* Effect.promise(async () => {
-      const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-        method,
-        headers: {
-          "x-auth-token": token,
-          ...(body === undefined ? {} : { "content-type": "application/json" })
-        },
-        signal: AbortSignal.timeout(170_000),
-        ...(body === undefined ? {} : { body: JSON.stringify(body) })
-      })
-      const text = await response.text()
-      return { status: response.status, text, json: (): unknown => JSON.parse(text) }
-    })
-  })
+  send(method, path, { token, timeoutMs: 170_000, ...(body === undefined ? {} : { body }) })
 
 export interface TaskBody {
   readonly task: {
@@ -100,7 +85,7 @@ export interface TaskBody {
 }
 
 export const getTask = (taskId: string, token: string) =>
-  Effect.map(call("GET", `/tasks/${taskId}`, token), (answer) => (answer.json() as TaskBody).task)
+  Effect.map(call("GET", `/tasks/${taskId}`, token), (answer) => (answer.body as TaskBody).task)
 
 export const finished = (taskId: string, token: string) =>
   Effect.gen(function* () {

@@ -57,11 +57,11 @@ describe("Enamel end to end on the dev cloud", () => {
             networks: [{ network: "private", floating_ip: { network: "public" } }]
           })
           expect(accepted.status).toBe(202)
-          const taskId = (accepted.json() as TaskBody).task.id
+          const taskId = (accepted.body as TaskBody).task.id
           // The live event stream, read to its end while the worker runs the task.
           const events = yield* call("GET", `/tasks/${taskId}/events`, token)
-          expect(events.text).toContain("event: stage")
-          expect(events.text).toContain('"state":"SUCCEEDED"')
+          expect(String(events.body)).toContain("event: stage")
+          expect(String(events.body)).toContain('"state":"SUCCEEDED"')
 
           const task = yield* finished(taskId, token)
           expect(task.state).toBe("SUCCEEDED")
@@ -82,7 +82,7 @@ describe("Enamel end to end on the dev cloud", () => {
 
           const deleting = yield* call("DELETE", `/servers/${built.id}`, token)
           expect(deleting.status).toBe(202)
-          const deleted = yield* finished((deleting.json() as TaskBody).task.id, token)
+          const deleted = yield* finished((deleting.body as TaskBody).task.id, token)
           expect(deleted.state).toBe("SUCCEEDED")
           expect(yield* cloudCount(taskId, alice)).toEqual({
             servers: 0,

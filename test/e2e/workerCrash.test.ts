@@ -85,7 +85,7 @@ describe("a worker killed mid-flow on the dev cloud", () => {
             networks: [{ network: "private", floating_ip: { network: "public" } }]
           })
           expect(accepted.status).toBe(202)
-          const taskId = (accepted.json() as { task: { id: string } }).task.id
+          const taskId = (accepted.body as { task: { id: string } }).task.id
           // Kill it once something has been made in the cloud and the servers are on their way.
           for (let i = 0; i < 600; i++) {
             const task = yield* getTask(taskId, token)
@@ -107,7 +107,7 @@ describe("a worker killed mid-flow on the dev cloud", () => {
 
           for (const server of task.result.servers) {
             const deleting = yield* call("DELETE", `/servers/${server.id}`, token)
-            const deleted = yield* finished((deleting.json() as { task: { id: string } }).task.id, token)
+            const deleted = yield* finished((deleting.body as { task: { id: string } }).task.id, token)
             expect(deleted.state).toBe("SUCCEEDED")
           }
           expect(yield* cloudCount(taskId, alice)).toEqual({

@@ -42,19 +42,22 @@ export interface Answer {
   readonly body: unknown
 }
 
-/** Sends a raw request to the test server: tests need to send what a typed client never would. */
+/**
+ * Sends a raw request to the test server: tests need to send what a typed client never would. Every
+ * request is bounded (15 s unless `timeoutMs` says otherwise) so a hanging server fails the test rather
+ * than stalling it.
+ */
 export const send = (
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}
-): Effect.Effect<Answer, never, HttpServer.HttpServer> => sendTo(method, path, options)
-
-/** As `send`; every request is bounded (15 s) so that a hanging server fails the test rather than stalling it. */
-const sendTo = (
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }
-) =>
+  options: {
+    token?: string
+    body?: unknown
+    raw?: string
+    headers?: Record<string, string>
+    timeoutMs?: number
+  } = {}
+): Effect.Effect<Answer, never, HttpServer.HttpServer> =>
   Effect.gen(function* () {
     const server = yield* HttpServer.HttpServer
     const address = server.address
@@ -68,7 +71,7 @@ const sendTo = (
       const response = await fetch(`http://127.0.0.1:${port}${path}`, {
         method,
         headers,
-        signal: AbortSignal.timeout(15_000),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
         ...(body === undefined ? {} : { body })
       })
       const text = await response.text()

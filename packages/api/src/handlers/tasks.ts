@@ -24,6 +24,17 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
     const store = yield* TaskStore
     const checkpoints = yield* Checkpoints.Checkpoints
 
+    /** The task, if the caller may see it; another project's task is a 404 like a missing one. */
+    const visibleTask = (id: string) =>
+      Effect.flatMap(CurrentCaller, (caller) =>
+        store.findByProject(id, visibleProject(caller)).pipe(
+          Effect.catchTags({
+            TaskNotFound: (e) => Effect.fail(notFound(e)),
+            TaskStoreError: () => Effect.fail(unavailable())
+          })
+        )
+      )
+
     const cancel = (id: string) =>
       Effect.gen(function* () {
         const caller = yield* CurrentCaller
@@ -80,13 +91,7 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
       )
       .handle("getTask", ({ path }) =>
         Effect.gen(function* () {
-          const caller = yield* CurrentCaller
-          const task = yield* store.findByProject(path.id, visibleProject(caller)).pipe(
-            Effect.catchTags({
-              TaskNotFound: (e) => Effect.fail(notFound(e)),
-              TaskStoreError: () => Effect.fail(unavailable())
-            })
-          )
+          const task = yield* visibleTask(path.id)
           const timeline = yield* Effect.mapError(
             checkpoints.timeline(task.id),
             () =>
@@ -97,13 +102,7 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
       )
       .handleRaw("taskEvents", ({ path, headers }) =>
         Effect.gen(function* () {
-          const caller = yield* CurrentCaller
-          const task = yield* store.findByProject(path.id, visibleProject(caller)).pipe(
-            Effect.catchTags({
-              TaskNotFound: (e) => Effect.fail(notFound(e)),
-              TaskStoreError: () => Effect.fail(unavailable())
-            })
-          )
+          const task = yield* visibleTask(path.id)
           return respond(taskEventStream(store, checkpoints, task.id, headers["last-event-id"] ?? 0))
         })
       )
