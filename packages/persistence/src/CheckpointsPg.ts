@@ -45,6 +45,15 @@ export const make = (fence?: { readonly taskId: string; readonly fence: number }
         ? sql`TRUE`
         : sql`EXISTS (SELECT 1 FROM tasks WHERE id = ${fence.taskId} AND fence = ${fence.fence})`
 
+    // Only a start (RUNNING) must be on disk before the call returns: the stage's side effects follow it,
+    // and after a crash it marks the stage as in doubt. Any other write (an outcome) commits without
+    // waiting for the WAL flush: the next start, or the task's final state, is a synchronous commit that
+    // flushes the WAL up to and including it, before any further side effect. Only a PostgreSQL crash in
+    // between can lose an outcome, and then the stage is in doubt and adopts what it made, as after a
+    // worker crash. It saves one WAL flush per stage.
+    const flushPolicy = (state: string) =>
+      state === "RUNNING" ? sql`TRUE` : sql`set_config('synchronous_commit', 'off', true) = 'off'`
+
     return Checkpoints.Checkpoints.of({
       record: (entry) =>
         sql<{ seq: string }>`
@@ -55,7 +64,7 @@ export const make = (fence?: { readonly taskId: string; readonly fence: number }
                  ${entry.endedAt === null ? null : new Date(entry.endedAt.epochMillis)}::timestamptz,
                  ${entry.durationMs}::double precision, ${json(entry.result)}::jsonb, ${json(entry.error)}::jsonb,
                  ${json(entry.detail)}::jsonb
-          WHERE ${guard}
+          WHERE ${guard} AND ${flushPolicy(entry.state)}
           ON CONFLICT (task_id, phase, path, attempt) DO UPDATE SET
             state = excluded.state, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms,
             result = excluded.result, error = excluded.error, detail = excluded.detail,
