@@ -9,15 +9,20 @@ export const databaseUrl = Config.redacted("ENAMEL_DATABASE_URL").pipe(
   Config.withDefault(Redacted.make("postgres://postgres@127.0.0.1:5432/enamel"))
 )
 
-export const clientConfig = (url: Redacted.Redacted) => ({
-  url,
+/** How Enamel talks to any PostgreSQL (a server or the embedded PGlite). */
+export const conventions = {
   applicationName: "enamel",
-  // Fail fast when the server is unreachable: the API answers 503 instead of hanging.
-  connectTimeout: Duration.seconds(3),
   transformQueryNames: Str.camelToSnake,
   transformResultNames: Str.snakeToCamel,
   // JSON columns hold Schema-encoded documents: keep their keys exactly as written.
   transformJson: false
+}
+
+export const clientConfig = (url: Redacted.Redacted) => ({
+  ...conventions,
+  url,
+  // Fail fast when the server is unreachable: the API answers 503 instead of hanging.
+  connectTimeout: Duration.seconds(3)
 })
 
 export const layerClient = (url: Redacted.Redacted) => PgClient.layer(clientConfig(url))

@@ -2,7 +2,11 @@ import { Reactivity } from "@effect/experimental"
 import { PgClient } from "@effect/sql-pg"
 import { Context, Effect, Layer, Redacted } from "effect"
 import { clientConfig, databaseUrl } from "./Database.js"
+import * as PgliteDatabase from "./embedded/PgliteDatabase.js"
+import { freshDataDir } from "./embedded/template.js"
 import { layerMigrated } from "./migrate.js"
+
+export { freshDataDir }
 
 /** The URL of the test database, for tests that connect to it another way (e.g. through a proxy). */
 export class TestDatabaseUrl extends Context.Tag("@enamel/persistence/TestDatabaseUrl")<
@@ -32,3 +36,8 @@ export const layer = Layer.unwrapScoped(
     )
   })
 ).pipe(Layer.provide(Reactivity.layer))
+
+/** The embedded database (PGlite) in a fresh data dir, migrated; the dir is removed with the scope. */
+export const layerPglite = Layer.unwrapScoped(
+  Effect.map(freshDataDir, (dataDir) => Layer.provideMerge(layerMigrated, PgliteDatabase.layerAt(dataDir)))
+)
