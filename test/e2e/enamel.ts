@@ -17,7 +17,7 @@ import {
 } from "@enamel/openstack-clients"
 import { UserKeyRefs } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
-import { ConfigProvider, Duration, Effect, Layer } from "effect"
+import { ConfigProvider, Duration, Effect, Layer, Redacted } from "effect"
 import { HttpLive } from "../../packages/api/src/ApiServer.js"
 import * as TokenValidator from "../../packages/api/src/auth/TokenValidator.js"
 import * as TokenValidatorKeystone from "../../packages/api/src/auth/TokenValidatorKeystone.js"
@@ -42,8 +42,14 @@ export const identityEnv = (identity: string): Record<string, string> =>
 
 export const ServiceUser = Layer.scoped(ServiceSession.ServiceSession, sessionFor("enamel"))
 
-/** The API with Keystone, Barbican, RabbitMQ and a throw-away database, on a random port. */
-export const enamelApi = <E, R>(worker: Layer.Layer<never, E, R>) =>
+/**
+ * The API with Keystone, Barbican, RabbitMQ and a throw-away database, on a random port; `clients` are
+ * the live ones unless a test wraps their transport.
+ */
+export const enamelApi = <E, R>(
+  worker: Layer.Layer<never, E, R>,
+  clients: Layer.Layer<OpenStackClients.OpenStackClients> = OpenStackClients.layer
+) =>
   HttpLive.pipe(
     Layer.provide([
       TokenValidator.cached(Duration.seconds(60)).pipe(Layer.provide(TokenValidatorKeystone.layer)),
@@ -54,7 +60,7 @@ export const enamelApi = <E, R>(worker: Layer.Layer<never, E, R>) =>
     Layer.merge(worker),
     Layer.provide(ServiceSession.layerAsCaller),
     Layer.provideMerge(ServiceUser),
-    Layer.provideMerge(OpenStackClients.layer),
+    Layer.provideMerge(clients),
     Layer.provideMerge(TestDatabase.layer),
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
   )
@@ -87,15 +93,30 @@ export interface TaskBody {
 export const getTask = (taskId: string, token: string) =>
   Effect.map(call("GET", `/tasks/${taskId}`, token), (answer) => (answer.body as TaskBody).task)
 
-export const finished = (taskId: string, token: string) =>
+/** The session's current token (it takes a new one when the one it holds is about to expire). */
+export const tokenOf = (session: SessionShape) =>
+  Effect.map(session.authentication, (auth) => Redacted.value(auth.token))
+
+/** Polls the task until it ends, with this token, or with whichever token the session holds at each poll. */
+export const finished = (taskId: string, token: string | SessionShape) =>
   Effect.gen(function* () {
     for (let i = 0; i < 900; i++) {
-      const task = yield* getTask(taskId, token)
+      const task = yield* getTask(taskId, typeof token === "string" ? token : yield* tokenOf(token))
       if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(task.state)) return task
       yield* Effect.sleep("200 millis")
     }
     return yield* Effect.dieMessage(`task ${taskId} did not finish`)
   })
+
+/** `POST /servers` of `count` servers, each with a boot volume, a port on `private` and a floating IP. */
+export const fullServers = (name: string, count = 1) => ({
+  name,
+  count,
+  image: "tiny",
+  flavor: "m1.tiny",
+  boot_volume: { size_gb: 1 },
+  networks: [{ network: "private", floating_ip: { network: "public" } }]
+})
 
 /** What exists in the cloud with a task's mark, counted as the user who owns it. */
 export const cloudCount = (taskId: string, session: SessionShape) =>

@@ -3,7 +3,6 @@
  * finishes the task, and the cloud holds exactly the requested servers, volumes, ports and floating IPs
  * (nothing created twice). Then DELETE removes them all.
  */
-import { type ChildProcess, spawn } from "node:child_process"
 import { describe, expect, layer } from "@effect/vitest"
 import { removeTopology } from "@enamel/broker/testing"
 import { Effect, Layer, Redacted } from "effect"
@@ -16,10 +15,10 @@ import {
   deleteUserKeysAtEnd,
   enamelApi,
   finished,
-  getTask,
-  identityEnv,
-  TestDatabase
+  fullServers,
+  getTask
 } from "./enamel.js"
+import { exited, startWorker } from "./workerProcesses.js"
 
 const namespace = uniqueName("crash")
 // After the layer closed: the test's queues and exchanges go too.
@@ -37,35 +36,6 @@ const Enamel = enamelApi(Layer.empty).pipe(
   )
 )
 
-/** A real worker process (packages/worker/src/main.ts) on the test database, as Enamel's service user. */
-const startWorker = (name: string) =>
-  Effect.acquireRelease(
-    Effect.gen(function* () {
-      const url = yield* TestDatabase.TestDatabaseUrl
-      return spawn(process.execPath, ["--import", "tsx", "packages/worker/src/main.ts"], {
-        env: {
-          ...process.env,
-          ...identityEnv("enamel"),
-          ENAMEL_DATABASE_URL: url.toString(),
-          ENAMEL_AMQP_NAMESPACE: namespace,
-          ENAMEL_WORKER_TOPICS: "server.create=2,server.delete=2",
-          ENAMEL_WORKER_ID: name,
-          ENAMEL_LEASE_TTL: "3 seconds",
-          ENAMEL_WORKER_RETRY_DELAY: "500 millis",
-          ENAMEL_WORKER_ADMIN_PORT: String(20_000 + Math.floor(Math.random() * 20_000))
-        },
-        stdio: ["ignore", "ignore", "inherit"]
-      })
-    }),
-    (child: ChildProcess) => Effect.sync(() => child.exitCode === null && child.kill("SIGKILL"))
-  )
-
-const exited = (child: ChildProcess) =>
-  Effect.async<void>((resume) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resume(Effect.void)
-    child.once("exit", () => resume(Effect.void))
-  })
-
 describe("a worker killed mid-flow on the dev cloud", () => {
   layer(Enamel, { timeout: 400_000, excludeTestServices: true })((it) => {
     it.scoped(
@@ -75,15 +45,8 @@ describe("a worker killed mid-flow on the dev cloud", () => {
           const alice = yield* sessionFor("alice")
           yield* deleteUserKeysAtEnd(alice)
           const token = Redacted.value((yield* alice.authentication).token)
-          const first = yield* startWorker("crash-a")
-          const accepted = yield* call("POST", "/servers", token, {
-            name: uniqueName("crash"),
-            count: 2,
-            image: "tiny",
-            flavor: "m1.tiny",
-            boot_volume: { size_gb: 1 },
-            networks: [{ network: "private", floating_ip: { network: "public" } }]
-          })
+          const first = yield* startWorker("crash-a", namespace)
+          const accepted = yield* call("POST", "/servers", token, fullServers(uniqueName("crash"), 2))
           expect(accepted.status).toBe(202)
           const taskId = (accepted.body as { task: { id: string } }).task.id
           // Kill it once something has been made in the cloud and the servers are on their way.
@@ -94,7 +57,7 @@ describe("a worker killed mid-flow on the dev cloud", () => {
           }
           first.kill("SIGKILL")
           yield* exited(first)
-          yield* startWorker("crash-b")
+          yield* startWorker("crash-b", namespace)
           const task = yield* finished(taskId, token)
           expect(task.state).toBe("SUCCEEDED")
           expect(task.result.servers).toHaveLength(2)

@@ -1,0 +1,242 @@
+/**
+ * Worker processes killed with SIGKILL again and again, at random moments, while server.create tasks
+ * build servers (boot volume, port, floating IP) on the dev cloud; a fresh worker starts after each kill.
+ * Every task still succeeds, each with exactly the servers, volumes, ports and floating IPs it asked for
+ * (nothing made twice), and DELETE /servers leaves none. 20 kills in CI; `ENAMEL_SOAK_KILLS=100` (see
+ * scripts/soak.sh) makes it the soak run by hand. The seed (printed; `ENAMEL_SOAK_SEED` sets it) fixes the
+ * test's choices (delays, victims, server counts), not the cloud's timing.
+ */
+import type { ChildProcess } from "node:child_process"
+import { SqlClient } from "@effect/sql"
+import { describe, expect, layer } from "@effect/vitest"
+import { removeTopology } from "@enamel/broker/testing"
+import { Session, type SessionShape } from "@enamel/openstack-clients"
+import { Duration, Effect, Layer, Logger, LogLevel, Random, Redacted } from "effect"
+import { afterAll } from "vitest"
+import { serverNames } from "../../packages/domain/src/flows/server-create/plan.js"
+import { cleanUp, leftovers } from "../../packages/domain/test/flows/support/devcloud.js"
+import { sessionFor, testSettings, uniqueName } from "../../packages/openstack-clients/test/support/cloud.js"
+import {
+  call,
+  configWith,
+  deleteUserKeysAtEnd,
+  enamelApi,
+  finished,
+  fullServers,
+  type TaskBody
+} from "./enamel.js"
+import { killHard, startWorker } from "./workerProcesses.js"
+
+const kills = Number(process.env.ENAMEL_SOAK_KILLS ?? "20")
+const seed = Number(process.env.ENAMEL_SOAK_SEED ?? Math.floor(Math.random() * 2 ** 31))
+/** Tasks kept running at once while the workers are being killed. */
+const parallel = Number(process.env.ENAMEL_SOAK_TASKS ?? "3")
+
+const namespace = uniqueName("killloop")
+afterAll(() =>
+  Effect.runPromise(removeTopology({ namespace, topics: ["server.create", "server.delete"], own: true }))
+)
+const Enamel = enamelApi(Layer.empty).pipe(
+  // The API's request log would drown the loop's own report.
+  Layer.provide(Logger.minimumLogLevel(LogLevel.Warning)),
+  Layer.provide(
+    Layer.setConfigProvider(
+      configWith([
+        ["ENAMEL_AMQP_NAMESPACE", namespace],
+        ["ENAMEL_OUTBOX_SWEEP", "200 millis"]
+      ])
+    )
+  )
+)
+
+/** Each worker of the loop: a short lease so a killed worker's tasks move on soon; no restart limit. */
+const workerSettings = {
+  ENAMEL_LEASE_TTL: "2 seconds",
+  ENAMEL_WORKER_RETRY_DELAY: "300 millis",
+  // The point is that a task survives any number of kills; the limit itself is tested in the worker's tests.
+  ENAMEL_MAX_RESTARTS: "100000"
+}
+
+interface Submitted {
+  readonly taskId: string
+  readonly names: ReadonlyArray<string>
+}
+
+/** Tasks whose worker is alive and holds their lease, by worker. */
+const leaseHolders = Effect.flatMap(
+  SqlClient.SqlClient,
+  (sql) =>
+    sql<{ leaseOwner: string; id: string }>`
+    SELECT lease_owner, id FROM tasks WHERE state = 'RUNNING' AND lease_expires_at > now()`
+)
+
+/**
+ * The stages that were running (started, not ended) in these tasks when their worker died: the newest
+ * attempt of each stage, if it is still RUNNING (attempts cut off by earlier kills stay RUNNING too).
+ */
+const runningStages = (taskIds: ReadonlyArray<string>) =>
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) =>
+      sql<{ taskId: string; path: string; attempt: number; state: string }>`
+      SELECT DISTINCT ON (task_id, path) task_id, path, attempt, state FROM task_timeline
+      WHERE task_id IN ${sql.in(taskIds)} AND phase = 'run'
+      ORDER BY task_id, path, attempt DESC`
+  ).pipe(Effect.map((rows) => rows.filter((r) => r.state === "RUNNING")))
+
+const unfinished = (taskIds: ReadonlyArray<string>) =>
+  taskIds.length === 0
+    ? Effect.succeed([])
+    : Effect.flatMap(SqlClient.SqlClient, (sql) =>
+        Effect.map(
+          sql<{ id: string }>`
+            SELECT id FROM tasks WHERE id IN ${sql.in(taskIds)}
+            AND state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')`,
+          (rows) => rows.map((r) => r.id)
+        )
+      )
+
+const totalRestarts = Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  Effect.map(
+    sql<{ n: number }>`SELECT coalesce(sum(restarts), 0)::int AS n FROM tasks WHERE type = 'server.create'`,
+    (rows) => rows[0]?.n ?? 0
+  )
+)
+
+const asAlice = (alice: SessionShape) =>
+  Effect.provide(Layer.merge(Layer.succeed(Session, alice), testSettings))
+
+/** Generous for the slow shared dev cloud: in CI 20 kills take about 2 minutes, the test's budget is 3. */
+const bound = Duration.seconds(120 + kills * 6)
+
+describe("worker processes killed again and again on the dev cloud", () => {
+  layer(Enamel, { timeout: Duration.minutes(2), excludeTestServices: true })((it) => {
+    it.scoped(
+      `${kills} SIGKILLs at random moments: every task succeeds with exactly what it asked for`,
+      () =>
+        Effect.gen(function* () {
+          const started = Date.now()
+          const rng = Random.make(seed)
+          console.log(
+            `kill loop: seed ${seed} (ENAMEL_SOAK_SEED=${seed} repeats its choices), ${kills} kills`
+          )
+          const alice = yield* sessionFor("alice")
+          yield* deleteUserKeysAtEnd(alice)
+          const token = Redacted.value((yield* alice.authentication).token)
+          const submitted: Array<Submitted> = []
+          // Whatever happens, nothing the tasks made stays in the cloud.
+          yield* Effect.addFinalizer(() =>
+            Effect.forEach(submitted, (t) => cleanUp(t.taskId, t.names), { concurrency: 4 }).pipe(
+              asAlice(alice),
+              Effect.interruptible
+            )
+          )
+
+          const submit = Effect.gen(function* () {
+            const count = yield* rng.nextIntBetween(1, 3)
+            const name = uniqueName("kill")
+            const accepted = yield* call("POST", "/servers", token, fullServers(name, count))
+            expect(accepted.status).toBe(202)
+            submitted.push({ taskId: (accepted.body as TaskBody).task.id, names: serverNames(name, count) })
+          })
+
+          let generation = 0
+          const workers = new Map<string, ChildProcess>()
+          const spawnWorker = Effect.gen(function* () {
+            const name = `kill-${seed}-${generation++}`
+            workers.set(name, yield* startWorker(name, namespace, workerSettings))
+          })
+          yield* spawnWorker
+          yield* spawnWorker
+
+          // Kill only a worker that holds a running task's lease, then count the kill if, with the worker
+          // dead, that task is still RUNNING under its name: the kill certainly came mid-task.
+          let midTask = 0
+          let attempts = 0
+          const cutOff = new Map<string, number>()
+          const seenCutOff = new Set<string>()
+          while (midTask < kills) {
+            const running = yield* unfinished(submitted.map((t) => t.taskId))
+            for (let i = running.length; i < parallel; i++) yield* submit
+            yield* Effect.sleep(Duration.millis(yield* rng.nextIntBetween(500, 3001)))
+            const holders = (yield* leaseHolders).filter((h) => workers.has(h.leaseOwner))
+            const pick = holders[yield* rng.nextIntBetween(0, Math.max(1, holders.length))]
+            const victim = pick === undefined ? undefined : workers.get(pick.leaseOwner)
+            if (pick === undefined || victim === undefined) continue
+            attempts++
+            yield* killHard(victim)
+            workers.delete(pick.leaseOwner)
+            const held = (yield* leaseHolders)
+              .filter((h) => h.leaseOwner === pick.leaseOwner)
+              .map((h) => h.id)
+            if (held.length > 0) {
+              midTask++
+              const stages = (yield* runningStages(held)).filter((r) => {
+                const key = `${r.taskId}/${r.path}#${r.attempt}`
+                return !seenCutOff.has(key) && seenCutOff.add(key)
+              })
+              const names = stages.map((r) => r.path.replace(/^server\[\d+\]\//, ""))
+              for (const stage of names.length === 0 ? ["(between stages)"] : names) {
+                cutOff.set(stage, (cutOff.get(stage) ?? 0) + 1)
+              }
+            }
+            yield* spawnWorker
+          }
+          const killPhase = (Date.now() - started) / 1000
+
+          const restarts = yield* totalRestarts
+          let servers = 0
+          for (const { taskId, names } of submitted) {
+            const task = yield* finished(taskId, token)
+            expect(task.state, JSON.stringify(task.error)).toBe("SUCCEEDED")
+            expect(task.result.servers).toHaveLength(names.length)
+            const left = yield* asAlice(alice)(leftovers(taskId, names))
+            expect({ taskId, servers: left.servers.length, volumes: left.volumes.length }).toEqual({
+              taskId,
+              servers: names.length,
+              volumes: names.length
+            })
+            expect({ taskId, ports: left.ports.length, floatingIps: left.floating_ips.length }).toEqual({
+              taskId,
+              ports: names.length,
+              floatingIps: names.length
+            })
+            servers += names.length
+          }
+          const built = (Date.now() - started) / 1000
+
+          yield* Effect.forEach(
+            submitted,
+            ({ taskId }) =>
+              Effect.gen(function* () {
+                const task = yield* finished(taskId, token)
+                for (const server of task.result.servers) {
+                  const deleting = yield* call("DELETE", `/servers/${server.id}`, token)
+                  expect(deleting.status).toBe(202)
+                  const deleted = yield* finished((deleting.body as TaskBody).task.id, token)
+                  expect(deleted.state, JSON.stringify(deleted.error)).toBe("SUCCEEDED")
+                }
+              }),
+            { concurrency: 4, discard: true }
+          )
+          for (const { taskId, names } of submitted) {
+            expect(yield* asAlice(alice)(leftovers(taskId, names))).toEqual({
+              servers: [],
+              volumes: [],
+              ports: [],
+              floating_ips: []
+            })
+          }
+          console.log(
+            `kill loop: seed ${seed}: ${midTask} kills mid-task (${attempts} kills in all), ` +
+              `${submitted.length} tasks, ${servers} servers, ${restarts} task restarts, ` +
+              `killed in ${killPhase.toFixed(0)} s, all built ${built.toFixed(0)} s, ` +
+              `all deleted ${((Date.now() - started) / 1000).toFixed(0)} s; cut off in: ` +
+              JSON.stringify(Object.fromEntries([...cutOff].sort((a, b) => b[1] - a[1])))
+          )
+          expect(midTask).toBeGreaterThanOrEqual(kills)
+        }),
+      { timeout: Duration.toMillis(bound) }
+    )
+  })
+})
