@@ -19,7 +19,7 @@ export const Listen = Config.all({
 const tokenCacheTtl = Config.duration("ENAMEL_TOKEN_CACHE_TTL").pipe(Config.withDefault(Duration.seconds(60)))
 
 /** The clients, with Enamel's service user as the current caller (token validation, keys in Barbican). */
-const OpenStack = ServiceSession.layerAsCaller.pipe(
+export const OpenStack = ServiceSession.layerAsCaller.pipe(
   Layer.provideMerge(ServiceSession.layerServiceSession),
   Layer.provideMerge(OpenStackClients.layer),
   Layer.provideMerge(ClientSettings.layerFromConfig)
@@ -27,7 +27,8 @@ const OpenStack = ServiceSession.layerAsCaller.pipe(
 
 const Database_ = Layer.provideMerge(layerMigrated, Database.layer)
 
-const Auth = Layer.unwrapEffect(
+/** Keystone validates callers' tokens; a validated token is trusted for ENAMEL_TOKEN_CACHE_TTL. */
+export const Auth = Layer.unwrapEffect(
   Config.map(tokenCacheTtl, (ttl) =>
     TokenValidator.cached(ttl).pipe(Layer.provide(TokenValidatorKeystone.layer))
   )

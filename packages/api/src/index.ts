@@ -1,4 +1,5 @@
-export { ApiProcess, Listen } from "./ApiProcess.js"
+export { ApiProcess, Auth, Listen, OpenStack } from "./ApiProcess.js"
 export { ApiLive, HttpLive } from "./ApiServer.js"
 export * as TokenValidator from "./auth/TokenValidator.js"
 export * as UserKeys from "./keys/UserKeys.js"
+export * as UserKeysBarbican from "./keys/UserKeysBarbican.js"

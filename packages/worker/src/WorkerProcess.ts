@@ -20,11 +20,14 @@ export const AdminListen = Config.all({
  * too: tasks they hand on are published even when no API process runs.
  */
 export const workerPools = <E, R>(flows: Layer.Layer<TaskFlows, E, R>) =>
+  workerPoolsOn(flows).pipe(Layer.provide([ConsumerAmqp.layer, BrokerAmqp.layer]))
+
+/** The worker's pools over whatever Broker and Consumer are given (the embedded mode's are in memory). */
+export const workerPoolsOn = <E, R>(flows: Layer.Layer<TaskFlows, E, R>) =>
   WorkerPools.Default.pipe(
     Layer.provide(TaskExecutor.Default),
     Layer.provide([Cancellations.Default, flows, OutboxRelay.Default]),
-    Layer.provideMerge(Layer.mergeAll(TaskLeases.Default, TaskStore.Default)),
-    Layer.provide([ConsumerAmqp.layer, BrokerAmqp.layer])
+    Layer.provideMerge(Layer.mergeAll(TaskLeases.Default, TaskStore.Default))
   )
 
 /** A worker process: migrated database, pools, and the admin endpoint. */

@@ -1,0 +1,1 @@
+export { apiAndWorker, EnamelProcess, embeddedAt, embeddedBackendAt } from "./EmbeddedProcess.js"

@@ -1,0 +1,162 @@
+import { HttpServer } from "@effect/platform"
+import { describe, expect, layer } from "@effect/vitest"
+import { Context, Effect, Exit, Layer, Schedule, Scope } from "effect"
+import { type Answer, send, tokens } from "../../../packages/api/test/harness.js"
+
+/**
+ * Enamel's behaviour through its HTTP API, run against each backend (PostgreSQL + RabbitMQ, and the
+ * embedded PGlite + in-process broker) with static token validation and the test flows of ./flows.ts.
+ */
+export interface Backend<R> {
+  readonly name: string
+  /** What outlives a restart of Enamel (a database and broker namespace, or a data dir); for the suite. */
+  readonly durable: Layer.Layer<R, unknown>
+  /** One run of Enamel, API (on a random port) and worker in one process, over the durable part. */
+  readonly enamel: Layer.Layer<HttpServer.HttpServer, unknown, R>
+}
+
+const server = (name: string) => ({
+  name,
+  image: "tiny",
+  flavor: "m1.tiny",
+  networks: [{ network: "private" }]
+})
+
+interface TaskBody {
+  readonly id: string
+  readonly state: string
+  readonly project_id: string
+  readonly error: { readonly code: string } | null
+  readonly timeline?: ReadonlyArray<{
+    readonly stage: string
+    readonly phase: string
+    readonly state: string
+  }>
+}
+const taskOf = (answer: Answer) => (answer.body as { task: TaskBody }).task
+
+const terminal = ["SUCCEEDED", "FAILED", "CANCELLED"]
+const pollEvery = Schedule.spaced("100 millis")
+
+export const enamelBehaviour = <R>(backend: Backend<R>) =>
+  describe(`Enamel's behaviour on ${backend.name}`, () => {
+    layer(backend.durable, { timeout: 120_000, excludeTestServices: true })((it) => {
+      /** Starts Enamel; it runs until `stop`. */
+      const start = Effect.gen(function* () {
+        const scope = yield* Scope.make()
+        const context = yield* Layer.buildWithScope(backend.enamel, scope).pipe(Effect.orDie)
+        const server = Context.get(context, HttpServer.HttpServer)
+        return {
+          send: (...args: Parameters<typeof send>) =>
+            Effect.provideService(send(...args), HttpServer.HttpServer, server),
+          stop: Scope.close(scope, Exit.void)
+        }
+      })
+      type Running = Effect.Effect.Success<typeof start>
+
+      const accept = (enamel: Running, name: string, token: string = tokens.alice) =>
+        Effect.map(enamel.send("POST", "/servers", { token, body: server(name) }), (answer) => {
+          expect(answer.status).toBe(202)
+          return taskOf(answer)
+        })
+      const get = (enamel: Running, id: string, token: string = tokens.alice) =>
+        Effect.map(enamel.send("GET", `/tasks/${id}`, { token }), taskOf)
+      /** Polls the task until it is in one of `states` (20 s at most). */
+      const until = (enamel: Running, id: string, states: ReadonlyArray<string>) =>
+        get(enamel, id).pipe(
+          Effect.filterOrFail((t) => states.includes(t.state)),
+          Effect.retry(pollEvery),
+          Effect.timeoutFail({
+            duration: "20 seconds",
+            onTimeout: () => new Error(`task ${id} never got to ${states}`)
+          }),
+          Effect.orDie
+        )
+      const stages = (task: TaskBody, phase: string, state: string) =>
+        (task.timeline ?? []).filter((e) => e.phase === phase && e.state === state).map((e) => e.stage)
+
+      it.effect("accepts a task, runs it to SUCCEEDED, and shows its timeline", () =>
+        Effect.gen(function* () {
+          const enamel = yield* start
+          const accepted = yield* accept(enamel, "ok-1")
+          expect(accepted.state).toBe("PENDING")
+          const done = yield* until(enamel, accepted.id, terminal)
+          expect(done.state).toBe("SUCCEEDED")
+          expect(stages(done, "run", "SUCCEEDED")).toEqual(["s0/step", "s1/step", "s2/step"])
+          yield* enamel.stop
+        })
+      )
+
+      it.effect("a flow that fails ends FAILED with its cause, and what it did is undone", () =>
+        Effect.gen(function* () {
+          const enamel = yield* start
+          const accepted = yield* accept(enamel, "fail-1")
+          const done = yield* until(enamel, accepted.id, terminal)
+          expect(done.state).toBe("FAILED")
+          expect(done.error?.code).toBe("test.refused")
+          expect(stages(done, "run", "FAILED")).toContain("refuse")
+          expect(stages(done, "compensate", "SUCCEEDED").sort()).toEqual(["s0/step", "s1/step"])
+          yield* enamel.stop
+        })
+      )
+
+      it.effect("a cancelled task stops waiting, is undone, and ends CANCELLED", () =>
+        Effect.gen(function* () {
+          const enamel = yield* start
+          const accepted = yield* accept(enamel, "wait-1")
+          const waiting = yield* until(enamel, accepted.id, ["RUNNING"])
+          expect(waiting.state).toBe("RUNNING")
+          yield* Effect.sleep("300 millis")
+          const cancel = yield* enamel.send("POST", `/tasks/${accepted.id}/cancel`, { token: tokens.alice })
+          expect(cancel.status).toBe(202)
+          const done = yield* until(enamel, accepted.id, terminal)
+          expect(done.state).toBe("CANCELLED")
+          expect(stages(done, "compensate", "SUCCEEDED")).toEqual(["s0/step"])
+          yield* enamel.stop
+        })
+      )
+
+      it.effect("a task is seen only by its own project: get, list, cancel", () =>
+        Effect.gen(function* () {
+          const enamel = yield* start
+          const alices = yield* accept(enamel, "ok-alice")
+          const bobs = yield* accept(enamel, "ok-bob", tokens.bob)
+          expect((yield* enamel.send("GET", `/tasks/${alices.id}`, { token: tokens.bob })).status).toBe(404)
+          const cancel = yield* enamel.send("POST", `/tasks/${alices.id}/cancel`, { token: tokens.bob })
+          expect(cancel.status).toBe(404)
+          const listed = (token: string) =>
+            Effect.map(enamel.send("GET", "/tasks?limit=1000", { token }), (answer) =>
+              (answer.body as { tasks: ReadonlyArray<TaskBody> }).tasks.map((t) => t.id)
+            )
+          const alicesList = yield* listed(tokens.alice)
+          expect(alicesList).toContain(alices.id)
+          expect(alicesList).not.toContain(bobs.id)
+          expect(yield* listed(tokens.bob)).toEqual([bobs.id])
+          expect((yield* until(enamel, alices.id, terminal)).state).toBe("SUCCEEDED")
+          yield* enamel.stop
+        })
+      )
+
+      it.effect("accepted tasks survive a restart of Enamel and finish, each stage run to success once", () =>
+        Effect.gen(function* () {
+          const first = yield* start
+          const accepted = yield* Effect.forEach(["slow-1", "slow-2", "slow-3"], (name) =>
+            accept(first, name)
+          )
+          const ids = accepted.map((t) => t.id)
+          yield* until(first, ids[0] ?? "", ["RUNNING"])
+          yield* Effect.sleep("400 millis")
+          yield* first.stop
+          const second = yield* start
+          for (const id of ids) {
+            const done = yield* until(second, id, terminal)
+            expect(done.state).toBe("SUCCEEDED")
+            expect(stages(done, "run", "SUCCEEDED")).toEqual(
+              Array.from({ length: 6 }, (_, i) => `s${i}/step`)
+            )
+          }
+          yield* second.stop
+        })
+      )
+    })
+  })
