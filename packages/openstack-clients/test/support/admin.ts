@@ -1,6 +1,6 @@
 /**
  * What integration tests need the cloud admin for: throw-away projects with tiny quotas, a flavor no host
- * can take, a volume type no backend can take. Everything created is removed
+ * can take, a volume type no backend can take, a network with few addresses. Everything created is removed
  * when the test's scope closes.
  */
 import {
@@ -197,6 +197,47 @@ export class Admin extends Effect.Service<Admin>()("test/Admin", {
           removing(`volume type ${type.id}`, cinder.discard({ method: "DELETE", path: `types/${type.id}` }))
       )
 
-    return { profile, throwawayProject, setQuotas, flavor, volumeType }
+    /**
+     * A network of the project with one IPv4 subnet whose allocation pool is `first`…`last` (e.g. one
+     * address, to run out of them); deleted after (Neutron refuses while ports remain on it).
+     */
+    const network = (
+      projectId: string,
+      spec: { readonly cidr: string; readonly first: string; readonly last: string }
+    ) =>
+      Effect.acquireRelease(
+        asAdmin(
+          Effect.gen(function* () {
+            const name = uniqueName("net")
+            const created = yield* neutron.json(
+              { method: "POST", path: "networks", json: { network: { name, project_id: projectId } } },
+              Schema.Struct({ network: Id })
+            )
+            yield* neutron.discard({
+              method: "POST",
+              path: "subnets",
+              json: {
+                subnet: {
+                  name: `${name}-subnet`,
+                  network_id: created.network.id,
+                  project_id: projectId,
+                  ip_version: 4,
+                  cidr: spec.cidr,
+                  enable_dhcp: false,
+                  allocation_pools: [{ start: spec.first, end: spec.last }]
+                }
+              }
+            })
+            return { id: created.network.id, name }
+          })
+        ),
+        (created) =>
+          removing(
+            `network ${created.id}`,
+            neutron.discard({ method: "DELETE", path: `networks/${created.id}` })
+          )
+      )
+
+    return { profile, throwawayProject, setQuotas, flavor, volumeType, network }
   })
 }) {}
