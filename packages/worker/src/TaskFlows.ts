@@ -23,6 +23,12 @@ export class EnvironmentUnavailable extends Data.TaggedError("EnvironmentUnavail
   readonly cause: unknown
 }> {}
 
+/**
+ * What a flow needs per task can never be had (e.g. the user's key is gone): the task fails at once with
+ * this error, instead of being retried until its restarts run out.
+ */
+export class TaskCannotRun extends Data.TaggedError("TaskCannotRun")<{ readonly error: ErrorInfo }> {}
+
 /** A flow the worker can run, with its types erased behind the task's stored params and result. */
 export interface TaskFlow {
   readonly type: string
@@ -51,10 +57,14 @@ export const taskFlow = <I, O, E, R, II, OI, RE, RIn>(
             error: { code: "task.invalid_params", message: params.left.message }
           } satisfies Ending
         }
-        const services = yield* Layer.build(environment(task)).pipe(
-          Effect.provide(context),
-          Effect.mapError((cause) => new EnvironmentUnavailable({ cause }))
-        )
+        const built = yield* Effect.either(Layer.build(environment(task)).pipe(Effect.provide(context)))
+        if (built._tag === "Left") {
+          if (built.left instanceof TaskCannotRun) {
+            return { state: "FAILED", result: null, error: built.left.error } satisfies Ending
+          }
+          return yield* new EnvironmentUnavailable({ cause: built.left })
+        }
+        const services = built.right
         const outcome = yield* runFlow(flow, { taskId: task.id, params: params.right, cancellation }).pipe(
           Effect.provide(services)
         )

@@ -7,6 +7,7 @@ import {
 } from "@enamel/openstack-clients"
 import type { TaskRecord } from "@enamel/persistence"
 import { Data, Effect, Layer } from "effect"
+import { failsWhenKeyIsGone } from "./keyUnavailable.js"
 
 export class TaskHasNoKey extends Data.TaggedError("TaskHasNoKey")<{ readonly taskId: string }> {}
 
@@ -24,7 +25,7 @@ export const taskSession = (task: TaskRecord) =>
       return yield* Sessions.fromBarbicanKey(task.keyRef, { revokeOnClose: true }).pipe(
         Effect.provideService(Session, service)
       )
-    })
+    }).pipe(failsWhenKeyIsGone(task))
   )
 
 export type TaskSessionRequirements = ServiceSession.ServiceSession | Barbican | HttpTransport.HttpTransport
