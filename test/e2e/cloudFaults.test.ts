@@ -9,7 +9,7 @@
 import { describe, expect, layer } from "@effect/vitest"
 import { removeTopology } from "@enamel/broker/testing"
 import { Cinder, Neutron, Nova, Session, type SessionShape, Sessions } from "@enamel/openstack-clients"
-import { Context, Duration, Effect, Layer, Logger, LogLevel, Schema } from "effect"
+import { Context, Duration, Effect, Layer, Schema } from "effect"
 import { afterAll } from "vitest"
 import { serverNames } from "../../packages/domain/src/flows/server-create/plan.js"
 import { leftovers, nothingLeft } from "../../packages/domain/test/flows/support/devcloud.js"
@@ -23,10 +23,10 @@ import * as CloudFlows from "../../packages/worker/src/cloud/cloudFlows.js"
 import { workerPools } from "../../packages/worker/src/WorkerProcess.js"
 import {
   call,
-  configWith,
   deleteUserKeysAtEnd,
   enamelApi,
   finished,
+  inProcessWorkerSettings,
   type TaskBody,
   tokenOf
 } from "./enamel.js"
@@ -75,16 +75,7 @@ const FaultyProjectLive = Layer.scoped(
 )
 
 const Enamel = enamelApi(workerPools(CloudFlows.layer)).pipe(
-  Layer.provide(Logger.minimumLogLevel(LogLevel.Warning)),
-  Layer.provide(
-    Layer.setConfigProvider(
-      configWith([
-        ["ENAMEL_AMQP_NAMESPACE", namespace],
-        ["ENAMEL_WORKER_TOPICS", "server.create=2,server.delete=2"],
-        ["ENAMEL_OUTBOX_SWEEP", "200 millis"]
-      ])
-    )
-  )
+  Layer.provide(inProcessWorkerSettings(namespace))
 )
 const live = Layer.provideMerge(FaultyProjectLive, Layer.provideMerge(Admin.Default, Enamel))
 

@@ -17,7 +17,7 @@ import {
 } from "@enamel/openstack-clients"
 import { UserKeyRefs } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
-import { ConfigProvider, Duration, Effect, Layer, Redacted } from "effect"
+import { ConfigProvider, Duration, Effect, Layer, Logger, LogLevel, Redacted } from "effect"
 import { HttpLive } from "../../packages/api/src/ApiServer.js"
 import * as TokenValidator from "../../packages/api/src/auth/TokenValidator.js"
 import * as TokenValidatorKeystone from "../../packages/api/src/auth/TokenValidatorKeystone.js"
@@ -38,6 +38,22 @@ export const identityEnv = (identity: string): Record<string, string> =>
         const match = /^export ([A-Z_]+)=(.*)$/.exec(line)
         return match?.[1] === undefined || match[2] === undefined ? [] : [[match[1], match[2]] as const]
       })
+  )
+
+/**
+ * Settings of an end-to-end test that runs its worker in-process: its own namespace, two tasks of each
+ * topic at once, a quick outbox sweep, and only warnings logged (the API's request log drowns a report).
+ */
+export const inProcessWorkerSettings = (namespace: string) =>
+  Layer.mergeAll(
+    Layer.setConfigProvider(
+      configWith([
+        ["ENAMEL_AMQP_NAMESPACE", namespace],
+        ["ENAMEL_WORKER_TOPICS", "server.create=2,server.delete=2"],
+        ["ENAMEL_OUTBOX_SWEEP", "200 millis"]
+      ])
+    ),
+    Logger.minimumLogLevel(LogLevel.Warning)
   )
 
 export const ServiceUser = Layer.scoped(ServiceSession.ServiceSession, sessionFor("enamel"))

@@ -51,7 +51,7 @@ const Enamel = enamelApi(Layer.empty).pipe(
 
 /** Each worker of the loop: a short lease so a killed worker's tasks move on soon; no restart limit. */
 const workerSettings = {
-  ENAMEL_LEASE_TTL: "2 seconds",
+  ENAMEL_LEASE_TTL: "1500 millis",
   ENAMEL_WORKER_RETRY_DELAY: "300 millis",
   // The point is that a task survives any number of kills; the limit itself is tested in the worker's tests.
   ENAMEL_MAX_RESTARTS: "100000"
@@ -103,6 +103,13 @@ const totalRestarts = Effect.flatMap(SqlClient.SqlClient, (sql) =>
   )
 )
 
+/** `median m s, max n s` of durations in milliseconds. */
+const quantiles = (millis: ReadonlyArray<number>) => {
+  const sorted = [...millis].sort((a, b) => a - b)
+  const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(1)
+  return `median ${seconds(sorted[Math.floor(sorted.length / 2)])} s, max ${seconds(sorted[sorted.length - 1])} s`
+}
+
 const asAlice = (alice: SessionShape) =>
   Effect.provide(Layer.merge(Layer.succeed(Session, alice), testSettings))
 
@@ -146,11 +153,26 @@ describe("worker processes killed again and again on the dev cloud", () => {
             const name = `kill-${seed}-${generation++}`
             workers.set(name, yield* startWorker(name, namespace, workerSettings))
           })
-          yield* spawnWorker
-          yield* spawnWorker
+          // Three at a time: a killed worker's tasks go to one already running as soon as its lease ends.
+          for (let i = 0; i < 3; i++) yield* spawnWorker
+
+          /** Waits until these tasks ended or run again under a live worker; how long that took. */
+          const resumed = (taskIds: ReadonlyArray<string>) =>
+            Effect.gen(function* () {
+              const since = Date.now()
+              for (let i = 0; i < 300; i++) {
+                const open = yield* unfinished(taskIds)
+                const live = (yield* leaseHolders).filter((h) => workers.has(h.leaseOwner)).map((h) => h.id)
+                if (open.every((id) => live.includes(id))) return Date.now() - since
+                yield* Effect.sleep("100 millis")
+              }
+              return yield* Effect.dieMessage(`no worker took over ${taskIds.join(", ")} within 30 s`)
+            })
+          const takeovers: Array<number> = []
 
           // Kill only a worker that holds a running task's lease, then count the kill if, with the worker
-          // dead, that task is still RUNNING under its name: the kill certainly came mid-task.
+          // dead, that task is still RUNNING under its name: the kill certainly came mid-task. The next
+          // kill's random delay starts once the tasks run again, so each resumed run gets somewhere.
           let midTask = 0
           let attempts = 0
           const cutOff = new Map<string, number>()
@@ -158,7 +180,7 @@ describe("worker processes killed again and again on the dev cloud", () => {
           while (midTask < kills) {
             const running = yield* unfinished(submitted.map((t) => t.taskId))
             for (let i = running.length; i < parallel; i++) yield* submit
-            yield* Effect.sleep(Duration.millis(yield* rng.nextIntBetween(500, 3001)))
+            yield* Effect.sleep(Duration.millis(yield* rng.nextIntBetween(500, 2501)))
             const holders = (yield* leaseHolders).filter((h) => workers.has(h.leaseOwner))
             const pick = holders[yield* rng.nextIntBetween(0, Math.max(1, holders.length))]
             const victim = pick === undefined ? undefined : workers.get(pick.leaseOwner)
@@ -181,6 +203,7 @@ describe("worker processes killed again and again on the dev cloud", () => {
               }
             }
             yield* spawnWorker
+            if (held.length > 0) takeovers.push(yield* resumed(held))
           }
           const killPhase = (Date.now() - started) / 1000
 
@@ -230,7 +253,7 @@ describe("worker processes killed again and again on the dev cloud", () => {
           console.log(
             `kill loop: seed ${seed}: ${midTask} kills mid-task (${attempts} kills in all), ` +
               `${submitted.length} tasks, ${servers} servers, ${restarts} task restarts, ` +
-              `killed in ${killPhase.toFixed(0)} s, all built ${built.toFixed(0)} s, ` +
+              `taken over after ${quantiles(takeovers)}, killed in ${killPhase.toFixed(0)} s, all built ${built.toFixed(0)} s, ` +
               `all deleted ${((Date.now() - started) / 1000).toFixed(0)} s; cut off in: ` +
               JSON.stringify(Object.fromEntries([...cutOff].sort((a, b) => b[1] - a[1])))
           )
