@@ -70,7 +70,8 @@ const badRequests: ReadonlyArray<{
     raw: "name=web",
     headers: { "content-type": "application/x-www-form-urlencoded" },
     status: 415,
-    code: "request.unsupported_media_type"
+    code: "request.unsupported_media_type",
+    mentions: "Content-Type"
   },
   {
     name: "too large",
@@ -163,7 +164,8 @@ const badRequests: ReadonlyArray<{
     path: "/nothing",
     token: tokens.alice,
     status: 404,
-    code: "resource.not_found"
+    code: "resource.not_found",
+    mentions: "GET /nothing"
   },
   {
     name: "unserved microversion",
@@ -171,7 +173,8 @@ const badRequests: ReadonlyArray<{
     path: "/",
     headers: { "openstack-api-version": "enamel 9.9" },
     status: 406,
-    code: "api.version_not_acceptable"
+    code: "api.version_not_acceptable",
+    mentions: "OpenStack-API-Version"
   },
   {
     name: "all_projects as a member",
@@ -179,7 +182,90 @@ const badRequests: ReadonlyArray<{
     path: "/tasks?all_projects=true",
     token: tokens.alice,
     status: 403,
-    code: "auth.admin_required"
+    code: "auth.admin_required",
+    mentions: "all_projects"
+  },
+  // Found by the fuzzer (fuzz.test.ts): each was a 5xx, a hang, or a silently accepted mistake.
+  {
+    name: "NUL in the list's type (was 503: PostgreSQL refused it)",
+    method: "GET",
+    path: "/tasks?type=server%00create",
+    token: tokens.alice,
+    status: 400,
+    code: "request.invalid",
+    mentions: "type"
+  },
+  {
+    name: "NUL in a name (was 503)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, name: "web\u0000" },
+    status: 400,
+    code: "request.invalid",
+    mentions: "name"
+  },
+  {
+    name: "unpaired surrogate in user_data (was 503)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, user_data: "x\ud800" },
+    status: 400,
+    code: "request.invalid",
+    mentions: "user_data"
+  },
+  {
+    name: "empty metadata key (was accepted and dropped)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, metadata: { "": "v" } },
+    status: 400,
+    code: "request.invalid",
+    mentions: "metadata"
+  },
+  {
+    name: "body nested 20,000 deep (was 500: the error formatter overflowed)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    raw: `${"[".repeat(20_000)}${"]".repeat(20_000)}`,
+    status: 400,
+    code: "request.too_deep",
+    mentions: "body"
+  },
+  {
+    name: "a body that is not an object",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    raw: "42",
+    status: 400,
+    code: "request.invalid",
+    mentions: "body"
+  },
+  {
+    name: "unknown Content-Type with an empty body (hung once the depth check read the body)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    raw: "",
+    headers: { "content-type": "7q" },
+    status: 415,
+    code: "request.unsupported_media_type",
+    mentions: "Content-Type"
+  },
+  {
+    name: "multipart/form-data with an empty body (a 500 seen while fuzzing)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    raw: "",
+    headers: { "content-type": "multipart/form-data" },
+    status: 415,
+    code: "request.unsupported_media_type",
+    mentions: "Content-Type"
   }
 ]
 

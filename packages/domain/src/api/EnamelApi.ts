@@ -3,6 +3,7 @@ import { Schema } from "effect"
 import { Authentication } from "./Authentication.js"
 import { BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable } from "./errors.js"
 import { CreateServersRequest } from "./servers.js"
+import { Text } from "./text.js"
 import { TaskDetailResponse, TaskListResponse, TaskResponse, VersionsResponse } from "./views.js"
 
 const taskId = HttpApiSchema.param("id", Schema.UUID)
@@ -18,7 +19,7 @@ export const TaskListParams = Schema.Struct({
   ),
   scope: Schema.optional(Schema.Literal("user", "project")),
   all_projects: Schema.optional(Schema.BooleanFromString),
-  type: Schema.optional(Schema.String.pipe(Schema.maxLength(255))),
+  type: Schema.optional(Text.pipe(Schema.maxLength(255))),
   limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 1000))),
   marker: Schema.optional(Schema.UUID)
 })

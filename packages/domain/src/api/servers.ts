@@ -1,7 +1,8 @@
 import { Schema } from "effect"
+import { storable, Text } from "./text.js"
 
 /** A name or a UUID of a cloud resource, as the cloud's own APIs accept it. */
-const NameOrId = Schema.Trimmed.pipe(Schema.minLength(1), Schema.maxLength(255)).annotations({
+const NameOrId = Text.pipe(Schema.trimmed(), Schema.minLength(1), Schema.maxLength(255)).annotations({
   description: "name or id"
 })
 
@@ -37,7 +38,7 @@ export const NetworkRequest = Schema.Struct({
 export const KeypairRequest = Schema.Struct({
   name: NameOrId,
   public_key: Schema.optional(
-    Schema.String.pipe(
+    Text.pipe(
       Schema.maxLength(16384),
       Schema.pattern(/^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$/),
       Schema.annotations({ message: () => "must be an OpenSSH public key" })
@@ -45,8 +46,25 @@ export const KeypairRequest = Schema.Struct({
   )
 })
 
-const MetadataKey = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255))
-const MetadataValue = Schema.String.pipe(Schema.maxLength(255))
+const MetadataValue = Text.pipe(Schema.maxLength(255))
+
+/** Whether a metadata key is 1–255 characters of storable text. */
+const metadataKey = (key: string) => key.length >= 1 && key.length <= 255 && storable(key)
+
+/**
+ * Metadata for the servers. Keys are checked by a filter rather than a key schema: a Record drops the
+ * keys its key schema refuses, so `{"": "v"}` was silently accepted as `{}` (found by the fuzzer).
+ */
+const Metadata = Schema.Record({ key: Schema.String, value: MetadataValue }).pipe(
+  Schema.filter((m) => {
+    const keys = Object.keys(m)
+    if (keys.length > 128) return "at most 128 metadata items"
+    const bad = keys.find((key) => !metadataKey(key))
+    return (
+      bad === undefined || `keys are 1 to 255 characters of text, not ${JSON.stringify(bad.slice(0, 40))}`
+    )
+  })
+)
 
 /** `POST /servers`: one or more servers, each with its boot volume, ports and floating IPs. */
 export const CreateServersRequest = Schema.Struct({
@@ -59,12 +77,8 @@ export const CreateServersRequest = Schema.Struct({
   boot_volume: Schema.optional(BootVolumeRequest),
   networks: Schema.Array(NetworkRequest).pipe(Schema.minItems(1), Schema.maxItems(8)),
   keypair: Schema.optional(KeypairRequest),
-  user_data: Schema.optional(Schema.String.pipe(Schema.maxLength(49152))),
-  metadata: Schema.optional(
-    Schema.Record({ key: MetadataKey, value: MetadataValue }).pipe(
-      Schema.filter((m) => Object.keys(m).length <= 128 || "at most 128 metadata items")
-    )
-  ),
+  user_data: Schema.optional(Text.pipe(Schema.maxLength(49152))),
+  metadata: Schema.optional(Metadata),
   availability_zone: Schema.optional(NameOrId),
   priority: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 9)), { default: () => 5 })
 })

@@ -1,0 +1,160 @@
+/**
+ * One arbitrary per endpoint of the contract: body, headers, path and query, right or wrong, each case
+ * with the faults a correct server must find (see cases.ts).
+ */
+import fc from "fast-check"
+import {
+  type Fault,
+  fault,
+  headerText,
+  idempotencyKey,
+  nastyString,
+  notUuid,
+  percentEncode,
+  user,
+  withHeaders
+} from "./cases.js"
+import { brokenServerRequest, topLevelFields, validServerRequest } from "./serverBodies.js"
+
+/** GET / and GET /openapi.json, with any query string: 200 unless the microversion is not served. */
+export const versions = fc
+  .tuple(user, fc.constantFrom("/", "/openapi.json"), fc.option(nastyString, { nil: undefined }))
+  .chain(([u, path, query]) =>
+    withHeaders(u, {
+      method: "GET",
+      path: query === undefined ? path : `${path}?${percentEncode(query)}=${percentEncode(query)}`,
+      authenticated: false,
+      ok: 200,
+      faults: []
+    })
+  )
+
+const anyFields = [...topLevelFields, "body"]
+
+/** A number written as JSON text, and whether the API must take it as an integer in [min, max]. */
+const numberText = fc.constantFrom(
+  "1e400",
+  "-1e400",
+  "123456789012345678901234567890",
+  "1.0000000000000000000001",
+  "0.1e1",
+  "-0",
+  "5",
+  "5.5",
+  "1E1"
+)
+const inRange = (text: string, min: number, max: number) => {
+  const n: unknown = JSON.parse(text)
+  return typeof n === "number" && Number.isInteger(n) && n >= min && n <= max
+}
+
+/** The body of `POST /servers` and what a server must make of it. */
+const serverBody: fc.Arbitrary<{
+  readonly body: string | Uint8Array
+  readonly faults: ReadonlyArray<Fault>
+}> = fc.oneof(
+  { weight: 3, arbitrary: validServerRequest.map((v) => ({ body: JSON.stringify(v), faults: [] })) },
+  {
+    weight: 4,
+    arbitrary: brokenServerRequest.map(({ body, names }) => ({
+      body: JSON.stringify(body),
+      faults: [fault("input", 400, ...names)]
+    }))
+  },
+  fc
+    .jsonValue()
+    .map((v) => ({ body: JSON.stringify(v) ?? "null", faults: [fault("input", 400, ...anyFields)] })),
+  fc
+    .uint8Array({ maxLength: 512 })
+    .map((bytes) => ({ body: bytes, faults: [fault("input", 400, ...anyFields)] })),
+  fc.string({ maxLength: 64 }).map((s) => ({ body: s, faults: [fault("input", 400, ...anyFields)] })),
+  // Deep nesting: refused past 32 levels (naming the body); within them, ignored in an unknown field.
+  fc
+    .tuple(
+      validServerRequest,
+      fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 20_000 })),
+      fc.boolean()
+    )
+    .map(([valid, depth, whole]) => {
+      const deep = `${"[".repeat(depth)}${"]".repeat(depth)}`
+      const nesting = whole ? depth : depth + 1
+      const tooDeep = nesting > 32 ? [fault("depth", 400, "body")] : []
+      return whole
+        ? { body: deep, faults: [...tooDeep, fault("input", 400, ...anyFields)] }
+        : { body: `${JSON.stringify(valid).slice(0, -1)},"x_deep":${deep}}`, faults: tooDeep }
+    }),
+  // Huge, tiny and odd numbers written as JSON text.
+  fc
+    .tuple(
+      validServerRequest,
+      fc.constantFrom(["count", 1, 20] as const, ["priority", 0, 9] as const),
+      numberText
+    )
+    .map(([valid, [field, min, max], text]) => ({
+      body: JSON.stringify({ ...valid, [field]: "__N__" }).replace('"__N__"', text),
+      faults: inRange(text, min, max) ? [] : [fault("input", 400, field)]
+    }))
+)
+
+const jsonTypes = fc.constantFrom("application/json", "application/json; charset=utf-8", "Application/JSON")
+const otherTypes = fc.oneof(
+  fc.constantFrom(
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "application/jsonx",
+    "multipart/form-data"
+  ),
+  headerText(60)
+)
+
+/** A body's Content-Type: JSON (any spelling) or not (415, naming the header, when given or with a body). */
+const contentType = (body: string | Uint8Array) =>
+  fc.oneof({ weight: 6, arbitrary: jsonTypes }, otherTypes, fc.constant(undefined)).map((type) => {
+    const length = typeof body === "string" ? new TextEncoder().encode(body).length : body.length
+    // fetch declares a string body without a type as text/plain.
+    const sent = type ?? (typeof body === "string" ? "text/plain;charset=UTF-8" : undefined)
+    const json = sent?.split(";")[0]?.trim().toLowerCase() === "application/json"
+    return {
+      headers: type === undefined ? {} : { "content-type": type },
+      faults: (length > 0 || sent !== undefined) && !json ? [fault("media", 415, "Content-Type")] : []
+    }
+  })
+
+/** POST /servers. */
+export const createServers = fc.tuple(user, serverBody, idempotencyKey).chain(([u, { body, faults }, key]) =>
+  contentType(body).chain((type) =>
+    withHeaders(u, {
+      method: "POST",
+      path: "/servers",
+      body,
+      authenticated: true,
+      ok: 202,
+      headers: { ...type.headers, ...(key.value === undefined ? {} : { "idempotency-key": key.value }) },
+      faults: [...faults, ...type.faults, ...key.faults]
+    })
+  )
+)
+
+/** DELETE /servers/{id}: any UUID is accepted (the task finds out whether the server exists). */
+export const deleteServer = fc
+  .tuple(
+    user,
+    fc.oneof(
+      fc.uuid().map((id) => ({ id, faults: [] as ReadonlyArray<Fault> })),
+      notUuid.map((id) => ({
+        id,
+        faults: [fault("input", 400, "id")]
+      }))
+    ),
+    idempotencyKey
+  )
+  .chain(([u, { id, faults }, key]) =>
+    withHeaders(u, {
+      method: "DELETE",
+      path: `/servers/${percentEncode(id)}`,
+      authenticated: true,
+      ok: 202,
+      headers: key.value === undefined ? {} : { "idempotency-key": key.value },
+      faults: [...faults, ...key.faults]
+    })
+  )
