@@ -1,45 +1,21 @@
 /**
- * The demo: Enamel's API and a worker in this process (on the machine's PostgreSQL and RabbitMQ) in front
- * of the dev cloud. As the dev cloud's user alice it creates two servers with boot volumes and floating
- * IPs through POST /servers, shows the stages live from the task's event stream, prints the timeline, and
- * deletes everything again (unless --keep).
+ * The demo: Enamel in embedded mode, API and worker in this process on PGlite (ENAMEL_DATA_DIR) and the
+ * in-process broker, in front of the dev cloud. As the dev cloud's user alice it creates two servers
+ * with boot volumes and floating IPs through POST /servers, shows the stages live from the task's event
+ * stream, prints the timeline, and deletes everything again (unless --keep).
  */
 import { createServer } from "node:http"
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
-import { BrokerAmqp } from "@enamel/broker"
-import {
-  ClientSettings,
-  Credentials,
-  OpenStackClients,
-  ServiceSession,
-  Sessions
-} from "@enamel/openstack-clients"
-import { Database, layerMigrated, UserKeyRefs } from "@enamel/persistence"
-import { Console, Duration, Effect, Layer, Logger, LogLevel, Redacted } from "effect"
-import { HttpLive } from "../packages/api/src/ApiServer.js"
-import * as TokenValidator from "../packages/api/src/auth/TokenValidator.js"
-import * as TokenValidatorKeystone from "../packages/api/src/auth/TokenValidatorKeystone.js"
-import * as UserKeysBarbican from "../packages/api/src/keys/UserKeysBarbican.js"
-import * as CloudFlows from "../packages/worker/src/cloud/cloudFlows.js"
-import { workerPools } from "../packages/worker/src/WorkerProcess.js"
+import { inFrontOfCloudAt } from "@enamel/embedded"
+import { Credentials, ServiceSession, Sessions } from "@enamel/openstack-clients"
+import { DataDir } from "@enamel/persistence"
+import { Console, Effect, Layer, Logger, LogLevel, Redacted } from "effect"
 import { printTimeline, watchEvents } from "./output.js"
 
 const keep = process.argv.includes("--keep")
 
-const Enamel = HttpLive.pipe(
-  Layer.provide([
-    TokenValidator.cached(Duration.seconds(60)).pipe(Layer.provide(TokenValidatorKeystone.layer)),
-    UserKeysBarbican.layer,
-    BrokerAmqp.layer
-  ]),
-  Layer.provide(UserKeyRefs.Default),
-  Layer.merge(workerPools(CloudFlows.layer)),
-  Layer.provide(ServiceSession.layerAsCaller),
-  Layer.provideMerge(ServiceSession.layerServiceSession),
-  Layer.provideMerge(OpenStackClients.layer),
-  Layer.provide(ClientSettings.layerFromConfig),
-  Layer.provideMerge(Layer.provideMerge(layerMigrated, Database.layer)),
+const Enamel = Layer.unwrapEffect(Effect.map(DataDir, inFrontOfCloudAt)).pipe(
   Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
 )
 
@@ -89,7 +65,9 @@ const runTask = (title: string, method: string, path: string, token: string, bod
 
 const main = Effect.gen(function* () {
   const token = yield* userToken
-  yield* Console.log("Enamel: API and worker running in this process, in front of the dev cloud.")
+  yield* Console.log(
+    "Enamel (embedded mode): API and worker in this process on PGlite, in front of the dev cloud."
+  )
   const created = yield* runTask(
     "POST /servers (2 servers, boot volumes, floating IPs)",
     "POST",

@@ -1,6 +1,7 @@
 import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
 import { BrokerAmqp } from "@enamel/broker"
+import { KeyStoreSelection } from "@enamel/keys"
 import { ClientSettings, OpenStackClients, ServiceSession } from "@enamel/openstack-clients"
 import { Database, layerMigrated, UserKeyRefs } from "@enamel/persistence"
 import { Config, Duration, Layer } from "effect"
@@ -34,9 +35,12 @@ export const Auth = Layer.unwrapEffect(
   )
 )
 
-/** The API as a process: PostgreSQL (migrated at start), RabbitMQ, Keystone and Barbican, one HTTP server. */
+/**
+ * The API as a process: PostgreSQL (migrated at start), RabbitMQ, Keystone, users' keys in Barbican (or
+ * the local key store, ENAMEL_KEY_STORE), one HTTP server.
+ */
 export const ApiProcess = HttpLive.pipe(
-  Layer.provide([Auth, UserKeysBarbican.layer]),
+  Layer.provide([Auth, UserKeysBarbican.layerOnKeyStore.pipe(Layer.provide(KeyStoreSelection.layer))]),
   Layer.provide(UserKeyRefs.Default),
   Layer.provide([OpenStack, BrokerAmqp.layer]),
   Layer.provide(Database_),

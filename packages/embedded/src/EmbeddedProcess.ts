@@ -10,6 +10,7 @@ import {
   UserKeysBarbican
 } from "@enamel/api"
 import { BrokerMemory, ConsumerMemory } from "@enamel/broker"
+import { KeyStoreSelection } from "@enamel/keys"
 import {
   DataDir,
   layerMigrated,
@@ -59,19 +60,26 @@ export const embeddedAt = <E, R, E2, R2>(
 ) => apiAndWorker(flows).pipe(Layer.provide(edges), Layer.provideMerge(embeddedBackendAt(dataDir)))
 
 /**
- * The `enamel` process: API and worker on PGlite in ENAMEL_DATA_DIR and the in-process broker, acting on
- * a real OpenStack (Enamel's service user from the OS_* variables), listening on ENAMEL_API_HOST/PORT.
+ * Enamel on the embedded backend in `dataDir`, in front of a real OpenStack: Enamel's service user from
+ * the OS_* variables validates tokens and keeps users' keys (Barbican, or the local key store per
+ * ENAMEL_KEY_STORE); tasks run the cloud flows as their users. Needs an HttpServer; exposes the
+ * service session and the clients too.
  */
-export const EnamelProcess = Layer.unwrapEffect(
-  Effect.map(DataDir, (dataDir) =>
-    embeddedAt(
-      dataDir,
-      CloudFlows.layer,
-      Layer.merge(Auth, UserKeysBarbican.layer.pipe(Layer.provide(UserKeyRefs.Default)))
+export const inFrontOfCloudAt = (dataDir: string) =>
+  embeddedAt(
+    dataDir,
+    CloudFlows.layerOnKeyStore.pipe(Layer.provide(KeyStoreSelection.layer)),
+    Layer.merge(
+      Auth,
+      UserKeysBarbican.layerOnKeyStore.pipe(
+        Layer.provide(KeyStoreSelection.layer),
+        Layer.provide(UserKeyRefs.Default)
+      )
     )
-  )
-).pipe(
-  Layer.provide(OpenStack),
+  ).pipe(Layer.provideMerge(OpenStack))
+
+/** The `enamel` process: `inFrontOfCloudAt` ENAMEL_DATA_DIR, listening on ENAMEL_API_HOST/PORT. */
+export const EnamelProcess = Layer.unwrapEffect(Effect.map(DataDir, inFrontOfCloudAt)).pipe(
   Layer.provide(
     Layer.unwrapEffect(Config.map(Listen, (listen) => NodeHttpServer.layer(createServer, listen)))
   )

@@ -1,1 +1,7 @@
-export { apiAndWorker, EnamelProcess, embeddedAt, embeddedBackendAt } from "./EmbeddedProcess.js"
+export {
+  apiAndWorker,
+  EnamelProcess,
+  embeddedAt,
+  embeddedBackendAt,
+  inFrontOfCloudAt
+} from "./EmbeddedProcess.js"

@@ -4,13 +4,15 @@ import createTaskTimeline from "./migrations/0001_create_task_timeline.js"
 import createTasks from "./migrations/0002_create_tasks.js"
 import createUserKeys from "./migrations/0003_create_user_keys.js"
 import addTaskLeases from "./migrations/0004_add_task_leases.js"
+import createLocalSecrets from "./migrations/0005_create_local_secrets.js"
 
 /** Forward-only, numbered; a new migration is a new file and a new line here. */
 const migrations = Migrator.fromRecord({
   "0001_create_task_timeline": createTaskTimeline,
   "0002_create_tasks": createTasks,
   "0003_create_user_keys": createUserKeys,
-  "0004_add_task_leases": addTaskLeases
+  "0004_add_task_leases": addTaskLeases,
+  "0005_create_local_secrets": createLocalSecrets
 })
 
 const table = "enamel_migrations"

@@ -1,11 +1,12 @@
 import { NodeRuntime } from "@effect/platform-node"
+import { KeyStoreSelection } from "@enamel/keys"
 import { ClientSettings, OpenStackClients, ServiceSession } from "@enamel/openstack-clients"
 import { Layer } from "effect"
 import * as CloudFlows from "./cloud/cloudFlows.js"
 import { workerProcess } from "./WorkerProcess.js"
 
-/** A worker: the cloud flows, Enamel's service session (to read users' keys), the clients. */
-const Worker = workerProcess(CloudFlows.layer).pipe(
+/** A worker: the cloud flows, users' keys (ENAMEL_KEY_STORE), Enamel's service session, the clients. */
+const Worker = workerProcess(CloudFlows.layerOnKeyStore.pipe(Layer.provide(KeyStoreSelection.layer))).pipe(
   Layer.provide(ServiceSession.layerServiceSession),
   Layer.provide(OpenStackClients.layer),
   Layer.provide(ClientSettings.layerFromConfig)

@@ -1,6 +1,6 @@
 import { type Caller, Forbidden, ServiceUnavailable } from "@enamel/domain/api"
+import { KeyStore, KeyStoreBarbican, type KeyStoreError } from "@enamel/keys"
 import {
-  Barbican,
   Credentials,
   HttpTransport,
   Keystone,
@@ -24,7 +24,7 @@ const unavailable = new ServiceUnavailable({
   detail: "Keystone or Barbican cannot provide your key right now; try again shortly"
 })
 
-const fromCloud = (error: OpenStackError) =>
+const fromCloud = (error: OpenStackError | KeyStoreError) =>
   error._tag === "OpenStackForbidden"
     ? new Forbidden({
         code: "key.forbidden",
@@ -35,16 +35,16 @@ const fromCloud = (error: OpenStackError) =>
 /**
  * Step 2 of the original design. A caller's key is a Keystone application credential restricted to the
  * caller's roles on the project, expiring after ENAMEL_KEY_LIFETIME, created with the caller's own token
- * and kept in Barbican by Enamel's service user. Only the Barbican reference is stored (in user_keys) and
- * reused until ENAMEL_KEY_RENEW_BEFORE of its expiry.
+ * and kept in the KeyStore (Barbican, or the local store) by Enamel's service user. Only the reference
+ * is stored (in user_keys) and reused until ENAMEL_KEY_RENEW_BEFORE of its expiry.
  */
-export const layer = Layer.effect(
+export const layerOnKeyStore = Layer.effect(
   UserKeys,
   Effect.gen(function* () {
     const settings = yield* KeySettings
     const refs = yield* UserKeyRefs
     const keystone = yield* Keystone
-    const barbican = yield* Barbican
+    const keyStore = yield* KeyStore
     const service = yield* Session
     const transport = yield* HttpTransport.HttpTransport
     const cache = new Map<string, { readonly ref: string; readonly expiresAt: number }>()
@@ -73,9 +73,10 @@ export const layer = Layer.effect(
               unrestricted: false
             })
             .pipe(Effect.provideService(Session, asCaller))
-          const secretRef = yield* Sessions.storeApplicationCredentialKey(credential, {
-            name: `enamel-key-${caller.userId}-${caller.projectId}`
-          }).pipe(Effect.provideService(Session, service), Effect.provideService(Barbican, barbican))
+          const secretRef = yield* keyStore.store(
+            `enamel-key-${caller.userId}-${caller.projectId}`,
+            yield* Sessions.applicationCredentialKeyPayload(credential)
+          )
           return { secretRef, credentialId: credential.id, expiresAt }
         })
       ).pipe(
@@ -109,4 +110,9 @@ export const layer = Layer.effect(
 
     return UserKeys.of({ keyFor })
   })
+)
+
+/** Keys in Barbican, kept by the Session in context (Enamel's service user). */
+export const layer = layerOnKeyStore.pipe(
+  Layer.provide(Layer.effect(KeyStore, Effect.flatMap(Session, KeyStoreBarbican.makeAs)))
 )

@@ -16,6 +16,16 @@ export const ApplicationCredentialKey = Schema.parseJson(
   })
 )
 
+/** What a key store keeps for an application credential: its id and secret, as JSON. */
+export const applicationCredentialKeyPayload = (credential: {
+  readonly id: string
+  readonly secret: Redacted.Redacted<string>
+}) =>
+  Schema.encode(ApplicationCredentialKey)({
+    application_credential_id: credential.id,
+    application_credential_secret: Redacted.value(credential.secret)
+  }).pipe(Effect.orDie, Effect.map(Redacted.make))
+
 /**
  * Stores an application credential in Barbican (with the session in context, e.g. Enamel's service
  * user) and returns the secret's reference, to be kept instead of the credential.
@@ -24,28 +34,24 @@ export const storeApplicationCredentialKey = Effect.fn("Sessions.storeApplicatio
   credential: { readonly id: string; readonly secret: Redacted.Redacted<string> },
   options: { readonly name: string }
 ) {
-  const payload = yield* Schema.encode(ApplicationCredentialKey)({
-    application_credential_id: credential.id,
-    application_credential_secret: Redacted.value(credential.secret)
-  }).pipe(Effect.orDie)
-  return yield* Barbican.storeSecret({ name: options.name, payload: Redacted.make(payload) })
+  const payload = yield* applicationCredentialKeyPayload(credential)
+  return yield* Barbican.storeSecret({ name: options.name, payload })
 })
 
 /**
- * A session regenerated from the Barbican key: reads the application credential stored at `secretRef`
- * (with the Session in context, e.g. Enamel's service user) and returns a new session that acts as the
- * credential's user on its project, at the same Keystone, interface and region. Lives in the scope.
+ * A session regenerated from a key's payload (wherever it was kept): acts as the application
+ * credential's user on its project, at the same Keystone, interface and region as the Session in
+ * context (e.g. Enamel's service user). `source` names the key in errors. Lives in the scope.
  */
-export const fromBarbicanKey = Effect.fn("Sessions.fromBarbicanKey")(function* (
-  secretRef: string,
-  options: { readonly revokeOnClose?: boolean } = {}
+export const fromApplicationCredentialKey = Effect.fn("Sessions.fromApplicationCredentialKey")(function* (
+  payload: Redacted.Redacted<string>,
+  options: { readonly source: string; readonly revokeOnClose?: boolean }
 ) {
   const service = yield* Session
-  const payload = yield* Barbican.getSecretPayload(secretRef)
   const key = yield* decodeValue(
     "barbican",
     ApplicationCredentialKey,
-    `the Barbican key ${secretRef}`
+    options.source
   )(Redacted.value(payload))
   return yield* make({
     authUrl: service.authUrl,
@@ -57,4 +63,17 @@ export const fromBarbicanKey = Effect.fn("Sessions.fromBarbicanKey")(function* (
       secret: Redacted.make(key.application_credential_secret)
     })
   })
+})
+
+/**
+ * A session regenerated from the Barbican key: reads the application credential stored at `secretRef`
+ * (with the Session in context, e.g. Enamel's service user) and returns a new session that acts as the
+ * credential's user on its project, at the same Keystone, interface and region. Lives in the scope.
+ */
+export const fromBarbicanKey = Effect.fn("Sessions.fromBarbicanKey")(function* (
+  secretRef: string,
+  options: { readonly revokeOnClose?: boolean } = {}
+) {
+  const payload = yield* Barbican.getSecretPayload(secretRef)
+  return yield* fromApplicationCredentialKey(payload, { ...options, source: `the Barbican key ${secretRef}` })
 })

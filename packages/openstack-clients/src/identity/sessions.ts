@@ -1,3 +1,9 @@
 /** Ways to build a Session: `Sessions.make(options)`, `Sessions.layer(options)`, `Sessions.fromBarbicanKey(ref)`. */
-export { ApplicationCredentialKey, fromBarbicanKey, storeApplicationCredentialKey } from "./barbicanKey.js"
+export {
+  ApplicationCredentialKey,
+  applicationCredentialKeyPayload,
+  fromApplicationCredentialKey,
+  fromBarbicanKey,
+  storeApplicationCredentialKey
+} from "./barbicanKey.js"
 export { layer, make, type SessionOptions } from "./makeSession.js"

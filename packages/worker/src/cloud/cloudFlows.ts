@@ -1,4 +1,5 @@
 import { Flows } from "@enamel/domain"
+import { KeyStoreBarbican } from "@enamel/keys"
 import type { OpenStackClients } from "@enamel/openstack-clients"
 import type { TaskRecord } from "@enamel/persistence"
 import { Layer } from "effect"
@@ -14,8 +15,11 @@ import { taskSession } from "./taskSession.js"
 const environment = (task: TaskRecord) =>
   Layer.merge(Layer.context<OpenStackClients.OpenStackClients>(), taskSession(task))
 
-/** The flows that act on OpenStack: server.create and server.delete. */
-export const layer = TaskFlowsLayer.layer([
+/** The flows that act on OpenStack (server.create and server.delete), reading users' keys from the KeyStore. */
+export const layerOnKeyStore = TaskFlowsLayer.layer([
   taskFlow(Flows.ServerCreate.flow, environment),
   taskFlow(Flows.ServerDelete.flow, environment)
 ])
+
+/** The cloud flows with users' keys in Barbican. */
+export const layer = layerOnKeyStore.pipe(Layer.provide(KeyStoreBarbican.layer))

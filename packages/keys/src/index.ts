@@ -1,0 +1,6 @@
+export { KeyNotFound, KeyStore, KeyStoreError, type KeyStoreShape } from "./KeyStore.js"
+export * as KeyStoreBarbican from "./KeyStoreBarbican.js"
+export * as KeyStoreLocal from "./KeyStoreLocal.js"
+export * as KeyStoreSelection from "./KeyStoreSelection.js"
+export * as MasterKey from "./masterKey.js"
+export * as Sealing from "./sealing.js"
