@@ -12,7 +12,7 @@ import type { Backend } from "./enamelBehaviour.js"
 import * as BehaviourFlows from "./flows.js"
 
 /** Static token validation and made-up key references: no cloud. */
-const edges = Layer.merge(TokenValidator.layerStatic(callers), UserKeys.layerStatic)
+export const edges = Layer.merge(TokenValidator.layerStatic(callers), UserKeys.layerStatic)
 const http = NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })
 
 /** Short waits, so that stopping and restarting Enamel takes a moment. */
