@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises"
+import { mkdtemp, readdir, rm } from "node:fs/promises"
 import { Socket } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -27,15 +27,29 @@ const open = (dataDir: string) =>
     (db) => Effect.promise(() => db.close().catch(() => undefined))
   )
 
+/** Socket paths longer than this do not fit in a sockaddr_un on every platform. */
+const maxSocketPath = 100
+
 /**
- * PGlite as a PostgreSQL server on a Unix socket in a fresh private (0700) directory, so nothing
- * else on the machine can reach it. One connection: PGlite is a single session.
+ * Where the socket goes: a fresh private (0700) directory inside the data dir, so nothing else on the
+ * machine can reach the database (PGlite asks for no password) and a crash leaves nothing elsewhere;
+ * one left by a process that died is removed (the data dir's lock is held). In the system's temporary
+ * directory when the data dir's path is too long for a socket.
  */
-const serve = (db: PGlite) =>
+const socketDirFor = async (dataDir: string) => {
+  for (const name of await readdir(dataDir)) {
+    if (name.startsWith("socket-")) await rm(join(dataDir, name), { recursive: true, force: true })
+  }
+  const inDataDir = join(dataDir, "socket-XXXXXX", ".s.PGSQL.5432").length <= maxSocketPath
+  return mkdtemp(inDataDir ? join(dataDir, "socket-") : join(tmpdir(), "enamel-pglite-"))
+}
+
+/** PGlite as a PostgreSQL server on a private Unix socket. One connection: PGlite is a single session. */
+const serve = (db: PGlite, dataDir: string) =>
   Effect.acquireRelease(
     Effect.tryPromise({
       try: async () => {
-        const socketDir = await mkdtemp(join(tmpdir(), "enamel-pglite-"))
+        const socketDir = await socketDirFor(dataDir)
         const server = new PGLiteSocketServer({
           db,
           path: join(socketDir, ".s.PGSQL.5432"),
@@ -70,7 +84,7 @@ export const make = (dataDir: string) =>
   Effect.gen(function* () {
     yield* DataDirLock.acquire(dataDir)
     const db = yield* open(dataDir)
-    const { socketDir } = yield* serve(db)
+    const { socketDir } = yield* serve(db, dataDir)
     const listeners = new Set<(channel: string, payload: string) => void>()
     const tap = notificationTap((channel, payload) => {
       for (const listener of listeners) listener(channel, payload)
