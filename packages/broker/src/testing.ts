@@ -88,3 +88,25 @@ export const removeTopology = (options: {
       await connection.close().catch(() => undefined)
     })
   }).pipe(Effect.ignore)
+
+/**
+ * For tests: a queue bound with `#` to the namespace's task and dead-letter exchanges, so it receives a
+ * copy of every message published there from now on (read it with drainQueue(queue, true)).
+ */
+export const tapExchanges = (namespace: string) =>
+  Effect.gen(function* () {
+    const url = Redacted.value(yield* amqpUrl)
+    const topology = Topology.make(namespace)
+    const queue = `${namespace}.tap`
+    yield* Effect.promise(async () => {
+      const connection = await amqp.connect(url)
+      const channel = await connection.createChannel()
+      await channel.assertQueue(queue, { durable: false })
+      for (const exchange of [topology.tasksExchange, topology.deadLetterExchange]) {
+        await channel.assertExchange(exchange, "topic", { durable: true })
+        await channel.bindQueue(queue, exchange, "#")
+      }
+      await connection.close()
+    })
+    return queue
+  })

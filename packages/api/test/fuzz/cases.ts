@@ -162,11 +162,11 @@ export const user = fc.constantFrom<User>("alice", "bob")
 export const other = (u: User): User => (u === "alice" ? "bob" : "alice")
 
 /**
- * Anything non-empty that is not shaped like a UUID, as a path segment or query value. (An empty path
- * segment is another route: `/tasks/` is the list.)
+ * Anything that is not shaped like a UUID, as a path segment or query value; not empty, "." or "..":
+ * URLs resolve those to another path (`/tasks/` is the list).
  */
 export const notUuid = nastyString.filter(
-  (s) => s !== "" && !/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(s)
+  (s) => !["", ".", ".."].includes(s) && !/^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(s)
 )
 
 /** What a server receives for a string sent percent-encoded as UTF-8 (lone surrogates become U+FFFD). */
