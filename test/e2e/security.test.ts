@@ -27,6 +27,7 @@ import {
   finished,
   fullServers,
   identityEnv,
+  inProcessWorkerSettings,
   type TaskBody,
   tokenOf
 } from "./enamel.js"
@@ -44,16 +45,13 @@ afterAll(() =>
 
 const logLines: Array<string> = []
 
-const settings = configWith([
-  ["ENAMEL_AMQP_NAMESPACE", namespace],
-  ["ENAMEL_WORKER_TOPICS", "server.create=2,server.delete=2"],
-  ["ENAMEL_OUTBOX_SWEEP", "200 millis"]
-])
 const poison = `poison-${crypto.randomUUID()}`
 
+// Every log line at every level: the capture is provided inside the shared settings (which log only
+// warnings), so its level wins.
 const Enamel = enamelApi(workerPools(CloudFlows.layer)).pipe(
-  Layer.provide(Layer.setConfigProvider(settings)),
-  Layer.provide(captureLogs(logLines))
+  Layer.provide(captureLogs(logLines)),
+  Layer.provide(inProcessWorkerSettings(namespace))
 )
 
 const ids = (answer: { readonly body: unknown }) =>
@@ -89,7 +87,10 @@ describe("security on the dev cloud", () => {
             broker.publish([
               { routingKey: "server.create", messageId: poison, priority: 5, body: `{"poison":"${poison}"}` }
             ])
-          ).pipe(Effect.provide(BrokerAmqp.layer), Effect.withConfigProvider(settings))
+          ).pipe(
+            Effect.provide(BrokerAmqp.layer),
+            Effect.withConfigProvider(configWith([["ENAMEL_AMQP_NAMESPACE", namespace]]))
+          )
 
           // Isolation: every way bob could reach alice's task is a 404, as if it did not exist.
           for (const [method, path] of [
