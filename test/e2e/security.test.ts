@@ -13,10 +13,15 @@ import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
 import { Broker, BrokerAmqp } from "@enamel/broker"
 import { drainQueue, removeTopology } from "@enamel/broker/testing"
-import { Barbican, ServiceSession, Session } from "@enamel/openstack-clients"
+import { Barbican, ServiceSession, Session, Sessions } from "@enamel/openstack-clients"
 import { Effect, Layer, Redacted } from "effect"
 import { afterAll } from "vitest"
-import { sessionFor, uniqueName } from "../../packages/openstack-clients/test/support/cloud.js"
+import { Admin } from "../../packages/openstack-clients/test/support/admin.js"
+import {
+  sessionFor,
+  sessionOptions,
+  uniqueName
+} from "../../packages/openstack-clients/test/support/cloud.js"
 import * as CloudFlows from "../../packages/worker/src/cloud/cloudFlows.js"
 import { workerPools } from "../../packages/worker/src/WorkerProcess.js"
 import {
@@ -53,12 +58,13 @@ const Enamel = enamelApi(workerPools(CloudFlows.layer)).pipe(
   Layer.provide(captureLogs(logLines)),
   Layer.provide(inProcessWorkerSettings(namespace))
 )
+const live = Layer.provideMerge(Admin.Default, Enamel)
 
 const ids = (answer: { readonly body: unknown }) =>
   ((answer.body as { tasks?: ReadonlyArray<{ id: string }> }).tasks ?? []).map((t) => t.id)
 
 describe("security on the dev cloud", () => {
-  layer(Enamel, { timeout: 300_000, excludeTestServices: true })((it) => {
+  layer(live, { timeout: 300_000, excludeTestServices: true })((it) => {
     it.scoped(
       "projects are isolated with real tokens, and no secret reaches a row, a log line or a message",
       () =>
@@ -66,10 +72,20 @@ describe("security on the dev cloud", () => {
           const tap = yield* tapMessages(namespace)
           const alice = yield* sessionFor("alice")
           yield* deleteUserKeysAtEnd(alice)
-          const [aliceToken, bobToken, adminToken] = yield* Effect.all([
+          // carol: a throw-away user whose password is long and random, so a raw hit would mean a leak.
+          const carol = yield* (yield* Admin).throwawayProject
+          const carolSession = yield* Sessions.make(sessionOptions(carol.profile))
+          yield* deleteUserKeysAtEnd(carolSession)
+          const carolPassword =
+            carol.profile.credentials._tag === "Password"
+              ? Redacted.value(carol.profile.credentials.password)
+              : ""
+          expect(carolPassword.length).toBeGreaterThanOrEqual(32)
+          const [aliceToken, bobToken, adminToken, carolToken] = yield* Effect.all([
             tokenOf(alice),
             Effect.flatMap(sessionFor("bob"), tokenOf),
-            Effect.flatMap(sessionFor("admin"), tokenOf)
+            Effect.flatMap(sessionFor("admin"), tokenOf),
+            tokenOf(carolSession)
           ])
 
           // A task that fails in the cloud: the worker reads alice's key and authenticates with it.
@@ -79,6 +95,11 @@ describe("security on the dev cloud", () => {
           })
           expect(accepted.status).toBe(202)
           const taskId = (accepted.body as TaskBody).task.id
+          const carols = yield* call("POST", "/servers", carolToken, {
+            ...fullServers(uniqueName("sec")),
+            image: "enamel-no-such-image"
+          })
+          expect(carols.status).toBe(202)
           const deleting = yield* call("DELETE", `/servers/${crypto.randomUUID()}`, aliceToken)
           expect(deleting.status).toBe(202)
 
@@ -124,19 +145,29 @@ describe("security on the dev cloud", () => {
           expect(failed.timeline.some((e) => e.request_ids.length > 0)).toBe(true)
           const deleted = yield* finished((deleting.body as TaskBody).task.id, alice)
           expect(["SUCCEEDED", "FAILED"]).toContain(deleted.state)
+          expect((yield* finished((carols.body as TaskBody).task.id, carolSession)).state).toBe("FAILED")
 
           // The secrets: alice's key as Barbican holds it (read as the service user), tokens, passwords.
           const sql = yield* SqlClient.SqlClient
           const keys = yield* sql<{ secretRef: string }>`SELECT secret_ref FROM user_keys`
-          expect(keys).toHaveLength(1)
+          expect(keys).toHaveLength(2)
           const service = yield* ServiceSession.ServiceSession
-          const payload = Redacted.value(
-            yield* Barbican.getSecretPayload(keys[0]?.secretRef ?? "").pipe(
-              Effect.provideService(Session, service)
+          const payloads = yield* Effect.forEach(keys, (key) =>
+            Effect.map(
+              Barbican.getSecretPayload(key.secretRef).pipe(Effect.provideService(Session, service)),
+              Redacted.value
             )
           )
-          const appCredentialSecret = (JSON.parse(payload) as { application_credential_secret: string })
-            .application_credential_secret
+          const keySecrets = Object.fromEntries(
+            payloads.flatMap((payload, i) => [
+              [`Barbican payload ${i}`, payload],
+              [
+                `application credential secret ${i}`,
+                (JSON.parse(payload) as { application_credential_secret: string })
+                  .application_credential_secret
+              ]
+            ])
+          )
           const password = (identity: string) =>
             identityEnv(identity).OS_PASSWORD ?? `no password for ${identity}`
           const secrets = {
@@ -144,8 +175,9 @@ describe("security on the dev cloud", () => {
             "bob's token": bobToken,
             "admin's token": adminToken,
             "the service user's token": Redacted.value((yield* service.authentication).token),
-            "the application credential secret": appCredentialSecret,
-            "the Barbican payload": payload,
+            "carol's token": carolToken,
+            "carol's password": carolPassword,
+            ...keySecrets,
             // The dev cloud's passwords are short words: looked for where a credential would be.
             ...Object.fromEntries(
               ["alice", "bob", "admin", "enamel"].flatMap((identity) => {
