@@ -158,3 +158,14 @@ export const deleteServer = fc
       faults: [...faults, ...key.faults]
     })
   )
+
+/** Methods the contract does not have, on paths it has: 404, naming the method. */
+export const otherMethods = fc
+  .tuple(
+    user,
+    fc.constantFrom("PUT", "PATCH", "OPTIONS"),
+    fc.constantFrom("/", "/openapi.json", "/servers", "/tasks", "/tasks/0b0e7d7e-8c55-4a4a-9d1f-9d8a1f8a7c11")
+  )
+  .chain(([u, method, path]) =>
+    withHeaders(u, { method, path, authenticated: false, ok: 404, faults: [fault("route", 404, method)] })
+  )
