@@ -4,9 +4,37 @@
  */
 import { SqlClient } from "@effect/sql"
 import { drainQueue, tapExchanges } from "@enamel/broker/testing"
-import { Effect, Layer, Logger, LogLevel } from "effect"
+import { Effect, Inspectable, Layer, Logger, LogLevel } from "effect"
 
-/** Every log line of the process while the layer lives: logfmt (as printed) and structured JSON. */
+const consoleMethods = ["log", "info", "warn", "error", "debug", "trace"] as const
+
+/** Whatever anything prints through `console` while the layer lives (a library's own warnings, say). */
+const captureConsole = (lines: Array<string>) =>
+  Layer.scopedDiscard(
+    Effect.acquireRelease(
+      Effect.sync(() => {
+        const originals = consoleMethods.map((name) => [name, console[name]] as const)
+        for (const [name, original] of originals) {
+          console[name] = (...args: ReadonlyArray<unknown>) => {
+            lines.push(
+              args.map((a) => (typeof a === "string" ? a : Inspectable.toStringUnknown(a))).join(" ")
+            )
+            original.apply(console, [...args])
+          }
+        }
+        return originals
+      }),
+      (originals) =>
+        Effect.sync(() => {
+          for (const [name, original] of originals) console[name] = original
+        })
+    )
+  )
+
+/**
+ * Every log line of the process while the layer lives: Effect's logs at every level, as logfmt (as
+ * printed) and as structured JSON, and whatever is printed through `console`.
+ */
 export const captureLogs = (lines: Array<string>) =>
   Layer.mergeAll(
     Logger.replace(
@@ -16,7 +44,8 @@ export const captureLogs = (lines: Array<string>) =>
         lines.push(JSON.stringify(Logger.structuredLogger.log(options)))
       })
     ),
-    Logger.minimumLogLevel(LogLevel.All)
+    Logger.minimumLogLevel(LogLevel.All),
+    captureConsole(lines)
   )
 
 /** A copy of every message published to the namespace's exchanges from now on; `drain` takes them. */
