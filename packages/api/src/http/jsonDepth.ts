@@ -1,6 +1,7 @@
 import type { HttpServerRequest } from "@effect/platform"
 import { BadRequest } from "@enamel/domain/api"
 import { Effect } from "effect"
+import { readGently } from "./gentleRead.js"
 
 /**
  * How deeply a JSON body may nest. Enamel's requests nest four levels; the fuzzer found that a body
@@ -29,7 +30,7 @@ export const jsonDepth = (text: string): number => {
 export const refuseDeepBody = (request: HttpServerRequest.HttpServerRequest) =>
   request.method === "GET" || request.method === "HEAD"
     ? Effect.void
-    : Effect.flatMap(request.text, (text) =>
+    : Effect.flatMap(readGently(request, request.text), (text) =>
         jsonDepth(text) > maxJsonDepth
           ? Effect.fail(
               new BadRequest({

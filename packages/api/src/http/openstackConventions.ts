@@ -76,8 +76,7 @@ export const layer = HttpApiBuilder.middleware(EnamelApi, (app) =>
       refused !== undefined
         ? errorResponse(refused)
         : yield* Effect.zipRight(refuseDeepBody(request), app).pipe(
-            // Also bounds bodies sent without Content-Length (chunked): reading past the limit fails (413),
-            // and the platform drops the connection, so the client may see a reset instead.
+            // Also bounds bodies sent without Content-Length (chunked): reading past the limit fails (413).
             HttpServerRequest.withMaxBodySize(Option.some(maxBodyBytes)),
             Effect.locally(currentRequestId, requestId),
             Effect.catchAllCause((cause) => {
