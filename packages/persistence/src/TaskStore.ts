@@ -99,8 +99,8 @@ export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/
       Effect.flatMap(statement, (r) => Effect.orDie(decodeRows(r)))
 
     /**
-     * One statement, so one round trip and atomic: the task, its outbox row, and a wake-up for relays
-     * in other processes. With an Idempotency-Key already used, nothing is written.
+     * One statement, so one round trip and atomic: the task and its outbox row (a data-modifying WITH
+     * always runs). With an Idempotency-Key already used, nothing is written.
      */
     const insert = (task: NewTask) =>
       rows(sql`
@@ -114,10 +114,17 @@ export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/
           RETURNING *
         ), queued AS (
           INSERT INTO task_outbox (task_id, routing_key, priority, payload)
-          SELECT id, type, priority, ${task.message} FROM inserted RETURNING task_id
+          SELECT id, type, priority, ${task.message} FROM inserted
         )
-        SELECT ${sql.literal(columns)} FROM inserted
-        WHERE (SELECT count(pg_notify(${OUTBOX_CHANNEL}, '')) FROM queued) >= 0`)
+        SELECT ${sql.literal(columns)} FROM inserted`)
+
+    /**
+     * Wakes relays in other processes, in a transaction of its own: a NOTIFY holds a lock that serialises
+     * every notifying commit in the database until it is on disk, which capped accepting at a few hundred
+     * tasks per second (pgbench on this statement, 10 clients: 400–1,000/s with the NOTIFY inside,
+     * 2,600–4,800/s with it after). Best effort: the relays also sweep.
+     */
+    const wakeRelays = Effect.ignore(sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`)
 
     const byIdempotencyKey = (task: NewTask) =>
       rows(sql`SELECT ${sql.literal(columns)} FROM tasks
@@ -126,7 +133,10 @@ export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/
 
     const create = Effect.fn("TaskStore.create")(function* (task: NewTask) {
       const [created] = yield* Effect.mapError(insert(task), storeDown)
-      if (created !== undefined) return { task: created, created: true }
+      if (created !== undefined) {
+        yield* wakeRelays
+        return { task: created, created: true }
+      }
       const [existing] = yield* Effect.mapError(byIdempotencyKey(task), storeDown)
       if (existing === undefined) return yield* Effect.dieMessage("idempotency key conflict without a task")
       if (existing.requestHash !== task.requestHash)
