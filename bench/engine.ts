@@ -1,11 +1,16 @@
 /**
  * Engine overhead: a flow of N stages that do nothing, run with in-memory and with PostgreSQL
- * checkpoints; the time per stage is what the runtime itself costs (two checkpoint writes per stage).
+ * checkpoints; the time per stage is what the runtime itself costs (a start and an outcome written per
+ * stage). Alongside, TaskFlow (Debian's python3-taskflow) on its serial engine with the same N no-op
+ * tasks, in memory and with its SQLAlchemy persistence on the same PostgreSQL. Sides alternate.
  */
 import { CheckpointsMemory, Flow, runFlow, Stage } from "@enamel/domain"
 import { CheckpointsPg } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { Effect, Layer, Schema } from "effect"
+import { databaseUrl, psql } from "./support/enamel.js"
+import { ensurePythonModules, runPython } from "./support/python.js"
+import { alternate, median } from "./support/stats.js"
 
 const noop = Stage.make({ name: "noop", result: Schema.Number, run: (i: number) => Effect.succeed(i) })
 
@@ -29,28 +34,43 @@ const perStage = (n: number) =>
     return (performance.now() - started) / n
   })
 
+const taskflow = (stages: number, url: string) =>
+  runPython<{ msPerStage: number }>("taskflow_engine.py", [String(stages), url]).msPerStage
+
 export interface EngineResult {
   readonly stages: number
-  readonly memoryMsPerStage: number
-  readonly postgresMsPerStage: number
+  readonly rounds: number
+  /** Median milliseconds per stage. */
+  readonly enamelMemory: number
+  readonly enamelPostgres: number
+  readonly taskflowMemory: number
+  readonly taskflowPostgres: number
 }
 
-/** Runs each store `rounds` times, alternating, and keeps the median. */
-export const engineBench = (stages = 1000, rounds = 3) =>
-  Effect.gen(function* () {
-    const memory: Array<number> = []
-    const postgres: Array<number> = []
-    for (let round = 0; round < rounds; round++) {
-      memory.push(yield* Effect.provide(perStage(stages), CheckpointsMemory.layer))
-      postgres.push(
-        yield* Effect.provide(perStage(stages), CheckpointsPg.layer.pipe(Layer.provide(TestDatabase.layer)))
-      )
-    }
-    const median = (xs: Array<number>) =>
-      [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN
+export const engineBench = async (stages: number, rounds: number): Promise<EngineResult> => {
+  ensurePythonModules(["taskflow", "psycopg2", "alembic", "sqlalchemy_utils"])
+  const database = `bench_taskflow_${Date.now().toString(36)}`
+  psql(`CREATE DATABASE ${database}`)
+  try {
+    const runs = await alternate(rounds, {
+      enamelMemory: () => Effect.runPromise(Effect.provide(perStage(stages), CheckpointsMemory.layer)),
+      enamelPostgres: () =>
+        Effect.runPromise(
+          Effect.provide(perStage(stages), CheckpointsPg.layer.pipe(Layer.provide(TestDatabase.layer)))
+        ),
+      taskflowMemory: async () => taskflow(stages, "memory"),
+      taskflowPostgres: async () =>
+        taskflow(stages, databaseUrl(database).replace(/^postgres:/, "postgresql+psycopg2:"))
+    })
     return {
       stages,
-      memoryMsPerStage: median(memory),
-      postgresMsPerStage: median(postgres)
-    } satisfies EngineResult
-  })
+      rounds,
+      enamelMemory: median(runs.enamelMemory),
+      enamelPostgres: median(runs.enamelPostgres),
+      taskflowMemory: median(runs.taskflowMemory),
+      taskflowPostgres: median(runs.taskflowPostgres)
+    }
+  } finally {
+    psql(`DROP DATABASE ${database} WITH (FORCE)`)
+  }
+}

@@ -1,47 +1,68 @@
 /**
- * `pnpm bench`: measures what the benchmark issue asks that is built so far, writes
- * bench/results/<time>.json and .md, and prints the table. Not part of the test suite. Needs the dev
- * cloud up (devcloud/devcloud up) and PostgreSQL + RabbitMQ.
+ * `pnpm bench`: the four comparisons of the benchmark issue, each side by side and alternating in one
+ * run; writes bench/results/<time>.json and .md and prints the markdown. Not part of the test suite.
+ * Needs PostgreSQL, RabbitMQ and the dev cloud (devcloud/devcloud up). BENCH_PARTS (default
+ * accept,endToEnd,engine,scale) picks parts; the other BENCH_* variables below size them.
  */
 import { mkdirSync, writeFileSync } from "node:fs"
-import { cpus, loadavg } from "node:os"
-import { Effect } from "effect"
+import { cpus, loadavg, totalmem } from "node:os"
 import { acceptBench } from "./accept.js"
+import { endToEndBench } from "./endToEnd.js"
 import { engineBench } from "./engine.js"
+import { type BenchResult, markdown } from "./report.js"
+import { scaleBench } from "./scale.js"
+import { tearDownLeftovers } from "./support/enamel.js"
 
-const seconds = Number(process.env.BENCH_SECONDS ?? "10")
+const setting = (name: string, fallback: number) => Number(process.env[name] ?? String(fallback))
+const parts = new Set((process.env.BENCH_PARTS ?? "accept,endToEnd,engine,scale").split(","))
 
 const main = async () => {
-  const engine = await Effect.runPromise(engineBench(1000, 3))
-  const accept = await acceptBench([10, 50, 100], seconds)
-  const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? "", loadavg: loadavg() }
-  const result = { at: new Date().toISOString(), machine, engine, accept }
-  const md = [
-    `# Enamel benchmark, ${result.at}`,
-    "",
-    `Machine: ${machine.cpus} × ${machine.model}, load average at the end ${machine.loadavg.map((l) => l.toFixed(1)).join(" ")}.`,
-    "",
-    "## Accepting: POST /servers → 202 (target ≥ 2,000/s, p99 ≤ 50 ms)",
-    "",
-    "| connections | requests/s | p50 ms | p99 ms | non-2xx | errors | API CPU % | API RSS MiB |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ...accept.map(
-      (r) =>
-        `| ${r.connections} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.non2xx} | ${r.errors} | ${r.apiCpuPercent} | ${r.apiRssMiB} |`
-    ),
-    "",
-    `## Engine overhead: ${engine.stages} no-op stages (target ≤ 1 ms per stage)`,
-    "",
-    "| checkpoints | ms per stage |",
-    "| --- | ---: |",
-    `| in memory | ${engine.memoryMsPerStage.toFixed(3)} |`,
-    `| PostgreSQL | ${engine.postgresMsPerStage.toFixed(3)} |`,
-    ""
-  ].join("\n")
+  const started = performance.now()
+  await tearDownLeftovers()
+  const accept = parts.has("accept")
+    ? await acceptBench({
+        connections: [10, 50, 100],
+        novaConnections: [1, 5, 10],
+        novaRequests: setting("BENCH_NOVA_REQUESTS", 20),
+        seconds: setting("BENCH_SECONDS", 10)
+      })
+    : undefined
+  const endToEnd = parts.has("endToEnd") ? await endToEndBench(setting("BENCH_ROUNDS", 10)) : undefined
+  const engine = parts.has("engine")
+    ? await engineBench(setting("BENCH_STAGES", 1000), setting("BENCH_ENGINE_ROUNDS", 3))
+    : undefined
+  const scale = parts.has("scale")
+    ? await scaleBench({
+        tasks: setting("BENCH_TASKS", 10_000),
+        inFlight: setting("BENCH_IN_FLIGHT", 1000),
+        stages: 3,
+        sleepMs: 100
+      })
+    : undefined
+  const at = new Date().toISOString()
+  const result: BenchResult = {
+    at,
+    command: [
+      ...Object.entries(process.env).flatMap(([k, v]) => (k.startsWith("BENCH_") ? [`${k}=${v}`] : [])),
+      "corepack pnpm bench"
+    ].join(" "),
+    durationSeconds: (performance.now() - started) / 1000,
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model ?? "",
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      loadavg: loadavg()
+    },
+    ...(accept === undefined ? {} : { accept }),
+    ...(endToEnd === undefined ? {} : { endToEnd }),
+    ...(engine === undefined ? {} : { engine }),
+    ...(scale === undefined ? {} : { scale })
+  }
+  const md = markdown(result)
   mkdirSync("bench/results", { recursive: true })
-  const stamp = result.at.replaceAll(":", "-")
+  const stamp = at.replaceAll(":", "-")
   writeFileSync(`bench/results/${stamp}.json`, `${JSON.stringify(result, null, 2)}\n`)
-  writeFileSync(`bench/results/${stamp}.md`, md)
+  writeFileSync(`bench/results/${stamp}.md`, `${md}\n`)
   console.log(md)
 }
 

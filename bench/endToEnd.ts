@@ -1,0 +1,101 @@
+/**
+ * End to end: one server with a boot volume, a port and a floating IP, as alice, `rounds` times for each
+ * side in turn: Enamel (POST /servers to the API, a worker process running the flow; the time from the
+ * POST until the task is seen SUCCEEDED, polled every 50 ms), the floor (bench/floor.ts), openstacksdk's
+ * create_server(boot_from_volume=True, auto_ip=True, wait=True), and a Heat stack. Every side deletes
+ * what it made after its clock stops (Enamel through DELETE /servers/{id}).
+ */
+
+import { floorCreate, resolveIds } from "./floor.js"
+import { type Login, login, sleep } from "./support/cloud.js"
+import { deploy } from "./support/enamel.js"
+import { ensurePythonModules, runPython } from "./support/python.js"
+import { alternate, median, round } from "./support/stats.js"
+
+interface TaskView {
+  readonly task: {
+    readonly id: string
+    readonly state: string
+    readonly error: unknown
+    readonly result: { readonly servers?: ReadonlyArray<{ readonly id: string }> } | null
+  }
+}
+
+const enamelCall = async (apiUrl: string, who: Login, method: string, path: string, body?: unknown) => {
+  const response = await fetch(`${apiUrl}${path}`, {
+    method,
+    headers: { "x-auth-token": who.token, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`)
+  return (await response.json()) as TaskView
+}
+
+const finished = async (apiUrl: string, who: Login, taskId: string, everyMs: number) => {
+  for (let i = 0; i < 6000; i++) {
+    const { task } = await enamelCall(apiUrl, who, "GET", `/tasks/${taskId}`)
+    if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(task.state)) return task
+    await sleep(everyMs)
+  }
+  throw new Error(`task ${taskId} did not finish`)
+}
+
+/** Creates one server through Enamel and returns the seconds until its task SUCCEEDED; then deletes it. */
+const enamelCreate = async (apiUrl: string, who: Login, name: string) => {
+  const started = performance.now()
+  const { task } = await enamelCall(apiUrl, who, "POST", "/servers", {
+    name,
+    image: "tiny",
+    flavor: "m1.tiny",
+    boot_volume: { size_gb: 1 },
+    networks: [{ network: "private", floating_ip: { network: "public" } }]
+  })
+  const done = await finished(apiUrl, who, task.id, 50)
+  const seconds = (performance.now() - started) / 1000
+  const serverId = done.result?.servers?.[0]?.id
+  if (done.state !== "SUCCEEDED" || serverId === undefined)
+    throw new Error(`Enamel's task ${task.id} ended ${done.state}: ${JSON.stringify(done.error)}`)
+  const deletion = await enamelCall(apiUrl, who, "DELETE", `/servers/${serverId}`)
+  const deleted = await finished(apiUrl, who, deletion.task.id, 200)
+  if (deleted.state !== "SUCCEEDED") throw new Error(`deleting ${serverId}: ${JSON.stringify(deleted.error)}`)
+  return seconds
+}
+
+export interface EndToEndResult {
+  readonly rounds: number
+  readonly seconds: Readonly<Record<"enamel" | "floor" | "openstacksdk" | "heat", ReadonlyArray<number>>>
+  readonly medians: Readonly<Record<"enamel" | "floor" | "openstacksdk" | "heat", number>>
+}
+
+export const endToEndBench = async (rounds: number): Promise<EndToEndResult> => {
+  ensurePythonModules(["openstack"])
+  const alice = await login("alice")
+  const ids = await resolveIds(alice)
+  const enamel = await deploy({ accessLog: true, workerTopics: "server.create=4,server.delete=2" })
+  const tag = Date.now().toString(36)
+  try {
+    // Untimed: makes alice's key (application credential) once, as any first request does.
+    await enamelCreate(enamel.apiUrl, alice, `bench-e2e-${tag}-warm`)
+    const seconds = await alternate(rounds, {
+      enamel: (r) => enamelCreate(enamel.apiUrl, alice, `bench-e2e-${tag}-enamel${r}`),
+      floor: (r) => floorCreate(alice, ids, `bench-e2e-${tag}-floor${r}`),
+      openstacksdk: (r) =>
+        Promise.resolve(
+          runPython<{ seconds: number }>("sdk_create.py", [`bench-e2e-${tag}-sdk${r}`]).seconds
+        ),
+      heat: (r) =>
+        Promise.resolve(
+          runPython<{ seconds: number }>("heat_stack.py", [`bench-e2e-${tag}-heat${r}`]).seconds
+        )
+    })
+    const medians = {
+      enamel: round(median(seconds.enamel)),
+      floor: round(median(seconds.floor)),
+      openstacksdk: round(median(seconds.openstacksdk)),
+      heat: round(median(seconds.heat))
+    }
+    return { rounds, seconds, medians }
+  } finally {
+    await enamel.close()
+  }
+}

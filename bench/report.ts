@@ -1,0 +1,94 @@
+/** The markdown table of one `pnpm bench` run. */
+import type { AcceptResult, AcceptRow } from "./accept.js"
+import type { EndToEndResult } from "./endToEnd.js"
+import type { EngineResult } from "./engine.js"
+import type { ScaleResult } from "./scale.js"
+import { round } from "./support/stats.js"
+
+export interface BenchResult {
+  readonly at: string
+  readonly command: string
+  readonly durationSeconds: number
+  readonly machine: {
+    readonly cpus: number
+    readonly model: string
+    readonly memoryGiB: number
+    readonly loadavg: ReadonlyArray<number>
+  }
+  readonly accept?: AcceptResult
+  readonly endToEnd?: EndToEndResult
+  readonly engine?: EngineResult
+  readonly scale?: ScaleResult
+}
+
+const acceptRows = (who: string, rows: ReadonlyArray<AcceptRow>) =>
+  rows.map(
+    (r) =>
+      `| ${who} | ${r.connections} | ${r.requests} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.non2xx} | ${r.errors} | ${r.apiCpuPercent ?? "–"} | ${r.apiRssMiB ?? "–"} |`
+  )
+
+const acceptSection = (a: AcceptResult) => [
+  "## Accepting: POST /servers → 202 (target ≥ 2,000/s with p99 ≤ 50 ms)",
+  "",
+  `Enamel: ${a.seconds} s per level under autocannon, the API compiled (esbuild) as its own process; Nova: a bounded number of requests per level, every server deleted afterwards. Levels alternate between the three.`,
+  "",
+  "| side | connections | requests | requests/s | p50 ms | p99 ms | non-2xx | errors | API CPU % of a core | API RSS MiB |",
+  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ...acceptRows("Enamel, ENAMEL_ACCESS_LOG=false", a.enamel),
+  ...acceptRows("Enamel, access log on (default)", a.enamelAccessLog),
+  ...acceptRows("Nova POST /servers", a.nova),
+  ""
+]
+
+const endToEndSection = (e: EndToEndResult) => {
+  const floor = e.medians.floor
+  const row = (name: string, key: keyof EndToEndResult["medians"]) =>
+    `| ${name} | ${e.medians[key]} | ${round(e.medians[key] / floor)} | ${e.seconds[key].map((s) => s.toFixed(1)).join(" ")} |`
+  return [
+    "## End to end: one server, boot volume, port, floating IP (target ≤ 1.05 × the floor)",
+    "",
+    `${e.rounds} rounds, the four sides in turn within each round.`,
+    "",
+    "| side | median s | × floor | every run, s |",
+    "| --- | ---: | ---: | --- |",
+    row("floor (plain fetch, critical-path order)", "floor"),
+    row("Enamel POST /servers → SUCCEEDED", "enamel"),
+    row("openstacksdk create_server(wait=True)", "openstacksdk"),
+    row("Heat stack-create → CREATE_COMPLETE", "heat"),
+    ""
+  ]
+}
+
+const engineSection = (e: EngineResult) => [
+  `## Engine overhead: ${e.stages} no-op stages (target ≤ 1 ms per stage)`,
+  "",
+  `Median of ${e.rounds} alternating rounds.`,
+  "",
+  "| engine | in memory, ms/stage | PostgreSQL, ms/stage |",
+  "| --- | ---: | ---: |",
+  `| Enamel | ${e.enamelMemory.toFixed(3)} | ${e.enamelPostgres.toFixed(3)} |`,
+  `| TaskFlow (serial engine, SQLAlchemy persistence) | ${e.taskflowMemory.toFixed(3)} | ${e.taskflowPostgres.toFixed(3)} |`,
+  `| TaskFlow ÷ Enamel | ${round(e.taskflowMemory / e.enamelMemory, 1)} | ${round(e.taskflowPostgres / e.enamelPostgres, 1)} |`,
+  ""
+]
+
+const scaleSection = (s: ScaleResult) => [
+  "## Scale: queued tasks, one worker process (target: worker RSS ≤ 300 MB)",
+  "",
+  "| tasks | in flight (prefetch) | stages × wait | seconds | tasks/s | most running at once | succeeded | peak worker RSS MiB | worker CPU % of a core |",
+  "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  `| ${s.tasks} | ${s.inFlight} | ${s.stagesPerTask} × ${s.stageSleepMs} ms | ${s.seconds} | ${s.tasksPerSecond} | ${s.maxRunning} | ${s.succeeded} | ${s.peakWorkerRssMiB} | ${s.workerCpuPercent} |`,
+  ""
+]
+
+export const markdown = (r: BenchResult) =>
+  [
+    `# Enamel benchmark, ${r.at}`,
+    "",
+    `Machine: ${r.machine.cpus} × ${r.machine.model}, ${r.machine.memoryGiB} GiB RAM, load average at the end ${r.machine.loadavg.map((l) => l.toFixed(1)).join(" ")}. Command: \`${r.command}\`, ${Math.round(r.durationSeconds)} s.`,
+    "",
+    ...(r.accept === undefined ? [] : acceptSection(r.accept)),
+    ...(r.endToEnd === undefined ? [] : endToEndSection(r.endToEnd)),
+    ...(r.engine === undefined ? [] : engineSection(r.engine)),
+    ...(r.scale === undefined ? [] : scaleSection(r.scale))
+  ].join("\n")
