@@ -44,13 +44,17 @@ export const identityEnv = (identity: string): Record<string, string> =>
  * Settings of an end-to-end test that runs its worker in-process: its own namespace, two tasks of each
  * topic at once, a quick outbox sweep, and only warnings logged (the API's request log drowns a report).
  */
-export const inProcessWorkerSettings = (namespace: string) =>
+export const inProcessWorkerSettings = (
+  namespace: string,
+  more: ReadonlyArray<readonly [string, string]> = []
+) =>
   Layer.mergeAll(
     Layer.setConfigProvider(
       configWith([
         ["ENAMEL_AMQP_NAMESPACE", namespace],
         ["ENAMEL_WORKER_TOPICS", "server.create=2,server.delete=2"],
-        ["ENAMEL_OUTBOX_SWEEP", "200 millis"]
+        ["ENAMEL_OUTBOX_SWEEP", "200 millis"],
+        ...more
       ])
     ),
     Logger.minimumLogLevel(LogLevel.Warning)

@@ -30,7 +30,12 @@ export const makeAs = (service: SessionShape) =>
           Effect.catchTag("OpenStackNotFound", () => Effect.fail(new KeyNotFound({ ref }))),
           asService
         ),
-      remove: (ref) => asService(barbican.deleteSecret(ref))
+      // Removing what is already gone is done.
+      remove: (ref) =>
+        barbican.deleteSecret(ref).pipe(
+          Effect.catchTag("OpenStackNotFound", () => Effect.void),
+          asService
+        )
     }) satisfies KeyStoreShape
   })
 

@@ -36,6 +36,10 @@ export class UserKeyRefs extends Effect.Service<UserKeyRefs>()("@enamel/persiste
         Effect.mapError(down)
       )
 
+    /** Drops the reference to a key found gone, so the user's next request makes a new one. */
+    const forget = (secretRef: string) =>
+      sql`DELETE FROM user_keys WHERE secret_ref = ${secretRef}`.pipe(Effect.asVoid, Effect.mapError(down))
+
     const whileLocked = <A, E, R>(projectId: string, userId: string, self: Effect.Effect<A, E, R>) =>
       sql
         .withTransaction(
@@ -46,6 +50,6 @@ export class UserKeyRefs extends Effect.Service<UserKeyRefs>()("@enamel/persiste
         )
         .pipe(Effect.catchTag("SqlError", (e) => Effect.fail(down(e))))
 
-    return { find, save, whileLocked } as const
+    return { find, save, forget, whileLocked } as const
   })
 }) {}

@@ -16,7 +16,12 @@ export const KeySettings = Config.all({
   /** How long a new key (application credential) lives. */
   lifetime: Config.duration("ENAMEL_KEY_LIFETIME").pipe(Config.withDefault(Duration.days(7))),
   /** A key with less than this left is replaced, so no task starts with a key about to expire. */
-  renewBefore: Config.duration("ENAMEL_KEY_RENEW_BEFORE").pipe(Config.withDefault(Duration.days(2)))
+  renewBefore: Config.duration("ENAMEL_KEY_RENEW_BEFORE").pipe(Config.withDefault(Duration.days(2))),
+  /**
+   * How long this process reuses a reference without reading user_keys again: a worker drops the row
+   * of a key it found gone, and the user's next request after this makes a new key.
+   */
+  cacheTtl: Config.duration("ENAMEL_KEY_CACHE_TTL").pipe(Config.withDefault(Duration.seconds(60)))
 })
 
 const unavailable = new ServiceUnavailable({
@@ -47,7 +52,10 @@ export const layerOnKeyStore = Layer.effect(
     const keyStore = yield* KeyStore
     const service = yield* Session
     const transport = yield* HttpTransport.HttpTransport
-    const cache = new Map<string, { readonly ref: string; readonly expiresAt: number }>()
+    const cache = new Map<
+      string,
+      { readonly ref: string; readonly expiresAt: number; readonly readAt: number }
+    >()
 
     const fresh = (expiresAt: number, now: number) =>
       expiresAt - now > Duration.toMillis(settings.renewBefore)
@@ -89,7 +97,12 @@ export const layerOnKeyStore = Layer.effect(
       const cacheKey = `${caller.projectId}/${caller.userId}`
       const now = yield* Clock.currentTimeMillis
       const cached = cache.get(cacheKey)
-      if (cached !== undefined && fresh(cached.expiresAt, now)) return cached.ref
+      if (
+        cached !== undefined &&
+        fresh(cached.expiresAt, now) &&
+        now - cached.readAt < Duration.toMillis(settings.cacheTtl)
+      )
+        return cached.ref
       const key = yield* refs
         .whileLocked(
           caller.projectId,
@@ -104,7 +117,11 @@ export const layerOnKeyStore = Layer.effect(
           })
         )
         .pipe(Effect.catchTag("TaskStoreError", () => Effect.fail(unavailable)))
-      cache.set(cacheKey, { ref: key.secretRef, expiresAt: DateTime.toEpochMillis(key.expiresAt) })
+      cache.set(cacheKey, {
+        ref: key.secretRef,
+        expiresAt: DateTime.toEpochMillis(key.expiresAt),
+        readAt: now
+      })
       return key.secretRef
     })
 

@@ -1,7 +1,7 @@
 import { Flows } from "@enamel/domain"
 import { KeyStoreBarbican } from "@enamel/keys"
 import type { OpenStackClients } from "@enamel/openstack-clients"
-import type { TaskRecord } from "@enamel/persistence"
+import { type TaskRecord, UserKeyRefs } from "@enamel/persistence"
 import { Layer } from "effect"
 import * as TaskFlowsLayer from "../TaskFlows.js"
 import { taskFlow } from "../TaskFlows.js"
@@ -19,7 +19,7 @@ const environment = (task: TaskRecord) =>
 export const layerOnKeyStore = TaskFlowsLayer.layer([
   taskFlow(Flows.ServerCreate.flow, environment),
   taskFlow(Flows.ServerDelete.flow, environment)
-])
+]).pipe(Layer.provide(UserKeyRefs.Default))
 
 /** The cloud flows with users' keys in Barbican. */
 export const layer = layerOnKeyStore.pipe(Layer.provide(KeyStoreBarbican.layer))

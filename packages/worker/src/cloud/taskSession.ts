@@ -1,6 +1,6 @@
 import { KeyStore } from "@enamel/keys"
 import { type HttpTransport, ServiceSession, Session, Sessions } from "@enamel/openstack-clients"
-import type { TaskRecord } from "@enamel/persistence"
+import type { TaskRecord, UserKeyRefs } from "@enamel/persistence"
 import { Data, Effect, Layer } from "effect"
 import { failsWhenKeyIsGone } from "./keyUnavailable.js"
 
@@ -26,4 +26,8 @@ export const taskSession = (task: TaskRecord) =>
     }).pipe(failsWhenKeyIsGone(task))
   )
 
-export type TaskSessionRequirements = ServiceSession.ServiceSession | KeyStore | HttpTransport.HttpTransport
+export type TaskSessionRequirements =
+  | ServiceSession.ServiceSession
+  | KeyStore
+  | UserKeyRefs
+  | HttpTransport.HttpTransport
