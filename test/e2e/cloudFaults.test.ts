@@ -87,7 +87,8 @@ const FailedTask = Schema.Struct({
   ),
   result: Schema.NullOr(
     Schema.Struct({ compensation: Schema.Struct({ failed: Schema.Array(Schema.Unknown) }) })
-  )
+  ),
+  timeline: Schema.Array(Schema.Struct({ stage: Schema.String, phase: Schema.String, state: Schema.String }))
 })
 
 /** POST /servers as the project's member, and the task once it ended. */
@@ -186,6 +187,9 @@ describe("cloud faults end a task FAILED with their cause, leaving nothing", () 
             message: expect.stringMatching(/No more IP addresses/)
           })
           expect(task.result?.compensation.failed).toEqual([])
+          // A full subnet stays full: the port is tried once, not retried as a passing conflict.
+          const portAttempts = task.timeline.filter((e) => e.phase === "run" && e.stage === task.error?.stage)
+          expect(portAttempts.map((e) => e.state)).toEqual(["FAILED"])
           yield* expectNothingLeft(taskId, names)
         }),
       { timeout: 120_000 }

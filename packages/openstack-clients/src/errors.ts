@@ -26,7 +26,9 @@ const CallFields = {
   service: Schema.String,
   message: Schema.String,
   status: Schema.optionalWith(Schema.Number, { exact: true }),
-  requestId: Schema.optionalWith(Schema.String, { exact: true })
+  requestId: Schema.optionalWith(Schema.String, { exact: true }),
+  /** The service's own name for the fault, where it gives one (Neutron's `type`, e.g. `IpAddressGenerationFailure`). */
+  kind: Schema.optionalWith(Schema.String, { exact: true })
 }
 
 /** The resource does not exist (HTTP 404, or a lookup by name that found nothing). */

@@ -30,7 +30,8 @@ export const errorFromReply = (service: string, reply: HttpReply): OpenStackErro
     service,
     message,
     status: reply.status,
-    ...(requestId === undefined ? {} : { requestId })
+    ...(requestId === undefined ? {} : { requestId }),
+    ...(kind === undefined ? {} : { kind })
   }
   const status = reply.status
   if (status === 400) return new OpenStackBadRequest(fields)

@@ -1,10 +1,21 @@
 import { Duration, Predicate, Schedule } from "effect"
 
+/**
+ * Conflicts that are not passing: a subnet with no address left (Neutron's IpAddressGenerationFailure)
+ * stays full while the task waits.
+ */
+const lastingConflicts = new Set(["IpAddressGenerationFailure"])
+
 /** Failures that may clear by themselves: the service down or busy, no answer in time, a passing conflict. */
 export const isTransient = (error: unknown): boolean =>
   Predicate.isTagged(error, "OpenStackServiceUnavailable") ||
   Predicate.isTagged(error, "OpenStackTimeout") ||
-  Predicate.isTagged(error, "OpenStackConflict")
+  (Predicate.isTagged(error, "OpenStackConflict") &&
+    !(
+      Predicate.hasProperty(error, "kind") &&
+      typeof error.kind === "string" &&
+      lastingConflicts.has(error.kind)
+    ))
 
 /**
  * How a stage that creates is retried after a transient failure: 0.2 s doubling with jitter, each wait
