@@ -122,9 +122,10 @@ export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/
      * Wakes relays in other processes, in a transaction of its own: a NOTIFY holds a lock that serialises
      * every notifying commit in the database until it is on disk, which capped accepting at a few hundred
      * tasks per second (pgbench on this statement, 10 clients: 400–1,000/s with the NOTIFY inside,
-     * 2,600–4,800/s with it after). Best effort: the relays also sweep.
+     * 2,600–4,800/s with it after). Best effort: the relays also sweep. The payload (the topic) must not be
+     * empty: sql-pg's listen drops notifications with an empty payload.
      */
-    const wakeRelays = Effect.ignore(sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`)
+    const wakeRelays = (topic: string) => Effect.ignore(sql`SELECT pg_notify(${OUTBOX_CHANNEL}, ${topic})`)
 
     const byIdempotencyKey = (task: NewTask) =>
       rows(sql`SELECT ${sql.literal(columns)} FROM tasks
@@ -134,7 +135,7 @@ export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/
     const create = Effect.fn("TaskStore.create")(function* (task: NewTask) {
       const [created] = yield* Effect.mapError(insert(task), storeDown)
       if (created !== undefined) {
-        yield* wakeRelays
+        yield* wakeRelays(task.type)
         return { task: created, created: true }
       }
       const [existing] = yield* Effect.mapError(byIdempotencyKey(task), storeDown)

@@ -127,6 +127,30 @@ describe("TaskStore on PostgreSQL", () => {
         for (const t of tasks) expect(ids.filter((id) => id === t.id)).toHaveLength(1)
       }).pipe(Effect.withConfigProvider(testConfig), TestServices.provideLive)
     )
+
+    it.effect("a relay wakes on another process's commit (NOTIFY), without a nudge or a sweep", () =>
+      Effect.gen(function* () {
+        const { broker, published } = yield* flakyBroker(0)
+        const store = yield* TaskStore
+        const task = newTask()
+        yield* Effect.scoped(
+          Effect.gen(function* () {
+            const relay = yield* OutboxRelay
+            // Let the relay's first batch and its LISTEN settle, then commit as another process would.
+            yield* Effect.sleep("300 millis")
+            yield* store.create(task)
+            for (let i = 0; i < 100 && (yield* Ref.get(published)).length === 0; i++)
+              yield* Effect.sleep("20 millis")
+            expect(yield* relay.backlog).toBe(0)
+          }).pipe(Effect.provide(OutboxRelay.Default), Effect.provideService(Broker, broker))
+        )
+        expect((yield* Ref.get(published)).map((m) => m.messageId)).toEqual([task.id])
+      }).pipe(
+        // A sweep far beyond the test: only the notification can wake the relay.
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["ENAMEL_OUTBOX_SWEEP", "1 hour"]]))),
+        TestServices.provideLive
+      )
+    )
   })
 })
 
