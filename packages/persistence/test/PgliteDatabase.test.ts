@@ -49,7 +49,7 @@ describe("PGlite as Enamel's database", () => {
         const cancels = yield* first(leases.cancelNotifications)
         const task = newTask()
         yield* store.create(task)
-        expect(yield* Fiber.join(outbox)).toEqual(Option.some(""))
+        expect(yield* Fiber.join(outbox)).toEqual(Option.some(task.type))
         yield* leases.claim(task.id, "w1", Duration.seconds(30))
         yield* store.requestCancel(task.id, undefined)
         expect(yield* Fiber.join(cancels)).toEqual(Option.some(task.id))
