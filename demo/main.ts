@@ -1,8 +1,9 @@
 /**
  * The demo: Enamel in embedded mode, API and worker in this process on PGlite (ENAMEL_DATA_DIR) and the
- * in-process broker, in front of the dev cloud. As the dev cloud's user alice it creates two servers
- * with boot volumes and floating IPs through POST /servers, shows the stages live from the task's event
- * stream, prints the timeline, and deletes everything again (unless --keep).
+ * in-process broker, in front of the dev cloud (or the cloud OS_CLOUD / OS_* name). As the dev cloud's
+ * user alice (DEMO_USER) it creates two servers with boot volumes and floating IPs through POST /servers,
+ * shows the stages live from the task's event stream, prints the timeline, and deletes everything again
+ * (unless --keep).
  */
 import { createServer } from "node:http"
 import { HttpServer } from "@effect/platform"
@@ -19,20 +20,33 @@ const Enamel = Layer.unwrapEffect(Effect.map(DataDir, inFrontOfCloudAt)).pipe(
   Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
 )
 
-/** The demo's user: alice of the dev cloud (DEMO_USER / DEMO_PASSWORD / DEMO_PROJECT override it). */
+/**
+ * The demo's user: DEMO_USER / DEMO_PASSWORD / DEMO_PROJECT (scripts/demo.sh sets alice of the dev
+ * cloud); without them, Enamel's own user from OS_* or OS_CLOUD acts as the demo's user too.
+ */
 const userToken = Effect.gen(function* () {
   const service = yield* ServiceSession.ServiceSession
+  const user = process.env.DEMO_USER
+  if (user === undefined) return Redacted.value((yield* service.authentication).token)
   const session = yield* Sessions.make({
     authUrl: service.authUrl,
     interface: service.interface,
     credentials: Credentials.Password({
-      user: { name: process.env.DEMO_USER ?? "alice", domainName: "Default" },
-      password: Redacted.make(process.env.DEMO_PASSWORD ?? "alice"),
-      project: { name: process.env.DEMO_PROJECT ?? "alpha", domainName: "Default" }
+      user: { name: user, domainName: "Default" },
+      password: Redacted.make(process.env.DEMO_PASSWORD ?? ""),
+      project: { name: process.env.DEMO_PROJECT ?? "", domainName: "Default" }
     })
   })
   return Redacted.value((yield* session.authentication).token)
 })
+
+/** What the servers are made of: the dev cloud's names unless DEMO_IMAGE etc. name another cloud's. */
+const made = {
+  image: process.env.DEMO_IMAGE ?? "tiny",
+  flavor: process.env.DEMO_FLAVOR ?? "m1.tiny",
+  network: process.env.DEMO_NETWORK ?? "private",
+  externalNetwork: process.env.DEMO_EXTERNAL_NETWORK ?? "public"
+}
 
 const api = (method: string, path: string, token: string, body?: unknown) =>
   Effect.gen(function* () {
@@ -76,10 +90,10 @@ const main = Effect.gen(function* () {
     {
       name: `demo-${Date.now().toString(36)}`,
       count: 2,
-      image: "tiny",
-      flavor: "m1.tiny",
+      image: made.image,
+      flavor: made.flavor,
       boot_volume: { size_gb: 1 },
-      networks: [{ network: "private", floating_ip: { network: "public" } }]
+      networks: [{ network: made.network, floating_ip: { network: made.externalNetwork } }]
     }
   )
   if (created.state !== "SUCCEEDED") return yield* Effect.fail(new Error(`the task ended ${created.state}`))

@@ -8,13 +8,17 @@ cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
 
 ensure_node_deps
-if [ -z "${OS_AUTH_URL:-}" ]; then
+# Another cloud: OS_CLOUD (a cloud of clouds.yaml) or OS_AUTH_URL and the other OS_* variables name
+# Enamel's user there, who is also the demo's user unless DEMO_USER etc. are set (README, Quick start).
+if [ -z "${OS_AUTH_URL:-}" ] && [ -z "${OS_CLOUD:-}" ]; then
   # The dev cloud's own services use the machine's RabbitMQ (Enamel does not).
   ensure_rabbitmq
   log "dev cloud: devcloud/devcloud up"
   devcloud/devcloud up || die "the dev cloud did not come up (see devcloud/README.md)"
   # Enamel's service user on the dev cloud (it validates tokens and keeps users' keys in Barbican).
   eval "$(devcloud/devcloud env enamel)"
+  # The demo acts as the dev cloud's user alice.
+  export DEMO_USER="${DEMO_USER:-alice}" DEMO_PASSWORD="${DEMO_PASSWORD:-alice}" DEMO_PROJECT="${DEMO_PROJECT:-alpha}"
 fi
 
 # The demo's tasks, checkpoints and keys' references, kept between runs (delete the directory to start afresh).

@@ -1,5 +1,6 @@
 import { Config, Context, Effect, Layer } from "effect"
 import { Credentials } from "./Credentials.js"
+import { withOsCloud } from "./cloudsYaml.js"
 import { make } from "./makeSession.js"
 import { Session, type SessionShape } from "./Session.js"
 
@@ -24,11 +25,14 @@ export const ServiceCredentials = Config.all({
   region: Config.option(Config.string("OS_REGION_NAME"))
 })
 
-/** The service user's session, for the life of the process, from the OS_* variables. */
+/**
+ * The service user's session, for the life of the process, from the OS_* variables, or from the cloud
+ * that OS_CLOUD names in clouds.yaml (OS_* variables that are set still win).
+ */
 export const layerServiceSession = Layer.scoped(
   ServiceSession,
   Effect.gen(function* () {
-    const c = yield* ServiceCredentials
+    const c = yield* withOsCloud(ServiceCredentials)
     return yield* make({
       authUrl: c.authUrl,
       interface: c.interface,

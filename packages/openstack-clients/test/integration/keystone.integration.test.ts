@@ -7,12 +7,25 @@ import {
   Nova,
   OpenStackClients,
   RequestLog,
+  ServiceSession,
   Session,
   Sessions
 } from "@enamel/openstack-clients"
-import { Clock, DateTime, Duration, Effect, Layer, Redacted, TestClock, TestContext } from "effect"
+import {
+  Clock,
+  ConfigProvider,
+  Context,
+  DateTime,
+  Duration,
+  Effect,
+  Layer,
+  Redacted,
+  TestClock,
+  TestContext
+} from "effect"
 import {
   cloudProfile,
+  cloudsFile,
   requireReachableCloud,
   sessionFor,
   sessionOptions,
@@ -285,6 +298,26 @@ describe("Keystone and sessions (dev cloud)", () => {
         const profile = yield* cloudProfile("bob")
         expect(sessionOptions(profile).authUrl).toBe("http://127.0.0.1:5000/v3")
         expect(profile.projectName).toBe("beta")
+      })
+    )
+
+    it.scoped("Enamel's service user from OS_CLOUD: the named cloud of clouds.yaml", () =>
+      Effect.gen(function* () {
+        const file = yield* cloudsFile
+        const context = yield* Layer.build(ServiceSession.layerServiceSession).pipe(
+          Effect.withConfigProvider(
+            ConfigProvider.fromMap(
+              new Map([
+                ["OS_CLOUD", "enamel"],
+                ["OS_CLIENT_CONFIG_FILE", file]
+              ])
+            )
+          )
+        )
+        const service = Context.get(context, ServiceSession.ServiceSession)
+        const authentication = yield* service.authentication
+        expect(authentication.info.user.name).toBe("enamel")
+        expect(authentication.info.roles.map((r) => r.name)).toContain("service")
       })
     )
   })

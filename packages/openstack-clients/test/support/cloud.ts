@@ -3,9 +3,9 @@
  * /var/lib/enamel-devcloud/clouds.yaml), sessions per identity, unique names, and a loud failure when the
  * cloud cannot be reached (CI starts it before the tests).
  */
-import { readFileSync } from "node:fs"
 import {
   ClientSettings,
+  CloudsYaml,
   Credentials,
   type EndpointInterface,
   OpenStackClients,
@@ -13,7 +13,6 @@ import {
   Sessions
 } from "@enamel/openstack-clients"
 import { Config, Duration, Effect, Layer, Redacted } from "effect"
-import { parseCloudsYaml, type YamlMap } from "./cloudsYaml.js"
 
 export const cloudsFile = Config.string("OS_CLIENT_CONFIG_FILE").pipe(
   Config.withDefault("/var/lib/enamel-devcloud/clouds.yaml")
@@ -29,47 +28,34 @@ export interface CloudProfile {
   readonly projectName: string
 }
 
-const field = (map: YamlMap | string | undefined, key: string): string | undefined => {
-  const value = typeof map === "object" ? map[key] : undefined
-  return typeof value === "string" ? value : undefined
-}
-
-const required = (map: YamlMap | string | undefined, key: string, where: string): string => {
-  const value = field(map, key)
-  if (value === undefined) throw new Error(`clouds.yaml: ${where} has no ${key}`)
-  return value
-}
-
 const asInterface = (value: string | undefined): EndpointInterface =>
   value === "internal" || value === "admin" ? value : "public"
 
-/** The identity `name` of clouds.yaml (admin, alice, bob, enamel). */
+/** The identity `name` of clouds.yaml (admin, alice, bob, enamel), read as Enamel reads OS_CLOUD. */
 export const cloudProfile = (name: string) =>
   Effect.gen(function* () {
     const file = yield* cloudsFile
-    const text = yield* Effect.try({
-      try: () => readFileSync(file, "utf8"),
-      catch: (cause) =>
-        new Error(`cannot read ${file}: is the dev cloud up (devcloud/devcloud up)? ${String(cause)}`)
-    })
-    const clouds = yield* Effect.try({ try: () => parseCloudsYaml(text).clouds, catch: (e) => e })
-    const cloud = typeof clouds === "object" ? clouds[name] : undefined
-    if (typeof cloud !== "object") return yield* Effect.fail(new Error(`${file} has no cloud named ${name}`))
-    const auth = cloud.auth
-    const where = `clouds.${name}.auth`
-    const username = required(auth, "username", where)
-    const projectName = required(auth, "project_name", where)
+    const os = yield* CloudsYaml.readCloud(name, [file]).pipe(
+      Effect.mapError((error) => new Error(`${error.message} (is the dev cloud up? devcloud/devcloud up)`))
+    )
+    const required = (key: string) => {
+      const value = os.get(key)
+      if (value === undefined) throw new Error(`${file}: cloud ${name} has no ${key}`)
+      return value
+    }
+    const username = required("OS_USERNAME")
+    const projectName = required("OS_PROJECT_NAME")
     const profile: CloudProfile = {
       name,
-      authUrl: required(auth, "auth_url", where),
-      region: field(cloud, "region_name"),
-      interface: asInterface(field(cloud, "interface")),
+      authUrl: required("OS_AUTH_URL"),
+      region: os.get("OS_REGION_NAME"),
+      interface: asInterface(os.get("OS_INTERFACE")),
       username,
       projectName,
       credentials: Credentials.Password({
-        user: { name: username, domainName: field(auth, "user_domain_name") ?? "Default" },
-        password: Redacted.make(required(auth, "password", where)),
-        project: { name: projectName, domainName: field(auth, "project_domain_name") ?? "Default" }
+        user: { name: username, domainName: os.get("OS_USER_DOMAIN_NAME") ?? "Default" },
+        password: Redacted.make(required("OS_PASSWORD")),
+        project: { name: projectName, domainName: os.get("OS_PROJECT_DOMAIN_NAME") ?? "Default" }
       })
     }
     return profile
