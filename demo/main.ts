@@ -12,6 +12,7 @@ import { inFrontOfCloudAt } from "@enamel/embedded"
 import { Credentials, ServiceSession, Sessions } from "@enamel/openstack-clients"
 import { DataDir } from "@enamel/persistence"
 import { Console, Effect, Layer, Logger, LogLevel, Redacted } from "effect"
+import { forgetKey } from "./forgetKey.js"
 import { printTimeline, watchEvents } from "./output.js"
 
 const keep = process.argv.includes("--keep")
@@ -24,11 +25,11 @@ const Enamel = Layer.unwrapEffect(Effect.map(DataDir, inFrontOfCloudAt)).pipe(
  * The demo's user: DEMO_USER / DEMO_PASSWORD / DEMO_PROJECT (scripts/demo.sh sets alice of the dev
  * cloud); without them, Enamel's own user from OS_* or OS_CLOUD acts as the demo's user too.
  */
-const userToken = Effect.gen(function* () {
+const userSession = Effect.gen(function* () {
   const service = yield* ServiceSession.ServiceSession
   const user = process.env.DEMO_USER
-  if (user === undefined) return Redacted.value((yield* service.authentication).token)
-  const session = yield* Sessions.make({
+  if (user === undefined) return service
+  return yield* Sessions.make({
     authUrl: service.authUrl,
     interface: service.interface,
     credentials: Credentials.Password({
@@ -37,7 +38,6 @@ const userToken = Effect.gen(function* () {
       project: { name: process.env.DEMO_PROJECT ?? "", domainName: "Default" }
     })
   })
-  return Redacted.value((yield* session.authentication).token)
 })
 
 /** What the servers are made of: the dev cloud's names unless DEMO_IMAGE etc. name another cloud's. */
@@ -78,7 +78,8 @@ const runTask = (title: string, method: string, path: string, token: string, bod
   })
 
 const main = Effect.gen(function* () {
-  const token = yield* userToken
+  const user = yield* userSession
+  const token = Redacted.value((yield* user.authentication).token)
   yield* Console.log(
     "Enamel (embedded mode): API and worker in this process on PGlite, in front of the dev cloud."
   )
@@ -105,7 +106,10 @@ const main = Effect.gen(function* () {
     const deleted = yield* runTask(`DELETE /servers/${s.id}`, "DELETE", `/servers/${s.id}`, token)
     if (deleted.state !== "SUCCEEDED") return yield* Effect.fail(new Error(`delete ended ${deleted.state}`))
   }
-  yield* Console.log("\nEverything Enamel made was deleted.")
+  const forgotten = yield* forgetKey(user)
+  yield* Console.log(
+    `\nEverything Enamel made was deleted${forgotten ? ", the key it kept to act for you too" : ""}.`
+  )
 })
 
 // The API logs every request at INFO; the demo shows its own output and only warnings besides.
