@@ -4,41 +4,22 @@
  * and are published when it is back, and the API answered 202 throughout. Runs in the disruptive phase,
  * alone, because it interrupts everyone using the broker.
  */
-import { execFileSync } from "node:child_process"
-import { createServer } from "node:http"
-import { NodeHttpServer } from "@effect/platform-node"
 import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
-import { BrokerAmqp, Topology } from "@enamel/broker"
+import { Topology } from "@enamel/broker"
 import { drainQueue, removeTopology } from "@enamel/broker/testing"
-import * as TestDatabase from "@enamel/persistence/testing"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { afterAll } from "vitest"
-import { HttpLive } from "../../packages/api/src/ApiServer.js"
-import * as TokenValidator from "../../packages/api/src/auth/TokenValidator.js"
-import * as UserKeys from "../../packages/api/src/keys/UserKeys.js"
-import { callers, send, tokens } from "../../packages/api/test/harness.js"
-import { configWith } from "../e2e/enamel.js"
+import { send, tokens } from "../../packages/api/test/harness.js"
+import { apiOverAmqp, rabbitmqctl } from "./brokerRestartSupport.js"
 
 const namespace = `restart${crypto.randomUUID().slice(0, 8)}`
 afterAll(() => Effect.runPromise(removeTopology({ namespace, topics: ["server.create"], own: true })))
 
-const Api = HttpLive.pipe(
-  Layer.provide([TokenValidator.layerStatic(callers), UserKeys.layerStatic, BrokerAmqp.layer]),
-  Layer.provideMerge(TestDatabase.layer),
-  Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
-  Layer.provide(
-    Layer.setConfigProvider(
-      configWith([
-        ["ENAMEL_AMQP_NAMESPACE", namespace],
-        ["ENAMEL_OUTBOX_SWEEP", "200 millis"]
-      ])
-    )
-  )
-)
-
-const rabbitmqctl = (...args: ReadonlyArray<string>) =>
-  Effect.sync(() => execFileSync("rabbitmqctl", ["-q", ...args], { stdio: "ignore", timeout: 120_000 }))
+const Api = apiOverAmqp([
+  ["ENAMEL_AMQP_NAMESPACE", namespace],
+  ["ENAMEL_OUTBOX_SWEEP", "200 millis"]
+])
 
 const server = { name: "web", image: "tiny", flavor: "m1.tiny", networks: [{ network: "private" }] }
 
