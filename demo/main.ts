@@ -17,8 +17,10 @@ import { printTimeline, watchEvents } from "./output.js"
 
 const keep = process.argv.includes("--keep")
 
-const Enamel = Layer.unwrapEffect(Effect.map(DataDir, inFrontOfCloudAt)).pipe(
-  Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
+const Enamel = Layer.unwrapEffect(
+  Effect.map(DataDir, (dataDir) =>
+    inFrontOfCloudAt(dataDir, NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
+  )
 )
 
 /**

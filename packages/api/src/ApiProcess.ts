@@ -40,11 +40,13 @@ export const Auth = Layer.unwrapEffect(
  * the local key store, ENAMEL_KEY_STORE), one HTTP server.
  */
 export const ApiProcess = HttpLive.pipe(
+  // Provided first, so built last: the server listens once everything else is up. Node's server drops
+  // requests that arrive before the app is attached; until then a connection is refused instead.
+  Layer.provide(
+    Layer.unwrapEffect(Config.map(Listen, (listen) => NodeHttpServer.layer(createServer, listen)))
+  ),
   Layer.provide([Auth, UserKeysBarbican.layerOnKeyStore.pipe(Layer.provide(KeyStoreSelection.layer))]),
   Layer.provide(UserKeyRefs.Default),
   Layer.provide([OpenStack, BrokerAmqp.layer]),
-  Layer.provide(Database_),
-  Layer.provide(
-    Layer.unwrapEffect(Config.map(Listen, (listen) => NodeHttpServer.layer(createServer, listen)))
-  )
+  Layer.provide(Database_)
 )

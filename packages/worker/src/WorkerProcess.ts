@@ -33,9 +33,10 @@ export const workerPoolsOn = <E, R>(flows: Layer.Layer<TaskFlows, E, R>) =>
 /** A worker process: migrated database, pools, and the admin endpoint. */
 export const workerProcess = <E, R>(flows: Layer.Layer<TaskFlows, E, R>) =>
   AdminServer.layer.pipe(
-    Layer.provideMerge(workerPools(flows)),
-    Layer.provide(Layer.provideMerge(layerMigrated, Database.layer)),
+    // Provided first, so built last: the admin endpoint listens once the pools run.
     Layer.provide(
       Layer.unwrapEffect(Config.map(AdminListen, (listen) => NodeHttpServer.layer(createServer, listen)))
-    )
+    ),
+    Layer.provideMerge(workerPools(flows)),
+    Layer.provide(Layer.provideMerge(layerMigrated, Database.layer))
   )

@@ -38,8 +38,8 @@ export const embedded: Backend<DataDirPath> = {
   name: "the embedded PGlite and in-process broker",
   durable: Layer.scoped(DataDirPath, TestDatabase.freshDataDir),
   enamel: Layer.unwrapEffect(
-    Effect.map(DataDirPath, (dataDir) => embeddedAt(dataDir, BehaviourFlows.layer, edges))
-  ).pipe(Layer.provideMerge(http), Layer.provide(settings()))
+    Effect.map(DataDirPath, (dataDir) => embeddedAt(dataDir, BehaviourFlows.layer, edges, http))
+  ).pipe(Layer.provide(settings()))
 }
 
 /** A throw-away PostgreSQL database and a RabbitMQ namespace of its own (removed at the end). */
@@ -54,10 +54,9 @@ export const servers = (): Backend<Layer.Layer.Success<typeof TestDatabase.layer
   return {
     name: "PostgreSQL and RabbitMQ",
     durable: Layer.merge(TestDatabase.layer, cleanup.pipe(Layer.provide(config))),
-    enamel: apiAndWorker(BehaviourFlows.layer).pipe(
+    enamel: apiAndWorker(BehaviourFlows.layer, http).pipe(
       Layer.provide(edges),
       Layer.provide([ConsumerAmqp.layer, BrokerAmqp.layer]),
-      Layer.provideMerge(http),
       Layer.provide(config)
     )
   }
