@@ -7,7 +7,7 @@
  */
 
 import { floorCreate, resolveIds } from "./floor.js"
-import { type Login, login, sleep } from "./support/cloud.js"
+import { call, type Login, login, sleep } from "./support/cloud.js"
 import { deploy } from "./support/enamel.js"
 import { ensurePythonModules, runPython } from "./support/python.js"
 import { alternate, median, round } from "./support/stats.js"
@@ -67,12 +67,27 @@ export interface EndToEndResult {
   readonly medians: Readonly<Record<"enamel" | "floor" | "openstacksdk" | "heat", number>>
 }
 
+/** What alice's project holds that a side could leave behind (floating IPs carry no name to find them by). */
+const holdings = async (who: Login) => {
+  const [servers, volumes, floatingIps] = await Promise.all([
+    call<{ servers: ReadonlyArray<unknown> }>(who, "compute", "GET", "/servers"),
+    call<{ volumes: ReadonlyArray<unknown> }>(who, "volumev3", "GET", "/volumes"),
+    call<{ floatingips: ReadonlyArray<unknown> }>(who, "network", "GET", "/v2.0/floatingips")
+  ])
+  return {
+    servers: servers.servers.length,
+    volumes: volumes.volumes.length,
+    floatingIps: floatingIps.floatingips.length
+  }
+}
+
 export const endToEndBench = async (rounds: number): Promise<EndToEndResult> => {
   ensurePythonModules(["openstack"])
   const alice = await login("alice")
   const ids = await resolveIds(alice)
   const enamel = await deploy({ accessLog: true, workerTopics: "server.create=4,server.delete=2" })
   const tag = Date.now().toString(36)
+  const before = await holdings(alice)
   try {
     // Untimed: makes alice's key (application credential) once, as any first request does.
     await enamelCreate(enamel.apiUrl, alice, `bench-e2e-${tag}-warm`)
@@ -94,6 +109,12 @@ export const endToEndBench = async (rounds: number): Promise<EndToEndResult> => 
       openstacksdk: round(median(seconds.openstacksdk)),
       heat: round(median(seconds.heat))
     }
+    // Every side cleans up after itself; one that does not fails the benchmark rather than leaking.
+    const after = await holdings(alice)
+    if (JSON.stringify(after) !== JSON.stringify(before))
+      throw new Error(
+        `the end-to-end sides left something in alice's project: ${JSON.stringify({ before, after })}`
+      )
     return { rounds, seconds, medians }
   } finally {
     await enamel.close()
