@@ -43,7 +43,9 @@ const Enamel = enamelApi(Layer.empty).pipe(
     Layer.setConfigProvider(
       configWith([
         ["ENAMEL_AMQP_NAMESPACE", namespace],
-        ["ENAMEL_OUTBOX_SWEEP", "200 millis"]
+        ["ENAMEL_OUTBOX_SWEEP", "200 millis"],
+        // A retry of this test (on the same database) must not reuse the key the first attempt deleted.
+        ["ENAMEL_KEY_CACHE_TTL", "0 millis"]
       ])
     )
   )
@@ -109,6 +111,28 @@ const quantiles = (millis: ReadonlyArray<number>) => {
   const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(1)
   return `median ${seconds(sorted[Math.floor(sorted.length / 2)])} s, max ${seconds(sorted[sorted.length - 1])} s`
 }
+
+/** A task that did not finish: where it stands (state, lease, restarts, its newest stage attempts). */
+const explainStuck =
+  (taskId: string) =>
+  <A, E, R>(wait: Effect.Effect<A, E, R>) =>
+    wait.pipe(
+      Effect.tapDefect(() =>
+        Effect.flatMap(SqlClient.SqlClient, (sql) =>
+          Effect.gen(function* () {
+            const [task] = yield* sql`SELECT state, lease_owner, lease_expires_at, fence, restarts, updated_at
+                                      FROM tasks WHERE id = ${taskId}`
+            const stages =
+              yield* sql`SELECT phase, path, attempt, state, started_at, ended_at FROM task_timeline
+                                      WHERE task_id = ${taskId} ORDER BY started_at DESC LIMIT 6`
+            const outbox = yield* sql`SELECT count(*)::int AS n FROM task_outbox WHERE task_id = ${taskId}`
+            console.log(
+              `kill loop: task ${taskId} did not finish: ${JSON.stringify({ task, stages, outbox })}`
+            )
+          })
+        ).pipe(Effect.ignore)
+      )
+    )
 
 const asAlice = (alice: SessionShape) =>
   Effect.provide(Layer.merge(Layer.succeed(Session, alice), testSettings))
@@ -213,7 +237,7 @@ describe("worker processes killed again and again on the dev cloud", () => {
           const restarts = yield* totalRestarts
           let servers = 0
           for (const { taskId, names } of submitted) {
-            const task = yield* finished(taskId, token)
+            const task = yield* finished(taskId, token).pipe(explainStuck(taskId))
             expect(task.state, JSON.stringify(task.error)).toBe("SUCCEEDED")
             expect(task.result.servers).toHaveLength(names.length)
             const left = yield* asAlice(alice)(leftovers(taskId, names))
