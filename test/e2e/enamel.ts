@@ -151,18 +151,20 @@ export const cloudCount = (taskId: string, session: SessionShape) =>
   }).pipe(Effect.provideService(Session, session))
 
 /**
- * Deletes the keys this test's API made (application credentials and their Barbican secrets), when the
- * test's scope closes: a test run leaves nothing behind in the cloud.
+ * Deletes the keys this test's API made for `owner` (application credentials, which only their user may
+ * delete, and their Barbican secrets), when the test's scope closes: a test run leaves nothing behind in
+ * the cloud.
  */
 export const deleteUserKeysAtEnd = (owner: SessionShape) =>
   Effect.addFinalizer(() =>
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
       const service = yield* ServiceSession.ServiceSession
+      const userId = (yield* owner.authentication).info.user.id
       const keys = yield* sql<{
         credentialId: string
         secretRef: string
-      }>`SELECT credential_id, secret_ref FROM user_keys`
+      }>`SELECT credential_id, secret_ref FROM user_keys WHERE user_id = ${userId}`
       for (const key of keys) {
         yield* Effect.ignore(
           Keystone.deleteApplicationCredential(key.credentialId).pipe(Effect.provideService(Session, owner))
