@@ -12,22 +12,9 @@ import {
 } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { Clock, Duration, Effect, Exit, Fiber, Layer, Option, Scope, Stream } from "effect"
+import { newTask as aTask } from "./support/newTask.js"
 
-const newTask = () => {
-  const id = crypto.randomUUID()
-  return {
-    id,
-    type: "test.pglite",
-    projectId: "p-alpha",
-    userId: "u-alice",
-    priority: 5,
-    params: {},
-    keyRef: null,
-    idempotencyKey: null,
-    requestHash: null,
-    message: JSON.stringify({ taskId: id, type: "test.pglite", resumeFrom: null, restarts: 0 })
-  }
-}
+const newTask = () => aTask({ type: "test.pglite" })
 
 const migratedAt = (dataDir: string) => Layer.provideMerge(layerMigrated, PgliteDatabase.layerAt(dataDir))
 const Stores = Layer.mergeAll(TaskStore.Default, TaskLeases.Default)

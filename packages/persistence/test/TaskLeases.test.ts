@@ -1,24 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { CheckpointError } from "@enamel/domain"
-import { CheckpointsPg, LeaseHeld, LeaseLost, type NewTask, TaskLeases, TaskStore } from "@enamel/persistence"
+import { CheckpointsPg, LeaseHeld, LeaseLost, TaskLeases, TaskStore } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { DateTime, Duration, Effect, Layer, Option, TestServices } from "effect"
-
-const newTask = (): NewTask => {
-  const id = crypto.randomUUID()
-  return {
-    id,
-    type: "server.create",
-    projectId: "p-alpha",
-    userId: "u-alice",
-    priority: 5,
-    params: {},
-    keyRef: null,
-    idempotencyKey: null,
-    requestHash: null,
-    message: "{}"
-  }
-}
+import { newTask } from "./support/newTask.js"
 
 const entry = (taskId: string, path: string) => ({
   taskId,

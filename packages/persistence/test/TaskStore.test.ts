@@ -12,23 +12,11 @@ import {
 } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { ConfigProvider, Effect, Layer, Ref, TestServices } from "effect"
+import { newTask as aTask } from "./support/newTask.js"
 
-const newTask = (overrides: Partial<NewTask> = {}): NewTask => {
-  const id = crypto.randomUUID()
-  return {
-    id,
-    type: "server.create",
-    projectId: "p-alpha",
-    userId: "u-alice",
-    priority: 3,
-    params: { name: "web" },
-    keyRef: "http://barbican/v1/secrets/abc",
-    idempotencyKey: null,
-    requestHash: null,
-    message: JSON.stringify({ taskId: id }),
-    ...overrides
-  }
-}
+// The TaskStore tests' tasks carry params and a key reference, as the API's do.
+const newTask = (overrides: Partial<NewTask> = {}) =>
+  aTask({ priority: 3, params: { name: "web" }, keyRef: "http://barbican/v1/secrets/abc", ...overrides })
 
 /** A broker that refuses the first `failures` batches, then records what it is given. */
 const flakyBroker = (failures: number) =>

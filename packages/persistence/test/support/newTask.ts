@@ -1,0 +1,23 @@
+import type { NewTask } from "@enamel/persistence"
+
+/**
+ * A task as the API hands it to TaskStore.create: alice's, in project alpha, with its message (the
+ * worker's TaskMessage for its id and type). Tests override what they are about.
+ */
+export const newTask = (overrides: Partial<NewTask> = {}): NewTask => {
+  const id = overrides.id ?? crypto.randomUUID()
+  const type = overrides.type ?? "server.create"
+  return {
+    id,
+    type,
+    projectId: "p-alpha",
+    userId: "u-alice",
+    priority: 5,
+    params: {},
+    keyRef: null,
+    idempotencyKey: null,
+    requestHash: null,
+    message: JSON.stringify({ taskId: id, type, resumeFrom: null, restarts: 0 }),
+    ...overrides
+  }
+}
