@@ -23,6 +23,10 @@ clouds:
   broken:
     auth:
       username: nobody
+  leaky:
+    auth:
+      auth_url: https://keystone.example:5000/v3
+      password: 918273645
 `
 )
 
@@ -51,6 +55,10 @@ describe("clouds.yaml (OS_CLOUD)", () => {
       expect(missing.message).toBe(`OS_CLOUD=staging: no such cloud in ${file}`)
       const broken = yield* Effect.flip(CloudsYaml.readCloud("broken", [file]))
       expect(broken.message).toMatch(/cloud broken is not usable: .*auth_url/s)
+      // A field of the wrong type is named, its value (here a password) never shown.
+      const leaky = yield* Effect.flip(CloudsYaml.readCloud("leaky", [file]))
+      expect(leaky.message).toMatch(/cloud leaky is not usable: .*auth\.password/)
+      expect(leaky.message).not.toContain("918273645")
     })
   )
 
