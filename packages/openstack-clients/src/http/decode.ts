@@ -7,7 +7,7 @@ import { requestIdOf } from "./statusErrors.js"
  * Where a body did not match its schema, as paths only: the values are left out, because bodies may hold
  * secrets (an application credential's secret, a Barbican payload).
  */
-const describeIssues = (error: ParseResult.ParseError): string => {
+export const describeIssues = (error: ParseResult.ParseError): string => {
   const paths = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
     issue.path.length === 0 ? "(body)" : issue.path.map(String).join(".")
   )

@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises"
 import { homedir } from "node:os"
 import { join } from "node:path"
-import { Config, ConfigProvider, Data, Effect, Option, ParseResult, Schema } from "effect"
+import { Config, ConfigProvider, Data, Effect, Option, type ParseResult, Schema } from "effect"
 import { parse } from "yaml"
+import { describeIssues } from "../http/decode.js"
 
 /** OS_CLOUD names a cloud that no clouds.yaml has, or the file cannot be read. */
 export class CloudsYamlError extends Data.TaggedError("CloudsYamlError")<{ readonly message: string }> {}
@@ -49,14 +50,10 @@ const readIfThere = (file: string) =>
  * Names the fields at fault, never their values: the decoder's own message quotes what it found, and in
  * clouds.yaml that may be a password.
  */
-const invalid = (file: string, name: string) => (error: ParseResult.ParseError) => {
-  const fields = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
-    issue.path.length === 0 ? "(the entry itself)" : issue.path.join(".")
-  )
-  return new CloudsYamlError({
-    message: `${file}: cloud ${name} is not usable: missing or not text: ${[...new Set(fields)].join(", ")}`
+const invalid = (file: string, name: string) => (error: ParseResult.ParseError) =>
+  new CloudsYamlError({
+    message: `${file}: cloud ${name} is not usable: missing or not text: ${describeIssues(error)}`
   })
-}
 
 /**
  * The cloud `name` from the first clouds.yaml in `files` that has it, as the OS_* variables it stands
