@@ -2,6 +2,7 @@ import type { Statement } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
 import { ErrorInfo, Task, TaskNotFound, TaskState } from "@enamel/domain"
 import { Data, Effect, Option, Queue, Schema } from "effect"
+import { groupCommit } from "./groupCommit.js"
 
 /** A task as the store keeps it: the public Task plus the Barbican reference of the user's key. */
 export const TaskRecord = Schema.Struct({
@@ -99,24 +100,48 @@ export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/
       Effect.flatMap(statement, (r) => Effect.orDie(decodeRows(r)))
 
     /**
-     * One statement, so one round trip and atomic: the task and its outbox row (a data-modifying WITH
-     * always runs). With an Idempotency-Key already used, nothing is written.
+     * One statement, so one round trip and atomic: the tasks and their outbox rows (a data-modifying WITH
+     * always runs). A task whose Idempotency-Key is already used writes nothing and gets no row back.
+     * Arrays, not a VALUES list, so every batch size is the same statement to plan.
      */
-    const insert = (task: NewTask) =>
-      rows(sql`
-        WITH inserted AS (
-          INSERT INTO tasks (id, type, state, project_id, user_id, priority, params, key_ref, idempotency_key,
-                             request_hash, created_at, updated_at)
-          VALUES (${task.id}, ${task.type}, 'PENDING', ${task.projectId}, ${task.userId}, ${task.priority},
-                  ${JSON.stringify(task.params)}::jsonb, ${task.keyRef}, ${task.idempotencyKey},
-                  ${task.requestHash}, now(), now())
-          ON CONFLICT (project_id, user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-          RETURNING *
-        ), queued AS (
-          INSERT INTO task_outbox (task_id, routing_key, priority, payload)
-          SELECT id, type, priority, ${task.message} FROM inserted
-        )
-        SELECT ${sql.literal(columns)} FROM inserted`)
+    const insertMany = (tasks: ReadonlyArray<NewTask>) =>
+      Effect.map(
+        rows(sql`
+          WITH input AS (
+            SELECT * FROM unnest(${tasks.map((t) => t.id)}::uuid[], ${tasks.map((t) => t.type)}::text[],
+                                 ${tasks.map((t) => t.projectId)}::text[], ${tasks.map((t) => t.userId)}::text[],
+                                 ${tasks.map((t) => t.priority)}::smallint[],
+                                 ${tasks.map((t) => JSON.stringify(t.params))}::jsonb[],
+                                 ${tasks.map((t) => t.keyRef)}::text[], ${tasks.map((t) => t.idempotencyKey)}::text[],
+                                 ${tasks.map((t) => t.requestHash)}::text[], ${tasks.map((t) => t.message)}::text[])
+              AS i (id, type, project_id, user_id, priority, params, key_ref, idempotency_key, request_hash, message)
+          ), inserted AS (
+            INSERT INTO tasks (id, type, state, project_id, user_id, priority, params, key_ref, idempotency_key,
+                               request_hash, created_at, updated_at)
+            SELECT id, type, 'PENDING', project_id, user_id, priority, params, key_ref, idempotency_key,
+                   request_hash, now(), now()
+            FROM input
+            ON CONFLICT (project_id, user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            RETURNING *
+          ), queued AS (
+            INSERT INTO task_outbox (task_id, routing_key, priority, payload)
+            SELECT inserted.id, inserted.type, inserted.priority, input.message
+            FROM inserted JOIN input USING (id)
+          )
+          SELECT ${sql.literal(columns)} FROM inserted`),
+        (created) => {
+          const byId = new Map<string, (typeof created)[number]>(created.map((task) => [task.id, task]))
+          return tasks.map((task) => byId.get(task.id))
+        }
+      )
+
+    /** Concurrent accepts share statements (group commit); see groupCommit.ts. */
+    const insert = yield* groupCommit({
+      writeMany: insertMany,
+      writeOne: (task: NewTask) => Effect.map(insertMany([task]), ([created]) => created),
+      writers: 4,
+      maxBatch: 128
+    })
 
     /**
      * Wakes relays in other processes, in a transaction of its own: a NOTIFY holds a lock that serialises
@@ -161,7 +186,7 @@ export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/
                  AND idempotency_key = ${task.idempotencyKey}`)
 
     const create = Effect.fn("TaskStore.create")(function* (task: NewTask) {
-      const [created] = yield* Effect.mapError(insert(task), storeDown)
+      const created = yield* Effect.mapError(insert(task), storeDown)
       if (created !== undefined) {
         yield* wakeRelays(task.type)
         return { task: created, created: true }

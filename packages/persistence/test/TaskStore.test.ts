@@ -1,3 +1,4 @@
+import { PgClient } from "@effect/sql-pg"
 import { describe, expect, it } from "@effect/vitest"
 import { Broker, BrokerAmqp, BrokerError, type OutgoingMessage } from "@enamel/broker"
 import { drainTopic } from "@enamel/broker/testing"
@@ -56,6 +57,45 @@ describe("TaskStore on PostgreSQL", () => {
         const bob = yield* store.create(newTask({ idempotencyKey: key, requestHash: "h2", userId: "u-bob" }))
         expect(bob.created).toBe(true)
       })
+    )
+
+    it.effect(
+      "concurrent accepts share statements and each still gets its own task, outbox row or refusal",
+      () =>
+        Effect.gen(function* () {
+          const store = yield* TaskStore
+          const sql = yield* PgClient.PgClient
+          const projectId = `p-${crypto.randomUUID()}`
+          const key = crypto.randomUUID()
+          const plain = Array.from({ length: 40 }, () => newTask({ projectId }))
+          // The same request five times with one Idempotency-Key: one task, the others get it back.
+          const repeated = Array.from({ length: 5 }, () =>
+            newTask({ projectId, idempotencyKey: key, requestHash: "h" })
+          )
+          // A priority the table refuses: the statement that carries it fails, and only this caller does.
+          const refused = newTask({ projectId, priority: 42 })
+          const outcomes = yield* Effect.all(
+            [...plain, ...repeated, refused].map((task) => Effect.either(store.create(task))),
+            { concurrency: "unbounded" }
+          )
+          const created = outcomes.flatMap((o) =>
+            o._tag === "Right" && o.right.created ? [o.right.task.id] : []
+          )
+          const returned = outcomes.flatMap((o) =>
+            o._tag === "Right" && !o.right.created ? [o.right.task.id] : []
+          )
+          expect(outcomes.at(-1)?._tag).toBe("Left")
+          expect(created).toHaveLength(41)
+          expect(created).toEqual(expect.arrayContaining(plain.map((t) => t.id)))
+          expect(returned).toHaveLength(4)
+          expect(
+            new Set([...returned, ...created.filter((id) => !plain.some((t) => t.id === id))]).size
+          ).toBe(1)
+          const queued = yield* sql<{ taskId: string }>`
+          SELECT o.task_id::text AS task_id FROM task_outbox o JOIN tasks t ON t.id = o.task_id
+          WHERE t.project_id = ${projectId}`
+          expect(queued.map((row) => row.taskId).sort()).toEqual([...created].sort())
+        })
     )
 
     it.effect("lists newest first with OpenStack paging, filtered by project, user, state and type", () =>
