@@ -3,7 +3,8 @@ import { Effect } from "effect"
 
 /**
  * The checkpoint store as seen by a process that dies: once `dies(entry)` holds, that write (when
- * `afterWrite`) and every later one are lost, and the run is cut off as by SIGKILL.
+ * `afterWrite`, with the entries written together with it) and every later one are lost, and the run is
+ * cut off as by SIGKILL.
  */
 export const dyingStore = (dies: (entry: TimelineWrite) => boolean, afterWrite: boolean) =>
   Effect.map(Checkpoints.Checkpoints, (store) => {
@@ -15,6 +16,12 @@ export const dyingStore = (dies: (entry: TimelineWrite) => boolean, afterWrite: 
         if (!dies(entry)) return store.record(entry)
         dead = true
         return afterWrite ? Effect.zipRight(store.record(entry), Effect.interrupt) : Effect.interrupt
+      },
+      recordAll: (entries) => {
+        if (dead) return Effect.interrupt
+        if (!entries.some(dies)) return store.recordAll(entries)
+        dead = true
+        return afterWrite ? Effect.zipRight(store.recordAll(entries), Effect.interrupt) : Effect.interrupt
       }
     })
   })

@@ -1,6 +1,14 @@
 import { SqlSchema } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
-import { CheckpointError, Checkpoints, EntryPhase, EntryState, ErrorInfo, StageDetail } from "@enamel/domain"
+import {
+  CheckpointError,
+  Checkpoints,
+  EntryPhase,
+  EntryState,
+  ErrorInfo,
+  StageDetail,
+  type TimelineWrite
+} from "@enamel/domain"
 import { Effect, Layer, Schema } from "effect"
 
 const Row = Schema.Struct({
@@ -20,10 +28,26 @@ const Row = Schema.Struct({
 
 const storeError = (message: string) => (cause: unknown) => new CheckpointError({ message, cause })
 
+/** An entry as the write statement reads it: times in epoch milliseconds, documents as they are. */
+const toDocument = (entry: TimelineWrite) => ({
+  taskId: entry.taskId,
+  phase: entry.phase,
+  path: entry.path,
+  attempt: entry.attempt,
+  state: entry.state,
+  startedAt: entry.startedAt.epochMillis,
+  endedAt: entry.endedAt === null ? null : entry.endedAt.epochMillis,
+  durationMs: entry.durationMs,
+  result: entry.result,
+  error: entry.error,
+  detail: entry.detail
+})
+
 /**
- * Checkpoints in PostgreSQL: one upsert per write, one indexed read per resume. With a fence (a worker's
- * lease on the task), a write lands only while the task's fence is still that one; otherwise it fails
- * with CheckpointError and the run stops without touching anything.
+ * Checkpoints in PostgreSQL: one upsert statement per write (of one entry or several), one indexed read
+ * per resume. With a fence (a worker's lease on the task), a write lands only while the task's fence is
+ * still that one; otherwise none of its entries is stored, it fails with CheckpointError and the run
+ * stops without touching anything.
  */
 export const make = (fence?: { readonly taskId: string; readonly fence: number }) =>
   Effect.gen(function* () {
@@ -38,47 +62,51 @@ export const make = (fence?: { readonly taskId: string; readonly fence: number }
         FROM task_timeline WHERE task_id = ${taskId} AND seq > ${afterSeq} ORDER BY seq`
     })
 
-    // Encoded here rather than by the driver, which passes a bare string through unquoted.
-    const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value))
     const guard =
       fence === undefined
         ? sql`TRUE`
         : sql`EXISTS (SELECT 1 FROM tasks WHERE id = ${fence.taskId} AND fence = ${fence.fence})`
 
     // Only a start (RUNNING) must be on disk before the call returns: the stage's side effects follow it,
-    // and after a crash it marks the stage as in doubt. Any other write (an outcome) commits without
-    // waiting for the WAL flush: the next start, or the task's final state, is a synchronous commit that
-    // flushes the WAL up to and including it, before any further side effect. Only a PostgreSQL crash in
-    // between can lose an outcome, and then the stage is in doubt and adopts what it made, as after a
-    // worker crash. It saves one WAL flush per stage.
-    const flushPolicy = (state: string) =>
-      state === "RUNNING" ? sql`TRUE` : sql`set_config('synchronous_commit', 'off', true) = 'off'`
+    // and after a crash it marks the stage as in doubt. A write of outcomes alone commits without waiting
+    // for the WAL flush: the next start, or the task's final state, is a synchronous commit that flushes
+    // the WAL up to and including it, before any further side effect. Only a PostgreSQL crash in between
+    // can lose an outcome, and then the stage is in doubt and adopts what it made, as after a worker
+    // crash. (The runner normally sends a stage's outcome with the next start, in one write.)
+    const flushPolicy = (entries: ReadonlyArray<TimelineWrite>) =>
+      entries.some((e) => e.state === "RUNNING")
+        ? sql`TRUE`
+        : sql`set_config('synchronous_commit', 'off', true) = 'off'`
+
+    // All entries travel as one JSON document, unpacked by the server in order: one statement and one
+    // parameter whatever their number, and the result, error and detail documents are stored as they are.
+    const write = (entries: ReadonlyArray<TimelineWrite>) =>
+      sql<{ seq: string }>`
+        INSERT INTO task_timeline (task_id, phase, path, attempt, state, started_at, ended_at, duration_ms,
+                                   result, error, detail)
+        SELECT (e->>'taskId')::uuid, e->>'phase', e->>'path', (e->>'attempt')::integer, e->>'state',
+               to_timestamp((e->>'startedAt')::double precision / 1000),
+               to_timestamp((e->>'endedAt')::double precision / 1000),
+               (e->>'durationMs')::double precision,
+               NULLIF(e->'result', 'null'), NULLIF(e->'error', 'null'), e->'detail'
+        FROM jsonb_array_elements(${JSON.stringify(entries.map(toDocument))}::jsonb) WITH ORDINALITY AS w(e, n)
+        WHERE ${guard} AND ${flushPolicy(entries)}
+        ORDER BY n
+        ON CONFLICT (task_id, phase, path, attempt) DO UPDATE SET
+          state = excluded.state, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms,
+          result = excluded.result, error = excluded.error, detail = excluded.detail,
+          seq = nextval('task_timeline_seq')
+        RETURNING seq`.pipe(
+        Effect.mapError(storeError("could not record a checkpoint")),
+        Effect.filterOrFail(
+          (rows) => rows.length === entries.length,
+          () => new CheckpointError({ message: "the task's lease was taken over; not recording" })
+        )
+      )
 
     return Checkpoints.Checkpoints.of({
-      record: (entry) =>
-        sql<{ seq: string }>`
-          INSERT INTO task_timeline (task_id, phase, path, attempt, state, started_at, ended_at, duration_ms,
-                                     result, error, detail)
-          SELECT ${entry.taskId}::uuid, ${entry.phase}, ${entry.path}, ${entry.attempt}, ${entry.state},
-                 ${new Date(entry.startedAt.epochMillis)}::timestamptz,
-                 ${entry.endedAt === null ? null : new Date(entry.endedAt.epochMillis)}::timestamptz,
-                 ${entry.durationMs}::double precision, ${json(entry.result)}::jsonb, ${json(entry.error)}::jsonb,
-                 ${json(entry.detail)}::jsonb
-          WHERE ${guard} AND ${flushPolicy(entry.state)}
-          ON CONFLICT (task_id, phase, path, attempt) DO UPDATE SET
-            state = excluded.state, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms,
-            result = excluded.result, error = excluded.error, detail = excluded.detail,
-            seq = nextval('task_timeline_seq')
-          RETURNING seq`.pipe(
-          Effect.mapError(storeError("could not record a checkpoint")),
-          Effect.flatMap((rows) =>
-            rows[0] === undefined
-              ? Effect.fail(
-                  new CheckpointError({ message: "the task's lease was taken over; not recording" })
-                )
-              : Effect.succeed(Number(rows[0].seq))
-          )
-        ),
+      record: (entry) => Effect.map(write([entry]), (rows) => Number(rows[0]?.seq)),
+      recordAll: (entries) => (entries.length === 0 ? Effect.void : Effect.asVoid(write(entries))),
       timeline: (taskId, options) =>
         readTimeline({ taskId, afterSeq: options?.afterSeq ?? 0 }).pipe(
           Effect.mapError(storeError("could not read the timeline"))

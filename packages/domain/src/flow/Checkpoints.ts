@@ -11,6 +11,11 @@ export class Checkpoints extends Context.Tag("@enamel/domain/Checkpoints")<
   {
     /** Inserts or replaces the entry keyed by (taskId, phase, path, attempt); returns its new seq. */
     readonly record: (entry: TimelineWrite) => Effect.Effect<number, CheckpointError>
+    /**
+     * Writes `entries` as `record` would, in their order (their seqs increase), all or none, and in one
+     * round trip where the store allows: how a stage's outcome travels with the next stage's start.
+     */
+    readonly recordAll: (entries: ReadonlyArray<TimelineWrite>) => Effect.Effect<void, CheckpointError>
     /** The task's entries in seq order, optionally only those written after `afterSeq`. */
     readonly timeline: (
       taskId: string,

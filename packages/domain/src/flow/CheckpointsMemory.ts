@@ -8,14 +8,18 @@ const keyOf = (e: TimelineWrite): string => `${e.phase}\u0000${e.path}\u0000${e.
 export const make = Effect.sync(() => {
   const tasks = new Map<string, Map<string, TimelineEntry>>()
   let seq = 0
+  const write = (entry: TimelineWrite) => {
+    seq += 1
+    const entries = tasks.get(entry.taskId) ?? new Map<string, TimelineEntry>()
+    tasks.set(entry.taskId, entries)
+    entries.set(keyOf(entry), { ...entry, seq })
+    return seq
+  }
   return Checkpoints.of({
-    record: (entry) =>
+    record: (entry) => Effect.sync(() => write(entry)),
+    recordAll: (entries) =>
       Effect.sync(() => {
-        seq += 1
-        const entries = tasks.get(entry.taskId) ?? new Map<string, TimelineEntry>()
-        tasks.set(entry.taskId, entries)
-        entries.set(keyOf(entry), { ...entry, seq })
-        return seq
+        for (const entry of entries) write(entry)
       }),
     timeline: (taskId, options) =>
       Effect.sync(() =>

@@ -1,7 +1,7 @@
-import { Cause, Context, Data, Deferred, Effect, Option, type Ref, type Schedule } from "effect"
+import { Cause, type Chunk, Context, Data, Deferred, Effect, Option, type Ref, type Schedule } from "effect"
 import { describeError, ErrorCode, type ErrorInfo } from "../errors.js"
-import type { Checkpoints } from "./Checkpoints.js"
 import type { History } from "./history.js"
+import type { Journal } from "./journal.js"
 import type { StageContext } from "./Stage.js"
 
 /** Why a run stopped starting new stages: a stage failed for good, or the user cancelled. */
@@ -18,8 +18,11 @@ export class FlowHalted extends Data.TaggedError("FlowHalted")<{}> {
 
 /** A completed stage's undo, ready to run with the context its stage ran in. */
 export interface Compensation {
-  /** The seq of the stage's SUCCEEDED entry: undo runs in reverse completion order. */
-  readonly seq: number
+  /**
+   * When its stage completed: undo runs in reverse completion order. A stage completed by an earlier
+   * run has its SUCCEEDED entry's seq; one completed in this run comes after all of those.
+   */
+  readonly completed: number
   readonly path: string
   readonly undo: (context: StageContext) => Effect.Effect<void, unknown>
   readonly retry: Schedule.Schedule<unknown, unknown> | undefined
@@ -28,11 +31,14 @@ export interface Compensation {
 /** Everything one run (or resume) of one task's flow shares between its stages. */
 export interface RunState {
   readonly taskId: string
-  readonly checkpoints: Checkpoints["Type"]
+  readonly journal: Journal
   readonly history: History
   readonly stop: Deferred.Deferred<StopReason>
-  readonly compensations: Ref.Ref<ReadonlyArray<Compensation>>
-  readonly paths: Ref.Ref<ReadonlySet<string>>
+  readonly compensations: Ref.Ref<Chunk.Chunk<Compensation>>
+  /** Counts completions in this run, from above the history's last seq (see Compensation.completed). */
+  readonly completions: Ref.Ref<number>
+  /** The stage paths entered so far; only `executeStage` adds to it, and checks first. */
+  readonly paths: Set<string>
 }
 
 /** Provided by the runner to the flow program; `Flow.stage` reads it. */

@@ -12,6 +12,12 @@ export interface StageContext {
    * create (name, tag or metadata) so that a re-run finds and adopts it instead of creating a second one.
    */
   readonly idempotencyToken: string
+  /**
+   * When an earlier attempt of this stage was cut off (a crash) before its outcome was recorded: when it
+   * started, in epoch milliseconds. What it asked the cloud for may still land after this attempt began
+   * (see `adoptOrCreate`). Undefined otherwise.
+   */
+  readonly cutOffAttemptStartedAt: number | undefined
   /** Adds to this attempt's timeline detail, e.g. the OpenStack request ids of the calls made. */
   readonly annotate: (detail: Partial<StageDetail>) => Effect.Effect<void>
 }

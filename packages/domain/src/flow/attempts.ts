@@ -8,6 +8,8 @@ export interface AttemptSpec<A, E, R> {
   readonly phase: "run" | "compensate"
   readonly path: string
   readonly firstAttempt: number
+  /** The start (epoch ms) of an earlier run's attempt left in doubt; told to the first attempt only. */
+  readonly cutOffAttemptStartedAt: number | undefined
   readonly body: (context: StageContext) => Effect.Effect<A, E, R>
   readonly retry: Schedule.Schedule<unknown, E> | undefined
   /** A wait: the stop signal and fiber interruption cut it off. Other bodies always run to their end. */
@@ -16,28 +18,30 @@ export interface AttemptSpec<A, E, R> {
   readonly haltable: boolean
   /** The stored form of the result. */
   readonly encode: (a: A) => Effect.Effect<unknown>
-  /** Runs in the same uninterruptible region as the SUCCEEDED write (registers the undo). */
-  readonly onSuccess: (a: A, seq: number) => Effect.Effect<void>
+  /** Runs in the same uninterruptible region as handing the SUCCEEDED entry on (registers the undo). */
+  readonly onSuccess: (a: A) => Effect.Effect<void>
 }
 
 type Outcome<A, E> =
-  | { readonly _tag: "Done"; readonly value: A; readonly seq: number }
+  | { readonly _tag: "Done"; readonly value: A }
   | { readonly _tag: "Failed"; readonly cause: Cause.Cause<E>; readonly entry: TimelineWrite }
   | { readonly _tag: "Halted" }
 
 /**
  * Runs a stage body (or an undo) attempt by attempt, recording each attempt's start and outcome and
- * retrying on the spec's schedule. Returns the value with the seq of its SUCCEEDED entry.
+ * retrying on the spec's schedule. A start is stored before the body runs. A success is left to the
+ * journal, which stores it with the run's next write (normally the next stage's start), before that
+ * write's stage runs.
  */
 export const runAttempts = <A, E, R>(
   run: RunState,
   spec: AttemptSpec<A, E, R>
-): Effect.Effect<{ readonly value: A; readonly seq: number }, E | FlowHalted | CheckpointError, R> =>
+): Effect.Effect<A, E | FlowHalted | CheckpointError, R> =>
   Effect.gen(function* () {
     const driver = spec.retry === undefined ? undefined : yield* Schedule.driver(spec.retry)
     for (let attempt = spec.firstAttempt; ; attempt++) {
       const outcome = yield* attemptOnce(run, spec, attempt)
-      if (outcome._tag === "Done") return { value: outcome.value, seq: outcome.seq }
+      if (outcome._tag === "Done") return outcome.value
       if (outcome._tag === "Halted") return yield* new FlowHalted()
       const failure = Cause.failureOption(outcome.cause)
       if (driver !== undefined && Option.isSome(failure)) {
@@ -46,12 +50,12 @@ export const runAttempts = <A, E, R>(
         const backOff = Effect.either(driver.next(failure.value))
         const again = spec.haltable ? yield* unlessStopped(run, backOff) : Option.some(yield* backOff)
         if (Option.isNone(again)) {
-          yield* run.checkpoints.record({ ...outcome.entry, state: "INTERRUPTED" })
+          yield* run.journal.write({ ...outcome.entry, state: "INTERRUPTED" })
           return yield* new FlowHalted()
         }
         if (again.value._tag === "Right") continue
       }
-      yield* run.checkpoints.record({ ...outcome.entry, state: "FAILED" })
+      yield* run.journal.write({ ...outcome.entry, state: "FAILED" })
       return yield* Effect.failCause(outcome.cause)
     }
   })
@@ -84,14 +88,14 @@ const attemptOnce = <A, E, R>(
           }
           return written
         })
-      const write = (state: EntryState, result?: unknown) =>
-        Effect.flatMap(entry(state, result), run.checkpoints.record)
+      const write = (state: EntryState) => Effect.flatMap(entry(state), run.journal.write)
       yield* write("RUNNING")
       const context: StageContext = {
         taskId: run.taskId,
         path: spec.path,
         attempt,
         idempotencyToken: idempotencyToken(run.taskId, spec.path),
+        cutOffAttemptStartedAt: attempt === spec.firstAttempt ? spec.cutOffAttemptStartedAt : undefined,
         annotate: (more) =>
           Ref.update(detail, (d) => ({ requestIds: [...d.requestIds, ...(more.requestIds ?? [])] }))
       }
@@ -106,16 +110,16 @@ const attemptOnce = <A, E, R>(
           return { _tag: "Halted" } as const
         }
         const value = exit.value.value
-        const seq = yield* write("SUCCEEDED", yield* spec.encode(value))
-        yield* spec.onSuccess(value, seq)
-        return { _tag: "Done", value, seq } as const
+        yield* run.journal.writeLater(yield* entry("SUCCEEDED", yield* spec.encode(value)))
+        yield* spec.onSuccess(value)
+        return { _tag: "Done", value } as const
       }
       if (Cause.isInterruptedOnly(exit.cause)) {
         yield* write("INTERRUPTED")
         return yield* Effect.interrupt
       }
       const failed = yield* entry("RETRYING", null, describeCause(exit.cause, spec.path))
-      yield* run.checkpoints.record(failed)
+      yield* run.journal.write(failed)
       return { _tag: "Failed", cause: exit.cause, entry: failed } as const
     })
   )

@@ -1,4 +1,4 @@
-import { Cause, Deferred, Effect, Option, Ref, Schema } from "effect"
+import { Cause, Chunk, DateTime, Deferred, Effect, Option, Ref, Schema } from "effect"
 import { CheckpointError } from "../errors.js"
 import { runAttempts } from "./attempts.js"
 import { isInDoubt } from "./history.js"
@@ -21,22 +21,25 @@ export const executeStage = <I, A, AI, E, R>(
   path: string
 ): Effect.Effect<A, E | FlowHalted | CheckpointError, R> =>
   Effect.gen(function* () {
-    const seen = yield* Ref.modify(run.paths, (paths) => [paths.has(path), new Set([...paths, path])])
+    const seen = yield* Effect.sync(() => {
+      if (run.paths.has(path)) return true
+      run.paths.add(path)
+      return false
+    })
     if (seen) return yield* Effect.dieMessage(`stage path ${path} is used twice in one flow; scope it`)
     const context = yield* Effect.context<R>()
     const compensate = stage.compensate
-    const register = (value: A, seq: number): Effect.Effect<void> =>
+    const register = (value: A, completed: number): Effect.Effect<void> =>
       compensate === undefined
         ? Effect.void
-        : Ref.update(run.compensations, (list) => [
-            ...list,
-            {
-              seq,
+        : Ref.update(run.compensations, (list) =>
+            Chunk.append(list, {
+              completed,
               path,
               retry: stage.compensateRetry,
               undo: (ctx) => Effect.provide(compensate(value, ctx), context)
-            }
-          ])
+            })
+          )
 
     const recorded = run.history.runs.get(path)
     if (recorded?.state === "SUCCEEDED") {
@@ -48,18 +51,22 @@ export const executeStage = <I, A, AI, E, R>(
     if ((yield* isStopped(run)) && !(inDoubt && stage.waits !== true)) return yield* new FlowHalted()
 
     const encode = Schema.encode(stage.result)
-    const done = yield* runAttempts(run, {
+    return yield* runAttempts(run, {
       phase: "run",
       path,
       firstAttempt: (recorded?.attempt ?? 0) + 1,
+      cutOffAttemptStartedAt: inDoubt ? DateTime.toEpochMillis(recorded.startedAt) : undefined,
       body: (ctx) => stage.run(input, ctx),
       retry: stage.retry,
       waits: stage.waits === true,
       haltable: true,
       encode: (a) => Effect.orDie(encode(a)),
-      onSuccess: register
+      onSuccess: (value) =>
+        Effect.flatMap(
+          Ref.updateAndGet(run.completions, (n) => n + 1),
+          (completed) => register(value, completed)
+        )
     }).pipe(Effect.tapErrorCause((cause) => stopOnFailure(run, cause, path)))
-    return done.value
   })
 
 /** A stage's own definitive failure (not a halt, not the store, not an interruption) stops the run. */

@@ -8,6 +8,8 @@ export interface History {
   /** The latest attempt of each compensation, by path. */
   readonly compensations: ReadonlyMap<string, TimelineEntry>
   readonly flow: Option.Option<TimelineEntry>
+  /** The highest seq recorded for the task (0 for none): everything this run writes comes after it. */
+  readonly lastSeq: number
 }
 
 const latestBy = (entries: ReadonlyArray<TimelineEntry>, phase: EntryPhase) => {
@@ -23,7 +25,8 @@ const latestBy = (entries: ReadonlyArray<TimelineEntry>, phase: EntryPhase) => {
 export const fromTimeline = (entries: ReadonlyArray<TimelineEntry>): History => ({
   runs: latestBy(entries, "run"),
   compensations: latestBy(entries, "compensate"),
-  flow: Option.fromNullable(latestBy(entries, "flow").get(FLOW_PATH))
+  flow: Option.fromNullable(latestBy(entries, "flow").get(FLOW_PATH)),
+  lastSeq: entries.reduce((last, e) => Math.max(last, e.seq), 0)
 })
 
 /** Started, but no outcome was recorded: the stage may have done its work. Re-running it adopts that. */

@@ -1,10 +1,11 @@
-import { Cause, Clock, DateTime, Deferred, Effect, Exit, Option, Ref, Schema } from "effect"
+import { Cause, Chunk, Clock, DateTime, Deferred, Effect, Exit, Option, Ref, Schema } from "effect"
 import { CheckpointError, ErrorCode, type ErrorInfo } from "../errors.js"
 import { type EntryState, FLOW_PATH, type TimelineEntry } from "../task/TimelineEntry.js"
 import { Checkpoints } from "./Checkpoints.js"
 import type { Flow } from "./Flow.js"
 import { CompensationReport, FlowOutcome } from "./FlowOutcome.js"
 import { definitiveFailure, fromTimeline, type History } from "./history.js"
+import * as Journal from "./journal.js"
 import { type Compensation, describeCause, FlowRun, type RunState, StopReason } from "./RunState.js"
 import { unwind } from "./unwind.js"
 
@@ -35,13 +36,17 @@ export const runFlow = <I, O, E, R, II, OI, RC = never>(
       const ended = yield* endedOutcome(flow, history)
       if (Option.isSome(ended)) return ended.value
 
+      const journal = yield* Journal.make(checkpoints, yield* Effect.scope)
+      // An interrupted run (a worker shutting down) still stores the outcomes its stages reached.
+      yield* Effect.addFinalizer(() => Effect.ignore(journal.flush))
       const run: RunState = {
         taskId: options.taskId,
-        checkpoints,
+        journal,
         history,
         stop: yield* Deferred.make<StopReason>(),
-        compensations: yield* Ref.make<ReadonlyArray<Compensation>>([]),
-        paths: yield* Ref.make<ReadonlySet<string>>(new Set())
+        compensations: yield* Ref.make(Chunk.empty<Compensation>()),
+        completions: yield* Ref.make(history.lastSeq),
+        paths: new Set()
       }
       const startedAt = Option.match(history.flow, {
         onSome: (e) => e.startedAt,
@@ -52,7 +57,7 @@ export const runFlow = <I, O, E, R, II, OI, RC = never>(
           const now = yield* Clock.currentTimeMillis
           const started = DateTime.toEpochMillis(startedAt) === 0 ? now : DateTime.toEpochMillis(startedAt)
           const ended = state !== "RUNNING" && state !== "UNWINDING"
-          return yield* checkpoints.record({
+          return yield* journal.write({
             taskId: options.taskId,
             path: FLOW_PATH,
             phase: "flow",

@@ -1,4 +1,4 @@
-import { Cause, Effect, Exit, Option, Ref } from "effect"
+import { Cause, Chunk, Effect, Exit, Option, Ref } from "effect"
 import { CheckpointError, ErrorCode } from "../errors.js"
 import { runAttempts } from "./attempts.js"
 import type { CompensationReport } from "./FlowOutcome.js"
@@ -11,7 +11,7 @@ import { describeCause, type RunState } from "./RunState.js"
  */
 export const unwind = (run: RunState): Effect.Effect<CompensationReport, CheckpointError> =>
   Effect.gen(function* () {
-    const pending = [...(yield* Ref.get(run.compensations))].sort((a, b) => b.seq - a.seq)
+    const pending = Chunk.toArray(yield* Ref.get(run.compensations)).sort((a, b) => b.completed - a.completed)
     const compensated: Array<string> = []
     const failed: Array<CompensationReport["failed"][number]> = []
     for (const compensation of pending) {
@@ -32,6 +32,8 @@ export const unwind = (run: RunState): Effect.Effect<CompensationReport, Checkpo
           phase: "compensate",
           path: compensation.path,
           firstAttempt: (recorded?.attempt ?? 0) + 1,
+          // Undoing deletes; nothing a cut-off delete does later can duplicate anything.
+          cutOffAttemptStartedAt: undefined,
           body: compensation.undo,
           retry: compensation.retry,
           waits: false,
