@@ -79,7 +79,9 @@ describe("a worker killed mid-flow on the dev cloud", () => {
             ports: 0,
             floatingIps: 0
           })
-        })
+        }),
+      // The resumed worker waits up to a minute for a create the killed one may have sent (adoptOrCreate).
+      240_000
     )
   })
 })
