@@ -110,3 +110,20 @@ export const tapExchanges = (namespace: string) =>
     })
     return queue
   })
+
+/** For tests: a topic's queue in a namespace: messages waiting (not those in a consumer's hands), consumers. */
+export const queueState = (namespace: string, topic: string) =>
+  Effect.gen(function* () {
+    const url = Redacted.value(yield* amqpUrl)
+    const queue = Topology.make(namespace).queueFor(topic)
+    return yield* Effect.tryPromise(async () => {
+      const connection = await amqp.connect(url)
+      try {
+        const channel = await connection.createChannel()
+        const { messageCount, consumerCount } = await channel.checkQueue(queue)
+        return { queue, waiting: messageCount, consumers: consumerCount }
+      } finally {
+        await connection.close().catch(() => undefined)
+      }
+    })
+  })

@@ -95,6 +95,24 @@ export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistenc
         )
       )
 
+    /**
+     * Extends many leases in one statement (a worker's heartbeat); returns those lost: taken over, or
+     * no longer held (ended, handed back).
+     */
+    const renewAll = (held: ReadonlyArray<Lease>, ttl: Duration.Duration) =>
+      sql<{ id: string; fence: string }>`
+        UPDATE tasks SET lease_expires_at = now() + ${`${Duration.toMillis(ttl)} milliseconds`}::interval
+        FROM unnest(${held.map((l) => l.taskId)}::uuid[], ${held.map((l) => String(l.fence))}::bigint[],
+                    ${held.map((l) => l.owner)}::text[]) AS held (id, fence, owner)
+        WHERE tasks.id = held.id AND tasks.fence = held.fence AND tasks.lease_owner = held.owner
+        RETURNING tasks.id::text, tasks.fence::text`.pipe(
+        Effect.mapError(down),
+        Effect.map((rows) => {
+          const renewed = new Set(rows.map((r) => `${r.id}/${r.fence}`))
+          return held.filter((l) => !renewed.has(`${l.taskId}/${l.fence}`))
+        })
+      )
+
     /** The task ended: its final state, result or error, and the lease released, in one fenced write. */
     const finish = Effect.fn("TaskLeases.finish")(function* (
       lease: Lease,
@@ -121,12 +139,14 @@ export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistenc
             state = CASE state WHEN 'RUNNING' THEN 'PENDING' ELSE state END
           WHERE ${fenced(lease)}`.pipe(Effect.asVoid, Effect.mapError(down))
 
-    /** Whether a cancel was asked for (state CANCELLING), for workers that missed the notification. */
-    const cancelRequested = (taskId: string) =>
-      sql<{
-        n: number
-      }>`SELECT count(*)::int AS n FROM tasks WHERE id = ${taskId} AND state = 'CANCELLING'`.pipe(
-        Effect.map((rows) => (rows[0]?.n ?? 0) > 0),
+    /**
+     * Which of the tasks have a cancel asked for (state CANCELLING), in one statement: for workers that
+     * missed the notification.
+     */
+    const cancelsRequested = (taskIds: ReadonlyArray<string>) =>
+      sql<{ id: string }>`
+        SELECT id::text FROM tasks WHERE id = ANY(${taskIds}::uuid[]) AND state = 'CANCELLING'`.pipe(
+        Effect.map((rows) => rows.map((r) => r.id)),
         Effect.mapError(down)
       )
 
@@ -148,6 +168,15 @@ export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistenc
     /** Ids of tasks whose cancel was just requested (the API's NOTIFY), as they come. */
     const cancelNotifications = sql.listen(CANCEL_CHANNEL)
 
-    return { claim, renew, finish, handBack, handOn, cancelRequested, cancelNotifications } as const
+    return {
+      claim,
+      renew,
+      renewAll,
+      finish,
+      handBack,
+      handOn,
+      cancelsRequested,
+      cancelNotifications
+    } as const
   })
 }) {}

@@ -51,6 +51,8 @@ describe("task leases and fencing", () => {
           expect(yield* Effect.flip(leases.renew(a.value, Duration.seconds(30)))).toEqual(
             new LeaseLost({ taskId: task.id })
           )
+          // One heartbeat for both: B's lease is renewed, A's reported lost.
+          expect(yield* leases.renewAll([a.value, b.value], Duration.seconds(30))).toEqual([a.value])
           expect(
             yield* Effect.flip(leases.finish(a.value, { state: "SUCCEEDED", result: null, error: null }))
           ).toEqual(new LeaseLost({ taskId: task.id }))
@@ -79,7 +81,7 @@ describe("task leases and fencing", () => {
         const b = yield* leases.claim(task.id, "worker-b", Duration.seconds(30))
         expect(Option.map(b, (l) => [l.fence, l.state])).toEqual(Option.some([2, "RUNNING"]))
         yield* store.requestCancel(task.id, undefined)
-        expect(yield* leases.cancelRequested(task.id)).toBe(true)
+        expect(yield* leases.cancelsRequested([task.id, crypto.randomUUID()])).toEqual([task.id])
       })
     )
   })

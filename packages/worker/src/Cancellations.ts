@@ -3,35 +3,35 @@ import { Deferred, Effect, Schedule, Stream } from "effect"
 
 /**
  * Tells a running task that its user asked to cancel: at once through PostgreSQL's NOTIFY (the API's
- * cancel sends it), and by a slow poll of the task's state in case a notification was missed.
+ * cancel sends it), and by a slow poll in case a notification was missed. The poll is one statement
+ * for every task waiting, not one per task (at 1,000 tasks in flight those were 500 a second).
  */
 export class Cancellations extends Effect.Service<Cancellations>()("@enamel/worker/Cancellations", {
   scoped: Effect.gen(function* () {
     const leases = yield* TaskLeases
     const waiting = new Map<string, Deferred.Deferred<void>>()
+    const signal = (taskId: string) => {
+      const waiter = waiting.get(taskId)
+      return waiter === undefined ? Effect.void : Deferred.succeed(waiter, undefined)
+    }
     yield* Effect.forkScoped(
-      leases.cancelNotifications.pipe(
-        Stream.runForEach((taskId) => {
-          const signal = waiting.get(taskId)
-          return signal === undefined ? Effect.void : Deferred.succeed(signal, undefined)
-        }),
-        Effect.retry(Schedule.spaced("1 second"))
-      )
+      leases.cancelNotifications.pipe(Stream.runForEach(signal), Effect.retry(Schedule.spaced("1 second")))
     )
+    const poll = Effect.suspend(() =>
+      waiting.size === 0
+        ? Effect.void
+        : leases.cancelsRequested([...waiting.keys()]).pipe(
+            Effect.flatMap((ids) => Effect.forEach(ids, signal, { discard: true })),
+            Effect.ignore
+          )
+    )
+    yield* Effect.forkScoped(Effect.forever(Effect.zipRight(Effect.sleep("2 seconds"), poll)))
     return {
-      /** Completes when a cancel of the task is requested; the poll runs only while someone waits. */
+      /** Completes when a cancel of the task is requested. */
       requested: (taskId: string): Effect.Effect<void> =>
         Effect.acquireUseRelease(
           Effect.tap(Deferred.make<void>(), (d) => Effect.sync(() => waiting.set(taskId, d))),
-          (signal) =>
-            Effect.raceFirst(
-              Deferred.await(signal),
-              leases.cancelRequested(taskId).pipe(
-                Effect.orElseSucceed(() => false),
-                Effect.repeat({ schedule: Schedule.spaced("2 seconds"), until: (cancelled) => cancelled }),
-                Effect.asVoid
-              )
-            ),
+          Deferred.await,
           () => Effect.sync(() => waiting.delete(taskId))
         )
     }

@@ -8,9 +8,10 @@ import {
   type TaskRecord,
   TaskStore
 } from "@enamel/persistence"
-import { Cause, Deferred, Duration, Effect, Exit, Metric, Option, Ref, Schedule, Schema } from "effect"
+import { Cause, Deferred, Effect, Exit, Metric, Option, Ref, Schema } from "effect"
 import { Cancellations } from "./Cancellations.js"
-import { TaskFlows } from "./TaskFlows.js"
+import { LeaseKeeper } from "./LeaseKeeper.js"
+import { type Ending, TaskFlows } from "./TaskFlows.js"
 import { WorkerSettings } from "./WorkerSettings.js"
 
 /** Tasks handed on because they ran longer than a delivery may stay unacknowledged. */
@@ -19,10 +20,25 @@ export const handedOn = Metric.counter("enamel_worker_tasks_handed_on")
 const decodeMessage = Schema.decodeUnknown(TaskMessageJson)
 const encodeMessage = Schema.encodeSync(TaskMessageJson)
 
+/** A delivery whose settlements after the first do nothing (the hand-on may have acked it already). */
+const settlingOnce = (delivery: Delivery) =>
+  Effect.map(Ref.make(false), (settled) => {
+    const once = (action: Effect.Effect<void>) =>
+      Effect.flatMap(Ref.getAndSet(settled, true), (done) => (done ? Effect.void : action))
+    return {
+      ...delivery,
+      ack: once(delivery.ack),
+      requeue: once(delivery.requeue),
+      deadLetter: once(delivery.deadLetter)
+    } satisfies Delivery
+  })
+
 /**
  * Runs the task one delivery names, and settles the delivery exactly once: acked when the task has ended
  * (or was handed on, or is another worker's), requeued when it must run later, dead-lettered when it
- * cannot be read.
+ * cannot be read. Never acked while the task is unfinished and nobody else holds it: that message is
+ * the only thing that brings a worker to the task. Never left unsettled either: a live worker holding a
+ * delivery it no longer works on would keep the task from everyone.
  */
 export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker/TaskExecutor", {
   effect: Effect.gen(function* () {
@@ -32,39 +48,44 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
     const flows = yield* TaskFlows
     const cancellations = yield* Cancellations
     const relay = yield* OutboxRelay
+    const keeper = yield* LeaseKeeper
 
     /** Tasks this process is running: a second delivery of one of them must not start a second run. */
     const running = new Set<string>()
 
     const later = (delivery: Delivery) => Effect.zipRight(Effect.sleep(settings.retryDelay), delivery.requeue)
 
-    /** Renews the lease while the task runs; completes `lost` if another worker took the task. */
-    const keepLease = (lease: Lease, lost: Deferred.Deferred<void>) =>
-      leases.renew(lease, settings.leaseTtl).pipe(
-        Effect.catchTag("TaskStoreError", () => Effect.void),
-        Effect.repeat(Schedule.spaced(Duration.times(settings.leaseTtl, 1 / 3))),
-        Effect.catchTag("LeaseLost", () => Deferred.succeed(lost, undefined))
+    /** The store failed under a claimed task: hand it back, and bring the delivery back later. */
+    const runLater = (lease: Lease, delivery: Delivery) =>
+      Effect.zipRight(Effect.ignore(leases.handBack(lease)), later(delivery))
+
+    /** Ends a task without running it; the delivery is settled whether or not the write lands. */
+    const endUnrun = (lease: Lease, delivery: Delivery, ending: Ending, settle: Effect.Effect<void>) =>
+      leases.finish(lease, ending).pipe(
+        Effect.zipRight(settle),
+        // Another worker took the task meanwhile: it is theirs now.
+        Effect.catchTag("LeaseLost", () => delivery.ack),
+        Effect.catchTag("TaskStoreError", () => runLater(lease, delivery))
       )
 
     const runClaimed = (lease: Lease, task: TaskRecord, delivery: Delivery, restarts: number) =>
       Effect.gen(function* () {
-        const settled = yield* Ref.make(false)
-        /** Settles the delivery unless the hand-on already acknowledged it. */
-        const settle = (action: Effect.Effect<void>) =>
-          Effect.flatMap(Ref.getAndSet(settled, true), (done) => (done ? Effect.void : action))
-
         const flow = flows.get(task.type)
         if (flow === undefined) {
-          yield* leases.finish(lease, {
-            state: "FAILED",
-            result: null,
-            error: { code: "task.unknown_type", message: `no flow for task type ${task.type}` }
-          })
-          return yield* settle(delivery.ack)
+          return yield* endUnrun(
+            lease,
+            delivery,
+            {
+              state: "FAILED",
+              result: null,
+              error: { code: "task.unknown_type", message: `no flow for task type ${task.type}` }
+            },
+            delivery.ack
+          )
         }
-        const lost = yield* Deferred.make<void>()
+        // Renewed while the task runs; completes if another worker took the task.
+        const lost = yield* keeper.hold(lease)
         const checkpoints = yield* CheckpointsPg.make({ taskId: lease.taskId, fence: lease.fence })
-        yield* Effect.forkScoped(keepLease(lease, lost))
         // RabbitMQ takes back a delivery unacknowledged for 30 minutes: a long task announces itself
         // again through the outbox and acknowledges this delivery. Whoever gets the new message waits for
         // this lease; should this worker die, the lease expires and that worker resumes the task.
@@ -83,7 +104,7 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
             })
             yield* leases.handOn(lease, message)
             yield* relay.nudge
-            yield* settle(delivery.ack)
+            yield* delivery.ack
             yield* Metric.increment(handedOn)
           }).pipe(Effect.ignore)
         )
@@ -98,16 +119,15 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
             Effect.exit
           )
         if (Exit.isSuccess(exit) && Option.isSome(exit.value)) {
-          yield* leases.finish(lease, exit.value.value).pipe(Effect.catchTag("LeaseLost", () => Effect.void))
-          return yield* settle(delivery.ack)
+          // Its outcome is in the checkpoints: should the store fail now, the next run only writes it.
+          return yield* endUnrun(lease, delivery, exit.value.value, delivery.ack)
         }
         // The lease went to another worker: that worker runs the task from its checkpoints.
-        if (yield* Deferred.isDone(lost)) return yield* settle(delivery.ack)
+        if (yield* Deferred.isDone(lost)) return yield* delivery.ack
         if (Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
         // The store, or what the flow needs (Keystone, Barbican), is out for now: run it again later.
         yield* Effect.logWarning("task stopped; handing it back", Exit.isFailure(exit) ? exit.cause : "")
-        yield* Effect.ignore(leases.handBack(lease))
-        return yield* settle(later(delivery))
+        return yield* runLater(lease, delivery)
       }).pipe(
         // Shutdown: the task waits, as PENDING with its checkpoints, for the next worker.
         Effect.onInterrupt(() =>
@@ -118,37 +138,56 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
         Effect.scoped
       )
 
-    const execute = Effect.fn("TaskExecutor.execute")(function* (delivery: Delivery) {
+    const claimAndRun = (delivery: Delivery, taskId: string, restarts: number) =>
+      Effect.gen(function* () {
+        const claimed = yield* Effect.either(leases.claim(taskId, settings.workerId, settings.leaseTtl))
+        if (claimed._tag === "Left") return yield* later(delivery)
+        if (Option.isNone(claimed.right)) return yield* delivery.ack
+        const lease = claimed.right.value
+        if (lease.restarts > settings.maxRestarts) {
+          yield* Effect.logWarning(`task ${taskId} was restarted ${lease.restarts} times; failing it`)
+          const ending: Ending = {
+            state: "FAILED",
+            result: null,
+            error: {
+              code: "task.too_many_restarts",
+              message: `the task's worker stopped ${lease.restarts} times while running it; it was given up`
+            }
+          }
+          return yield* endUnrun(lease, delivery, ending, delivery.deadLetter)
+        }
+        const task = yield* Effect.either(store.get(taskId))
+        // Not readable now is not gone: acking here would leave the task claimed and announced nowhere.
+        if (task._tag === "Left") return yield* runLater(lease, delivery)
+        if (Option.isNone(task.right)) return yield* delivery.ack
+        return yield* runClaimed(lease, task.right.value, delivery, restarts)
+      })
+
+    const execute = Effect.fn("TaskExecutor.execute")(function* (received: Delivery) {
+      const delivery = yield* settlingOnce(received)
       const message = yield* Effect.either(decodeMessage(delivery.body))
       if (message._tag === "Left") {
         yield* Effect.logWarning("undecodable task message; dead-lettering it", message.left.message)
         return yield* delivery.deadLetter
       }
       const { taskId, restarts } = message.right
-      // Our own hand-on message came back while we still run the task: someone else must wait for it.
+      // One run per task in this process. Marked before the claim: the claim lets a worker take its own
+      // lease again, so two deliveries of one task arriving together (our own hand-on message, or one
+      // published twice) would otherwise both claim it and start two runs.
       if (running.has(taskId)) return yield* later(delivery)
-      const claimed = yield* Effect.either(leases.claim(taskId, settings.workerId, settings.leaseTtl))
-      if (claimed._tag === "Left") return yield* later(delivery)
-      if (Option.isNone(claimed.right)) return yield* delivery.ack
-      const lease = claimed.right.value
-      if (lease.restarts > settings.maxRestarts) {
-        yield* Effect.logWarning(`task ${taskId} was restarted ${lease.restarts} times; failing it`)
-        yield* leases.finish(lease, {
-          state: "FAILED",
-          result: null,
-          error: {
-            code: "task.too_many_restarts",
-            message: `the task's worker stopped ${lease.restarts} times while running it; it was given up`
-          }
-        })
-        return yield* delivery.deadLetter
-      }
-      const task = yield* store.get(taskId).pipe(Effect.orElseSucceed(() => Option.none<TaskRecord>()))
-      if (Option.isNone(task)) return yield* delivery.ack
       running.add(taskId)
-      return yield* runClaimed(lease, task.value, delivery, restarts).pipe(
-        Effect.catchTag("TaskStoreError", () => later(delivery)),
-        Effect.ensuring(Effect.sync(() => running.delete(taskId)))
+      return yield* claimAndRun(delivery, taskId, restarts).pipe(
+        // A defect is a bug, but the delivery must not stay in hand: the task comes back later.
+        Effect.catchAllCause((cause) =>
+          Cause.isInterruptedOnly(cause)
+            ? Effect.failCause(cause)
+            : Effect.zipRight(
+                Effect.logError(`task ${taskId} stopped unexpectedly; requeueing it`, cause),
+                later(delivery)
+              )
+        ),
+        Effect.ensuring(Effect.sync(() => running.delete(taskId))),
+        Effect.annotateLogs("taskId", taskId)
       )
     })
 

@@ -2,12 +2,14 @@ import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
 import { BrokerAmqp, ConsumerAmqp } from "@enamel/broker"
 import { Database, layerMigrated, OutboxRelay, TaskLeases, TaskStore } from "@enamel/persistence"
-import { Config, Layer } from "effect"
+import { Config, Effect, Layer } from "effect"
 import * as AdminServer from "./admin/AdminServer.js"
 import { Cancellations } from "./Cancellations.js"
+import { LeaseKeeper } from "./LeaseKeeper.js"
 import { TaskExecutor } from "./TaskExecutor.js"
 import type { TaskFlows } from "./TaskFlows.js"
 import { WorkerPools } from "./WorkerPools.js"
+import { WorkerSettings } from "./WorkerSettings.js"
 
 /** ENAMEL_WORKER_ADMIN_HOST (127.0.0.1) and ENAMEL_WORKER_ADMIN_PORT (8781): the admin RPC endpoint. */
 export const AdminListen = Config.all({
@@ -26,7 +28,7 @@ export const workerPools = <E, R>(flows: Layer.Layer<TaskFlows, E, R>) =>
 export const workerPoolsOn = <E, R>(flows: Layer.Layer<TaskFlows, E, R>) =>
   WorkerPools.Default.pipe(
     Layer.provide(TaskExecutor.Default),
-    Layer.provide([Cancellations.Default, flows, OutboxRelay.Default]),
+    Layer.provide([Cancellations.Default, LeaseKeeper.Default, flows, OutboxRelay.Default]),
     Layer.provideMerge(Layer.mergeAll(TaskLeases.Default, TaskStore.Default))
   )
 
@@ -38,5 +40,8 @@ export const workerProcess = <E, R>(flows: Layer.Layer<TaskFlows, E, R>) =>
       Layer.unwrapEffect(Config.map(AdminListen, (listen) => NodeHttpServer.layer(createServer, listen)))
     ),
     Layer.provideMerge(workerPools(flows)),
-    Layer.provide(Layer.provideMerge(layerMigrated, Database.layer))
+    Layer.provide(Layer.provideMerge(layerMigrated, database))
   )
+
+/** Statements wait for a free connection as long as a lease lasts (see Database.layerWaiting). */
+const database = Layer.unwrapEffect(Effect.map(WorkerSettings, (s) => Database.layerWaiting(s.leaseTtl)))
