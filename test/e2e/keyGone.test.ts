@@ -29,9 +29,16 @@ const namespace = uniqueName("keygone")
 afterAll(() =>
   Effect.runPromise(removeTopology({ namespace, topics: ["server.create", "server.delete"], own: true }))
 )
-// The API re-reads user_keys at every request here, instead of after a minute.
+// The API re-reads user_keys at every request here, instead of after a minute; the worker reads the key
+// and logs in for every task, instead of reusing the user's session (a held session keeps working after
+// its Barbican secret is deleted, and is dropped only when Keystone refuses it: UserSessions' own tests).
 const Enamel = enamelApi(workerPools(CloudFlows.layer)).pipe(
-  Layer.provide(inProcessWorkerSettings(namespace, [["ENAMEL_KEY_CACHE_TTL", "0 millis"]]))
+  Layer.provide(
+    inProcessWorkerSettings(namespace, [
+      ["ENAMEL_KEY_CACHE_TTL", "0 millis"],
+      ["ENAMEL_USER_SESSION_TTL", "0 millis"]
+    ])
+  )
 )
 
 const Ended = Schema.Struct({

@@ -6,4 +6,4 @@ export {
   fromBarbicanKey,
   storeApplicationCredentialKey
 } from "./barbicanKey.js"
-export { layer, make, type SessionOptions } from "./makeSession.js"
+export { layer, make, refreshMargin, type SessionOptions } from "./makeSession.js"

@@ -2,10 +2,11 @@ import { Flows } from "@enamel/domain"
 import { KeyStoreBarbican } from "@enamel/keys"
 import type { OpenStackClients } from "@enamel/openstack-clients"
 import { type TaskRecord, UserKeyRefs } from "@enamel/persistence"
-import { Layer } from "effect"
+import { Config, Duration, Layer } from "effect"
 import * as TaskFlowsLayer from "../TaskFlows.js"
 import { taskFlow } from "../TaskFlows.js"
 import { taskSession } from "./taskSession.js"
+import { UserSessions } from "./UserSessions.js"
 
 /**
  * What a cloud flow gets for one task: the process's clients, and the user's session from their key.
@@ -13,13 +14,26 @@ import { taskSession } from "./taskSession.js"
  * must act as its user, never as Enamel.
  */
 const environment = (task: TaskRecord) =>
-  Layer.merge(Layer.context<OpenStackClients.OpenStackClients>(), taskSession(task))
+  Layer.merge(
+    Layer.context<OpenStackClients.OpenStackClients | Flows.NameCache.NameCache>(),
+    taskSession(task)
+  )
+
+/**
+ * ENAMEL_NAME_CACHE_TTL: how long a worker starts a flow with the id a name (image, flavor, network, ...)
+ * had the last time, confirming the name while the flow runs; `0 millis` looks every name up first.
+ */
+export const NameCacheTtl = Config.duration("ENAMEL_NAME_CACHE_TTL").pipe(
+  Config.withDefault(Duration.minutes(10))
+)
+
+const nameCache = Layer.unwrapEffect(Config.map(NameCacheTtl, Flows.NameCache.layer))
 
 /** The flows that act on OpenStack (server.create and server.delete), reading users' keys from the KeyStore. */
 export const layerOnKeyStore = TaskFlowsLayer.layer([
   taskFlow(Flows.ServerCreate.flow, environment),
   taskFlow(Flows.ServerDelete.flow, environment)
-]).pipe(Layer.provide(UserKeyRefs.Default))
+]).pipe(Layer.provide([UserSessions.Default, nameCache]), Layer.provide(UserKeyRefs.Default))
 
 /** The cloud flows with users' keys in Barbican. */
 export const layer = layerOnKeyStore.pipe(Layer.provide(KeyStoreBarbican.layer))

@@ -3,18 +3,8 @@ import type { SessionShape } from "@enamel/openstack-clients"
 import { type TaskRecord, UserKeyRefs } from "@enamel/persistence"
 import { Effect, Predicate } from "effect"
 import { TaskCannotRun } from "../TaskFlows.js"
-
-/**
- * Failures of a task's key that waiting will not cure: the task has none, its secret is gone from the key
- * store, what is stored is not a key, or Keystone refuses the application credential (deleted, expired).
- * An outage of Keystone or the key store is not among them: that task runs later.
- */
-const isGone = (error: unknown): boolean =>
-  Predicate.isTagged(error, "TaskHasNoKey") ||
-  Predicate.isTagged(error, "KeyNotFound") ||
-  Predicate.isTagged(error, "OpenStackNotFound") ||
-  Predicate.isTagged(error, "OpenStackUnauthorized") ||
-  Predicate.isTagged(error, "OpenStackUnexpectedResponse")
+import { isGone } from "./keyGone.js"
+import { UserSessions } from "./UserSessions.js"
 
 const why = (error: unknown): string =>
   Predicate.hasProperty(error, "message") && typeof error.message === "string" ? error.message : String(error)
@@ -37,6 +27,7 @@ const forgetKey = (task: TaskRecord) =>
     ? Effect.void
     : Effect.gen(function* () {
         const ref = task.keyRef ?? ""
+        yield* Effect.flatMap(UserSessions, (sessions) => sessions.forget(ref))
         yield* Effect.flatMap(UserKeyRefs, (refs) => refs.forget(ref))
         yield* Effect.flatMap(KeyStore, (keys) => keys.remove(ref))
       }).pipe(Effect.catchAll((error) => Effect.logWarning("cannot drop a user key found gone", error)))
