@@ -9,6 +9,7 @@ import { Admin } from "../../../openstack-clients/test/support/admin.js"
 import * as Checkpoints from "../../src/flow/Checkpoints.js"
 import { runFlow } from "../../src/flow/runFlow.js"
 import * as ServerCreate from "../../src/flows/server-create/index.js"
+import type { TimelineWrite } from "../../src/task/TimelineEntry.js"
 import {
   aliceCloud,
   createRequest,
@@ -158,15 +159,14 @@ describe("server.create failures on the dev cloud", () => {
           const waiting = yield* Deferred.make<void>()
           // The store tells us when the wait for ACTIVE has started; that is when the user cancels.
           const store = yield* Checkpoints.Checkpoints
+          const waitStarted = (entries: ReadonlyArray<TimelineWrite>) =>
+            entries.some((e) => e.path.endsWith("waitServerActive") && e.state === "RUNNING")
+              ? Deferred.succeed(waiting, undefined)
+              : Effect.void
           const watched = Checkpoints.Checkpoints.of({
             timeline: store.timeline,
-            record: (entry) =>
-              Effect.zipLeft(
-                store.record(entry),
-                entry.path.endsWith("waitServerActive") && entry.state === "RUNNING"
-                  ? Deferred.succeed(waiting, undefined)
-                  : Effect.void
-              )
+            record: (entry) => Effect.zipLeft(store.record(entry), waitStarted([entry])),
+            recordAll: (entries) => Effect.zipLeft(store.recordAll(entries), waitStarted(entries))
           })
           const outcome = yield* runFlow(ServerCreate.flow, {
             taskId,

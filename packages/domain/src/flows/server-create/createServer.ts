@@ -15,6 +15,8 @@ export interface ServerInput {
   readonly request: CreateServersRequest
   readonly plan: Plan
   readonly keyName: string | undefined
+  /** Completed once this server's ports exist (by the first server to get there). */
+  readonly portsMade?: Deferred.Deferred<void>
 }
 
 /** The boot volume, created from the image and then waited for; none when the request boots from the image. */
@@ -56,7 +58,11 @@ export const createServer = (input: ServerInput) =>
       Effect.gen(function* () {
         const [volume, ports] = yield* Flow.parallel(
           bootVolume(input),
-          Effect.forEach(networks, ({ portReady }) => Deferred.await(portReady))
+          Effect.forEach(networks, ({ portReady }) => Deferred.await(portReady)).pipe(
+            Effect.tap(() =>
+              input.portsMade === undefined ? Effect.void : Deferred.succeed(input.portsMade, undefined)
+            )
+          )
         )
         const server = yield* Flow.stage(bootServer, {
           name,

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { CachedName } from "./names.js"
 
 /** One network attachment of each server, with everything named in the request resolved to ids. */
 export const PlannedNetwork = Schema.Struct({
@@ -26,7 +27,9 @@ export const Plan = Schema.Struct({
   volume_type_id: Schema.optional(Schema.String),
   networks: Schema.Array(PlannedNetwork),
   /** `imports`: the key is to be imported (and removed again on failure); else it exists already. */
-  keypair: Schema.optional(Schema.Struct({ name: Schema.String, imports: Schema.Boolean }))
+  keypair: Schema.optional(Schema.Struct({ name: Schema.String, imports: Schema.Boolean })),
+  /** The names whose ids came from the NameCache, to be confirmed while the servers are made. */
+  cached_names: Schema.optional(Schema.Array(CachedName))
 })
 export type Plan = typeof Plan.Type
 

@@ -1,29 +1,16 @@
-import { Cinder, Glance, Neutron, Nova, type OpenStackError } from "@enamel/openstack-clients"
-import { Array as Arr, Effect, Option } from "effect"
+import { Cinder, Neutron, Nova } from "@enamel/openstack-clients"
+import { Array as Arr, Effect, Option, Ref } from "effect"
 import type { CreateServersRequest } from "../../api/servers.js"
 import * as CloudStage from "../cloud/CloudStage.js"
 import { combineFailures, problem } from "./errors.js"
+import { type CachedName, named, resolverWith } from "./names.js"
 import { contains } from "./network/ipAddress.js"
 import { Plan, type PlannedNetwork } from "./plan.js"
 
+type Resolve = ReturnType<typeof resolverWith>
+
 type NetworkRequest = CreateServersRequest["networks"][number]
 type KeypairRequest = NonNullable<CreateServersRequest["keypair"]>
-
-/** A look-up by name or id whose "not found" or "ambiguous" is a problem with the request. */
-const named = <A, R>(what: string, name: string, find: Effect.Effect<A, OpenStackError, R>) =>
-  find.pipe(
-    Effect.catchTags({
-      OpenStackNotFound: () => Effect.fail(problem(`${what} ${name} not found`)),
-      OpenStackConflict: (error) => Effect.fail(problem(`${what} ${name}: ${error.message}`))
-    })
-  )
-
-const floatingNetwork = (name: string) =>
-  Effect.flatMap(named("network", name, Neutron.findNetwork(name)), (network) =>
-    network.external
-      ? Effect.succeed(network.id)
-      : Effect.fail(problem(`network ${name} is not external: floating IPs come from an external network`))
-  )
 
 const subnetHolding = (networkName: string, networkId: string, address: string) =>
   Effect.flatMap(Neutron.listSubnets({ networkId }), (subnets) =>
@@ -48,7 +35,7 @@ const existingPort = (portId: string, count: number) =>
     }
   })
 
-const resolveNetwork = (request: NetworkRequest, count: number) =>
+const resolveNetwork = (resolve: Resolve, request: NetworkRequest, count: number) =>
   Effect.gen(function* () {
     if (request.fixed_ip !== undefined && count > 1) {
       return yield* problem(`fixed IP ${request.fixed_ip} can be given to one server only, not ${count}`)
@@ -57,17 +44,14 @@ const resolveNetwork = (request: NetworkRequest, count: number) =>
     const [network, securityGroupIds, floatingNetworkId] = yield* Effect.all(
       [
         request.port === undefined
-          ? Effect.map(named("network", networkName, Neutron.findNetwork(networkName)), (n) => ({
-              networkId: n.id,
-              existing: undefined
-            }))
+          ? Effect.map(resolve("network", networkName), (networkId) => ({ networkId, existing: undefined }))
           : existingPort(request.port, count),
-        Effect.forEach(
-          request.security_groups ?? [],
-          (name) => Effect.map(named("security group", name, Neutron.findSecurityGroup(name)), (g) => g.id),
-          { concurrency: "unbounded" }
-        ),
-        request.floating_ip === undefined ? Effect.void : floatingNetwork(request.floating_ip.network)
+        Effect.forEach(request.security_groups ?? [], (name) => resolve("security group", name), {
+          concurrency: "unbounded"
+        }),
+        request.floating_ip === undefined
+          ? Effect.void
+          : resolve("external network", request.floating_ip.network)
       ],
       { concurrency: "unbounded", mode: "validate" }
     ).pipe(Effect.mapError((errors) => combineFailures(Arr.getSomes(errors))))
@@ -106,45 +90,44 @@ const resolveKeypair = (request: KeypairRequest) =>
     })
   )
 
-const activeImage = (name: string) =>
-  Effect.flatMap(named("image", name, Glance.findImage(name)), (image) =>
-    image.status === "active"
-      ? Effect.succeed(image.id)
-      : Effect.fail(problem(`image ${name} is not active (${image.status})`))
-  )
-
 /**
  * Resolves everything the request names (image, flavor, volume type, networks, ports, security groups,
- * external networks, keypair) and fails with every problem at once, before anything is created.
+ * external networks, keypair) and fails with every problem at once, before anything is created. Names
+ * the NameCache holds are taken from it and listed in the plan, for `confirmNames` to check while the
+ * servers are being made (ports and keypairs, whose state matters, are always asked for).
  */
 export const resolveRequest = CloudStage.make({
   name: "resolveRequest",
   result: Plan,
   run: Effect.fn("ServerCreate.resolveRequest")(function* (request: CreateServersRequest) {
     const volumeType = request.boot_volume?.volume_type
+    const hits = yield* Ref.make<ReadonlyArray<CachedName>>([])
+    const resolve = resolverWith(hits)
     const found = yield* Effect.all(
       {
-        imageId: activeImage(request.image),
-        flavorId: Effect.map(named("flavor", request.flavor, Nova.findFlavor(request.flavor)), (f) => f.id),
+        imageId: resolve("image", request.image),
+        flavorId: resolve("flavor", request.flavor),
         volumeTypeId:
-          volumeType === undefined
-            ? Effect.succeed(undefined)
-            : Effect.map(named("volume type", volumeType, Cinder.findVolumeType(volumeType)), (t) => t.id),
-        networks: Effect.validateAll(request.networks, (network) => resolveNetwork(network, request.count), {
-          concurrency: "unbounded"
-        }).pipe(Effect.mapError(combineFailures)),
+          volumeType === undefined ? Effect.succeed(undefined) : resolve("volume type", volumeType),
+        networks: Effect.validateAll(
+          request.networks,
+          (network) => resolveNetwork(resolve, network, request.count),
+          { concurrency: "unbounded" }
+        ).pipe(Effect.mapError(combineFailures)),
         keypair: request.keypair === undefined ? Effect.succeed(undefined) : resolveKeypair(request.keypair),
         // Agree on Cinder's microversion now, while we wait anyway, rather than before the first volume.
         cinder: request.boot_volume === undefined ? Effect.void : Cinder.microversion
       },
       { concurrency: "unbounded", mode: "validate" }
     ).pipe(Effect.mapError((errors) => combineFailures(Arr.getSomes(Object.values(errors)))))
+    const cached = yield* Ref.get(hits)
     const plan: Plan = {
       image_id: found.imageId,
       flavor_id: found.flavorId,
       volume_type_id: found.volumeTypeId,
       networks: found.networks,
-      keypair: found.keypair
+      keypair: found.keypair,
+      cached_names: Arr.isNonEmptyReadonlyArray(cached) ? cached : undefined
     }
     return plan
   })
