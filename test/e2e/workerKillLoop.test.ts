@@ -7,11 +7,14 @@
  * test's choices (delays, victims, server counts), not the cloud's timing.
  */
 import type { ChildProcess } from "node:child_process"
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
-import { removeTopology } from "@enamel/broker/testing"
+import { queueState, removeTopology } from "@enamel/broker/testing"
 import { Session, type SessionShape } from "@enamel/openstack-clients"
-import { Duration, Effect, Layer, Logger, LogLevel, Random, Redacted } from "effect"
+import { Duration, Effect, Exit, Layer, Logger, LogLevel, Random, Redacted, Schedule } from "effect"
 import { afterAll } from "vitest"
 import { serverNames } from "../../packages/domain/src/flows/server-create/plan.js"
 import { cleanUp, leftovers } from "../../packages/domain/test/flows/support/devcloud.js"
@@ -112,36 +115,71 @@ const quantiles = (millis: ReadonlyArray<number>) => {
   return `median ${seconds(sorted[Math.floor(sorted.length / 2)])} s, max ${seconds(sorted[sorted.length - 1])} s`
 }
 
-/** A task that did not finish: where it stands (state, lease, restarts, its newest stage attempts). */
-const explainStuck =
-  (taskId: string) =>
-  <A, E, R>(wait: Effect.Effect<A, E, R>) =>
-    wait.pipe(
-      Effect.tapDefect(() =>
-        Effect.flatMap(SqlClient.SqlClient, (sql) =>
-          Effect.gen(function* () {
-            const [task] = yield* sql`SELECT state, lease_owner, lease_expires_at, fence, restarts, updated_at
-                                      FROM tasks WHERE id = ${taskId}`
-            const stages =
-              yield* sql`SELECT phase, path, attempt, state, started_at, ended_at FROM task_timeline
-                                      WHERE task_id = ${taskId} ORDER BY started_at DESC LIMIT 6`
-            const outbox = yield* sql`SELECT count(*)::int AS n FROM task_outbox WHERE task_id = ${taskId}`
-            console.log(
-              `kill loop: task ${taskId} did not finish: ${JSON.stringify({ task, stages, outbox })}`
-            )
-          })
-        ).pipe(Effect.ignore)
-      )
+/** The lines of the workers' logs (one file per worker in `dir`) that name the task, newest last. */
+const logLinesAbout = (dir: string, taskId: string, keep = 40) =>
+  readdirSync(dir)
+    .sort()
+    .flatMap((file) =>
+      readFileSync(join(dir, file), "utf8")
+        .split("\n")
+        .filter((line) => line.includes(taskId))
+        .map((line) => `${file}: ${line}`)
     )
+    .slice(-keep)
+
+interface Witnesses {
+  /** The workers alive now, by name. */
+  readonly live: ReadonlyMap<string, unknown>
+  /** Where the workers' logs are, one file per worker. */
+  readonly logDir: string
+}
+
+/**
+ * Where an unfinished task stands (state, lease and whether its holder lives, restarts, its newest stage
+ * attempts, its outbox row), what its topic's queue holds, and what the workers logged about it: enough
+ * to tell a task nobody holds a message for from one a live worker runs too long.
+ */
+const describeTask = (taskId: string, why: string, witnesses: Witnesses, topic = "server.create") =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    Effect.gen(function* () {
+      const [task] = yield* sql<{ leaseOwner: string | null }>`
+        SELECT state, lease_owner, lease_expires_at, lease_expires_at > now() AS lease_live, fence,
+               restarts, updated_at, now() AS now
+        FROM tasks WHERE id = ${taskId}`
+      const owner = task?.leaseOwner ?? null
+      const stages = yield* sql`SELECT phase, path, attempt, state, started_at, ended_at FROM task_timeline
+                                WHERE task_id = ${taskId} ORDER BY started_at DESC LIMIT 6`
+      const outbox = yield* sql`SELECT count(*)::int AS n FROM task_outbox WHERE task_id = ${taskId}`
+      const queue = yield* Effect.either(queueState(namespace, topic))
+      console.log(
+        `kill loop: task ${taskId} ${why}: ${JSON.stringify({
+          task,
+          ownerAlive: owner !== null && witnesses.live.has(owner),
+          liveWorkers: [...witnesses.live.keys()],
+          stages,
+          outbox,
+          queue: queue._tag === "Right" ? queue.right : String(queue.left)
+        })}\nwhat the workers logged about it (all their logs are in ${witnesses.logDir}):\n` +
+          logLinesAbout(witnesses.logDir, taskId).join("\n")
+      )
+    })
+  ).pipe(Effect.ignore)
+
+/** Describes the task when waiting for it fails. */
+const explainStuck =
+  (taskId: string, witnesses: Witnesses, topic = "server.create") =>
+  <A, E, R>(wait: Effect.Effect<A, E, R>) =>
+    wait.pipe(Effect.tapDefect(() => describeTask(taskId, "did not finish", witnesses, topic)))
 
 const asAlice = (alice: SessionShape) =>
   Effect.provide(Layer.merge(Layer.succeed(Session, alice), testSettings))
 
 /**
- * Generous for the slow shared dev cloud (alone, 20 kills take about 3 minutes). The test gives up 60 s
- * before vitest would, so that its clean-up still runs inside the test.
+ * Generous for the slow shared dev cloud (alone, 20 kills take about 3 minutes), plus the minute a
+ * create cut off by the last kills may take to land (a resumed stage waits for it; see adoptOrCreate).
+ * The test gives up 60 s before vitest would, so that its clean-up still runs inside the test.
  */
-const bound = Duration.seconds(120 + kills * 9)
+const bound = Duration.seconds(180 + kills * 12)
 
 describe("worker processes killed again and again on the dev cloud", () => {
   layer(Enamel, { timeout: Duration.minutes(2), excludeTestServices: true })((it) => {
@@ -174,14 +212,64 @@ describe("worker processes killed again and again on the dev cloud", () => {
             submitted.push({ taskId: (accepted.body as TaskBody).task.id, names: serverNames(name, count) })
           })
 
+          // The workers' logs, kept when the test fails (explainStuck quotes them).
+          const logDir = mkdtempSync(join(tmpdir(), `enamel-killloop-${seed}-`))
+          yield* Effect.addFinalizer((exit) =>
+            Effect.sync(() =>
+              Exit.isSuccess(exit)
+                ? rmSync(logDir, { recursive: true, force: true })
+                : console.log(`kill loop: the workers' logs are in ${logDir}`)
+            )
+          )
           let generation = 0
           const workers = new Map<string, ChildProcess>()
+          const witnesses: Witnesses = { live: workers, logDir }
+          // The test stopped before its tasks ended (its time ran out, a check failed): where each stands.
+          yield* Effect.addFinalizer((exit) =>
+            Exit.isSuccess(exit)
+              ? Effect.void
+              : Effect.flatMap(unfinished(submitted.map((t) => t.taskId)), (open) =>
+                  Effect.forEach(open, (id) =>
+                    describeTask(
+                      id,
+                      "was unfinished when the test stopped (seen after its workers were killed: no consumers then)",
+                      witnesses
+                    )
+                  )
+                ).pipe(Effect.ignore)
+          )
+          const selfExits: Array<string> = []
           const spawnWorker = Effect.gen(function* () {
             const name = `kill-${seed}-${generation++}`
-            workers.set(name, yield* startWorker(name, namespace, workerSettings))
+            const child = yield* startWorker(name, namespace, workerSettings, join(logDir, `${name}.log`))
+            workers.set(name, child)
+            // A worker that dies by itself (e.g. its admin port was taken) must not be counted as alive:
+            // the loop would run on with fewer workers than it believes, down to none. The test's own
+            // kills are SIGKILLs.
+            child.once("exit", (code, signal) => {
+              if (signal === "SIGKILL" || !workers.has(name)) return
+              workers.delete(name)
+              selfExits.push(`${name} (${code ?? signal})`)
+              console.log(
+                `kill loop: worker ${name} exited by itself (${code ?? signal}); its log ends:\n` +
+                  readFileSync(join(logDir, `${name}.log`), "utf8")
+                    .split("\n")
+                    .slice(-15)
+                    .join("\n")
+              )
+            })
           })
           // Three at a time: a killed worker's tasks go to one already running as soon as its lease ends.
-          for (let i = 0; i < 3; i++) yield* spawnWorker
+          const spawning = yield* Effect.makeSemaphore(1)
+          const topUp = spawning.withPermits(1)(
+            Effect.whileLoop({
+              while: () => workers.size < 3,
+              body: () => spawnWorker,
+              step: () => undefined
+            })
+          )
+          yield* topUp
+          yield* Effect.forkScoped(Effect.repeat(topUp, Schedule.spaced("1 second")))
 
           /** Waits until these tasks ended or run again under a live worker; how long that took. */
           const resumed = (taskIds: ReadonlyArray<string>) =>
@@ -229,15 +317,19 @@ describe("worker processes killed again and again on the dev cloud", () => {
                 cutOff.set(stage, (cutOff.get(stage) ?? 0) + 1)
               }
             }
-            yield* spawnWorker
-            if (held.length > 0) takeovers.push(yield* resumed(held))
+            yield* topUp
+            if (held.length > 0) {
+              let takenOver = resumed(held)
+              for (const id of held) takenOver = explainStuck(id, witnesses)(takenOver)
+              takeovers.push(yield* takenOver)
+            }
           }
           const killPhase = (Date.now() - started) / 1000
 
           const restarts = yield* totalRestarts
           let servers = 0
           for (const { taskId, names } of submitted) {
-            const task = yield* finished(taskId, token).pipe(explainStuck(taskId))
+            const task = yield* finished(taskId, token).pipe(explainStuck(taskId, witnesses))
             expect(task.state, JSON.stringify(task.error)).toBe("SUCCEEDED")
             expect(task.result.servers).toHaveLength(names.length)
             const left = yield* asAlice(alice)(leftovers(taskId, names))
@@ -263,7 +355,10 @@ describe("worker processes killed again and again on the dev cloud", () => {
                 for (const server of task.result.servers) {
                   const deleting = yield* call("DELETE", `/servers/${server.id}`, token)
                   expect(deleting.status).toBe(202)
-                  const deleted = yield* finished((deleting.body as TaskBody).task.id, token)
+                  const deleteId = (deleting.body as TaskBody).task.id
+                  const deleted = yield* finished(deleteId, token).pipe(
+                    explainStuck(deleteId, witnesses, "server.delete")
+                  )
                   expect(deleted.state, JSON.stringify(deleted.error)).toBe("SUCCEEDED")
                 }
               }),
@@ -280,6 +375,7 @@ describe("worker processes killed again and again on the dev cloud", () => {
           console.log(
             `kill loop: seed ${seed}: ${midTask} kills mid-task (${attempts} kills in all), ` +
               `${submitted.length} tasks, ${servers} servers, ${restarts} task restarts, ` +
+              `${selfExits.length} workers exited by themselves ${JSON.stringify(selfExits)}, ` +
               `taken over after ${quantiles(takeovers)}, killed in ${killPhase.toFixed(0)} s, all built ${built.toFixed(0)} s, ` +
               `all deleted ${((Date.now() - started) / 1000).toFixed(0)} s; cut off in: ` +
               JSON.stringify(Object.fromEntries([...cutOff].sort((a, b) => b[1] - a[1])))
