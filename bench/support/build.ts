@@ -4,9 +4,12 @@
  */
 import { build } from "esbuild"
 
-/** Bundles `entry` (e.g. packages/api/src/main.ts) to bench/results/build/<name>.mjs (ignored by git) and returns that path. */
+/**
+ * Bundles `entry` (e.g. packages/api/src/main.ts) to bench/results/build/<name>-<pid>.mjs (ignored by
+ * git) and returns that path. Per process: two benchmarks run at once must not start each other's build.
+ */
 export const bundle = async (entry: string, name: string) => {
-  const outfile = `bench/results/build/${name}.mjs`
+  const outfile = `bench/results/build/${name}-${process.pid}.mjs`
   await build({
     entryPoints: [entry],
     outfile,

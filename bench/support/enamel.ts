@@ -133,10 +133,18 @@ const tearDown = async (id: string, topics: ReadonlyArray<string>) => {
   psql(`DROP DATABASE ${database} WITH (FORCE)`)
 }
 
-/** What earlier runs that were killed left behind (their databases name them), removed. */
+/**
+ * What earlier runs that were killed left behind (their databases name them), removed. A database that
+ * has connections, or was made in the last 10 minutes (its id starts with Date.now() in base 36), belongs
+ * to a benchmark running now in another shell: it is left alone.
+ */
 export const tearDownLeftovers = async () => {
-  const ids = psql("SELECT substr(datname, 14) FROM pg_database WHERE datname LIKE 'enamel\\_bench\\_%'")
-  for (const id of ids.split("\n").filter((line) => line !== "")) {
+  const ids = psql(
+    `SELECT substr(datname, 14) FROM pg_database WHERE datname LIKE 'enamel\\_bench\\_%'
+       AND datname NOT IN (SELECT datname FROM pg_stat_activity WHERE datname IS NOT NULL)`
+  )
+  const recent = (id: string) => Date.now() - Number.parseInt(id.slice(0, 8), 36) < 10 * 60_000
+  for (const id of ids.split("\n").filter((line) => line !== "" && !recent(line))) {
     console.error(`removing what an interrupted run left: enamel_bench_${id}`)
     await tearDown(id, ["server.create", "server.delete", "bench.noop"])
   }
