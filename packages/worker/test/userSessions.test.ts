@@ -2,7 +2,7 @@
  * The worker's cache of users' sessions, against the dev cloud's Keystone and Barbican: alice's key (an
  * application credential kept in Barbican, as the API makes it) serves her next tasks with the same
  * token; the token is given up when its time is up, when the worker forgets the key, and when Keystone
- * refuses it (the credential deleted: its tokens are revoked, and logging in again fails).
+ * refuses it (the credential deleted: its tokens are refused, and logging in again fails).
  */
 import { describe, expect, it } from "@effect/vitest"
 import { KeyStore, KeyStoreBarbican } from "@enamel/keys"
@@ -109,7 +109,7 @@ describe("UserSessions", () => {
             const session = yield* sessions.session(ref)
             // The session is used first with Neutron, never with Nova: a service's auth middleware keeps
             // the tokens it validated in its own cache for minutes, so the Nova call below must be the
-            // first that Nova sees of this token for Nova to ask Keystone, and hear it is revoked.
+            // first that Nova sees of this token for Nova to ask Keystone, and hear it is no longer good.
             yield* Neutron.listPorts({ name: uniqueName("nothing") }).pipe(
               Effect.provideService(Session, session)
             )
