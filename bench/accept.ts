@@ -2,9 +2,13 @@
  * Accepting: POST /servers → 202 against the API as its own (compiled) process: real Keystone token
  * validation (cached), alice's key made once and then cached, the task + outbox statement, confirmed
  * publishing by the relay. Under autocannon at several concurrencies, alternating with Nova's own
- * POST /servers on the dev cloud (a bounded number of requests, every server deleted afterwards).
+ * POST /servers on the dev cloud (a bounded number of requests, every server deleted afterwards), and
+ * with the floor: the same body to a bare Node server that only inserts a row and publishes it
+ * confirmed (bench/acceptFloorServer.ts), and the framework alone: Effect's HttpApi decoding the same
+ * body and answering at once (bench/acceptHttpApiServer.ts), at the same concurrencies.
  */
 import autocannon from "autocannon"
+import { startAcceptFloor, startHttpApiOnly } from "./acceptFloor.js"
 import { novaAcceptRound } from "./novaAccept.js"
 import { login } from "./support/cloud.js"
 import { deploy } from "./support/enamel.js"
@@ -27,6 +31,10 @@ export interface AcceptResult {
   readonly seconds: number
   readonly enamel: ReadonlyArray<AcceptRow>
   readonly enamelAccessLog: ReadonlyArray<AcceptRow>
+  /** The bare floor: Node's HTTP server, one INSERT and one confirmed publish per request. */
+  readonly floor: ReadonlyArray<AcceptRow>
+  /** Effect's HttpApi alone: Enamel's request schema, a 202 at once, nothing else. */
+  readonly httpApiOnly: ReadonlyArray<AcceptRow>
   readonly nova: ReadonlyArray<AcceptRow>
 }
 
@@ -51,11 +59,11 @@ const serversBody = JSON.stringify({
   networks: [{ network: "private", floating_ip: { network: "public" } }]
 })
 
-/** One Enamel API (with or without its access log) under `connections` for `seconds`. */
-const enamelRound =
-  (apiUrl: string, pid: number, token: string) => async (connections: number, seconds: number) => {
+/** One server (an Enamel API, or the floor) under `connections` for `seconds`. */
+const acceptRound =
+  (url: string, pid: number, token: string) => async (connections: number, seconds: number) => {
     const request = {
-      url: `${apiUrl}/servers`,
+      url: `${url}/servers`,
       method: "POST" as const,
       headers: { "x-auth-token": token, "content-type": "application/json" },
       body: serversBody
@@ -81,7 +89,8 @@ const warmUp = (apiUrl: string, token: string) =>
   })
 
 /**
- * For each level: Enamel without access log, Enamel with it (the default), then Nova, in turn.
+ * For each level: Enamel without access log, the floor, the framework alone, Enamel with its access log
+ * (the default), then Nova, in turn.
  * Nova gets `novaRequests` requests at its own (smaller) concurrency per level.
  */
 export const acceptBench = async (options: {
@@ -93,24 +102,36 @@ export const acceptBench = async (options: {
   const alice = await login("alice")
   const quiet = await deploy({ accessLog: false })
   const logging = await deploy({ accessLog: true })
+  const floorServer = await startAcceptFloor(quiet)
+  const httpApiServer = await startHttpApiOnly()
   const enamel: Array<AcceptRow> = []
+  const floor: Array<AcceptRow> = []
+  const httpApiOnly: Array<AcceptRow> = []
   const enamelAccessLog: Array<AcceptRow> = []
   const nova: Array<AcceptRow> = []
   try {
     await warmUp(quiet.apiUrl, alice.token)
     await warmUp(logging.apiUrl, alice.token)
-    const runQuiet = enamelRound(quiet.apiUrl, quiet.api?.pid ?? 0, alice.token)
-    const runLogging = enamelRound(logging.apiUrl, logging.api?.pid ?? 0, alice.token)
+    await warmUp(floorServer.url, alice.token)
+    await warmUp(httpApiServer.url, alice.token)
+    const runQuiet = acceptRound(quiet.apiUrl, quiet.api?.pid ?? 0, alice.token)
+    const runFloor = acceptRound(floorServer.url, floorServer.pid, alice.token)
+    const runHttpApi = acceptRound(httpApiServer.url, httpApiServer.pid, alice.token)
+    const runLogging = acceptRound(logging.apiUrl, logging.api?.pid ?? 0, alice.token)
     for (const [level, connections] of options.connections.entries()) {
       enamel.push(await runQuiet(connections, options.seconds))
+      floor.push(await runFloor(connections, options.seconds))
+      httpApiOnly.push(await runHttpApi(connections, options.seconds))
       enamelAccessLog.push(await runLogging(connections, options.seconds))
       const novaConnections = options.novaConnections[level]
       if (novaConnections !== undefined)
         nova.push(await novaAcceptRound(alice, novaConnections, options.novaRequests))
       console.error(`  accept level ${connections} done`)
     }
-    return { seconds: options.seconds, enamel, enamelAccessLog, nova }
+    return { seconds: options.seconds, enamel, enamelAccessLog, floor, httpApiOnly, nova }
   } finally {
+    await floorServer.close()
+    await httpApiServer.close()
     await quiet.close()
     await logging.close()
   }

@@ -2,12 +2,15 @@
  * Engine overhead: a flow of N stages that do nothing, run with in-memory and with PostgreSQL
  * checkpoints; the time per stage is what the runtime itself costs (a start and an outcome written per
  * stage). Alongside, TaskFlow (Debian's python3-taskflow) on its serial engine with the same N no-op
- * tasks, in memory and with its SQLAlchemy persistence on the same PostgreSQL. Sides alternate.
+ * tasks, in memory and with its SQLAlchemy persistence on the same PostgreSQL. Beside them the floor of
+ * a durable checkpoint: one INSERT per stage with node-postgres (a prepared statement, synchronous commit),
+ * nothing else. Sides alternate.
  */
 import { CheckpointsMemory, Flow, runFlow, Stage } from "@enamel/domain"
 import { CheckpointsPg } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { Effect, Layer, Schema } from "effect"
+import pg from "pg"
 import { databaseUrl, psql } from "./support/enamel.js"
 import { ensurePythonModules, runPython } from "./support/python.js"
 import { alternate, median } from "./support/stats.js"
@@ -37,6 +40,28 @@ const perStage = (n: number) =>
 const taskflow = (stages: number, url: string) =>
   runPython<{ msPerStage: number }>("taskflow_engine.py", [String(stages), url]).msPerStage
 
+/** Milliseconds per durable one-row write, `n` of them in a row on one connection. */
+const durableWrites = async (n: number, url: string) => {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    await client.query(
+      "CREATE TABLE IF NOT EXISTS floor_checkpoints (seq bigserial PRIMARY KEY, task_id uuid, path text, state text, result jsonb)"
+    )
+    const taskId = crypto.randomUUID()
+    const insert = {
+      name: "floor-checkpoint",
+      text: "INSERT INTO floor_checkpoints (task_id, path, state, result) VALUES ($1, $2, $3, $4)"
+    }
+    const started = performance.now()
+    for (let i = 0; i < n; i++)
+      await client.query({ ...insert, values: [taskId, `s${i}`, "SUCCEEDED", String(i)] })
+    return (performance.now() - started) / n
+  } finally {
+    await client.end()
+  }
+}
+
 export interface EngineResult {
   readonly stages: number
   readonly rounds: number
@@ -45,6 +70,8 @@ export interface EngineResult {
   readonly enamelPostgres: number
   readonly taskflowMemory: number
   readonly taskflowPostgres: number
+  /** One durable INSERT per stage and nothing else: what a checkpoint on this PostgreSQL costs at least. */
+  readonly floorPostgres: number
 }
 
 export const engineBench = async (stages: number, rounds: number): Promise<EngineResult> => {
@@ -62,7 +89,8 @@ export const engineBench = async (stages: number, rounds: number): Promise<Engin
         ),
       taskflowMemory: async () => taskflow(stages, "memory"),
       taskflowPostgres: async () =>
-        taskflow(stages, databaseUrl(database).replace(/^postgres:/, "postgresql+psycopg2:"))
+        taskflow(stages, databaseUrl(database).replace(/^postgres:/, "postgresql+psycopg2:")),
+      floorPostgres: () => durableWrites(stages, databaseUrl(database))
     })
     return {
       stages,
@@ -70,7 +98,8 @@ export const engineBench = async (stages: number, rounds: number): Promise<Engin
       enamelMemory: median(runs.enamelMemory),
       enamelPostgres: median(runs.enamelPostgres),
       taskflowMemory: median(runs.taskflowMemory),
-      taskflowPostgres: median(runs.taskflowPostgres)
+      taskflowPostgres: median(runs.taskflowPostgres),
+      floorPostgres: median(runs.floorPostgres)
     }
   } finally {
     psql(`DROP DATABASE ${database} WITH (FORCE)`)

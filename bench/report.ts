@@ -18,7 +18,7 @@ export interface BenchResult {
   readonly accept?: AcceptResult
   readonly endToEnd?: EndToEndResult
   readonly engine?: EngineResult
-  readonly scale?: ScaleResult
+  readonly scale?: ReadonlyArray<ScaleResult>
 }
 
 const acceptRows = (who: string, rows: ReadonlyArray<AcceptRow>) =>
@@ -30,13 +30,25 @@ const acceptRows = (who: string, rows: ReadonlyArray<AcceptRow>) =>
 const acceptSection = (a: AcceptResult) => [
   "## Accepting: POST /servers → 202 (target ≥ 2,000/s with p99 ≤ 50 ms)",
   "",
-  `Enamel: ${a.seconds} s per level under autocannon, the API compiled (esbuild) as its own process; Nova: a bounded number of requests per level, every server deleted afterwards. Levels alternate between the three.`,
+  `Enamel: ${a.seconds} s per level under autocannon, the API compiled (esbuild) as its own process; Nova: a bounded number of requests per level, every server deleted afterwards. Levels alternate between the five. The floor is the same body sent to a bare Node server that inserts one row and publishes one confirmed message per request (no auth, no validation, no outbox); "HttpApi alone" is Effect's HttpApi decoding the body with Enamel's request schema and answering 202 at once (no middleware, auth, database or broker). CPU is of the serving process.`,
   "",
   "| side | connections | requests | requests/s | p50 ms | p99 ms | non-2xx | errors | API CPU % of a core | API RSS MiB |",
   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ...acceptRows("Enamel, ENAMEL_ACCESS_LOG=false", a.enamel),
   ...acceptRows("Enamel, access log on (default)", a.enamelAccessLog),
+  ...acceptRows("floor: bare Node HTTP, INSERT, confirmed publish", a.floor),
+  ...acceptRows("Effect HttpApi alone: same schema, 202 at once", a.httpApiOnly),
   ...acceptRows("Nova POST /servers", a.nova),
+  "",
+  "| connections | CPU ms per request: Enamel / floor / HttpApi alone | Enamel ÷ floor, requests/s |",
+  "| ---: | --- | ---: |",
+  ...a.enamel.map((e, i) => {
+    const f = a.floor[i]
+    const h = a.httpApiOnly[i]
+    const ms = (r: AcceptRow | undefined) =>
+      r === undefined ? "–" : round((r.apiCpuPercent ?? Number.NaN) / 100 / (r.requestsPerSecond / 1000), 3)
+    return `| ${e.connections} | ${ms(e)} / ${ms(f)} / ${ms(h)} | ${f === undefined ? "–" : round(e.requestsPerSecond / f.requestsPerSecond)} |`
+  }),
   ""
 ]
 
@@ -69,15 +81,20 @@ const engineSection = (e: EngineResult) => [
   `| Enamel | ${e.enamelMemory.toFixed(3)} | ${e.enamelPostgres.toFixed(3)} |`,
   `| TaskFlow (serial engine, SQLAlchemy persistence) | ${e.taskflowMemory.toFixed(3)} | ${e.taskflowPostgres.toFixed(3)} |`,
   `| TaskFlow ÷ Enamel | ${round(e.taskflowMemory / e.enamelMemory, 1)} | ${round(e.taskflowPostgres / e.enamelPostgres, 1)} |`,
+  `| floor: one durable INSERT per stage (node-postgres, prepared) | – | ${e.floorPostgres.toFixed(3)} |`,
+  `| Enamel − floor | – | ${(e.enamelPostgres - e.floorPostgres).toFixed(3)} |`,
   ""
 ]
 
-const scaleSection = (s: ScaleResult) => [
+const scaleSection = (runs: ReadonlyArray<ScaleResult>) => [
   "## Scale: queued tasks, one worker process (target: worker RSS ≤ 300 MB)",
   "",
-  "| tasks | in flight (prefetch) | stages × wait | seconds | tasks/s | most running at once | succeeded | peak worker RSS MiB | worker CPU % of a core |",
-  "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-  `| ${s.tasks} | ${s.inFlight} | ${s.stagesPerTask} × ${s.stageSleepMs} ms | ${s.seconds} | ${s.tasksPerSecond} | ${s.maxRunning} | ${s.succeeded} | ${s.peakWorkerRssMiB} | ${s.workerCpuPercent} |`,
+  "| worker heap | tasks | in flight (prefetch) | stages × wait | seconds | tasks/s | most running at once | succeeded | peak worker RSS MiB | worker CPU % of a core |",
+  "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ...runs.map(
+    (s) =>
+      `| ${s.heapLimitMiB === null ? "V8 default" : `--max-old-space-size=${s.heapLimitMiB}`} | ${s.tasks} | ${s.inFlight} | ${s.stagesPerTask} × ${s.stageSleepMs} ms | ${s.seconds} | ${s.tasksPerSecond} | ${s.maxRunning} | ${s.succeeded} | ${s.peakWorkerRssMiB} | ${s.workerCpuPercent} |`
+  ),
   ""
 ]
 

@@ -31,13 +31,19 @@ const main = async () => {
   const engine = parts.has("engine")
     ? await engineBench(setting("BENCH_STAGES", 1000), setting("BENCH_ENGINE_ROUNDS", 3))
     : undefined
+  const scaleOptions = {
+    tasks: setting("BENCH_TASKS", 10_000),
+    inFlight: setting("BENCH_IN_FLIGHT", 1000),
+    stages: 3,
+    sleepMs: 100
+  }
+  // The default heap, then a bounded one (BENCH_HEAP_LIMIT_MIB, 0 to skip).
+  const heapLimit = setting("BENCH_HEAP_LIMIT_MIB", 256)
   const scale = parts.has("scale")
-    ? await scaleBench({
-        tasks: setting("BENCH_TASKS", 10_000),
-        inFlight: setting("BENCH_IN_FLIGHT", 1000),
-        stages: 3,
-        sleepMs: 100
-      })
+    ? [
+        await scaleBench(scaleOptions),
+        ...(heapLimit > 0 ? [await scaleBench({ ...scaleOptions, heapLimitMiB: heapLimit })] : [])
+      ]
     : undefined
   const at = new Date().toISOString()
   const result: BenchResult = {

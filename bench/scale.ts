@@ -2,7 +2,9 @@
  * Scale: `tasks` tasks of a flow whose stages make no cloud calls (bench/scaleWorker.ts), queued at once
  * (task and outbox rows written in one statement, as the API writes them), run by one worker process
  * with `inFlight` of them at a time (the consumer's prefetch), over PostgreSQL and RabbitMQ. Measures the
- * completion rate, the most tasks seen running at once, and the worker's peak RSS.
+ * completion rate, the most tasks seen running at once, and the worker's peak RSS. With `heapLimitMiB`,
+ * the worker runs with NODE_OPTIONS=--max-old-space-size=<that> (how a deployment bounds a Node process's
+ * heap), so the run shows what the bound costs in throughput.
  */
 
 import { sleep } from "./support/cloud.js"
@@ -14,6 +16,8 @@ export interface ScaleResult {
   readonly inFlight: number
   readonly stagesPerTask: number
   readonly stageSleepMs: number
+  /** The worker's V8 old-space limit, when one was set. */
+  readonly heapLimitMiB: number | null
   readonly seconds: number
   readonly tasksPerSecond: number
   readonly maxRunning: number
@@ -30,12 +34,16 @@ export const scaleBench = async (options: {
   readonly inFlight: number
   readonly stages: number
   readonly sleepMs: number
+  readonly heapLimitMiB?: number
 }): Promise<ScaleResult> => {
   const enamel = await deploy({
     accessLog: false,
     withoutApi: true,
     workerEntry: "bench/scaleWorker.ts",
-    workerTopics: `bench.noop=${options.inFlight}`
+    workerTopics: `bench.noop=${options.inFlight}`,
+    ...(options.heapLimitMiB === undefined
+      ? {}
+      : { env: { NODE_OPTIONS: `--max-old-space-size=${options.heapLimitMiB}` } })
   })
   try {
     const pid = enamel.worker?.pid ?? 0
@@ -72,6 +80,7 @@ export const scaleBench = async (options: {
       inFlight: options.inFlight,
       stagesPerTask: options.stages,
       stageSleepMs: options.sleepMs,
+      heapLimitMiB: options.heapLimitMiB ?? null,
       seconds: round(seconds, 1),
       tasksPerSecond: round(finished / seconds, 1),
       maxRunning,

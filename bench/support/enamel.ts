@@ -17,9 +17,9 @@ export const psql = (sql: string, database = "postgres") =>
 
 export const databaseUrl = (database: string) => `postgres://postgres:postgres@127.0.0.1:5432/${database}`
 
-const freePort = () => 18_000 + Math.floor(Math.random() * 2000)
+export const freePort = () => 18_000 + Math.floor(Math.random() * 2000)
 
-const waitForHttp = async (url: string, what: string, child: ChildProcess) => {
+export const waitForHttp = async (url: string, what: string, child: ChildProcess) => {
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`)
     // Bounded: a request that lands between listen() and the app being attached is never answered.
@@ -33,7 +33,7 @@ const waitForHttp = async (url: string, what: string, child: ChildProcess) => {
   throw new Error(`${what} did not start`)
 }
 
-const stop = async (child: ChildProcess) => {
+export const stop = async (child: ChildProcess) => {
   if (child.exitCode !== null) return
   child.kill("SIGTERM")
   for (let i = 0; i < 100 && child.exitCode === null; i++) await sleep(100)
@@ -123,7 +123,7 @@ export const deploy = async (options: DeploymentOptions): Promise<Deployment> =>
 }
 
 /** A benchmark that dies must not leave its API or worker running. */
-const killOnExit = (child: ChildProcess) => process.once("exit", () => child.kill("SIGKILL"))
+export const killOnExit = (child: ChildProcess) => process.once("exit", () => child.kill("SIGKILL"))
 
 /** Removes what deployment `id` made: users' keys, queues and exchanges, the database. */
 const tearDown = async (id: string, topics: ReadonlyArray<string>) => {
@@ -147,8 +147,14 @@ export const tearDownLeftovers = async () => {
   for (const id of ids.split("\n").filter((line) => line !== "" && !recent(line))) {
     console.error(`removing what an interrupted run left: enamel_bench_${id}`)
     await tearDown(id, ["server.create", "server.delete", "bench.noop"])
+    await Effect.runPromise(
+      removeTopology({ namespace: floorNamespace(id), topics: ["server.create"], own: true })
+    )
   }
 }
+
+/** The AMQP namespace of the accepting floor run beside deployment `id` (bench/acceptFloor.ts). */
+export const floorNamespace = (id: string) => `bench-${id}-floor`
 
 const topicsOf = (topics: string) => topics.split(",").map((t) => t.split("=")[0] ?? "")
 

@@ -1,4 +1,3 @@
-import { SqlSchema } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
 import {
   CheckpointError,
@@ -25,6 +24,10 @@ const Row = Schema.Struct({
   error: Schema.NullOr(ErrorInfo),
   detail: StageDetail
 })
+
+// Compiled once: a worker makes one CheckpointsPg per task it runs, and a decoder compiled per instance
+// cost about 10 KB of heap for every task in flight.
+const decodeRows = Schema.decodeUnknown(Schema.Array(Row))
 
 const storeError = (message: string) => (cause: unknown) => new CheckpointError({ message, cause })
 
@@ -53,14 +56,14 @@ export const make = (fence?: { readonly taskId: string; readonly fence: number }
   Effect.gen(function* () {
     const sql = yield* PgClient.PgClient
 
-    const readTimeline = SqlSchema.findAll({
-      Request: Schema.Struct({ taskId: Schema.String, afterSeq: Schema.Number }),
-      Result: Row,
-      execute: ({ taskId, afterSeq }) => sql`
-        SELECT task_id::text, seq::double precision AS seq, path, phase, state, attempt, started_at, ended_at,
-               duration_ms, result, error, detail
-        FROM task_timeline WHERE task_id = ${taskId} AND seq > ${afterSeq} ORDER BY seq`
-    })
+    const readTimeline = (taskId: string, afterSeq: number) =>
+      Effect.flatMap(
+        sql`
+          SELECT task_id::text, seq::double precision AS seq, path, phase, state, attempt, started_at, ended_at,
+                 duration_ms, result, error, detail
+          FROM task_timeline WHERE task_id = ${taskId} AND seq > ${afterSeq} ORDER BY seq`,
+        decodeRows
+      )
 
     const guard =
       fence === undefined
@@ -108,7 +111,7 @@ export const make = (fence?: { readonly taskId: string; readonly fence: number }
       record: (entry) => Effect.map(write([entry]), (rows) => Number(rows[0]?.seq)),
       recordAll: (entries) => (entries.length === 0 ? Effect.void : Effect.asVoid(write(entries))),
       timeline: (taskId, options) =>
-        readTimeline({ taskId, afterSeq: options?.afterSeq ?? 0 }).pipe(
+        readTimeline(taskId, options?.afterSeq ?? 0).pipe(
           Effect.mapError(storeError("could not read the timeline"))
         )
     })

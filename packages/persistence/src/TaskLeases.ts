@@ -33,15 +33,19 @@ const Current = Schema.Struct({
   leaseOwner: Schema.NullOr(Schema.String)
 })
 
+// Compiled once, not per claim: a worker claims and finishes every task it runs.
+const decodeRows = <A, I>(schema: Schema.Schema<A, I>) => {
+  const decode = Schema.decodeUnknown(Schema.Array(schema))
+  return (rows: ReadonlyArray<unknown>) => Effect.orDie(decode(rows))
+}
+const decodeClaimed = decodeRows(Claimed)
+const decodeCurrent = decodeRows(Current)
+
 /** Leases on tasks in PostgreSQL: claim, renew, finish, hand back. */
 export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistence/TaskLeases", {
   effect: Effect.gen(function* () {
     const sql = yield* PgClient.PgClient
     const down = (cause: unknown) => new TaskStoreError({ cause })
-    const decode =
-      <A, I>(schema: Schema.Schema<A, I>) =>
-      (rows: ReadonlyArray<unknown>) =>
-        Effect.orDie(Schema.decodeUnknown(Schema.Array(schema))(rows))
 
     /**
      * Takes the task for `owner` unless another owner's lease is live. A finished task yields None:
@@ -63,7 +67,7 @@ export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistenc
           updated_at = now()
         WHERE id = ${taskId} AND state IN ('PENDING', 'RUNNING', 'CANCELLING')
           AND (lease_owner IS NULL OR lease_owner = ${owner} OR lease_expires_at < now())
-        RETURNING fence::text, state, restarts`.pipe(Effect.flatMap(decode(Claimed)), Effect.mapError(down))
+        RETURNING fence::text, state, restarts`.pipe(Effect.flatMap(decodeClaimed), Effect.mapError(down))
       const first = claimed[0]
       if (first !== undefined) {
         return Option.some<Lease>({
@@ -75,7 +79,7 @@ export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistenc
         })
       }
       const current = yield* sql`SELECT state, lease_owner FROM tasks WHERE id = ${taskId}`.pipe(
-        Effect.flatMap(decode(Current)),
+        Effect.flatMap(decodeCurrent),
         Effect.mapError(down)
       )
       const task = current[0]
