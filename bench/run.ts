@@ -1,8 +1,8 @@
 /**
  * `pnpm bench`: the four comparisons of the benchmark issue, each side by side and alternating in one
  * run; writes bench/results/<time>.json and .md and prints the markdown. Not part of the test suite.
- * Needs PostgreSQL, RabbitMQ and the dev cloud (devcloud/devcloud up). BENCH_PARTS (default
- * accept,endToEnd,engine,scale) picks parts; the other BENCH_* variables below size them.
+ * Needs PostgreSQL, RabbitMQ and the dev cloud, which scripts/bench.sh (`pnpm bench`) starts first.
+ * BENCH_PARTS (default accept,endToEnd,engine,scale) picks parts; the other BENCH_* variables below size them.
  */
 import { mkdirSync, writeFileSync } from "node:fs"
 import { cpus, loadavg, totalmem } from "node:os"

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `corepack pnpm bench` from a fresh clone: installs what it needs, starts PostgreSQL and RabbitMQ if
+# they are not answering, brings up the dev cloud, then runs the benchmarks (bench/run.ts; BENCH_* pick
+# and size the parts, see README). Not part of the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/common.sh
+
+ensure_node_deps
+ensure_postgres
+ensure_rabbitmq
+log "dev cloud: devcloud/devcloud up"
+devcloud/devcloud up || die "the dev cloud did not come up (see devcloud/README.md and its logs)"
+exec corepack pnpm exec tsx bench/run.ts "$@"
