@@ -6,9 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
 
-ensure_node_deps
-ensure_postgres
-ensure_rabbitmq
-log "dev cloud: devcloud/devcloud up"
-devcloud/devcloud up || die "the dev cloud did not come up (see devcloud/README.md and its logs)"
+ensure_everything
 exec corepack pnpm exec tsx bench/run.ts "$@"

@@ -8,10 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
 
-ensure_node_deps
-ensure_postgres
-ensure_rabbitmq
-devcloud/devcloud up || die "the dev cloud did not come up"
+ensure_everything
 export ENAMEL_SOAK_KILLS="${ENAMEL_SOAK_KILLS:-100}"
 log "soak: $ENAMEL_SOAK_KILLS kills"
 exec corepack pnpm exec vitest run --retry=0 test/e2e/workerKillLoop.test.ts

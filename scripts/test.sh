@@ -6,12 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
 
-ensure_node_deps
-ensure_postgres
-ensure_rabbitmq
-# The real OpenStack the clients, API and flows are tested against (installs Zed packages the first time).
-log "dev cloud: devcloud/devcloud up"
-devcloud/devcloud up || die "the dev cloud did not come up (see devcloud/README.md and its logs)"
+# The real OpenStack the clients, API and flows are tested against, and the services.
+ensure_everything
 
 rm -f .enamel/test-results.json .enamel/test-results-disruptive.json
 status=0

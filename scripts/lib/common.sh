@@ -61,6 +61,16 @@ ensure_rabbitmq() {
   wait_for_port 127.0.0.1 5672 RabbitMQ 60
 }
 
+# What the tests, the soak and the benchmarks run against: Node packages, PostgreSQL, RabbitMQ and the
+# dev cloud (a real OpenStack on loopback; installs Zed packages the first time).
+ensure_everything() {
+  ensure_node_deps
+  ensure_postgres
+  ensure_rabbitmq
+  log "dev cloud: devcloud/devcloud up"
+  devcloud/devcloud up || die "the dev cloud did not come up (see devcloud/README.md and its logs)"
+}
+
 # Tests create their own databases through this URL (the database part is replaced).
 export ENAMEL_DATABASE_URL="${ENAMEL_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/postgres}"
 export ENAMEL_AMQP_URL="${ENAMEL_AMQP_URL:-amqp://guest:guest@127.0.0.1:5672}"
