@@ -59,7 +59,7 @@ const serversBody = JSON.stringify({
   networks: [{ network: "private", floating_ip: { network: "public" } }]
 })
 
-/** One server (an Enamel API, or the floor) under `connections` for `seconds`. */
+/** One server (an Enamel API, or one of the floors) under `connections` for `seconds`. */
 const acceptRound =
   (url: string, pid: number, token: string) => async (connections: number, seconds: number) => {
     const request = {

@@ -9,7 +9,15 @@ import { spawn } from "node:child_process"
 import { removeTopology } from "@enamel/broker/testing"
 import { Effect } from "effect"
 import { bundle } from "./support/build.js"
-import { type Deployment, databaseUrl, freePort, killOnExit, stop, waitForHttp } from "./support/enamel.js"
+import {
+  type Deployment,
+  databaseUrl,
+  floorNamespace,
+  freePort,
+  killOnExit,
+  stop,
+  waitForHttp
+} from "./support/enamel.js"
 
 export interface AcceptFloor {
   readonly url: string
@@ -46,7 +54,7 @@ const startServer = async (
 
 /** Node's HTTP server, one INSERT and one confirmed publish per request. */
 export const startAcceptFloor = (beside: Deployment): Promise<AcceptFloor> => {
-  const namespace = `${beside.namespace}-floor`
+  const namespace = floorNamespace(beside.namespace)
   return startServer(
     "bench/acceptFloorServer.ts",
     "accept-floor",

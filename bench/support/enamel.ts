@@ -67,7 +67,7 @@ export interface DeploymentOptions {
 export const deploy = async (options: DeploymentOptions): Promise<Deployment> => {
   const id = Date.now().toString(36) + Math.floor(Math.random() * 1e4).toString(36)
   const database = `enamel_bench_${id}`
-  const namespace = `bench-${id}`
+  const namespace = deploymentNamespace(id)
   psql(`CREATE DATABASE ${database}`)
   const [apiJs, workerJs] = await Promise.all([
     bundle("packages/api/src/main.ts", "api"),
@@ -129,7 +129,7 @@ export const killOnExit = (child: ChildProcess) => process.once("exit", () => ch
 const tearDown = async (id: string, topics: ReadonlyArray<string>) => {
   const database = `enamel_bench_${id}`
   await deleteUserKeys(database)
-  await Effect.runPromise(removeTopology({ namespace: `bench-${id}`, topics, own: true }))
+  await Effect.runPromise(removeTopology({ namespace: deploymentNamespace(id), topics, own: true }))
   psql(`DROP DATABASE ${database} WITH (FORCE)`)
 }
 
@@ -148,13 +148,20 @@ export const tearDownLeftovers = async () => {
     console.error(`removing what an interrupted run left: enamel_bench_${id}`)
     await tearDown(id, ["server.create", "server.delete", "bench.noop"])
     await Effect.runPromise(
-      removeTopology({ namespace: floorNamespace(id), topics: ["server.create"], own: true })
+      removeTopology({
+        namespace: floorNamespace(deploymentNamespace(id)),
+        topics: ["server.create"],
+        own: true
+      })
     )
   }
 }
 
-/** The AMQP namespace of the accepting floor run beside deployment `id` (bench/acceptFloor.ts). */
-export const floorNamespace = (id: string) => `bench-${id}-floor`
+/** The AMQP namespace of deployment `id`. */
+const deploymentNamespace = (id: string) => `bench-${id}`
+
+/** The AMQP namespace of the accepting floor run beside a deployment's (bench/acceptFloor.ts). */
+export const floorNamespace = (namespace: string) => `${namespace}-floor`
 
 const topicsOf = (topics: string) => topics.split(",").map((t) => t.split("=")[0] ?? "")
 
