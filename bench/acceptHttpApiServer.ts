@@ -6,7 +6,7 @@
 import { createServer } from "node:http"
 import { HttpApi, HttpApiBuilder, HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
-import { CreateServersRequest } from "@enamel/domain/api"
+import { ServerCreate } from "@enamel/domain/flows"
 import { Config, Effect, Layer, Schema } from "effect"
 
 const Accepted = Schema.Struct({
@@ -16,7 +16,7 @@ const Accepted = Schema.Struct({
 const Api = HttpApi.make("httpApiOnly").add(
   HttpApiGroup.make("servers").add(
     HttpApiEndpoint.post("createServers", "/servers")
-      .setPayload(CreateServersRequest)
+      .setPayload(ServerCreate.CreateServersRequest)
       .addSuccess(Accepted, { status: 202 })
   )
 )

@@ -1,10 +1,11 @@
+import { TaskFlowsLayer } from "@enamel/worker"
 /**
  * A worker process for the scale benchmark: consumes `bench.noop` and runs a flow of `stages` stages
  * that make no cloud calls (each only waits `sleepMs`, as a stage waiting on a cloud would), with
  * checkpoints in PostgreSQL, leases and the outbox like any worker.
  */
 import { NodeRuntime } from "@effect/platform-node"
-import { Flow, Stage } from "@enamel/domain"
+import { Flow, runnable, Stage } from "@enamel/domain"
 import { Effect, Layer, Schema } from "effect"
 import { TaskFlows, taskFlow } from "../packages/worker/src/TaskFlows.js"
 import { workerProcess } from "../packages/worker/src/WorkerProcess.js"
@@ -32,8 +33,8 @@ const noCloudFlow = Flow.make({
 const Flows = Layer.effect(
   TaskFlows,
   Effect.map(
-    taskFlow(noCloudFlow, () => Layer.empty),
-    (flow) => new Map([[flow.type, flow]])
+    taskFlow(runnable(noCloudFlow), () => Layer.empty),
+    (flow) => TaskFlowsLayer.fromList([flow])
   )
 )
 

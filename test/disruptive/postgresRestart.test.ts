@@ -1,3 +1,4 @@
+import { TaskFlowsLayer } from "@enamel/worker"
 /**
  * PostgreSQL restarted for real while tasks are accepted and running: the API answers 202 or 503 with
  * Retry-After (never a 500, never a hang) and recovers by itself; the worker reconnects by itself; every
@@ -11,7 +12,7 @@ import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
 import { BrokerAmqp } from "@enamel/broker"
 import { removeTopology } from "@enamel/broker/testing"
-import { Flow, Stage } from "@enamel/domain"
+import { Flow, runnable, Stage } from "@enamel/domain"
 import { OutboxRelay } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { Effect, Fiber, Layer, Schema } from "effect"
@@ -45,8 +46,8 @@ const standIn = Flow.make({
 const Flows = Layer.effect(
   TaskFlows,
   Effect.map(
-    taskFlow(standIn, () => Layer.empty),
-    (f) => new Map([[f.type, f]])
+    taskFlow(runnable(standIn), () => Layer.empty),
+    (f) => TaskFlowsLayer.fromList([f])
   )
 )
 

@@ -1,13 +1,27 @@
-export * from "./errors.js"
-export * as Checkpoints from "./flow/Checkpoints.js"
-export * as CheckpointsMemory from "./flow/CheckpointsMemory.js"
-export * as Flow from "./flow/Flow.js"
-export * from "./flow/FlowOutcome.js"
-export { FlowHalted, FlowRun } from "./flow/RunState.js"
-export { type RunOptions, runFlow } from "./flow/runFlow.js"
-export * as Stage from "./flow/Stage.js"
-export * as Flows from "./flows/index.js"
-export * from "./task/Task.js"
-export * from "./task/TaskMessage.js"
-export * as TaskState from "./task/TaskState.js"
-export * from "./task/TimelineEntry.js"
+/**
+ * `@enamel/domain`: the engine. Tasks and their states, stages, flows and the runner, the in-memory
+ * checkpoints, and the error catalogue. It depends on Effect alone: a library user embeds it with no
+ * server and no cloud. The HTTP contract is `@enamel/domain/contract`; Enamel's flows (OpenStack) are
+ * `@enamel/domain/flows`.
+ */
+
+export { type CodeMeaning, codesAnswering, ErrorCode, meanings, type Seen } from "./ErrorCatalogue.js"
+export * from "./engine/errors.js"
+export * as Checkpoints from "./engine/flow/Checkpoints.js"
+export * as CheckpointsMemory from "./engine/flow/CheckpointsMemory.js"
+export * as Flow from "./engine/flow/Flow.js"
+export * from "./engine/flow/FlowOutcome.js"
+export {
+  type Ending,
+  type FlowShape,
+  type RunnableFlow,
+  runnable,
+  shapeOf
+} from "./engine/flow/RunnableFlow.js"
+export { FlowHalted, FlowRun } from "./engine/flow/RunState.js"
+export { type RunOptions, runFlow } from "./engine/flow/runFlow.js"
+export * as Stage from "./engine/flow/Stage.js"
+export * from "./engine/task/Task.js"
+export * from "./engine/task/TaskMessage.js"
+export * as TaskState from "./engine/task/TaskState.js"
+export * from "./engine/task/TimelineEntry.js"

@@ -6,6 +6,7 @@ import { TaskStoreError } from "./TaskStore.js"
 const Unannounced = Schema.Struct({
   id: Schema.String,
   type: Schema.String,
+  flowVersion: Schema.Int,
   priority: Schema.Number,
   restarts: Schema.Int
 })
@@ -29,7 +30,7 @@ export const reannounceUnfinished = (options: { readonly releaseLeases: boolean 
                      WHERE state IN ('PENDING', 'RUNNING', 'CANCELLING') AND lease_owner IS NOT NULL`
         }
         const tasks = yield* sql`
-          SELECT id::text, type, priority, restarts FROM tasks t
+          SELECT id::text, type, flow_version, priority, restarts FROM tasks t
           WHERE state IN ('PENDING', 'RUNNING', 'CANCELLING')
             AND NOT EXISTS (SELECT 1 FROM task_outbox o WHERE o.task_id = t.id)`.pipe(
           Effect.flatMap((rows) => Effect.orDie(Schema.decodeUnknown(Schema.Array(Unannounced))(rows)))
@@ -43,6 +44,7 @@ export const reannounceUnfinished = (options: { readonly releaseLeases: boolean 
             payload: encodeMessage({
               taskId: TaskId.make(task.id),
               type: TaskType.make(task.type),
+              flowVersion: task.flowVersion,
               resumeFrom: null,
               restarts: task.restarts
             })

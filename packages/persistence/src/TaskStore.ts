@@ -28,6 +28,8 @@ const Row = Schema.Struct({
 export interface NewTask {
   readonly id: string
   readonly type: string
+  /** The version of the type's flow that will run it. */
+  readonly flowVersion: number
   readonly projectId: string
   readonly userId: string
   readonly priority: number
@@ -84,7 +86,7 @@ export class TaskNotCancellable extends Data.TaggedError("TaskNotCancellable")<{
   }
 }
 
-const columns = `id::text, type, state, project_id, user_id, priority, params, result, error, key_ref, request_hash,
+const columns = `id::text, type, flow_version, state, project_id, user_id, priority, params, result, error, key_ref, request_hash,
   cancel_requested_at, created_at, updated_at, started_at, ended_at`
 
 export const OUTBOX_CHANNEL = "enamel_outbox"
@@ -109,16 +111,17 @@ export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/
         rows(sql`
           WITH input AS (
             SELECT * FROM unnest(${tasks.map((t) => t.id)}::uuid[], ${tasks.map((t) => t.type)}::text[],
+                                 ${tasks.map((t) => t.flowVersion)}::integer[],
                                  ${tasks.map((t) => t.projectId)}::text[], ${tasks.map((t) => t.userId)}::text[],
                                  ${tasks.map((t) => t.priority)}::smallint[],
                                  ${tasks.map((t) => JSON.stringify(t.params))}::jsonb[],
                                  ${tasks.map((t) => t.keyRef)}::text[], ${tasks.map((t) => t.idempotencyKey)}::text[],
                                  ${tasks.map((t) => t.requestHash)}::text[], ${tasks.map((t) => t.message)}::text[])
-              AS i (id, type, project_id, user_id, priority, params, key_ref, idempotency_key, request_hash, message)
+              AS i (id, type, flow_version, project_id, user_id, priority, params, key_ref, idempotency_key, request_hash, message)
           ), inserted AS (
-            INSERT INTO tasks (id, type, state, project_id, user_id, priority, params, key_ref, idempotency_key,
-                               request_hash, created_at, updated_at)
-            SELECT id, type, 'PENDING', project_id, user_id, priority, params, key_ref, idempotency_key,
+            INSERT INTO tasks (id, type, flow_version, state, project_id, user_id, priority, params, key_ref,
+                               idempotency_key, request_hash, created_at, updated_at)
+            SELECT id, type, flow_version, 'PENDING', project_id, user_id, priority, params, key_ref, idempotency_key,
                    request_hash, now(), now()
             FROM input
             ON CONFLICT (project_id, user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING

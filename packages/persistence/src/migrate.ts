@@ -5,6 +5,7 @@ import createTasks from "./migrations/0002_create_tasks.js"
 import createUserKeys from "./migrations/0003_create_user_keys.js"
 import addTaskLeases from "./migrations/0004_add_task_leases.js"
 import createLocalSecrets from "./migrations/0005_create_local_secrets.js"
+import addTaskFlowVersion from "./migrations/0006_add_task_flow_version.js"
 
 /** Forward-only, numbered; a new migration is a new file and a new line here. */
 const migrations = Migrator.fromRecord({
@@ -12,7 +13,8 @@ const migrations = Migrator.fromRecord({
   "0002_create_tasks": createTasks,
   "0003_create_user_keys": createUserKeys,
   "0004_add_task_leases": addTaskLeases,
-  "0005_create_local_secrets": createLocalSecrets
+  "0005_create_local_secrets": createLocalSecrets,
+  "0006_add_task_flow_version": addTaskFlowVersion
 })
 
 const table = "enamel_migrations"

@@ -1,5 +1,5 @@
 import type { Delivery } from "@enamel/broker"
-import { Checkpoints, TaskId, TaskMessageJson, TaskType } from "@enamel/domain"
+import { Checkpoints, ErrorCode, TaskId, TaskMessageJson, TaskType } from "@enamel/domain"
 import {
   CheckpointsPg,
   type Lease,
@@ -70,18 +70,20 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
 
     const runClaimed = (lease: Lease, task: TaskRecord, delivery: Delivery, restarts: number) =>
       Effect.gen(function* () {
-        const flow = flows.get(task.type)
+        const flow = flows.get(task.type, task.flowVersion)
         if (flow === undefined) {
-          return yield* endUnrun(
-            lease,
-            delivery,
-            {
-              state: "FAILED",
-              result: null,
-              error: { code: "task.unknown_type", message: `no flow for task type ${task.type}` }
-            },
-            delivery.ack
-          )
+          const known = flows.versions(task.type)
+          // A newer Enamel accepted it: a worker of that version runs it (see `execute`).
+          if (known.length > 0 && task.flowVersion > Math.max(...known))
+            return yield* runLater(lease, delivery)
+          const error =
+            known.length === 0
+              ? { code: ErrorCode.taskUnknownType, message: `no flow for task type ${task.type}` }
+              : {
+                  code: ErrorCode.taskUnknownFlowVersion,
+                  message: `${task.type} version ${task.flowVersion} is not among this deployment's (${known.join(", ")})`
+                }
+          return yield* endUnrun(lease, delivery, { state: "FAILED", result: null, error }, delivery.ack)
         }
         // Renewed while the task runs; completes if another worker took the task.
         const lost = yield* keeper.hold(lease)
@@ -99,6 +101,7 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
             const message = encodeMessage({
               taskId: TaskId.make(task.id),
               type: TaskType.make(task.type),
+              flowVersion: task.flowVersion,
               resumeFrom: done[done.length - 1]?.path ?? null,
               restarts: restarts + 1
             })
@@ -150,7 +153,7 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
             state: "FAILED",
             result: null,
             error: {
-              code: "task.too_many_restarts",
+              code: ErrorCode.taskTooManyRestarts,
               message: `the task's worker stopped ${lease.restarts} times while running it; it was given up`
             }
           }
@@ -170,7 +173,16 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
         yield* Effect.logWarning("undecodable task message; dead-lettering it", message.left.message)
         return yield* delivery.deadLetter
       }
-      const { taskId, restarts } = message.right
+      const { taskId, restarts, type, flowVersion } = message.right
+      // Accepted by a newer Enamel, for a flow version this worker does not have yet (an upgrade under
+      // way): left, untouched, for a worker that has it.
+      const known = flows.versions(type)
+      if (known.length > 0 && flowVersion > Math.max(...known)) {
+        yield* Effect.logWarning(
+          `task ${taskId} needs ${type} version ${flowVersion}; this worker has ${known.join(", ")}`
+        )
+        return yield* later(delivery)
+      }
       // One run per task in this process. Marked before the claim: the claim lets a worker take its own
       // lease again, so two deliveries of one task arriving together (our own hand-on message, or one
       // published twice) would otherwise both claim it and start two runs.

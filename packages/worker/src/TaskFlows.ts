@@ -1,22 +1,8 @@
-import {
-  type CheckpointError,
-  type Checkpoints,
-  describeError,
-  ErrorCode,
-  type ErrorInfo,
-  type Flow,
-  type FlowRun,
-  runFlow
-} from "@enamel/domain"
+import type { CheckpointError, Checkpoints, Ending, ErrorInfo, RunnableFlow } from "@enamel/domain"
 import type { TaskRecord } from "@enamel/persistence"
-import { Context, Data, Effect, Layer, Schema, type Scope } from "effect"
+import { Context, Data, Effect, Layer, type Scope } from "effect"
 
-/** How a task ended, as it is written to its row. */
-export interface Ending {
-  readonly state: "SUCCEEDED" | "FAILED" | "CANCELLED"
-  readonly result: unknown
-  readonly error: ErrorInfo | null
-}
+export type { Ending } from "@enamel/domain"
 
 /** What a flow needs per task (e.g. the user's session from their key) could not be had right now. */
 export class EnvironmentUnavailable extends Data.TaggedError("EnvironmentUnavailable")<{
@@ -29,9 +15,10 @@ export class EnvironmentUnavailable extends Data.TaggedError("EnvironmentUnavail
  */
 export class TaskCannotRun extends Data.TaggedError("TaskCannotRun")<{ readonly error: ErrorInfo }> {}
 
-/** A flow the worker can run, with its types erased behind the task's stored params and result. */
+/** A flow version the worker can run, with the per-task environment it needs. */
 export interface TaskFlow {
   readonly type: string
+  readonly version: number
   readonly run: (
     task: TaskRecord,
     cancellation: Effect.Effect<void>
@@ -39,24 +26,16 @@ export interface TaskFlow {
 }
 
 /**
- * Adapts a flow for the worker: decodes the task's params (a task whose params do not decode fails at
- * once), builds the flow's per-task environment, runs it, and encodes the outcome.
+ * Adapts a flow version for the worker: builds the flow's per-task environment, then runs (or resumes)
+ * the task from its stored params.
  */
-export const taskFlow = <I, O, E, R, II, OI, RE, RIn>(
-  flow: Flow.Flow<I, O, E, R, II, OI>,
-  environment: (task: TaskRecord) => Layer.Layer<Exclude<R, FlowRun>, RE, RIn>
+export const taskFlow = <R, RE, RIn>(
+  flow: RunnableFlow<R>,
+  environment: (task: TaskRecord) => Layer.Layer<R, RE, RIn>
 ) =>
   Effect.map(Effect.context<RIn>(), (context) => {
     const run: TaskFlow["run"] = (task, cancellation) =>
       Effect.gen(function* () {
-        const params = yield* Effect.either(Schema.decodeUnknown(flow.params)(task.params))
-        if (params._tag === "Left") {
-          return {
-            state: "FAILED",
-            result: null,
-            error: { code: "task.invalid_params", message: params.left.message }
-          } satisfies Ending
-        }
         const built = yield* Effect.either(Layer.build(environment(task)).pipe(Effect.provide(context)))
         if (built._tag === "Left") {
           if (built.left instanceof TaskCannotRun) {
@@ -64,52 +43,32 @@ export const taskFlow = <I, O, E, R, II, OI, RE, RIn>(
           }
           return yield* new EnvironmentUnavailable({ cause: built.left })
         }
-        const services = built.right
-        const outcome = yield* runFlow(flow, { taskId: task.id, params: params.right, cancellation }).pipe(
-          Effect.provide(services)
-        )
-        switch (outcome._tag) {
-          case "Succeeded":
-            return {
-              state: "SUCCEEDED",
-              result: yield* Effect.orDie(Schema.encode(flow.result)(outcome.result)),
-              error: null
-            } satisfies Ending
-          case "Failed":
-            return {
-              state: "FAILED",
-              result: { compensation: outcome.compensation },
-              error: outcome.error
-            } satisfies Ending
-          case "Cancelled":
-            // A cancel whose undo failed leaves something behind: that is a failure the user must see.
-            return outcome.compensation.failed.length === 0
-              ? ({
-                  state: "CANCELLED",
-                  result: { compensation: outcome.compensation },
-                  error: null
-                } satisfies Ending)
-              : ({
-                  state: "FAILED",
-                  result: { compensation: outcome.compensation },
-                  error: describeError({
-                    code: ErrorCode.stageFailed,
-                    message: `cancelled, but ${outcome.compensation.failed.length} undo(s) failed`
-                  })
-                } satisfies Ending)
-        }
+        return yield* flow
+          .run({ taskId: task.id, params: task.params, cancellation })
+          .pipe(Effect.provide(built.right))
       })
-    return { type: flow.type, run } satisfies TaskFlow
+    return { type: flow.type, version: flow.version, run } satisfies TaskFlow
   })
 
-/** The flows this worker knows, by task type. */
-export class TaskFlows extends Context.Tag("@enamel/worker/TaskFlows")<
-  TaskFlows,
-  ReadonlyMap<string, TaskFlow>
->() {}
+/** The flow versions this worker runs. */
+export interface Flows {
+  /** The flow of the task's type and version, if this worker has it. */
+  readonly get: (type: string, version: number) => TaskFlow | undefined
+  /** The versions of a type this worker has (empty: it does not know the type). */
+  readonly versions: (type: string) => ReadonlyArray<number>
+}
+
+/** The flows this worker knows, by task type and version. */
+export class TaskFlows extends Context.Tag("@enamel/worker/TaskFlows")<TaskFlows, Flows>() {}
+
+/** The flows of a list, looked up by type and version. */
+export const fromList = (all: ReadonlyArray<TaskFlow>): Flows => {
+  const byKey = new Map(all.map((f) => [`${f.type}@${f.version}`, f]))
+  return TaskFlows.of({
+    get: (type, version) => byKey.get(`${type}@${version}`),
+    versions: (type) => all.filter((f) => f.type === type).map((f) => f.version)
+  })
+}
 
 export const layer = <E, R>(flows: ReadonlyArray<Effect.Effect<TaskFlow, E, R>>) =>
-  Layer.effect(
-    TaskFlows,
-    Effect.map(Effect.all(flows), (all) => new Map(all.map((f) => [f.type, f])))
-  )
+  Layer.effect(TaskFlows, Effect.map(Effect.all(flows), fromList))

@@ -1,3 +1,4 @@
+import { registry } from "@enamel/domain/flows"
 import { Config, ConfigError, Duration, Either } from "effect"
 
 /** Parses `server.create=4,server.delete=2`. */
@@ -22,9 +23,12 @@ export const parseTopics = (text: string): Either.Either<ReadonlyMap<string, num
   return topics.size === 0 ? Either.left("no topics") : Either.right(topics)
 }
 
-/** ENAMEL_WORKER_TOPICS: the topics this worker consumes, and how many tasks of each it runs at once. */
+/**
+ * ENAMEL_WORKER_TOPICS: the topics this worker consumes, and how many tasks of each it runs at once;
+ * by default every task type of the registry, at its command's concurrency.
+ */
 export const Topics = Config.string("ENAMEL_WORKER_TOPICS").pipe(
-  Config.withDefault("server.create=4,server.delete=2"),
+  Config.withDefault(registry.defaultTopics),
   Config.mapOrFail((text) =>
     Either.mapLeft(parseTopics(text), (message) => ConfigError.InvalidData(["ENAMEL_WORKER_TOPICS"], message))
   )

@@ -1,3 +1,5 @@
+import * as TaskFlowsLayer from "../src/TaskFlows.js"
+import { runnable } from "@enamel/domain"
 /**
  * The executor against a real PostgreSQL, with the store made to fail where a test needs it: every
  * delivery is settled exactly once, and acknowledged only when its task has ended, was handed on, or is
@@ -51,8 +53,8 @@ const FlakyLeases = Layer.effect(
 const Flows = Layer.effect(
   TaskFlows,
   Effect.map(
-    taskFlow(stepsFlow(topic), () => Layer.empty),
-    (f) => new Map([[f.type, f]])
+    taskFlow(runnable(stepsFlow(topic)), () => Layer.empty),
+    (f) => TaskFlowsLayer.fromList([f])
   )
 )
 

@@ -67,6 +67,7 @@ const submit = (stages: number, sleepMs: number) =>
     yield* store.create({
       id,
       type: topic,
+      flowVersion: 1,
       projectId: "p-test",
       userId: "u-test",
       priority: 5,

@@ -1,3 +1,5 @@
+import * as TaskFlowsLayer from "../src/TaskFlows.js"
+import { runnable } from "@enamel/domain"
 import { createServer } from "node:http"
 import { FetchHttpClient, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
@@ -32,8 +34,8 @@ const workerFor = (topic: string, extra: ReadonlyArray<readonly [string, string]
   const flows = Layer.effect(
     TaskFlows,
     Effect.map(
-      taskFlow(stepsFlow(topic), () => Layer.empty),
-      (f) => new Map([[f.type, f]])
+      taskFlow(runnable(stepsFlow(topic)), () => Layer.empty),
+      (f) => TaskFlowsLayer.fromList([f])
     )
   )
   return AdminServer.layer.pipe(
@@ -56,6 +58,7 @@ const submit = (params: { stages: number; sleepMs: number; waitForever?: boolean
     yield* store.create({
       id,
       type,
+      flowVersion: 1,
       projectId: "p-test",
       userId: "u-test",
       priority: 5,

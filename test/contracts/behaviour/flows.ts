@@ -1,4 +1,4 @@
-import { Flow, Stage } from "@enamel/domain"
+import { Flow, runnable, Stage } from "@enamel/domain"
 import { TaskFlowsLayer, taskFlow } from "@enamel/worker"
 import { Data, Effect, Layer, Schema } from "effect"
 
@@ -60,4 +60,4 @@ const behaviour = Flow.make({
     })
 })
 
-export const layer = TaskFlowsLayer.layer([taskFlow(behaviour, () => Layer.empty)])
+export const layer = TaskFlowsLayer.layer([taskFlow(runnable(behaviour), () => Layer.empty)])

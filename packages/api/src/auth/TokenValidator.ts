@@ -1,4 +1,4 @@
-import { type Caller, ServiceUnavailable, Unauthorized } from "@enamel/domain/api"
+import { type Caller, ServiceUnavailable, Unauthorized } from "@enamel/domain/contract"
 import { Cache, Clock, Context, DateTime, Duration, Effect, Exit, Layer, Redacted } from "effect"
 
 /** Turns an `X-Auth-Token` into the caller it belongs to, or says why not. */

@@ -1,5 +1,5 @@
-import { ServiceUnavailable, Unauthorized } from "@enamel/domain/api"
-import { Keystone, type OpenStackError, Session } from "@enamel/openstack-clients"
+import { ServiceUnavailable, Unauthorized } from "@enamel/domain/contract"
+import { Keystone, type OpenStackError, Session, Sessions } from "@enamel/openstack-clients"
 import { Effect, Layer } from "effect"
 import { invalidToken, TokenValidator } from "./TokenValidator.js"
 
@@ -26,16 +26,22 @@ export const layer = Layer.effect(
     return TokenValidator.of({
       validate: (token) =>
         Effect.gen(function* () {
-          const info = yield* keystone
-            .validateToken(token)
+          const authentication = yield* keystone
+            .validateTokenWithCatalog(token)
             .pipe(Effect.provideService(Session, session), Effect.mapError(fromKeystone))
+          const info = authentication.info
           if (info.project === undefined) return yield* notScoped
           return {
             userId: info.user.id,
             projectId: info.project.id,
             roles: info.roles.map((r) => r.name),
             expiresAt: info.expiresAt,
-            token
+            token,
+            session: Sessions.fromAuthentication(authentication, {
+              authUrl: session.authUrl,
+              interface: session.interface,
+              ...(session.region === undefined ? {} : { region: session.region })
+            })
           }
         })
     })

@@ -1,4 +1,4 @@
-import { Authentication } from "@enamel/domain/api"
+import { Authentication } from "@enamel/domain/contract"
 import { Effect, Layer, Redacted } from "effect"
 import { invalidToken, TokenValidator } from "./TokenValidator.js"
 

@@ -1,4 +1,4 @@
-import { BadRequest, Conflict, NotFound, ServiceUnavailable } from "@enamel/domain/api"
+import { BadRequest, Conflict, NotFound, ServiceUnavailable } from "@enamel/domain/contract"
 
 /** The store could not answer: the client may try again shortly. */
 export const unavailable = () =>

@@ -7,7 +7,7 @@ import {
   Forbidden,
   isAdmin,
   ServiceUnavailable
-} from "@enamel/domain/api"
+} from "@enamel/domain/contract"
 import { type TaskFilter, TaskStore } from "@enamel/persistence"
 import { Effect } from "effect"
 import { badRequest, conflict, notFound, unavailable } from "./storeErrors.js"

@@ -1,5 +1,5 @@
 import type { Task, TimelineEntry } from "@enamel/domain"
-import type { TaskView, TimelineEntryView } from "@enamel/domain/api"
+import type { TaskView, TimelineEntryView } from "@enamel/domain/contract"
 import { DateTime } from "effect"
 
 const iso = (t: DateTime.Utc) => DateTime.formatIso(t)

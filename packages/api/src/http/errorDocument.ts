@@ -1,4 +1,4 @@
-import { type ApiError, type ErrorDocument, isApiError } from "@enamel/domain/api"
+import { type ApiError, type ErrorDocument, isApiError } from "@enamel/domain/contract"
 import { Cause, Option, Predicate } from "effect"
 
 /** Bodies larger than this are refused with 413: before they are read when their length is declared. */

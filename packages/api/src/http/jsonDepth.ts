@@ -1,5 +1,5 @@
 import type { HttpServerRequest } from "@effect/platform"
-import { BadRequest } from "@enamel/domain/api"
+import { BadRequest } from "@enamel/domain/contract"
 import { Effect } from "effect"
 import { readGently } from "./gentleRead.js"
 

@@ -1,5 +1,5 @@
 import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { EnamelApi, Microversions } from "@enamel/domain/api"
+import { EnamelApi, Microversions } from "@enamel/domain/contract"
 import { Effect, Option } from "effect"
 import { bodyTooLarge, fromCause, maxBodyBytes, type Rendered, render } from "./errorDocument.js"
 import { refuseDeepBody } from "./jsonDepth.js"

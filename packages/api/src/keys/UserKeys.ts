@@ -1,4 +1,4 @@
-import type { Caller, Forbidden, ServiceUnavailable } from "@enamel/domain/api"
+import type { Caller, Forbidden, ServiceUnavailable } from "@enamel/domain/contract"
 import { Context, Effect, Layer } from "effect"
 
 /**

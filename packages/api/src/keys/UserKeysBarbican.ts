@@ -1,4 +1,4 @@
-import { type Caller, Forbidden, ServiceUnavailable } from "@enamel/domain/api"
+import { type Caller, Forbidden, ServiceUnavailable } from "@enamel/domain/contract"
 import { KeyStore, KeyStoreBarbican, type KeyStoreError } from "@enamel/keys"
 import {
   Credentials,

@@ -1,5 +1,5 @@
 /** Sends a fuzz case exactly as generated, and says what, if anything, is wrong with the answer. */
-import { ErrorDocument } from "@enamel/domain/api"
+import { ErrorDocument } from "@enamel/domain/contract"
 import { Option, Schema } from "effect"
 import { allowed, type Case } from "./cases.js"
 

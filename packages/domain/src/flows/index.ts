@@ -1,4 +1,8 @@
-/** The flows Enamel runs, one module per task type. */
+/**
+ * `@enamel/domain/flows`: the porcelain commands and their flows (they act on OpenStack), the registry
+ * that lists them, and what the flows share (`cloud/`).
+ */
 export * as NameCache from "./cloud/NameCache.js"
+export { registry } from "./registry.js"
 export * as ServerCreate from "./server-create/index.js"
 export * as ServerDelete from "./server-delete/index.js"

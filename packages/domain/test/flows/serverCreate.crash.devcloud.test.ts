@@ -6,8 +6,8 @@
 import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import { dyingStore } from "../../../../test/support/dyingStore.js"
-import * as Checkpoints from "../../src/flow/Checkpoints.js"
-import { runFlow } from "../../src/flow/runFlow.js"
+import * as Checkpoints from "../../src/engine/flow/Checkpoints.js"
+import { runFlow } from "../../src/engine/flow/runFlow.js"
 import * as ServerCreate from "../../src/flows/server-create/index.js"
 import type { CreateServersResult } from "../../src/flows/server-create/result.js"
 import {

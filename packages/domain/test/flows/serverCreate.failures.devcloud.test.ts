@@ -6,10 +6,10 @@
 import { describe, expect, layer } from "@effect/vitest"
 import { Deferred, Effect, Layer } from "effect"
 import { Admin } from "../../../openstack-clients/test/support/admin.js"
-import * as Checkpoints from "../../src/flow/Checkpoints.js"
-import { runFlow } from "../../src/flow/runFlow.js"
+import * as Checkpoints from "../../src/engine/flow/Checkpoints.js"
+import { runFlow } from "../../src/engine/flow/runFlow.js"
 import * as ServerCreate from "../../src/flows/server-create/index.js"
-import type { TimelineWrite } from "../../src/task/TimelineEntry.js"
+import type { TimelineWrite } from "../../src/engine/task/TimelineEntry.js"
 import {
   aliceCloud,
   createRequest,

@@ -7,7 +7,7 @@
 import { describe, expect, layer } from "@effect/vitest"
 import { Nova } from "@enamel/openstack-clients"
 import { Effect, Layer, Option, Schema } from "effect"
-import { runFlow } from "../../src/flow/runFlow.js"
+import { runFlow } from "../../src/engine/flow/runFlow.js"
 import * as NameCache from "../../src/flows/cloud/NameCache.js"
 import * as ServerCreate from "../../src/flows/server-create/index.js"
 import {

@@ -5,7 +5,7 @@
 import { describe, expect, layer } from "@effect/vitest"
 import { Cinder, Neutron, Nova } from "@enamel/openstack-clients"
 import { Effect, Predicate } from "effect"
-import { runFlow } from "../../src/flow/runFlow.js"
+import { runFlow } from "../../src/engine/flow/runFlow.js"
 import * as ServerCreate from "../../src/flows/server-create/index.js"
 import * as ServerDelete from "../../src/flows/server-delete/index.js"
 import {

@@ -4,7 +4,7 @@ import { makeServiceApi } from "../http/ServiceApi.js"
 import { segment } from "../http/url.js"
 import type { Credentials } from "./Credentials.js"
 import { Session } from "./Session.js"
-import { KeystoneTimestamp, keystone, Role, requestToken, TokenBody } from "./tokens.js"
+import { type Authentication, KeystoneTimestamp, keystone, Role, requestToken, TokenBody } from "./tokens.js"
 
 export const ApplicationCredential = Schema.Struct({
   id: Schema.String,
@@ -97,6 +97,22 @@ export class Keystone extends Effect.Service<Keystone>()("@enamel/openstack-clie
       return info
     })
 
+    /**
+     * As `validateToken`, with the catalog the token grants: enough to act with the token itself
+     * (`Sessions.fromAuthentication`), e.g. to look at the caller's own resources with their own rights.
+     */
+    const validateTokenWithCatalog = Effect.fn("Keystone.validateTokenWithCatalog")(function* (
+      subject: Redacted.Redacted<string>
+    ) {
+      const body = yield* api.json(
+        { method: "GET", path: "auth/tokens", headers: { "X-Subject-Token": Redacted.value(subject) } },
+        TokenBody
+      )
+      const { catalog, ...info } = body.token
+      const authentication: Authentication = { token: subject, info, catalog }
+      return authentication
+    })
+
     /** Revokes a token (the session's own, or any if the session may). */
     const revokeToken = Effect.fn("Keystone.revokeToken")(function* (subject: Redacted.Redacted<string>) {
       yield* api.discard({
@@ -137,6 +153,7 @@ export class Keystone extends Effect.Service<Keystone>()("@enamel/openstack-clie
     return {
       authenticate,
       validateToken,
+      validateTokenWithCatalog,
       revokeToken,
       createApplicationCredential,
       getApplicationCredential,

@@ -6,4 +6,5 @@ export {
   fromBarbicanKey,
   storeApplicationCredentialKey
 } from "./barbicanKey.js"
+export { fromAuthentication } from "./fromAuthentication.js"
 export { layer, make, refreshMargin, type SessionOptions } from "./makeSession.js"

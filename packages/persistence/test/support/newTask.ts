@@ -10,6 +10,7 @@ export const newTask = (overrides: Partial<NewTask> = {}): NewTask => {
   return {
     id,
     type,
+    flowVersion: 1,
     projectId: "p-alpha",
     userId: "u-alice",
     priority: 5,

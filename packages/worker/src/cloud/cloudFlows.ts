@@ -1,4 +1,4 @@
-import { Flows } from "@enamel/domain"
+import { NameCache, registry } from "@enamel/domain/flows"
 import { KeyStoreBarbican } from "@enamel/keys"
 import type { OpenStackClients } from "@enamel/openstack-clients"
 import { type TaskRecord, UserKeyRefs } from "@enamel/persistence"
@@ -14,10 +14,7 @@ import { UserSessions } from "./UserSessions.js"
  * must act as its user, never as Enamel.
  */
 const environment = (task: TaskRecord) =>
-  Layer.merge(
-    Layer.context<OpenStackClients.OpenStackClients | Flows.NameCache.NameCache>(),
-    taskSession(task)
-  )
+  Layer.merge(Layer.context<OpenStackClients.OpenStackClients | NameCache.NameCache>(), taskSession(task))
 
 /**
  * ENAMEL_NAME_CACHE_TTL: how long a worker starts a flow with the id a name (image, flavor, network, ...)
@@ -27,13 +24,12 @@ export const NameCacheTtl = Config.duration("ENAMEL_NAME_CACHE_TTL").pipe(
   Config.withDefault(Duration.minutes(10))
 )
 
-const nameCache = Layer.unwrapEffect(Config.map(NameCacheTtl, Flows.NameCache.layer))
+const nameCache = Layer.unwrapEffect(Config.map(NameCacheTtl, NameCache.layer))
 
-/** The flows that act on OpenStack (server.create and server.delete), reading users' keys from the KeyStore. */
-export const layerOnKeyStore = TaskFlowsLayer.layer([
-  taskFlow(Flows.ServerCreate.flow, environment),
-  taskFlow(Flows.ServerDelete.flow, environment)
-]).pipe(Layer.provide([UserSessions.Default, nameCache]), Layer.provide(UserKeyRefs.Default))
+/** Every flow version of the registry (they act on OpenStack), reading users' keys from the KeyStore. */
+export const layerOnKeyStore = TaskFlowsLayer.layer(
+  registry.flows.map((flow) => taskFlow(flow, environment))
+).pipe(Layer.provide([UserSessions.Default, nameCache]), Layer.provide(UserKeyRefs.Default))
 
 /** The cloud flows with users' keys in Barbican. */
 export const layer = layerOnKeyStore.pipe(Layer.provide(KeyStoreBarbican.layer))

@@ -1,6 +1,6 @@
 import { RequestLog } from "@enamel/openstack-clients"
 import { Effect, Option } from "effect"
-import type { Stage, StageContext } from "../../flow/Stage.js"
+import type { Stage, StageContext } from "../../engine/flow/Stage.js"
 import { transientRetry, undoRetry } from "./schedules.js"
 
 /**

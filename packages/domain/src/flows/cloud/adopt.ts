@@ -1,6 +1,6 @@
 import { ClientSettings } from "@enamel/openstack-clients"
 import { Clock, Duration, Effect, Option, Predicate, Schedule } from "effect"
-import type { StageContext } from "../../flow/Stage.js"
+import type { StageContext } from "../../engine/flow/Stage.js"
 
 /** A failure after which the create may or may not have happened: the request may have reached the cloud. */
 const isAmbiguous = (error: unknown): boolean =>

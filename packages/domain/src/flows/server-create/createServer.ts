@@ -1,6 +1,5 @@
 import { Deferred, Effect } from "effect"
-import type { CreateServersRequest } from "../../api/servers.js"
-import * as Flow from "../../flow/Flow.js"
+import * as Flow from "../../engine/flow/Flow.js"
 import { createBootVolume } from "./blockStorage/createBootVolume.js"
 import { waitVolumeAvailable } from "./blockStorage/waitVolumeAvailable.js"
 import { bootServer } from "./compute/bootServer.js"
@@ -8,6 +7,7 @@ import { waitServerActive } from "./compute/waitServerActive.js"
 import { createFloatingIp } from "./network/createFloatingIp.js"
 import { type AttachedPort, createPort } from "./network/createPort.js"
 import type { Plan, PlannedNetwork } from "./plan.js"
+import type { CreateServersRequest } from "./request.js"
 import type { CreatedServer } from "./result.js"
 
 export interface ServerInput {

@@ -1,9 +1,6 @@
 import type { OpenStackError } from "@enamel/openstack-clients"
 import { Schema } from "effect"
-
-export const ServerCreateErrorCode = {
-  unresolved: "server.request_unresolved"
-} as const
+import { ErrorCode } from "../../ErrorCatalogue.js"
 
 /**
  * Something the request names does not exist or cannot be used (`flavor m1.huge not found`). Found
@@ -14,7 +11,7 @@ export class UnresolvedRequest extends Schema.TaggedError<UnresolvedRequest>()(
   { problems: Schema.Array(Schema.String) },
   { description: "The request names something that does not exist or cannot be used" }
 ) {
-  readonly code = ServerCreateErrorCode.unresolved
+  readonly code = ErrorCode.serverRequestUnresolved
   override get message(): string {
     return this.problems.join("; ")
   }

@@ -1,11 +1,11 @@
 import { Cinder, Neutron, Nova } from "@enamel/openstack-clients"
 import { Array as Arr, Effect, Option, Ref } from "effect"
-import type { CreateServersRequest } from "../../api/servers.js"
 import * as CloudStage from "../cloud/CloudStage.js"
 import { combineFailures, problem } from "./errors.js"
 import { type CachedName, named, resolverWith } from "./names.js"
 import { contains } from "./network/ipAddress.js"
 import { Plan, type PlannedNetwork } from "./plan.js"
+import type { CreateServersRequest } from "./request.js"
 
 type Resolve = ReturnType<typeof resolverWith>
 

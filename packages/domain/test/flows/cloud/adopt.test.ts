@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Option, Ref, TestClock } from "effect"
-import type { StageContext } from "../../../src/flow/Stage.js"
+import type { StageContext } from "../../../src/engine/flow/Stage.js"
 import { adoptOrCreate } from "../../../src/flows/cloud/adopt.js"
 
 /** The second attempt of a stage whose first was cut off by a crash at `cutOffAt` (epoch ms). */

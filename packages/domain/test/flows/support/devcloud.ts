@@ -15,8 +15,8 @@ import {
 } from "@enamel/openstack-clients"
 import { Array as Arr, Duration, Effect, Layer, Ref, Schema } from "effect"
 import { cloudLayer, sessionLayer, testSettings } from "../../../../openstack-clients/test/support/cloud.js"
-import { CreateServersRequest } from "../../../src/api/servers.js"
-import * as CheckpointsMemory from "../../../src/flow/CheckpointsMemory.js"
+import { CreateServersRequest } from "../../../src/flows/server-create/request.js"
+import * as CheckpointsMemory from "../../../src/engine/flow/CheckpointsMemory.js"
 import { taskKey, taskTag, tokenOfTags } from "../../../src/flows/cloud/marks.js"
 import { removeFloatingIp, removePort, removeServer, removeVolume } from "../../../src/flows/cloud/remove.js"
 

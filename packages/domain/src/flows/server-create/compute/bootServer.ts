@@ -1,6 +1,6 @@
 import { type BlockDevice, Nova } from "@enamel/openstack-clients"
 import { Array as Arr, Effect, Schema } from "effect"
-import type { StageContext } from "../../../flow/Stage.js"
+import type { StageContext } from "../../../engine/flow/Stage.js"
 import { adoptOrCreate } from "../../cloud/adopt.js"
 import * as CloudStage from "../../cloud/CloudStage.js"
 import { taskTag, tokenKey } from "../../cloud/marks.js"

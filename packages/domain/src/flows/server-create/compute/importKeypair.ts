@@ -1,6 +1,6 @@
 import { Nova } from "@enamel/openstack-clients"
 import { Effect, Option, Schema } from "effect"
-import type { StageContext } from "../../../flow/Stage.js"
+import type { StageContext } from "../../../engine/flow/Stage.js"
 import * as CloudStage from "../../cloud/CloudStage.js"
 import { removeKeypair } from "../../cloud/remove.js"
 import { problem } from "../errors.js"

@@ -1,6 +1,6 @@
 import { Neutron } from "@enamel/openstack-clients"
 import { Effect, Option, Schema } from "effect"
-import type { StageContext } from "../../../flow/Stage.js"
+import type { StageContext } from "../../../engine/flow/Stage.js"
 import { adoptOrCreate } from "../../cloud/adopt.js"
 import * as CloudStage from "../../cloud/CloudStage.js"
 import { neutronTags, tokenOfTags } from "../../cloud/marks.js"

@@ -1,5 +1,6 @@
 import { Cause, Chunk, Effect, Exit, Option, Ref } from "effect"
-import { CheckpointError, ErrorCode } from "../errors.js"
+import { ErrorCode } from "../../ErrorCatalogue.js"
+import { CheckpointError } from "../errors.js"
 import { runAttempts } from "./attempts.js"
 import type { CompensationReport } from "./FlowOutcome.js"
 import { describeCause, type RunState } from "./RunState.js"

@@ -1,22 +1,46 @@
 import { Effect, FiberRef, type Schema } from "effect"
 import { executeStage } from "./executeStage.js"
+
+export { pathTemplate } from "./paths.js"
+
 import { FlowRun } from "./RunState.js"
 import type { Stage } from "./Stage.js"
+
+/** What a flow's checklist holds about a stage: its name and how its result is stored. */
+export interface DeclaredStage {
+  readonly name: string
+  readonly result: Schema.Schema.AnyNoContext
+}
 
 /**
  * A flow: a typed program of stages for one task type. `program` is plain Effect code that calls
  * `Flow.stage` for every step; it must decide only from its params and its stages' results, so that
  * a resumed run takes the same path through the recorded stages.
+ *
+ * A flow is frozen once tasks of it may exist: a task records the `version` it was accepted with and is
+ * run (and resumed) by that version only. Any change to the stage paths, a stage's result schema, the
+ * params or the result makes a new version, kept beside the old one (see the package README).
  */
 export interface Flow<I, O, E, R, II = unknown, OI = unknown> {
   /** The task type, also the routing key its messages travel under, e.g. `server.create`. */
   readonly type: string
+  /** 1, 2, …: which version of the type's flow this is. */
+  readonly version: number
   readonly params: Schema.Schema<I, II>
   readonly result: Schema.Schema<O, OI>
+  /**
+   * The checklist: every stage path the program may run, with indices written `[]`
+   * (`server[]/network[]/createPort`), and the stage that runs there. When given, the runner refuses a
+   * path or a stage that is not on it, and the flow's shape (what a new version must change) is this.
+   */
+  readonly stages?: Readonly<Record<string, DeclaredStage>>
   readonly program: (params: I) => Effect.Effect<O, E, R | FlowRun>
 }
 
-export const make = <I, O, E, R, II, OI>(flow: Flow<I, O, E, R, II, OI>): Flow<I, O, E, R, II, OI> => flow
+/** Declares a flow; version 1 unless given. */
+export const make = <I, O, E, R, II, OI>(
+  flow: Omit<Flow<I, O, E, R, II, OI>, "version"> & { readonly version?: number }
+): Flow<I, O, E, R, II, OI> => ({ ...flow, version: flow.version ?? 1 })
 
 /** The path prefix of the stages run by the current fiber, e.g. `["server[1]"]`. */
 const currentScope = FiberRef.unsafeMake<ReadonlyArray<string>>([])

@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { storable, Text } from "./text.js"
+import { storable, Text } from "../../contract/text.js"
 
 /** A name or a UUID of a cloud resource, as the cloud's own APIs accept it. */
 const NameOrId = Text.pipe(Schema.trimmed(), Schema.minLength(1), Schema.maxLength(255)).annotations({

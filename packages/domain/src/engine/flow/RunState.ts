@@ -1,5 +1,7 @@
 import { Cause, type Chunk, Context, Data, Deferred, Effect, Option, type Ref, type Schedule } from "effect"
-import { describeError, ErrorCode, type ErrorInfo } from "../errors.js"
+import { ErrorCode } from "../../ErrorCatalogue.js"
+import { describeError, type ErrorInfo } from "../errors.js"
+import type { DeclaredStage } from "./Flow.js"
 import type { History } from "./history.js"
 import type { Journal } from "./journal.js"
 import type { StageContext } from "./Stage.js"
@@ -13,7 +15,7 @@ export const StopReason = Data.taggedEnum<StopReason>()
 
 /** Raised at a stage boundary once the run is stopping; never stored as a stage's own failure. */
 export class FlowHalted extends Data.TaggedError("FlowHalted")<{}> {
-  readonly code = ErrorCode.cancelled
+  readonly code = ErrorCode.taskCancelled
 }
 
 /** A completed stage's undo, ready to run with the context its stage ran in. */
@@ -39,6 +41,9 @@ export interface RunState {
   readonly completions: Ref.Ref<number>
   /** The stage paths entered so far; only `executeStage` adds to it, and checks first. */
   readonly paths: Set<string>
+  /** The flow's checklist (path template → stage), when it declares one, and how to name the flow. */
+  readonly checklist: Readonly<Record<string, DeclaredStage>> | undefined
+  readonly flowName: string
 }
 
 /** Provided by the runner to the flow program; `Flow.stage` reads it. */

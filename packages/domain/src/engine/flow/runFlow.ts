@@ -1,5 +1,6 @@
 import { Cause, Chunk, Clock, DateTime, Deferred, Effect, Exit, Option, Ref, Schema } from "effect"
-import { CheckpointError, ErrorCode, type ErrorInfo } from "../errors.js"
+import { ErrorCode } from "../../ErrorCatalogue.js"
+import { CheckpointError, type ErrorInfo } from "../errors.js"
 import { type EntryState, FLOW_PATH, type TimelineEntry } from "../task/TimelineEntry.js"
 import { Checkpoints } from "./Checkpoints.js"
 import type { Flow } from "./Flow.js"
@@ -16,7 +17,7 @@ export interface RunOptions<I, RC> {
   readonly cancellation?: Effect.Effect<void, never, RC>
 }
 
-const cancelledError: ErrorInfo = { code: ErrorCode.cancelled, message: "cancelled on request" }
+const cancelledError: ErrorInfo = { code: ErrorCode.taskCancelled, message: "cancelled on request" }
 
 /**
  * Runs a task's flow, or resumes it from its recorded timeline. Stages with a recorded result are not
@@ -46,7 +47,9 @@ export const runFlow = <I, O, E, R, II, OI, RC = never>(
         stop: yield* Deferred.make<StopReason>(),
         compensations: yield* Ref.make(Chunk.empty<Compensation>()),
         completions: yield* Ref.make(history.lastSeq),
-        paths: new Set()
+        paths: new Set(),
+        checklist: flow.stages,
+        flowName: `${flow.type} v${flow.version}`
       }
       const startedAt = Option.match(history.flow, {
         onSome: (e) => e.startedAt,
@@ -117,7 +120,7 @@ const initialStopReason = (history: History): Option.Option<StopReason> => {
   if (Option.isSome(flow) && flow.value.state === "UNWINDING") {
     const error = flow.value.error
     return Option.some(
-      error === null || error.code === ErrorCode.cancelled
+      error === null || error.code === ErrorCode.taskCancelled
         ? StopReason.Cancelled()
         : StopReason.Failed({ error })
     )

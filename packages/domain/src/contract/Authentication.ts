@@ -1,4 +1,5 @@
 import { HttpApiMiddleware, HttpApiSecurity } from "@effect/platform"
+import type { SessionShape } from "@enamel/openstack-clients"
 import { Context, type DateTime, type Redacted, Schema } from "effect"
 import { ServiceUnavailable, Unauthorized } from "./errors.js"
 
@@ -9,6 +10,8 @@ export interface Caller {
   readonly roles: ReadonlyArray<string>
   readonly expiresAt: DateTime.Utc
   readonly token: Redacted.Redacted<string>
+  /** The caller's own session (their token and catalog): what the API checks a request with. */
+  readonly session: SessionShape
 }
 
 export const isAdmin = (caller: Caller): boolean => caller.roles.includes("admin")

@@ -22,6 +22,8 @@ export const Json = Schema.Unknown
 export const Task = Schema.Struct({
   id: TaskId,
   type: TaskType,
+  /** The version of its type's flow the task was accepted for, and is run by. */
+  flowVersion: Schema.Int,
   state: TaskState,
   projectId: Schema.String,
   userId: Schema.String,

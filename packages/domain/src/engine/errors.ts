@@ -1,17 +1,5 @@
 import { Data, Schema } from "effect"
-
-/**
- * Stable error codes. Users and scripts match on these strings, so they never change meaning;
- * new codes may be added.
- */
-export const ErrorCode = {
-  invalidTransition: "task.invalid_transition",
-  taskNotFound: "task.not_found",
-  stageFailed: "stage.failed",
-  internal: "internal_error",
-  cancelled: "task.cancelled",
-  checkpointStore: "checkpoint.store_unavailable"
-} as const
+import { ErrorCode } from "../ErrorCatalogue.js"
 
 /** The description of a failure that is stored and shown to users: what, where, and the cloud's words. */
 export const ErrorInfo = Schema.Struct({
@@ -26,7 +14,7 @@ export class InvalidTaskTransition extends Schema.TaggedError<InvalidTaskTransit
   { from: Schema.String, to: Schema.String },
   { description: "A task state change that the state machine does not allow" }
 ) {
-  readonly code = ErrorCode.invalidTransition
+  readonly code = ErrorCode.taskInvalidTransition
   override get message(): string {
     return `task cannot go from ${this.from} to ${this.to}`
   }
@@ -45,9 +33,7 @@ export class TaskNotFound extends Schema.TaggedError<TaskNotFound>()("TaskNotFou
 export class CheckpointError extends Data.TaggedError("CheckpointError")<{
   readonly message: string
   readonly cause?: unknown
-}> {
-  readonly code = ErrorCode.checkpointStore
-}
+}> {}
 
 const hasString = (u: object, key: string): string | undefined => {
   const value: unknown = Reflect.get(u, key)

@@ -9,6 +9,8 @@ import { TaskId, TaskType } from "./Task.js"
 export const TaskMessage = Schema.Struct({
   taskId: TaskId,
   type: TaskType,
+  /** The version of the type's flow the task was accepted for (messages from before versions: 1). */
+  flowVersion: Schema.optionalWith(Schema.Int.pipe(Schema.positive()), { default: () => 1 }),
   /** The stage path the last run stopped at, or null for a first run. */
   resumeFrom: Schema.NullOr(Schema.String),
   /** How many times the task was handed back and restarted. */

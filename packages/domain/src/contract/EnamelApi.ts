@@ -1,22 +1,17 @@
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
+import { TaskState } from "../engine/task/TaskState.js"
+import { registry } from "../flows/registry.js"
 import { Authentication } from "./Authentication.js"
 import { BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable } from "./errors.js"
-import { CreateServersRequest } from "./servers.js"
 import { Text } from "./text.js"
 import { TaskDetailResponse, TaskListResponse, TaskResponse, VersionsResponse } from "./views.js"
 
 const taskId = HttpApiSchema.param("id", Schema.UUID)
-const serverId = HttpApiSchema.param("id", Schema.UUID)
-
-const IdempotencyHeaders = Schema.Struct({
-  "idempotency-key": Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255)))
-})
 
 export const TaskListParams = Schema.Struct({
-  state: Schema.optional(
-    Schema.Literal("PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLING", "CANCELLED", "active", "all")
-  ),
+  /** A state, `active` (those not ended: the default) or `all`. */
+  state: Schema.optional(Schema.Union(TaskState, Schema.Literal("active", "all"))),
   scope: Schema.optional(Schema.Literal("user", "project")),
   all_projects: Schema.optional(Schema.BooleanFromString),
   type: Schema.optional(Text.pipe(Schema.maxLength(255))),
@@ -28,29 +23,13 @@ export class VersionsGroup extends HttpApiGroup.make("versions").add(
   HttpApiEndpoint.get("versions", "/").addSuccess(VersionsResponse)
 ) {}
 
-export class ServersGroup extends HttpApiGroup.make("servers")
-  .add(
-    HttpApiEndpoint.post("createServers", "/servers")
-      .setPayload(CreateServersRequest)
-      .setHeaders(IdempotencyHeaders)
-      .addSuccess(TaskResponse, { status: 202 })
-      .addError(Conflict)
-      .annotate(OpenApi.Description, "Creates one or more servers as a task; answers 202 with the task.")
-  )
-  .add(
-    HttpApiEndpoint.del("deleteServer")`/servers/${serverId}`
-      .setHeaders(IdempotencyHeaders)
-      .addSuccess(TaskResponse, { status: 202 })
-      .addError(Conflict)
-      .annotate(
-        OpenApi.Description,
-        "Deletes a server and the boot volume, ports and floating IPs Enamel created for it, as a task."
-      )
-  )
+/** Every porcelain command of the registry: one call, one task, answered 202. */
+export class PorcelainGroup extends registry.group
   .addError(BadRequest)
   .addError(Forbidden)
   .addError(ServiceUnavailable)
-  .middleware(Authentication) {}
+  .middleware(Authentication)
+  .annotate(OpenApi.Description, "The porcelain calls: each runs as a task and answers 202 with it.") {}
 
 export class TasksGroup extends HttpApiGroup.make("tasks")
   .add(HttpApiEndpoint.get("listTasks", "/tasks").setUrlParams(TaskListParams).addSuccess(TaskListResponse))
@@ -88,7 +67,7 @@ export class TasksGroup extends HttpApiGroup.make("tasks")
 /** The whole contract; the server implements it, clients derive from it, /openapi.json describes it. */
 export class EnamelApi extends HttpApi.make("enamel")
   .add(VersionsGroup)
-  .add(ServersGroup)
+  .add(PorcelainGroup)
   .add(TasksGroup)
   .annotate(OpenApi.Title, "Enamel")
   .annotate(OpenApi.Description, "Porcelain API for OpenStack: one call, one durable task.") {}

@@ -2,6 +2,7 @@ import { Cause, Chunk, DateTime, Deferred, Effect, Option, Ref, Schema } from "e
 import { CheckpointError } from "../errors.js"
 import { runAttempts } from "./attempts.js"
 import { isInDoubt } from "./history.js"
+import { pathTemplate } from "./paths.js"
 import { describeCause, FlowHalted, isStopped, type RunState, StopReason } from "./RunState.js"
 import type { Stage } from "./Stage.js"
 
@@ -27,6 +28,13 @@ export const executeStage = <I, A, AI, E, R>(
       return false
     })
     if (seen) return yield* Effect.dieMessage(`stage path ${path} is used twice in one flow; scope it`)
+    const declared = run.checklist?.[pathTemplate(path)]
+    if (run.checklist !== undefined && declared !== stage) {
+      return yield* Effect.dieMessage(
+        `stage ${stage.name} at ${pathTemplate(path)} is not on the checklist of ${run.flowName}: ` +
+          "declare it in the flow's stages (a flow that tasks may be running changes only by a new version)"
+      )
+    }
     const context = yield* Effect.context<R>()
     const compensate = stage.compensate
     const register = (value: A, completed: number): Effect.Effect<void> =>

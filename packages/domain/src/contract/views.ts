@@ -1,7 +1,7 @@
 import { Schema } from "effect"
-import { ErrorInfo } from "../errors.js"
-import { TaskState } from "../task/TaskState.js"
-import { EntryPhase, EntryState } from "../task/TimelineEntry.js"
+import { ErrorInfo } from "../engine/errors.js"
+import { TaskState } from "../engine/task/TaskState.js"
+import { EntryPhase, EntryState } from "../engine/task/TimelineEntry.js"
 
 const Link = Schema.Struct({ rel: Schema.String, href: Schema.String })
 
@@ -50,6 +50,14 @@ export const TaskListResponse = Schema.Struct({
   tasks_links: Schema.Array(Link)
 })
 
+/** A task type this deployment offers, and the call that starts it. */
+export const TaskTypeView = Schema.Struct({
+  type: Schema.String,
+  method: Schema.String,
+  path: Schema.String,
+  description: Schema.String
+})
+
 export const VersionsResponse = Schema.Struct({
   versions: Schema.Array(
     Schema.Struct({
@@ -58,7 +66,9 @@ export const VersionsResponse = Schema.Struct({
       min_version: Schema.String,
       max_version: Schema.String,
       updated: Schema.String,
-      links: Schema.Array(Link)
+      links: Schema.Array(Link),
+      /** The porcelain calls this version serves: one task type each. */
+      task_types: Schema.Array(TaskTypeView)
     })
   )
 })

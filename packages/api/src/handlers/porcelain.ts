@@ -1,0 +1,141 @@
+import { createHash } from "node:crypto"
+import {
+  type HttpApiBuilder as Builder,
+  HttpApiBuilder,
+  type HttpApiEndpoint,
+  HttpApp,
+  HttpServerResponse
+} from "@effect/platform"
+import { ErrorCode, TaskId, TaskMessageJson, TaskPriority, TaskType } from "@enamel/domain"
+import { CurrentCaller, EnamelApi, ServiceUnavailable } from "@enamel/domain/contract"
+import { registry } from "@enamel/domain/flows"
+import { Session } from "@enamel/openstack-clients"
+import { OutboxRelay, TaskStore } from "@enamel/persistence"
+import { Effect, Predicate, Schema } from "effect"
+import { UserKeys } from "../keys/UserKeys.js"
+import { conflict, unavailable } from "./storeErrors.js"
+import { taskView } from "./views.js"
+
+const encodeMessage = Schema.encodeSync(TaskMessageJson)
+
+/** A command of the registry, with what its checks need (the clients, and a Session: the caller's). */
+type Registered = (typeof registry.commands)[number]
+const isPriority = Schema.is(TaskPriority)
+
+/** The request's parts a porcelain endpoint may have: a JSON body, path parameters, the headers. */
+interface PorcelainRequest {
+  readonly payload?: unknown
+  readonly path?: unknown
+  readonly headers: { readonly "idempotency-key"?: string | undefined }
+}
+
+/** The task's params: the body's fields, and the path parameters the command names (`id` → `server_id`). */
+const paramsOf = (command: Registered, request: PorcelainRequest): Record<string, unknown> => {
+  const params: Record<string, unknown> = Predicate.isRecord(request.payload) ? { ...request.payload } : {}
+  if (Predicate.isRecord(request.path)) {
+    for (const [param, field] of Object.entries(command.pathParams)) params[field] = request.path[param]
+  }
+  return params
+}
+
+/** The priority the body asks for, or the command's. */
+const priorityOf = (command: Registered, params: Record<string, unknown>): number =>
+  isPriority(params.priority) ? params.priority : command.priority
+
+/**
+ * Registers `handle(command)` for every command of the registry. The registry built the contract's
+ * porcelain group from the same list, so every endpoint of the group gets its handler (the group's
+ * union of endpoints is what `Name` ranges over, and the last registration leaves none unhandled).
+ */
+const handleEach = <Endpoints extends HttpApiEndpoint.HttpApiEndpoint.Any, E, P, R, R1>(
+  handlers: Builder.Handlers<E, P, R, Endpoints>,
+  names: readonly [
+    HttpApiEndpoint.HttpApiEndpoint.Name<Endpoints>,
+    ...ReadonlyArray<HttpApiEndpoint.HttpApiEndpoint.Name<Endpoints>>
+  ],
+  handler: (
+    name: HttpApiEndpoint.HttpApiEndpoint.Name<Endpoints>
+  ) => HttpApiEndpoint.HttpApiEndpoint.HandlerWithName<
+    Endpoints,
+    HttpApiEndpoint.HttpApiEndpoint.Name<Endpoints>,
+    E,
+    R1
+  >
+) => {
+  const [first, ...rest] = names
+  let handled = handlers.handle(first, handler(first))
+  for (const name of rest) handled = handled.handle(name, handler(name))
+  return handled
+}
+
+/**
+ * Every porcelain call (steps 1–4 of the original design): the params from the request, the command's
+ * checks with the caller's own session, the caller's key, then the task and its outbox row in one
+ * statement, and a nudge to the relay. Answers 202 with the task and its Location.
+ */
+export const layer = HttpApiBuilder.group(EnamelApi, "porcelain", (handlers) =>
+  Effect.gen(function* () {
+    const store = yield* TaskStore
+    const relay = yield* OutboxRelay
+    const keys = yield* UserKeys
+
+    const accept = (command: Registered, request: PorcelainRequest) =>
+      Effect.gen(function* () {
+        const caller = yield* CurrentCaller
+        const asked = paramsOf(command, request)
+        // Decoded by the endpoint already: encoding checks it fits the flow, and gives what is stored.
+        const params = yield* Effect.orDie(command.latest.encodeParams(asked))
+        yield* command.admit(params).pipe(Effect.provideService(Session, caller.session))
+        const keyRef = yield* keys.keyFor(caller)
+        const id = crypto.randomUUID()
+        const idempotencyKey = request.headers["idempotency-key"]
+        const { task, created } = yield* store
+          .create({
+            id,
+            type: command.type,
+            flowVersion: command.latest.version,
+            projectId: caller.projectId,
+            userId: caller.userId,
+            priority: priorityOf(command, asked),
+            params,
+            keyRef,
+            idempotencyKey: idempotencyKey ?? null,
+            requestHash: createHash("sha256")
+              .update(`${command.type}\n${JSON.stringify(params)}`)
+              .digest("hex"),
+            message: encodeMessage({
+              taskId: TaskId.make(id),
+              type: TaskType.make(command.type),
+              flowVersion: command.latest.version,
+              resumeFrom: null,
+              restarts: 0
+            })
+          })
+          .pipe(
+            Effect.catchTags({
+              IdempotencyConflict: (e) => Effect.fail(conflict(e)),
+              TaskStoreError: () => Effect.fail(unavailable())
+            })
+          )
+        if (created) yield* relay.nudge
+        yield* HttpApp.appendPreResponseHandler((_request, response) =>
+          Effect.succeed(HttpServerResponse.setHeader(response, "location", `/tasks/${task.id}`))
+        )
+        return { task: taskView(task) }
+      })
+
+    const byName = new Map(registry.commands.map((command) => [command.endpoint.name, command]))
+    const [first, ...rest] = registry.commands
+    if (first === undefined) return yield* Effect.dieMessage("the registry lists no command")
+    return handleEach(
+      handlers,
+      [first.endpoint.name, ...rest.map((command) => command.endpoint.name)],
+      (name) => (request) => {
+        const command = byName.get(name)
+        return command === undefined
+          ? new ServiceUnavailable({ code: ErrorCode.internal, detail: `no command for ${name}` })
+          : accept(command, request)
+      }
+    )
+  })
+)

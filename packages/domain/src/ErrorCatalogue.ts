@@ -1,0 +1,214 @@
+/**
+ * Every error code a user or an operator can see, each written once, with its meaning: the codes of the
+ * API's error documents, of a task's `error` and of its stages' timeline entries, and those derived
+ * from OpenStack's answers. Users and scripts match on these strings, so a code never changes meaning;
+ * new codes may be added. Everything else refers to `ErrorCode.<name>`, never to the string (a test
+ * keeps it so), and `/openapi.json` lists, for each operation, the codes it can answer with.
+ */
+export const ErrorCode = {
+  // Authentication and authorisation (the API)
+  authInvalidToken: "auth.invalid_token",
+  authTokenNotProjectScoped: "auth.token_not_project_scoped",
+  authKeystoneUnavailable: "auth.keystone_unavailable",
+  authAdminRequired: "auth.admin_required",
+  // Requests the API refuses before it acts
+  requestInvalid: "request.invalid",
+  requestMalformed: "request.malformed",
+  requestTooDeep: "request.too_deep",
+  requestTooLarge: "request.too_large",
+  requestUnsupportedMediaType: "request.unsupported_media_type",
+  apiVersionNotAcceptable: "api.version_not_acceptable",
+  resourceNotFound: "resource.not_found",
+  // Tasks, as the API serves them
+  taskNotFound: "task.not_found",
+  taskNotCancellable: "task.not_cancellable",
+  taskIdempotencyConflict: "task.idempotency_conflict",
+  taskMarkerNotFound: "task.marker_not_found",
+  // The API's own state
+  serviceUnavailable: "service.unavailable",
+  internal: "internal_error",
+  // Users' keys
+  keyUnavailable: "key.unavailable",
+  keyForbidden: "key.forbidden",
+  // How a task ended, or why it could not run
+  taskCancelled: "task.cancelled",
+  taskInvalidTransition: "task.invalid_transition",
+  taskUnknownType: "task.unknown_type",
+  taskUnknownFlowVersion: "task.unknown_flow_version",
+  taskInvalidParams: "task.invalid_params",
+  taskTooManyRestarts: "task.too_many_restarts",
+  stageFailed: "stage.failed",
+  // The server flows
+  serverNotFound: "server.not_found",
+  serverRequestUnresolved: "server.request_unresolved",
+  // OpenStack's answers, as a stage that called OpenStack reports them
+  openstackNotFound: "openstack.not_found",
+  openstackConflict: "openstack.conflict",
+  openstackOverQuota: "openstack.over_quota",
+  openstackUnauthorized: "openstack.unauthorized",
+  openstackForbidden: "openstack.forbidden",
+  openstackBadRequest: "openstack.bad_request",
+  openstackServiceUnavailable: "openstack.service_unavailable",
+  openstackTimeout: "openstack.timeout",
+  openstackResourceFailed: "openstack.resource_failed",
+  openstackEndpointNotFound: "openstack.endpoint_not_found",
+  openstackUnexpectedResponse: "openstack.unexpected_response"
+} as const
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
+
+/** Where a code is seen: in an API answer (with its HTTP status), or in a task's error and timeline. */
+export type Seen = { readonly answer: number } | { readonly task: true }
+
+export interface CodeMeaning {
+  readonly meaning: string
+  readonly seen: ReadonlyArray<Seen>
+}
+
+const answer = (status: number): Seen => ({ answer: status })
+const task: Seen = { task: true }
+
+/** What each code means, and where it is seen; the README's list of codes is this table. */
+export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
+  "auth.invalid_token": {
+    meaning: "The X-Auth-Token is missing, invalid or expired: get a new token from Keystone.",
+    seen: [answer(401)]
+  },
+  "auth.token_not_project_scoped": {
+    meaning: "The token is not scoped to a project; Enamel acts within one project.",
+    seen: [answer(401)]
+  },
+  "auth.keystone_unavailable": {
+    meaning: "Keystone could not validate the token just now; try again shortly.",
+    seen: [answer(503)]
+  },
+  "auth.admin_required": { meaning: "The request needs the admin role.", seen: [answer(403)] },
+  "request.invalid": {
+    meaning:
+      "A field, parameter or header is missing, unknown or has a value that is not allowed; the detail names it.",
+    seen: [answer(400)]
+  },
+  "request.malformed": { meaning: "The body is not valid JSON.", seen: [answer(400)] },
+  "request.too_deep": { meaning: "The body nests arrays and objects too deeply.", seen: [answer(400)] },
+  "request.too_large": { meaning: "The body is larger than the API accepts.", seen: [answer(413)] },
+  "request.unsupported_media_type": {
+    meaning: "The body is not sent as application/json.",
+    seen: [answer(415)]
+  },
+  "api.version_not_acceptable": {
+    meaning: "OpenStack-API-Version asks for an Enamel version this server does not serve.",
+    seen: [answer(406)]
+  },
+  "resource.not_found": { meaning: "No such path, or no such method on it.", seen: [answer(404)] },
+  "task.not_found": {
+    meaning: "No task with this id, or one the caller may not see (another project's).",
+    seen: [answer(404)]
+  },
+  "task.not_cancellable": { meaning: "The task has already ended.", seen: [answer(409)] },
+  "task.idempotency_conflict": {
+    meaning: "The Idempotency-Key was used before with a different request.",
+    seen: [answer(409)]
+  },
+  "task.marker_not_found": {
+    meaning: "The list's marker names no task the caller may see.",
+    seen: [answer(400)]
+  },
+  "service.unavailable": {
+    meaning: "A service Enamel needs (PostgreSQL, RabbitMQ, OpenStack) is unavailable; try again shortly.",
+    seen: [answer(503)]
+  },
+  internal_error: {
+    meaning: "A fault in Enamel itself: please report it with the request id.",
+    seen: [answer(500), task]
+  },
+  "key.unavailable": {
+    meaning:
+      "The key Enamel keeps to act for the user is missing, refused or cannot be made now (in an answer: try again; in a task: it could not run).",
+    seen: [answer(503), task]
+  },
+  "key.forbidden": {
+    meaning: "Keystone does not let this user create the application credential Enamel acts with.",
+    seen: [answer(403)]
+  },
+  "task.cancelled": {
+    meaning: "The user cancelled the task; what it had made was undone.",
+    seen: [task]
+  },
+  "task.invalid_transition": {
+    meaning: "A task state change the state machine does not allow (a fault in Enamel).",
+    seen: [task]
+  },
+  "task.unknown_type": { meaning: "No worker of this deployment runs the task's type.", seen: [task] },
+  "task.unknown_flow_version": {
+    meaning:
+      "The task was accepted for a version of its flow that this deployment no longer has; it could not run.",
+    seen: [task]
+  },
+  "task.invalid_params": {
+    meaning: "The task's stored parameters do not fit its flow (a fault in Enamel).",
+    seen: [task]
+  },
+  "task.too_many_restarts": {
+    meaning: "The workers running the task stopped too often while running it; it was given up.",
+    seen: [task]
+  },
+  "stage.failed": {
+    meaning: "A stage failed for a reason that has no code of its own; the message says why.",
+    seen: [task]
+  },
+  "server.not_found": {
+    meaning: "The server does not exist, or is not in the caller's project.",
+    seen: [answer(404), task]
+  },
+  "server.request_unresolved": {
+    meaning:
+      "Something the request names (image, flavor, network, port, keypair, …) does not exist or cannot be used; every problem is listed.",
+    seen: [task]
+  },
+  "openstack.not_found": {
+    meaning: "OpenStack answered 404: a resource a stage needed is gone.",
+    seen: [task]
+  },
+  "openstack.conflict": {
+    meaning:
+      "OpenStack answered 409 (the resource's state does not allow the call), or a name matched several resources.",
+    seen: [task]
+  },
+  "openstack.over_quota": {
+    meaning: "A quota of the project would be exceeded (Nova, Cinder or Neutron).",
+    seen: [task]
+  },
+  "openstack.unauthorized": { meaning: "OpenStack refused the user's credentials.", seen: [task] },
+  "openstack.forbidden": { meaning: "OpenStack's policy does not allow the call to the user.", seen: [task] },
+  "openstack.bad_request": {
+    meaning: "OpenStack refused the call as invalid; the message is its own.",
+    seen: [task]
+  },
+  "openstack.service_unavailable": {
+    meaning: "An OpenStack service was unreachable or failed, also after retries.",
+    seen: [task]
+  },
+  "openstack.timeout": {
+    meaning: "An OpenStack call, or a wait for a resource (server ACTIVE, volume available), took too long.",
+    seen: [task]
+  },
+  "openstack.resource_failed": {
+    meaning:
+      "A resource went into an error state while Enamel waited for it; the message is the cloud's reason.",
+    seen: [task]
+  },
+  "openstack.endpoint_not_found": {
+    meaning: "The service catalog has no endpoint for a service Enamel needs.",
+    seen: [task]
+  },
+  "openstack.unexpected_response": {
+    meaning: "OpenStack answered with something Enamel cannot read.",
+    seen: [task]
+  }
+}
+
+/** The codes an API answer of this status may carry. */
+export const codesAnswering = (status: number): ReadonlyArray<ErrorCode> =>
+  Object.values(ErrorCode).filter((code) =>
+    meanings[code].seen.some((seen) => "answer" in seen && seen.answer === status)
+  )

@@ -1,6 +1,0 @@
-export * from "./Authentication.js"
-export * from "./EnamelApi.js"
-export * from "./errors.js"
-export * as Microversions from "./microversions.js"
-export * from "./servers.js"
-export * from "./views.js"

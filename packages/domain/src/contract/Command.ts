@@ -1,0 +1,147 @@
+import type { HttpApiEndpoint, HttpMethod } from "@effect/platform"
+import { OpenApi } from "@effect/platform"
+import { Effect, Schema } from "effect"
+import type { Flow } from "../engine/flow/Flow.js"
+import { type RunnableFlow, runnable } from "../engine/flow/RunnableFlow.js"
+import type { FlowRun } from "../engine/flow/RunState.js"
+import { TaskPriority } from "../engine/task/Task.js"
+import { Conflict, type Forbidden, type NotFound, type ServiceUnavailable } from "./errors.js"
+import { TaskResponse } from "./views.js"
+
+/** Every task-creating request may carry `Idempotency-Key`: the same key and body give the same task. */
+export const IdempotencyHeaders = Schema.Struct({
+  "idempotency-key": Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255)))
+})
+
+/** Why the API refuses a request before accepting its task (the server is not the caller's, …). */
+export type Refusal = NotFound | Conflict | Forbidden | ServiceUnavailable
+
+/**
+ * A porcelain command: one HTTP call, one task type, one flow (in every version tasks may still be
+ * running). Declared once, in the command's folder under `flows/`, and listed on one line of the
+ * registry (`flows/registry.ts`); the API's routes and `/openapi.json`, the worker's topics and their
+ * defaults, the embedded process and `GET /` all come from there.
+ */
+export interface Command<Endpoint extends HttpApiEndpoint.HttpApiEndpoint.Any, R, RA> {
+  /** The task type, also the routing key (topic) of its messages, e.g. `server.create`. */
+  readonly type: string
+  /** One sentence for `GET /`, `/openapi.json` and the CLI. */
+  readonly description: string
+  /** The endpoint as the contract declares it (202 with the task, Idempotency-Key, the errors). */
+  readonly endpoint: Endpoint
+  readonly method: HttpMethod.HttpMethod
+  readonly path: string
+  /** Which path parameters go into the task's params, and under which name (`{ id: "server_id" }`). */
+  readonly pathParams: Readonly<Record<string, string>>
+  /** How many tasks of this type a worker runs at once unless ENAMEL_WORKER_TOPICS says otherwise. */
+  readonly concurrency: number
+  /** The priority (0–9) of a task whose request does not give one. */
+  readonly priority: number
+  /** Every version of the flow that tasks may still be running: the newest (new tasks get it) first. */
+  readonly versions: readonly [RunnableFlow<R>, ...ReadonlyArray<RunnableFlow<R>>]
+  /** The version new tasks get. */
+  readonly latest: RunnableFlow<R>
+  /**
+   * Checks, with the caller's own session, what must hold before a task is accepted (the server exists
+   * in the caller's project, …), given the params as the latest version stores them.
+   */
+  readonly admit: (params: unknown) => Effect.Effect<void, Refusal, RA>
+}
+
+export type Any = Command<HttpApiEndpoint.HttpApiEndpoint.Any, unknown, unknown>
+
+/** What a command's folder declares; `make` adds what every porcelain endpoint shares. */
+export interface Spec<
+  Name extends string,
+  Method extends HttpMethod.HttpMethod,
+  Path,
+  Payload,
+  Error,
+  RE,
+  I,
+  O,
+  E,
+  R,
+  II,
+  OI,
+  RE2,
+  RA
+> {
+  readonly type: string
+  readonly description: string
+  /** The route, its path and payload schemas, and the refusals its admission can answer with. */
+  readonly endpoint: HttpApiEndpoint.HttpApiEndpoint<
+    Name,
+    Method,
+    Path,
+    never,
+    Payload,
+    never,
+    void,
+    Error,
+    never,
+    RE
+  >
+  readonly pathParams?: { readonly [K in keyof Path]?: string }
+  readonly concurrency: number
+  readonly priority?: number
+  /** The newest version of the flow: new tasks run it. */
+  readonly flow: Flow<I, O, E, R, II, OI>
+  /** Earlier versions still in service, oldest first (`Flow.runnable` of each). */
+  readonly earlier?: ReadonlyArray<RunnableFlow<RE2>>
+  readonly admission?: (params: I) => Effect.Effect<void, Refusal, RA>
+}
+
+/** Declares a porcelain command. */
+export const make = <
+  const Name extends string,
+  Method extends HttpMethod.HttpMethod,
+  Path,
+  Payload,
+  Error,
+  RE,
+  I,
+  O,
+  E,
+  R,
+  II,
+  OI,
+  RE2 = never,
+  RA = never
+>(
+  spec: Spec<Name, Method, Path, Payload, Error, RE, I, O, E, R, II, OI, RE2, RA>
+) => {
+  const latest = runnable(spec.flow)
+  const decode = Schema.decodeUnknown(spec.flow.params)
+  const admission = spec.admission
+  const endpoint = spec.endpoint
+    .setHeaders(IdempotencyHeaders)
+    .addSuccess(TaskResponse, { status: 202 })
+    .addError(Conflict)
+    .annotate(
+      OpenApi.Description,
+      `${spec.description} Runs as a task of type \`${spec.type}\`; answers 202 with it.`
+    )
+    .annotate(OpenApi.Summary, spec.type)
+  const pathParams: Record<string, string> = {}
+  for (const [param, field] of Object.entries(spec.pathParams ?? {})) {
+    if (typeof field === "string") pathParams[param] = field
+  }
+  const command: Command<typeof endpoint, Exclude<R, FlowRun> | RE2, RA> = {
+    type: spec.type,
+    description: spec.description,
+    endpoint,
+    method: spec.endpoint.method,
+    path: spec.endpoint.path,
+    pathParams,
+    concurrency: spec.concurrency,
+    priority: Schema.decodeSync(TaskPriority)(spec.priority ?? 5),
+    versions: [latest, ...(spec.earlier ?? [])],
+    latest,
+    admit: (params) =>
+      admission === undefined
+        ? Effect.void
+        : Effect.flatMap(Effect.orDie(decode(params)), (decoded) => admission(decoded))
+  }
+  return command
+}

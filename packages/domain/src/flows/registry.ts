@@ -1,0 +1,10 @@
+import { Registry } from "../contract/Registry.js"
+import * as ServerCreate from "./server-create/index.js"
+import * as ServerDelete from "./server-delete/index.js"
+
+/**
+ * The porcelain commands Enamel offers: one line each. A new command is a folder beside these (its
+ * request, stages, flow and `command.ts`) and one line here; the API, the worker, the embedded process,
+ * `GET /` and `/openapi.json` take it from this list.
+ */
+export const registry = Registry.empty.add(ServerCreate.command).add(ServerDelete.command)

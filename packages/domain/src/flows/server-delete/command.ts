@@ -1,0 +1,43 @@
+import { HttpApiEndpoint, HttpApiSchema } from "@effect/platform"
+import { Nova } from "@enamel/openstack-clients"
+import { Effect, Schema } from "effect"
+import * as Command from "../../contract/Command.js"
+import { NotFound, ServiceUnavailable } from "../../contract/errors.js"
+import { ErrorCode } from "../../ErrorCatalogue.js"
+import { type DeleteServerRequest, flow, type } from "./flow.js"
+
+const serverId = HttpApiSchema.param("id", Schema.UUID)
+
+/**
+ * The server must be one the caller can see, asked of Nova with the caller's own token: another
+ * project's server, or one that does not exist, is a 404 at once rather than a task that fails.
+ */
+const serverVisible = ({ server_id }: DeleteServerRequest) =>
+  Nova.getServer(server_id).pipe(
+    Effect.asVoid,
+    Effect.catchAll(
+      (error): Effect.Effect<never, NotFound | ServiceUnavailable> =>
+        error._tag === "OpenStackNotFound"
+          ? Effect.fail(
+              new NotFound({ code: ErrorCode.serverNotFound, detail: `server ${server_id} not found` })
+            )
+          : Effect.fail(
+              new ServiceUnavailable({
+                code: ErrorCode.serviceUnavailable,
+                detail: `Nova cannot say now whether server ${server_id} exists (${error.message}); try again shortly`
+              })
+            )
+    )
+  )
+
+/** `DELETE /servers/{id}` → `server.delete`. */
+export const command = Command.make({
+  type,
+  description:
+    "Deletes a server and the boot volume, ports and floating IPs Enamel created for it, waiting until each is gone.",
+  endpoint: HttpApiEndpoint.del("deleteServer")`/servers/${serverId}`.addError(NotFound),
+  pathParams: { id: "server_id" },
+  concurrency: 2,
+  flow,
+  admission: serverVisible
+})
