@@ -1,4 +1,3 @@
-import { TaskFlowsLayer } from "@enamel/worker"
 /**
  * A worker process for the scale benchmark: consumes `bench.noop` and runs a flow of `stages` stages
  * that make no cloud calls (each only waits `sleepMs`, as a stage waiting on a cloud would), with
@@ -6,6 +5,7 @@ import { TaskFlowsLayer } from "@enamel/worker"
  */
 import { NodeRuntime } from "@effect/platform-node"
 import { Flow, runnable, Stage } from "@enamel/domain"
+import { TaskFlowsLayer } from "@enamel/worker"
 import { Effect, Layer, Schema } from "effect"
 import { TaskFlows, taskFlow } from "../packages/worker/src/TaskFlows.js"
 import { workerProcess } from "../packages/worker/src/WorkerProcess.js"

@@ -11,4 +11,4 @@ cd "$(dirname "$0")/.."
 ensure_everything
 export ENAMEL_SOAK_KILLS="${ENAMEL_SOAK_KILLS:-100}"
 log "soak: $ENAMEL_SOAK_KILLS kills"
-exec corepack pnpm exec vitest run --retry=0 test/e2e/workerKillLoop.test.ts
+exec corepack pnpm exec vitest run test/e2e/workerKillLoop.test.ts

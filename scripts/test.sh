@@ -1,31 +1,84 @@
 #!/usr/bin/env bash
-# The whole test suite from a fresh clone on Debian 12 with Node 20: installs what it needs, starts
-# PostgreSQL and RabbitMQ if they are not answering, brings up the dev cloud (a real OpenStack on
-# loopback), runs every test, and ends with the summary line.
+# The whole test suite from a fresh clone on Debian 12 with Node 20, in three tiers, and the summary line:
+#   1. the fast tier (*.fast.test.ts): no services; PostgreSQL, RabbitMQ and the dev cloud are pointed at
+#      a closed port, so a fast test that reached one would fail; it must take under 60 s;
+#   2. the main tier, after PostgreSQL and RabbitMQ are started if they are not answering and the dev
+#      cloud (a real OpenStack on loopback) is up;
+#   3. the disruptive phase: tests that restart shared services, once nothing else runs.
+# With paths (`./scripts/test.sh packages/broker test/e2e/keyGone.test.ts`), vitest's filters: each tier
+# runs the files they name; the services are only started when a main-tier file is named, and the
+# disruptive phase only runs when a path names something under test/disruptive.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
 
-# The real OpenStack the clients, API and flows are tested against, and the services.
-ensure_everything
+fast_budget=60
+fast_results=.enamel/test-results-fast.json
+main_results=.enamel/test-results.json
+disruptive_results=.enamel/test-results-disruptive.json
 
-rm -f .enamel/test-results.json .enamel/test-results-disruptive.json
+ensure_node_deps
+rm -f "$fast_results" "$main_results" "$disruptive_results"
 status=0
-corepack pnpm exec vitest run "$@" || status=$?
-# Then the tests that restart RabbitMQ or PostgreSQL, one at a time, once nothing else runs.
-if [ $# -eq 0 ]; then
-  log "disruptive phase (restarts shared services)"
-  corepack pnpm exec vitest run --config vitest.disruptive.config.ts || status=$?
+ran=() # the results of the tiers this run ran, for the summary
+
+# With paths, a tier none of them names is skipped (vitest would fail on "no test files").
+names_files() { # config, filters...: do the filters name any file of this tier?
+  local config=$1
+  shift
+  [ $# -eq 0 ] && return 0
+  [ -n "$(corepack pnpm --silent exec vitest list --filesOnly --config "$config" "$@" 2>/dev/null)" ]
+}
+
+if names_files vitest.fast.config.ts "$@"; then
+  log "fast tier: no PostgreSQL, RabbitMQ or dev cloud (their addresses point at a closed port)"
+  started=$SECONDS
+  without_services corepack pnpm exec vitest run --config vitest.fast.config.ts "$@" || status=$?
+  ran+=("$fast_results")
+  took=$((SECONDS - started))
+  log "fast tier took ${took} s (budget ${fast_budget} s)"
+  [ -f "$fast_results" ] || { log "the fast tier wrote no results"; status=1; }
+  if [ "$took" -gt "$fast_budget" ]; then
+    printf '\033[31m[enamel] FAILED:\033[0m the fast tier took %s s, over its %s s budget\n' \
+      "$took" "$fast_budget" >&2
+    status=1
+  fi
 fi
-[ -f .enamel/test-results.json ] || die "vitest wrote no results (exit $status)"
+
+run_main=false
+names_files vitest.config.ts "$@" && run_main=true
+run_disruptive=false
+if [ $# -eq 0 ]; then
+  run_disruptive=true
+else
+  for path in "$@"; do [[ $path == *test/disruptive* ]] && run_disruptive=true; done
+fi
+
+if $run_main || $run_disruptive; then
+  # The real OpenStack the clients, API and flows are tested against, and the services.
+  ensure_everything
+fi
+if $run_main; then
+  log "main tier"
+  corepack pnpm exec vitest run "$@" || status=$?
+  ran+=("$main_results")
+  [ -f "$main_results" ] || { log "the main tier wrote no results"; status=1; }
+fi
+# Then the tests that restart RabbitMQ or PostgreSQL, one at a time, once nothing else runs.
+if $run_disruptive; then
+  log "disruptive phase (restarts shared services)"
+  corepack pnpm exec vitest run --config vitest.disruptive.config.ts "$@" || status=$?
+  ran+=("$disruptive_results")
+  [ -f "$disruptive_results" ] || { log "the disruptive phase wrote no results"; status=1; }
+fi
+
 node -e '
   const fs = require("fs")
-  const runs = [".enamel/test-results.json", ".enamel/test-results-disruptive.json"]
-    .filter((f) => fs.existsSync(f)).map((f) => JSON.parse(fs.readFileSync(f, "utf8")))
+  const runs = process.argv.slice(1).filter((f) => fs.existsSync(f)).map((f) => JSON.parse(fs.readFileSync(f, "utf8")))
   const sum = (k) => runs.reduce((n, r) => n + r[k], 0)
   const skipped = sum("numPendingTests") + sum("numTodoTests")
   if (sum("numTotalTests") === 0) { console.log("0 passed, 0 failed"); process.exit(1) }
   console.log(`${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed` + (skipped ? `, ${skipped} skipped` : ""))
   process.exit(sum("numFailedTests") > 0 || runs.some((r) => !r.success) ? 1 : 0)
-' || status=1
+' "${ran[@]}" || status=1
 exit "$status"

@@ -74,3 +74,40 @@ ensure_everything() {
 # Tests create their own databases through this URL (the database part is replaced).
 export ENAMEL_DATABASE_URL="${ENAMEL_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/postgres}"
 export ENAMEL_AMQP_URL="${ENAMEL_AMQP_URL:-amqp://guest:guest@127.0.0.1:5672}"
+
+# Runs a command with PostgreSQL, RabbitMQ and the dev cloud pointed at a loopback port that refuses
+# connections: every variable the code and the tests find them by (the database and AMQP URLs, OS_AUTH_URL,
+# and a clouds.yaml, named by OS_CLIENT_CONFIG_FILE and OS_CLOUD, whose identities all authenticate there).
+# A test that reached one of them fails, whether or not the real one is running.
+without_services() {
+  local port dir identity
+  port=$(closed_port)
+  dir=$(mktemp -d)
+  {
+    echo "clouds:"
+    for identity in admin alice bob enamel; do
+      printf '  %s:\n    auth:\n      auth_url: http://127.0.0.1:%s/v3\n' "$identity" "$port"
+      printf '      username: %s\n      password: closed\n      project_name: closed\n' "$identity"
+      printf '      user_domain_name: Default\n      project_domain_name: Default\n'
+      printf '    region_name: RegionOne\n    interface: public\n'
+    done
+  } >"$dir/clouds.yaml"
+  local rc=0
+  ENAMEL_DATABASE_URL="postgres://postgres:postgres@127.0.0.1:$port/postgres" \
+    ENAMEL_AMQP_URL="amqp://guest:guest@127.0.0.1:$port" \
+    OS_AUTH_URL="http://127.0.0.1:$port/v3" \
+    OS_CLIENT_CONFIG_FILE="$dir/clouds.yaml" \
+    OS_CLOUD=enamel \
+    "$@" || rc=$?
+  rm -rf "$dir"
+  return "$rc"
+}
+
+# A loopback port nothing listens on (the first of a few that need root to open and are rarely used).
+closed_port() {
+  local port
+  for port in 9 7 1 13 19; do
+    answers 127.0.0.1 "$port" || { echo "$port"; return 0; }
+  done
+  die "no closed port on 127.0.0.1 to point the services at"
+}

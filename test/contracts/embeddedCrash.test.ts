@@ -8,8 +8,9 @@ import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import * as TestDatabase from "@enamel/persistence/testing"
-import { Deferred, Effect, Schedule } from "effect"
+import { Deferred, Effect } from "effect"
 import { tokens } from "../../packages/api/test/harness.js"
+import { eventually } from "../support/poll.js"
 
 interface Task {
   readonly id: string
@@ -74,14 +75,17 @@ const call = (url: string, method: string, path: string, body?: unknown) =>
     return { status: response.status, task: ((await response.json()) as { task: Task }).task }
   })
 
+const getTask = (url: string, id: string) =>
+  Effect.map(call(url, "GET", `/tasks/${id}`), (answer) => answer.task)
+
+const succeededStages = (task: Task) =>
+  (task.timeline ?? []).filter((e) => e.phase === "run" && e.state === "SUCCEEDED").map((e) => e.stage)
+
 const until = (url: string, id: string, states: ReadonlyArray<string>) =>
-  call(url, "GET", `/tasks/${id}`).pipe(
-    Effect.map((answer) => answer.task),
-    Effect.filterOrFail((task) => states.includes(task.state)),
-    Effect.retry(Schedule.spaced("100 millis")),
-    Effect.timeout("30 seconds"),
-    Effect.orDie
-  )
+  eventually(getTask(url, id), (task) => states.includes(task.state), {
+    what: `task ${id} to be ${states.join(" or ")}`,
+    every: "100 millis"
+  })
 
 describe("embedded mode, real processes", () => {
   it.scopedLive(
@@ -101,8 +105,10 @@ describe("embedded mode, real processes", () => {
           expect(accepted.status).toBe(202)
           ids.push(accepted.task.id)
         }
-        yield* until(first.url, ids[0] ?? "", ["RUNNING"])
-        yield* Effect.sleep("500 millis")
+        // Killed mid-flow: a stage has been recorded, and the next one runs.
+        yield* eventually(getTask(first.url, ids[0] ?? ""), (task) => succeededStages(task).length > 0, {
+          what: "the first task's first stage to be recorded"
+        })
         first.child.kill("SIGKILL")
         yield* exited(first.child)
 
@@ -110,10 +116,7 @@ describe("embedded mode, real processes", () => {
         for (const id of ids) {
           const done = yield* until(second.url, id, ["SUCCEEDED", "FAILED", "CANCELLED"])
           expect(done.state).toBe("SUCCEEDED")
-          const succeeded = (done.timeline ?? [])
-            .filter((e) => e.phase === "run" && e.state === "SUCCEEDED")
-            .map((e) => e.stage)
-          expect(succeeded).toEqual(Array.from({ length: 6 }, (_, i) => `s${i}/step`))
+          expect(succeededStages(done)).toEqual(Array.from({ length: 6 }, (_, i) => `s${i}/step`))
         }
         second.child.kill("SIGTERM")
         expect(yield* exited(second.child).pipe(Effect.timeout("20 seconds"), Effect.orDie)).toBe(0)

@@ -21,6 +21,7 @@ import {
   TestServices
 } from "effect"
 import { dyingStore } from "../support/dyingStore.js"
+import { eventually } from "../support/poll.js"
 import { World } from "./world.js"
 
 /** A fresh task id per test, so one store can serve a whole suite. */
@@ -81,15 +82,8 @@ const runDying = <I, O, E, R, II, OI>(
     )
   })
 
-/** Polls `check` on the live clock (the store does real I/O) until it holds, for at most ~10 s. */
-const eventually = (check: Effect.Effect<boolean, unknown, Checkpoints.Checkpoints>) =>
-  Effect.gen(function* () {
-    for (let i = 0; i < 2000; i++) {
-      if (yield* check) return
-      yield* TestServices.provideLive(Effect.sleep("5 millis"))
-    }
-    return yield* Effect.dieMessage("condition not reached")
-  })
+/** Quick looks, as the store answers in milliseconds; bounded well within a test's time. */
+const soon = { every: "5 millis", timeout: "10 seconds" } as const
 
 /**
  * Waits until some fiber sleeps on the TestClock until `delay` from now, so time is only moved once the
@@ -100,13 +94,23 @@ const sleeping = (delay: Duration.DurationInput) =>
     Effect.gen(function* () {
       const wake = (yield* TestClock.currentTimeMillis) + Duration.toMillis(delay)
       return Chunk.some(yield* TestClock.sleeps(), (at) => at === wake)
-    })
+    }),
+    (asleep) => asleep,
+    { ...soon, what: `a fiber asleep until ${Duration.format(delay)} from now` }
   )
 
 const timeline = (taskId: string) => Effect.flatMap(Checkpoints.Checkpoints, (s) => s.timeline(taskId))
 
 const states = (entries: ReadonlyArray<TimelineEntry>, phase: TimelineEntry["phase"]) =>
   entries.filter((e) => e.phase === phase).map((e) => `${e.path}#${e.attempt}:${e.state}`)
+
+/** The run's attempts as the store shows them, once `until` holds. */
+const runStatesWhen = (taskId: string, until: (states: ReadonlyArray<string>) => boolean, what: string) =>
+  eventually(
+    Effect.map(timeline(taskId), (t) => states(t, "run")),
+    until,
+    { ...soon, what }
+  )
 
 /** The behaviour every Checkpoints implementation must give the runner. */
 export const flowRuntimeContract = (name: string, layer: Layer.Layer<Checkpoints.Checkpoints, unknown>) =>
@@ -209,8 +213,10 @@ export const flowRuntimeContract = (name: string, layer: Layer.Layer<Checkpoints
             run: () =>
               Effect.zipRight(
                 Deferred.succeed(watching, undefined),
-                eventually(
-                  Effect.map(timeline(taskId), (t) => states(t, "run").includes("volume#1:SUCCEEDED"))
+                runStatesWhen(
+                  taskId,
+                  (run) => run.includes("volume#1:SUCCEEDED"),
+                  "the volume's success in the store"
                 )
               )
           })
@@ -408,7 +414,7 @@ export const flowRuntimeContract = (name: string, layer: Layer.Layer<Checkpoints
           yield* TestClock.adjust("9 seconds")
           expect(states(yield* timeline(taskId), "run")).toEqual(["flaky#1:RETRYING"])
           yield* TestClock.adjust("1 second")
-          yield* eventually(Effect.map(timeline(taskId), (t) => states(t, "run").length === 2))
+          yield* runStatesWhen(taskId, (run) => run.length === 2, "the second attempt in the store")
           yield* sleeping("10 seconds")
           yield* TestClock.adjust("10 seconds")
           const outcome = yield* Fiber.join(fiber)

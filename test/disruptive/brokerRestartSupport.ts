@@ -6,21 +6,19 @@ import { BrokerAmqp } from "@enamel/broker"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { Effect, Layer } from "effect"
 import { HttpLive } from "../../packages/api/src/ApiServer.js"
-import * as TokenValidator from "../../packages/api/src/auth/TokenValidator.js"
-import * as UserKeys from "../../packages/api/src/keys/UserKeys.js"
-import { callers } from "../../packages/api/test/harness.js"
+import { TestEdges } from "../../packages/api/test/harness.js"
 import { configWith } from "../e2e/enamel.js"
 
 /**
- * The API (with its outbox relay) publishing to RabbitMQ: static tokens and made-up key references, a
- * throw-away database, a random loopback port; `logger` (e.g. Logger.add) sees what it logs.
+ * The API (with its outbox relay) publishing to RabbitMQ: static tokens, made-up key references and the
+ * cloud double, a throw-away database, a random loopback port; `logger` (e.g. Logger.add) sees what it logs.
  */
 export const apiOverAmqp = (
   settings: ReadonlyArray<readonly [string, string]>,
   logger: Layer.Layer<never> = Layer.empty
 ) =>
   HttpLive.pipe(
-    Layer.provide([TokenValidator.layerStatic(callers), UserKeys.layerStatic, BrokerAmqp.layer]),
+    Layer.provide([TestEdges, BrokerAmqp.layer]),
     Layer.provide(logger),
     Layer.provideMerge(TestDatabase.layer),
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),

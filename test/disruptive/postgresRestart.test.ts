@@ -1,4 +1,3 @@
-import { TaskFlowsLayer } from "@enamel/worker"
 /**
  * PostgreSQL restarted for real while tasks are accepted and running: the API answers 202 or 503 with
  * Retry-After (never a 500, never a hang) and recovers by itself; the worker reconnects by itself; every
@@ -15,12 +14,11 @@ import { removeTopology } from "@enamel/broker/testing"
 import { Flow, runnable, Stage } from "@enamel/domain"
 import { OutboxRelay } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
+import { TaskFlowsLayer } from "@enamel/worker"
 import { Effect, Fiber, Layer, Schema } from "effect"
 import { afterAll } from "vitest"
 import { HttpLive } from "../../packages/api/src/ApiServer.js"
-import * as TokenValidator from "../../packages/api/src/auth/TokenValidator.js"
-import * as UserKeys from "../../packages/api/src/keys/UserKeys.js"
-import { callers, send, tokens } from "../../packages/api/test/harness.js"
+import { send, TestEdges, tokens } from "../../packages/api/test/harness.js"
 import { TaskFlows, taskFlow } from "../../packages/worker/src/TaskFlows.js"
 import { workerPools } from "../../packages/worker/src/WorkerProcess.js"
 import { configWith } from "../e2e/enamel.js"
@@ -52,7 +50,7 @@ const Flows = Layer.effect(
 )
 
 const Enamel = HttpLive.pipe(
-  Layer.provide([TokenValidator.layerStatic(callers), UserKeys.layerStatic, BrokerAmqp.layer]),
+  Layer.provide([TestEdges, BrokerAmqp.layer]),
   Layer.merge(workerPools(Flows)),
   Layer.provideMerge(OutboxRelay.Default),
   Layer.provideMerge(BrokerAmqp.layer),

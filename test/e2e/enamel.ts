@@ -21,9 +21,10 @@ import { ConfigProvider, Duration, Effect, Layer, Logger, LogLevel, Redacted } f
 import { HttpLive } from "../../packages/api/src/ApiServer.js"
 import * as TokenValidator from "../../packages/api/src/auth/TokenValidator.js"
 import * as TokenValidatorKeystone from "../../packages/api/src/auth/TokenValidatorKeystone.js"
-import * as UserKeysBarbican from "../../packages/api/src/keys/UserKeysBarbican.js"
+import * as UserKeysInKeyStore from "../../packages/api/src/keys/UserKeysInKeyStore.js"
 import { send } from "../../packages/api/test/harness.js"
 import { sessionFor } from "../../packages/openstack-clients/test/support/cloud.js"
+import { eventually } from "../support/poll.js"
 
 /** Settings for one test file: its own AMQP namespace, so no other run's worker takes its tasks. */
 export const configWith = (settings: ReadonlyArray<readonly [string, string]>) =>
@@ -73,7 +74,7 @@ export const enamelApi = <E, R>(
   HttpLive.pipe(
     Layer.provide([
       TokenValidator.cached(Duration.seconds(60)).pipe(Layer.provide(TokenValidatorKeystone.layer)),
-      UserKeysBarbican.layer,
+      UserKeysInKeyStore.layerBarbican,
       BrokerAmqp.layer
     ]),
     Layer.provide(UserKeyRefs.Default),
@@ -119,14 +120,13 @@ export const tokenOf = (session: SessionShape) =>
 
 /** Polls the task until it ends, with this token, or with whichever token the session holds at each poll. */
 export const finished = (taskId: string, token: string | SessionShape) =>
-  Effect.gen(function* () {
-    for (let i = 0; i < 900; i++) {
-      const task = yield* getTask(taskId, typeof token === "string" ? token : yield* tokenOf(token))
-      if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(task.state)) return task
-      yield* Effect.sleep("200 millis")
-    }
-    return yield* Effect.dieMessage(`task ${taskId} did not finish`)
-  })
+  eventually(
+    Effect.flatMap(typeof token === "string" ? Effect.succeed(token) : tokenOf(token), (current) =>
+      getTask(taskId, current)
+    ),
+    (task) => ["SUCCEEDED", "FAILED", "CANCELLED"].includes(task.state),
+    { what: `task ${taskId} to finish`, timeout: "3 minutes", every: "200 millis" }
+  )
 
 /** `POST /servers` of `count` servers, each with a boot volume, a port on `private` and a floating IP. */
 export const fullServers = (name: string, count = 1) => ({

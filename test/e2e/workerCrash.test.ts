@@ -8,6 +8,7 @@ import { removeTopology } from "@enamel/broker/testing"
 import { Effect, Layer, Redacted } from "effect"
 import { afterAll } from "vitest"
 import { sessionFor, uniqueName } from "../../packages/openstack-clients/test/support/cloud.js"
+import { eventually } from "../support/poll.js"
 import {
   call,
   cloudCount,
@@ -50,11 +51,11 @@ describe("a worker killed mid-flow on the dev cloud", () => {
           expect(accepted.status).toBe(202)
           const taskId = (accepted.body as { task: { id: string } }).task.id
           // Kill it once something has been made in the cloud and the servers are on their way.
-          for (let i = 0; i < 600; i++) {
-            const task = yield* getTask(taskId, token)
-            if (task.timeline.some((e) => e.stage.endsWith("createPort") && e.state === "SUCCEEDED")) break
-            yield* Effect.sleep("100 millis")
-          }
+          yield* eventually(
+            getTask(taskId, token),
+            (task) => task.timeline.some((e) => e.stage.endsWith("createPort") && e.state === "SUCCEEDED"),
+            { what: `task ${taskId} to have created a port`, timeout: "2 minutes", every: "100 millis" }
+          )
           first.kill("SIGKILL")
           yield* exited(first)
           yield* startWorker("crash-b", namespace)

@@ -19,6 +19,7 @@ import { afterAll } from "vitest"
 import { serverNames } from "../../packages/domain/src/flows/server-create/plan.js"
 import { cleanUp, leftovers } from "../../packages/domain/test/flows/support/devcloud.js"
 import { sessionFor, testSettings, uniqueName } from "../../packages/openstack-clients/test/support/cloud.js"
+import { eventually } from "../support/poll.js"
 import {
   call,
   configWith,
@@ -275,13 +276,16 @@ describe("worker processes killed again and again on the dev cloud", () => {
           const resumed = (taskIds: ReadonlyArray<string>) =>
             Effect.gen(function* () {
               const since = Date.now()
-              for (let i = 0; i < 300; i++) {
+              const orphaned = Effect.gen(function* () {
                 const open = yield* unfinished(taskIds)
                 const live = (yield* leaseHolders).filter((h) => workers.has(h.leaseOwner)).map((h) => h.id)
-                if (open.every((id) => live.includes(id))) return Date.now() - since
-                yield* Effect.sleep("100 millis")
-              }
-              return yield* Effect.dieMessage(`no worker took over ${taskIds.join(", ")} within 30 s`)
+                return open.filter((id) => !live.includes(id))
+              })
+              yield* eventually(orphaned, (left) => left.length === 0, {
+                what: `a live worker to take over ${taskIds.join(", ")}`,
+                every: "100 millis"
+              })
+              return Date.now() - since
             })
           const takeovers: Array<number> = []
 

@@ -8,7 +8,7 @@ import { Config, Duration, Layer } from "effect"
 import { HttpLive } from "./ApiServer.js"
 import * as TokenValidator from "./auth/TokenValidator.js"
 import * as TokenValidatorKeystone from "./auth/TokenValidatorKeystone.js"
-import * as UserKeysBarbican from "./keys/UserKeysBarbican.js"
+import * as UserKeysInKeyStore from "./keys/UserKeysInKeyStore.js"
 
 /** ENAMEL_API_HOST (127.0.0.1) and ENAMEL_API_PORT (8780): where the API listens. */
 export const Listen = Config.all({
@@ -19,7 +19,7 @@ export const Listen = Config.all({
 /** ENAMEL_TOKEN_CACHE_TTL (60 s): how long a validated token is trusted without asking Keystone again. */
 const tokenCacheTtl = Config.duration("ENAMEL_TOKEN_CACHE_TTL").pipe(Config.withDefault(Duration.seconds(60)))
 
-/** The clients, with Enamel's service user as the current caller (token validation, keys in Barbican). */
+/** The clients, with Enamel's service user as the current caller (token validation, keeping users' keys). */
 export const OpenStack = ServiceSession.layerAsCaller.pipe(
   Layer.provideMerge(ServiceSession.layerServiceSession),
   Layer.provideMerge(OpenStackClients.layer),
@@ -36,8 +36,8 @@ export const Auth = Layer.unwrapEffect(
 )
 
 /**
- * The API as a process: PostgreSQL (migrated at start), RabbitMQ, Keystone, users' keys in Barbican (or
- * the local key store, ENAMEL_KEY_STORE), one HTTP server.
+ * The API as a process: PostgreSQL (migrated at start), RabbitMQ, Keystone, users' keys in the key store
+ * ENAMEL_KEY_STORE chooses (Barbican or the local one), one HTTP server.
  */
 export const ApiProcess = HttpLive.pipe(
   // Provided first, so built last: the server listens once everything else is up. Node's server drops
@@ -45,7 +45,7 @@ export const ApiProcess = HttpLive.pipe(
   Layer.provide(
     Layer.unwrapEffect(Config.map(Listen, (listen) => NodeHttpServer.layer(createServer, listen)))
   ),
-  Layer.provide([Auth, UserKeysBarbican.layerOnKeyStore.pipe(Layer.provide(KeyStoreSelection.layer))]),
+  Layer.provide([Auth, UserKeysInKeyStore.layer.pipe(Layer.provide(KeyStoreSelection.layer))]),
   Layer.provide(UserKeyRefs.Default),
   Layer.provide([OpenStack, BrokerAmqp.layer]),
   Layer.provide(Database_)

@@ -7,6 +7,7 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
 import { Broker, type OutgoingMessage } from "@enamel/broker"
+import { ErrorCode } from "@enamel/domain"
 import { Barbican, Keystone, Session } from "@enamel/openstack-clients"
 import { UserKeyRefs } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
@@ -15,7 +16,7 @@ import { cloudLayer, sessionFor } from "../../openstack-clients/test/support/clo
 import { HttpLive } from "../src/ApiServer.js"
 import * as TokenValidator from "../src/auth/TokenValidator.js"
 import * as TokenValidatorKeystone from "../src/auth/TokenValidatorKeystone.js"
-import * as UserKeysBarbican from "../src/keys/UserKeysBarbican.js"
+import * as UserKeysInKeyStore from "../src/keys/UserKeysInKeyStore.js"
 import { send } from "./harness.js"
 
 /** Every message the API publishes, to scan for secrets. */
@@ -33,7 +34,7 @@ const RecordingBroker = Layer.effect(
 const DevcloudApi = HttpLive.pipe(
   Layer.provide([
     TokenValidator.cached(Duration.seconds(60)).pipe(Layer.provide(TokenValidatorKeystone.layer)),
-    UserKeysBarbican.layer,
+    UserKeysInKeyStore.layerBarbican,
     RecordingBroker
   ]),
   Layer.provideMerge(Published.Default),
@@ -53,6 +54,18 @@ const server = { name: "web", image: "tiny", flavor: "m1.tiny", networks: [{ net
 describe("API with the dev cloud's Keystone and Barbican", () => {
   // Live clock: keys get real expiry dates, which Keystone checks.
   layer(DevcloudApi, { timeout: 120_000, excludeTestServices: true })((it) => {
+    it.scoped("DELETE /servers/{id} of a server the caller cannot see is a 404 at once (real Nova)", () =>
+      Effect.gen(function* () {
+        const alice = yield* tokenOf("alice")
+        const nobody = crypto.randomUUID()
+        const answer = yield* send("DELETE", `/servers/${nobody}`, { token: alice })
+        expect(answer.status).toBe(404)
+        expect(answer.body).toMatchObject({
+          errors: [{ status: 404, code: ErrorCode.serverNotFound, detail: `server ${nobody} not found` }]
+        })
+      })
+    )
+
     it.scoped(
       "validates real tokens, makes one restricted key per user in Barbican, and leaks no secret",
       () =>

@@ -3,38 +3,111 @@ import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { BrokerMemory } from "@enamel/broker"
 import type { Caller } from "@enamel/domain/contract"
+import { Nova, OpenStackClients, Session } from "@enamel/openstack-clients"
+import { CloudDouble, type SeededUser } from "@enamel/openstack-clients/testing"
 import * as TestDatabase from "@enamel/persistence/testing"
-import { DateTime, Effect, Layer, Redacted } from "effect"
+import { ConfigProvider, Context, DateTime, Effect, Layer, Redacted } from "effect"
 import { HttpLive } from "../src/ApiServer.js"
 import * as TokenValidator from "../src/auth/TokenValidator.js"
 import * as UserKeys from "../src/keys/UserKeys.js"
 
-const caller = (userId: string, projectId: string, roles: ReadonlyArray<string>, token: string): Caller => ({
-  userId,
-  projectId,
-  roles,
-  token: Redacted.make(token),
-  expiresAt: DateTime.unsafeMake(Date.now() + 3_600_000)
-})
-
-/** Three callers, as Keystone would describe them: alice and bob in two projects, and an admin. */
+/** The tokens of three callers: alice and bob in two projects, and an admin. */
 export const tokens = {
   alice: "token-alice-secret",
   bob: "token-bob-secret",
   admin: "token-admin-secret"
 } as const
-export const callers = new Map([
-  [tokens.alice, caller("u-alice", "p-alpha", ["member", "reader"], tokens.alice)],
-  [tokens.bob, caller("u-bob", "p-beta", ["member", "reader"], tokens.bob)],
-  [tokens.admin, caller("u-admin", "p-admin", ["admin", "member", "reader"], tokens.admin)]
-])
 
-/** The API on a random loopback port, with a throw-away database and in-memory broker. */
-export const TestApi = HttpLive.pipe(
-  Layer.provide([TokenValidator.layerStatic(callers), UserKeys.layerStatic, BrokerMemory.layer]),
-  Layer.provideMerge(TestDatabase.layer),
-  Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
+/** The callers behind `tokens`, as the static token validator describes them to the API. */
+export class TestCallers extends Context.Tag("@enamel/api/test/TestCallers")<
+  TestCallers,
+  { readonly [Who in keyof typeof tokens]: Caller }
+>() {}
+
+/**
+ * OpenStack for the API's tests: the in-memory cloud double (seeded like the dev cloud: alice@alpha,
+ * bob@beta, networks private/public, image tiny, flavor m1.tiny) and the real clients over it.
+ */
+export const TestCloud = OpenStackClients.layerWithoutTransport.pipe(
+  Layer.provideMerge(CloudDouble.layer()),
+  Layer.provideMerge(CloudDouble.layerFastSettings)
 )
+
+/**
+ * The static token validator: each token's caller, as Keystone would describe them, with a session of
+ * the double's user (the admin acts with the session of Enamel's service user). The API asks Nova with it.
+ */
+export const TestAuth = Layer.unwrapScoped(
+  Effect.gen(function* () {
+    const seeded = yield* Effect.flatMap(CloudDouble.CloudDouble, (cloud) => cloud.seeded)
+    const caller = (user: SeededUser, project: string, roles: ReadonlyArray<string>, token: string) =>
+      Effect.map(
+        CloudDouble.session(user),
+        (session): Caller => ({
+          userId: seeded.users[user] ?? user,
+          projectId: seeded.projects[project] ?? project,
+          roles,
+          token: Redacted.make(token),
+          expiresAt: DateTime.unsafeMake(Date.now() + 3_600_000),
+          session
+        })
+      )
+    const callers = {
+      alice: yield* caller("alice", "alpha", ["member", "reader"], tokens.alice),
+      bob: yield* caller("bob", "beta", ["member", "reader"], tokens.bob),
+      admin: yield* caller("enamel", "service", ["admin", "member", "reader"], tokens.admin)
+    }
+    const byToken = new Map(Object.values(callers).map((c) => [Redacted.value(c.token), c]))
+    return Layer.merge(TokenValidator.layerStatic(byToken), Layer.succeed(TestCallers, callers))
+  })
+)
+
+/**
+ * What the API needs from outside, for tests without a real cloud: static tokens, made-up key references,
+ * and the cloud double with the real clients (the API asks Nova about `/servers/{id}` with them).
+ */
+export const TestEdges = Layer.merge(TestAuth, UserKeys.layerStatic).pipe(Layer.provideMerge(TestCloud))
+
+/**
+ * The API on a random loopback port over the given database, with the in-memory broker, the cloud
+ * double, static tokens and keys. `TestApi` is the fast tier's (PGlite); `TestApiOnPostgres` the real
+ * server's.
+ */
+export const testApi = <A, E>(database: Layer.Layer<A, E>) =>
+  HttpLive.pipe(
+    Layer.provide([UserKeys.layerStatic, BrokerMemory.layer]),
+    // Thousands of requests: their access log lines would bury a failure's output.
+    Layer.provide(
+      Layer.setConfigProvider(
+        ConfigProvider.fromMap(new Map([["ENAMEL_ACCESS_LOG", "false"]])).pipe(
+          ConfigProvider.orElse(() => ConfigProvider.fromEnv())
+        )
+      )
+    ),
+    Layer.provideMerge(TestAuth),
+    Layer.provideMerge(TestCloud),
+    Layer.provideMerge(database),
+    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
+  )
+
+export const TestApi = testApi(TestDatabase.layerPglite)
+
+/** A server of the caller's, made in the double through Nova with the caller's own session. */
+export const serverOf = (who: keyof typeof tokens, name = "existing") =>
+  Effect.gen(function* () {
+    const caller = (yield* TestCallers)[who]
+    const seeded = yield* Effect.flatMap(CloudDouble.CloudDouble, (cloud) => cloud.seeded)
+    const nova = yield* Nova
+    const server = yield* nova
+      .createServer({
+        name,
+        flavorId: seeded.flavors["m1.tiny"] ?? "m1.tiny",
+        imageId: seeded.images.tiny ?? "tiny",
+        networks: "none"
+      })
+      .pipe(Effect.provideService(Session, caller.session), Effect.orDie)
+    return server.id
+  })
 
 export interface Answer {
   readonly status: number

@@ -3,6 +3,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { BrokerAmqp } from "@enamel/broker"
 import { drainTopic as drain } from "@enamel/broker/testing"
 import { Effect } from "effect"
+import { eventually } from "../../../test/support/poll.js"
 
 const message = (topic: string, body: string, priority: number) => ({
   routingKey: topic,
@@ -38,8 +39,16 @@ describe("RabbitMQ broker", () => {
       )
       const ours = listed.split("\n").find((line) => line.includes(`enamel-${process.pid}`))
       expect(ours).toBeDefined()
-      execFileSync("rabbitmqctl", ["-q", "close_connection", (ours ?? "").split("\t")[0] ?? "", "test"])
-      yield* Effect.sleep("200 millis")
+      const pid = (ours ?? "").split("\t")[0] ?? ""
+      execFileSync("rabbitmqctl", ["-q", "close_connection", pid, "test"])
+      // Gone on RabbitMQ's side, so nothing published from now on can reach a queue through it.
+      yield* eventually(
+        Effect.sync(() =>
+          execFileSync("rabbitmqctl", ["-q", "list_connections", "pid"], { encoding: "utf8" })
+        ),
+        (listed) => !listed.split("\n").some((line) => line.trim() === pid),
+        { what: `RabbitMQ to close connection ${pid}`, every: "200 millis" }
+      )
       const afterClose = yield* Effect.either(broker.publish([message(topic, "after", 0)]))
       // The first publish on the dead link may fail (the caller keeps the message); the next succeeds.
       if (afterClose._tag === "Left") yield* broker.publish([message(topic, "after", 0)])

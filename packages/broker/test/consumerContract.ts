@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Broker, Consumer, type Delivery } from "@enamel/broker"
 import { Chunk, Effect, Exit, type Layer, Scope, Stream } from "effect"
+import { eventually } from "../../../test/support/poll.js"
 
 /** What the contract needs to see of a backend besides Broker and Consumer. */
 export interface ConsumerBackend<R> {
@@ -77,8 +78,10 @@ export const consumerContract = <R>(backend: ConsumerBackend<R>) =>
           const [b] = yield* takeUpTo(subscription.deliveries, 1)
           expect(b?.body).toBe("b")
           yield* b?.ack ?? Effect.void
-          yield* Effect.sleep("200 millis")
-          expect(yield* backend.takeDeadLetters).toEqual(["a"])
+          const deadLetters = yield* eventually(backend.takeDeadLetters, (taken) => taken.length > 0, {
+            what: "the message to be dead-lettered"
+          })
+          expect(deadLetters).toEqual(["a"])
           expect(yield* backend.depth(topic)).toBe(0)
         })
       )

@@ -118,7 +118,7 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
     seen: [answer(503)]
   },
   internal_error: {
-    meaning: "A fault in Enamel itself: please report it with the request id.",
+    meaning: "A fault in Enamel itself: please report it, with the request id or the task id.",
     seen: [answer(500), task]
   },
   "key.unavailable": {
@@ -166,7 +166,8 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
     seen: [task]
   },
   "openstack.not_found": {
-    meaning: "OpenStack answered 404: a resource a stage needed is gone.",
+    meaning:
+      "OpenStack answered 404, or found nothing by that name: something a stage needed does not exist.",
     seen: [task]
   },
   "openstack.conflict": {
@@ -178,7 +179,10 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
     meaning: "A quota of the project would be exceeded (Nova, Cinder or Neutron).",
     seen: [task]
   },
-  "openstack.unauthorized": { meaning: "OpenStack refused the user's credentials.", seen: [task] },
+  "openstack.unauthorized": {
+    meaning: "OpenStack refused the user's credentials, also with a new token.",
+    seen: [task]
+  },
   "openstack.forbidden": { meaning: "OpenStack's policy does not allow the call to the user.", seen: [task] },
   "openstack.bad_request": {
     meaning: "OpenStack refused the call as invalid; the message is its own.",

@@ -7,7 +7,7 @@ import {
   OpenStack,
   type TokenValidator,
   type UserKeys,
-  UserKeysBarbican
+  UserKeysInKeyStore
 } from "@enamel/api"
 import { BrokerMemory, ConsumerMemory } from "@enamel/broker"
 import { KeyStoreSelection } from "@enamel/keys"
@@ -76,7 +76,7 @@ export const inFrontOfCloudAt = <S, E, R>(dataDir: string, server: Layer.Layer<S
     CloudFlows.layerOnKeyStore.pipe(Layer.provide(KeyStoreSelection.layer)),
     Layer.merge(
       Auth,
-      UserKeysBarbican.layerOnKeyStore.pipe(
+      UserKeysInKeyStore.layer.pipe(
         Layer.provide(KeyStoreSelection.layer),
         Layer.provide(UserKeyRefs.Default)
       )

@@ -1,22 +1,10 @@
-import { Schema } from "effect"
-
 /**
- * Stable error codes for everything an OpenStack call can fail with. Users and scripts match on these
- * strings, so they never change meaning; new codes may be added.
+ * Everything an OpenStack call can fail with, one class per kind of failure. They carry no code of
+ * their own: the code a user sees (`openstack.not_found`, ...) lives in Enamel's error catalogue, and
+ * the stage that made the call gives it (`@enamel/domain`'s `flows/cloud/describeFailure.ts`). What a
+ * failure means for a retry is decided in `failures.ts`.
  */
-export const OpenStackErrorCode = {
-  notFound: "openstack.not_found",
-  conflict: "openstack.conflict",
-  overQuota: "openstack.over_quota",
-  unauthorized: "openstack.unauthorized",
-  forbidden: "openstack.forbidden",
-  badRequest: "openstack.bad_request",
-  serviceUnavailable: "openstack.service_unavailable",
-  timeout: "openstack.timeout",
-  resourceFailed: "openstack.resource_failed",
-  endpointNotFound: "openstack.endpoint_not_found",
-  unexpectedResponse: "openstack.unexpected_response"
-} as const
+import { Schema } from "effect"
 
 /**
  * What every OpenStack error carries: the service that answered (`nova`, `neutron`, ...), the service's
@@ -35,49 +23,37 @@ const CallFields = {
 export class OpenStackNotFound extends Schema.TaggedError<OpenStackNotFound>()(
   "OpenStackNotFound",
   CallFields
-) {
-  readonly code = OpenStackErrorCode.notFound
-}
+) {}
 
 /** The request conflicts with the resource's state (HTTP 409), or a name matched several resources. */
 export class OpenStackConflict extends Schema.TaggedError<OpenStackConflict>()(
   "OpenStackConflict",
   CallFields
-) {
-  readonly code = OpenStackErrorCode.conflict
-}
+) {}
 
 /** A quota would be exceeded: Nova 403 "Quota exceeded", Cinder 413, Neutron 409 OverQuota. */
 export class OpenStackOverQuota extends Schema.TaggedError<OpenStackOverQuota>()(
   "OpenStackOverQuota",
   CallFields
-) {
-  readonly code = OpenStackErrorCode.overQuota
-}
+) {}
 
 /** The credentials or token were refused (HTTP 401), even after one re-authentication. */
 export class OpenStackUnauthorized extends Schema.TaggedError<OpenStackUnauthorized>()(
   "OpenStackUnauthorized",
   CallFields
-) {
-  readonly code = OpenStackErrorCode.unauthorized
-}
+) {}
 
 /** Authenticated, but not allowed (HTTP 403 other than a quota). */
 export class OpenStackForbidden extends Schema.TaggedError<OpenStackForbidden>()(
   "OpenStackForbidden",
   CallFields
-) {
-  readonly code = OpenStackErrorCode.forbidden
-}
+) {}
 
 /** The service refused the request as invalid (HTTP 400); `message` is the service's explanation. */
 export class OpenStackBadRequest extends Schema.TaggedError<OpenStackBadRequest>()(
   "OpenStackBadRequest",
   CallFields
-) {
-  readonly code = OpenStackErrorCode.badRequest
-}
+) {}
 
 /**
  * The service could not be reached or failed (HTTP 5xx, 429, connection refused or reset). Reads are
@@ -86,14 +62,13 @@ export class OpenStackBadRequest extends Schema.TaggedError<OpenStackBadRequest>
 export class OpenStackServiceUnavailable extends Schema.TaggedError<OpenStackServiceUnavailable>()(
   "OpenStackServiceUnavailable",
   CallFields
-) {
-  readonly code = OpenStackErrorCode.serviceUnavailable
-}
+) {}
 
 /** A call or a wait (server ACTIVE, volume available, deleted) did not finish in time. */
-export class OpenStackTimeout extends Schema.TaggedError<OpenStackTimeout>()("OpenStackTimeout", CallFields) {
-  readonly code = OpenStackErrorCode.timeout
-}
+export class OpenStackTimeout extends Schema.TaggedError<OpenStackTimeout>()(
+  "OpenStackTimeout",
+  CallFields
+) {}
 
 /**
  * A resource went into an error state while we waited for it; `message` is the cloud's own reason
@@ -107,17 +82,13 @@ export class OpenStackResourceFailed extends Schema.TaggedError<OpenStackResourc
     resourceId: Schema.String,
     resourceStatus: Schema.String
   }
-) {
-  readonly code = OpenStackErrorCode.resourceFailed
-}
+) {}
 
 /** The service catalog has no endpoint for the service type, interface and region asked for. */
 export class OpenStackEndpointNotFound extends Schema.TaggedError<OpenStackEndpointNotFound>()(
   "OpenStackEndpointNotFound",
   { ...CallFields, serviceType: Schema.String, interface: Schema.String }
-) {
-  readonly code = OpenStackErrorCode.endpointNotFound
-}
+) {}
 
 /**
  * The service answered with something we cannot use: a body that does not match its documented shape,
@@ -126,9 +97,7 @@ export class OpenStackEndpointNotFound extends Schema.TaggedError<OpenStackEndpo
 export class OpenStackUnexpectedResponse extends Schema.TaggedError<OpenStackUnexpectedResponse>()(
   "OpenStackUnexpectedResponse",
   CallFields
-) {
-  readonly code = OpenStackErrorCode.unexpectedResponse
-}
+) {}
 
 export type OpenStackError =
   | OpenStackNotFound
@@ -142,7 +111,3 @@ export type OpenStackError =
   | OpenStackResourceFailed
   | OpenStackEndpointNotFound
   | OpenStackUnexpectedResponse
-
-/** Failures worth another try of an idempotent read: the service was down, busy, or did not answer. */
-export const isTransient = (error: OpenStackError): boolean =>
-  error._tag === "OpenStackServiceUnavailable" || error._tag === "OpenStackTimeout"

@@ -2,6 +2,7 @@ import { PgClient } from "@effect/sql-pg"
 import { TaskId, TaskMessageJson, TaskType } from "@enamel/domain"
 import { Effect, Schema } from "effect"
 import { TaskStoreError } from "./TaskStore.js"
+import * as TaskStateSql from "./taskStateSql.js"
 
 const Unannounced = Schema.Struct({
   id: Schema.String,
@@ -27,11 +28,11 @@ export const reannounceUnfinished = (options: { readonly releaseLeases: boolean 
       Effect.gen(function* () {
         if (options.releaseLeases) {
           yield* sql`UPDATE tasks SET lease_owner = NULL, lease_expires_at = NULL
-                     WHERE state IN ('PENDING', 'RUNNING', 'CANCELLING') AND lease_owner IS NOT NULL`
+                     WHERE ${TaskStateSql.unfinished} AND lease_owner IS NOT NULL`
         }
         const tasks = yield* sql`
           SELECT id::text, type, flow_version, priority, restarts FROM tasks t
-          WHERE state IN ('PENDING', 'RUNNING', 'CANCELLING')
+          WHERE ${TaskStateSql.unfinished}
             AND NOT EXISTS (SELECT 1 FROM task_outbox o WHERE o.task_id = t.id)`.pipe(
           Effect.flatMap((rows) => Effect.orDie(Schema.decodeUnknown(Schema.Array(Unannounced))(rows)))
         )

@@ -2,6 +2,7 @@ import { PgClient } from "@effect/sql-pg"
 import { type ErrorInfo, TaskState } from "@enamel/domain"
 import { Data, Duration, Effect, Option, Schema } from "effect"
 import { CANCEL_CHANNEL, TaskStoreError } from "./TaskStore.js"
+import * as TaskStateSql from "./taskStateSql.js"
 
 /** A claim on a task: who holds it, and the fence every write for the task must carry. */
 export interface Lease {
@@ -33,6 +34,8 @@ const Current = Schema.Struct({
   leaseOwner: Schema.NullOr(Schema.String)
 })
 
+const cancelling = TaskStateSql.stateIn(["CANCELLING"])
+
 // Compiled once, not per claim: a worker claims and finishes every task it runs.
 const decodeRows = <A, I>(schema: Schema.Schema<A, I>) => {
   const decode = Schema.decodeUnknown(Schema.Array(schema))
@@ -58,14 +61,14 @@ export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistenc
     ) {
       const claimed = yield* sql`
         UPDATE tasks SET
-          state = CASE state WHEN 'PENDING' THEN 'RUNNING' ELSE state END,
+          state = ${TaskStateSql.claim.next},
           started_at = coalesce(started_at, now()),
           lease_owner = ${owner},
           lease_expires_at = now() + ${`${Duration.toMillis(ttl)} milliseconds`}::interval,
           fence = fence + 1,
           restarts = restarts + CASE WHEN fence > 0 THEN 1 ELSE 0 END,
           updated_at = now()
-        WHERE id = ${taskId} AND state IN ('PENDING', 'RUNNING', 'CANCELLING')
+        WHERE id = ${taskId} AND ${TaskStateSql.claim.applies}
           AND (lease_owner IS NULL OR lease_owner = ${owner} OR lease_expires_at < now())
         RETURNING fence::text, state, restarts`.pipe(Effect.flatMap(decodeClaimed), Effect.mapError(down))
       const first = claimed[0]
@@ -117,31 +120,39 @@ export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistenc
         })
       )
 
-    /** The task ended: its final state, result or error, and the lease released, in one fenced write. */
+    /**
+     * The task ended: its final state, result or error, and the lease released, in one fenced write.
+     * LeaseLost when the fence is stale, or the task is in no state this outcome may follow.
+     */
     const finish = Effect.fn("TaskLeases.finish")(function* (
       lease: Lease,
       outcome: {
-        readonly state: TaskState.TaskState
+        readonly state: TaskState.Outcome
         readonly result: unknown
         readonly error: ErrorInfo | null
       }
     ) {
+      const event = TaskStateSql.finish(outcome.state)
       const rows = yield* sql`
-        UPDATE tasks SET state = ${outcome.state},
+        UPDATE tasks SET state = ${event.next},
           result = ${outcome.result === null ? null : JSON.stringify(outcome.result)}::jsonb,
           error = ${outcome.error === null ? null : JSON.stringify(outcome.error)}::jsonb,
           ended_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
-        WHERE ${fenced(lease)} AND state IN ('RUNNING', 'CANCELLING') RETURNING id`.pipe(
-        Effect.mapError(down)
-      )
+        WHERE ${fenced(lease)} AND ${event.applies} RETURNING id`.pipe(Effect.mapError(down))
       if (rows.length === 0) return yield* new LeaseLost({ taskId: lease.taskId })
     })
 
-    /** Hands the task back (shutdown): it waits as PENDING, with its checkpoints, for the next worker. */
+    /**
+     * Hands the task back (shutdown): it waits as PENDING (or CANCELLING), with its checkpoints, for the
+     * next worker. A task that ended meanwhile is left as it is.
+     */
     const handBack = (lease: Lease) =>
       sql`UPDATE tasks SET lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
-            state = CASE state WHEN 'RUNNING' THEN 'PENDING' ELSE state END
-          WHERE ${fenced(lease)}`.pipe(Effect.asVoid, Effect.mapError(down))
+            state = ${TaskStateSql.handBack.next}
+          WHERE ${fenced(lease)} AND ${TaskStateSql.handBack.applies}`.pipe(
+        Effect.asVoid,
+        Effect.mapError(down)
+      )
 
     /**
      * Which of the tasks have a cancel asked for (state CANCELLING), in one statement: for workers that
@@ -149,7 +160,7 @@ export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistenc
      */
     const cancelsRequested = (taskIds: ReadonlyArray<string>) =>
       sql<{ id: string }>`
-        SELECT id::text FROM tasks WHERE id = ANY(${taskIds}::uuid[]) AND state = 'CANCELLING'`.pipe(
+        SELECT id::text FROM tasks WHERE id = ANY(${taskIds}::uuid[]) AND ${cancelling}`.pipe(
         Effect.map((rows) => rows.map((r) => r.id)),
         Effect.mapError(down)
       )

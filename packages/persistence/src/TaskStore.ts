@@ -1,10 +1,11 @@
 import type { Statement } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
-import { ErrorInfo, Task, TaskNotFound, TaskState } from "@enamel/domain"
+import { ErrorCode, ErrorInfo, Task, TaskNotFound, type TaskState } from "@enamel/domain"
 import { Data, Effect, Option, Queue, Schema } from "effect"
 import { groupCommit } from "./groupCommit.js"
+import * as TaskStateSql from "./taskStateSql.js"
 
-/** A task as the store keeps it: the public Task plus the Barbican reference of the user's key. */
+/** A task as the store keeps it: the public Task plus the key store's reference to the user's key. */
 export const TaskRecord = Schema.Struct({
   ...Task.fields,
   keyRef: Schema.NullOr(Schema.String),
@@ -53,8 +54,8 @@ export interface TaskFilter {
   readonly marker?: string
 }
 
+/** Internal: the API answers it as service.unavailable, the worker runs the task later. */
 export class TaskStoreError extends Data.TaggedError("TaskStoreError")<{ readonly cause: unknown }> {
-  readonly code = "store.unavailable"
   override get message() {
     return "the task store is unavailable"
   }
@@ -63,14 +64,14 @@ export class TaskStoreError extends Data.TaggedError("TaskStoreError")<{ readonl
 export class IdempotencyConflict extends Data.TaggedError("IdempotencyConflict")<{
   readonly taskId: string
 }> {
-  readonly code = "task.idempotency_conflict"
+  readonly code = ErrorCode.taskIdempotencyConflict
   override get message() {
     return `this Idempotency-Key was used for a different request (task ${this.taskId})`
   }
 }
 
 export class MarkerNotFound extends Data.TaggedError("MarkerNotFound")<{ readonly marker: string }> {
-  readonly code = "task.marker_not_found"
+  readonly code = ErrorCode.taskMarkerNotFound
   override get message() {
     return `marker ${this.marker} not found`
   }
@@ -80,7 +81,7 @@ export class TaskNotCancellable extends Data.TaggedError("TaskNotCancellable")<{
   readonly taskId: string
   readonly state: string
 }> {
-  readonly code = "task.not_cancellable"
+  readonly code = ErrorCode.taskNotCancellable
   override get message() {
     return `task ${this.taskId} is already ${this.state}`
   }
@@ -121,7 +122,7 @@ export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/
           ), inserted AS (
             INSERT INTO tasks (id, type, flow_version, state, project_id, user_id, priority, params, key_ref,
                                idempotency_key, request_hash, created_at, updated_at)
-            SELECT id, type, flow_version, 'PENDING', project_id, user_id, priority, params, key_ref, idempotency_key,
+            SELECT id, type, flow_version, ${TaskStateSql.initial}, project_id, user_id, priority, params, key_ref, idempotency_key,
                    request_hash, now(), now()
             FROM input
             ON CONFLICT (project_id, user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
@@ -183,10 +184,26 @@ export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/
         wakeUp.offer(undefined)
       )
 
-    const byIdempotencyKey = (task: NewTask) =>
+    const byIdempotencyKey = (task: Pick<NewTask, "projectId" | "userId" | "idempotencyKey">) =>
       rows(sql`SELECT ${sql.literal(columns)} FROM tasks
                WHERE project_id = ${task.projectId} AND user_id = ${task.userId}
                  AND idempotency_key = ${task.idempotencyKey}`)
+
+    /**
+     * The task an Idempotency-Key already names for this user and request, if any: a repeated request is
+     * answered with it before anything is checked again (the server it deleted is gone by then). The same
+     * key with another request is a conflict.
+     */
+    const findRepeated = Effect.fn("TaskStore.findRepeated")(function* (
+      request: Pick<NewTask, "projectId" | "userId" | "idempotencyKey" | "requestHash">
+    ) {
+      if (request.idempotencyKey === null) return Option.none<TaskRecord>()
+      const [existing] = yield* Effect.mapError(byIdempotencyKey(request), storeDown)
+      if (existing === undefined) return Option.none<TaskRecord>()
+      if (existing.requestHash !== request.requestHash)
+        return yield* new IdempotencyConflict({ taskId: existing.id })
+      return Option.some<TaskRecord>(existing)
+    })
 
     const create = Effect.fn("TaskStore.create")(function* (task: NewTask) {
       const created = yield* Effect.mapError(insert(task), storeDown)
@@ -240,34 +257,36 @@ export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/
       )
     })
 
-    /** PENDING → CANCELLED at once (nothing ran); RUNNING → CANCELLING (the worker undoes and ends it). */
+    /**
+     * PENDING → CANCELLED at once (nothing ran); RUNNING → CANCELLING (the worker undoes and ends it);
+     * a CANCELLING task stays so. The statement alone decides, by `TaskState.cancel`; only when it
+     * refuses is the task read, to say why (not found, or ended).
+     */
     const requestCancel = Effect.fn("TaskStore.requestCancel")(function* (
       id: string,
       projectId: string | undefined
     ) {
-      const task = yield* findByProject(id, projectId)
-      if (TaskState.isTerminal(task.state))
-        return yield* new TaskNotCancellable({ taskId: id, state: task.state })
+      const visible = projectId === undefined ? sql`TRUE` : sql`project_id = ${projectId}`
       const [updated] = yield* Effect.mapError(
         rows(sql`
           UPDATE tasks SET
-            state = CASE state WHEN 'PENDING' THEN 'CANCELLED' WHEN 'RUNNING' THEN 'CANCELLING' ELSE state END,
-            ended_at = CASE state WHEN 'PENDING' THEN now() ELSE ended_at END,
+            state = ${TaskStateSql.cancel.next},
+            ended_at = CASE WHEN ${TaskStateSql.cancel.ends} THEN now() ELSE ended_at END,
             cancel_requested_at = coalesce(cancel_requested_at, now()),
             updated_at = now()
-          WHERE id = ${id} AND state IN ('PENDING', 'RUNNING', 'CANCELLING')
+          WHERE id = ${id} AND ${visible} AND ${TaskStateSql.cancel.applies}
           RETURNING ${sql.literal(columns)}`),
         storeDown
       )
       if (updated === undefined) {
-        const now = yield* findByProject(id, projectId)
-        return yield* new TaskNotCancellable({ taskId: id, state: now.state })
+        const task = yield* findByProject(id, projectId)
+        return yield* new TaskNotCancellable({ taskId: id, state: task.state })
       }
       yield* Effect.mapError(sql`SELECT pg_notify(${CANCEL_CHANNEL}, ${id})`, storeDown)
       return updated
     })
 
-    return { create, get, findByProject, list, requestCancel } as const
+    return { create, findRepeated, get, findByProject, list, requestCancel } as const
   })
 }) {}
 

@@ -10,7 +10,7 @@ const Row = Schema.Struct({
 export type UserKeyRef = typeof Row.Type
 
 /**
- * Where each user's current key is (a Barbican reference), per project. `whileLocked` serialises key
+ * Where each user's current key is (the key store's reference), per project. `whileLocked` serialises key
  * creation for one user and project across every API process, so two first requests make one key.
  */
 export class UserKeyRefs extends Effect.Service<UserKeyRefs>()("@enamel/persistence/UserKeyRefs", {

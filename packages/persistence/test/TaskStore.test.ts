@@ -7,12 +7,14 @@ import {
   IdempotencyConflict,
   MarkerNotFound,
   type NewTask,
+  OUTBOX_CHANNEL,
   OutboxRelay,
   TaskNotCancellable,
   TaskStore
 } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { ConfigProvider, Effect, Layer, Ref, TestServices } from "effect"
+import { eventually } from "../../../test/support/poll.js"
 import { newTask as aTask } from "./support/newTask.js"
 
 // The TaskStore tests' tasks carry params and a key reference, as the API's do.
@@ -147,8 +149,7 @@ describe("TaskStore on PostgreSQL", () => {
           Effect.gen(function* () {
             const relay = yield* OutboxRelay
             yield* relay.nudge
-            for (let i = 0; i < 200 && (yield* relay.backlog) > 0; i++) yield* Effect.sleep("50 millis")
-            expect(yield* relay.backlog).toBe(0)
+            yield* eventually(relay.backlog, (left) => left === 0, { what: "the outbox to be published" })
           }).pipe(Effect.provide(OutboxRelay.Default), Effect.provideService(Broker, broker))
         )
         const ids = (yield* Ref.get(published)).map((m) => m.messageId)
@@ -160,19 +161,34 @@ describe("TaskStore on PostgreSQL", () => {
       Effect.gen(function* () {
         const { broker, published } = yield* flakyBroker(0)
         const store = yield* TaskStore
+        const sql = yield* PgClient.PgClient
+        // Committed before the relay starts: its first batch publishes it, and nothing is left to wake it.
+        const before = newTask()
+        yield* store.create(before)
         const task = newTask()
-        yield* Effect.scoped(
+        const publishedIds = Effect.map(Ref.get(published), (messages) => messages.map((m) => m.messageId))
+        const firstBatch = yield* Effect.scoped(
           Effect.gen(function* () {
             const relay = yield* OutboxRelay
-            // Let the relay's first batch and its LISTEN settle, then commit as another process would.
-            yield* Effect.sleep("300 millis")
+            const first = yield* eventually(publishedIds, (ids) => ids.includes(before.id), {
+              what: "the relay's first batch"
+            })
+            // The relay's own connection has run its LISTEN (and nothing since).
+            yield* eventually(
+              sql<{ listening: number }>`SELECT count(*)::int AS listening FROM pg_stat_activity
+                WHERE datname = current_database() AND state = 'idle'
+                  AND query ILIKE 'LISTEN %' AND position(${OUTBOX_CHANNEL} IN query) > 0`,
+              (rows) => (rows[0]?.listening ?? 0) > 0,
+              { what: "the relay to listen" }
+            )
+            // Committed as another process would: only its notification can wake the relay.
             yield* store.create(task)
-            for (let i = 0; i < 100 && (yield* Ref.get(published)).length === 0; i++)
-              yield* Effect.sleep("20 millis")
+            yield* eventually(publishedIds, (ids) => ids.includes(task.id), { what: "the relay to publish" })
             expect(yield* relay.backlog).toBe(0)
+            return first
           }).pipe(Effect.provide(OutboxRelay.Default), Effect.provideService(Broker, broker))
         )
-        expect((yield* Ref.get(published)).map((m) => m.messageId)).toEqual([task.id])
+        expect(yield* publishedIds).toEqual([...firstBatch, task.id])
       }).pipe(
         // A sweep far beyond the test: only the notification can wake the relay.
         Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["ENAMEL_OUTBOX_SWEEP", "1 hour"]]))),
@@ -194,7 +210,7 @@ describe("TaskStore with the real RabbitMQ", () => {
           Effect.gen(function* () {
             const relay = yield* OutboxRelay
             yield* relay.nudge
-            for (let i = 0; i < 100 && (yield* relay.backlog) > 0; i++) yield* Effect.sleep("20 millis")
+            yield* eventually(relay.backlog, (left) => left === 0, { what: "the outbox to be published" })
           }).pipe(Effect.provide(OutboxRelay.Default))
         )
         expect(yield* drainTopic(topic)).toEqual([

@@ -1,5 +1,3 @@
-import * as TaskFlowsLayer from "../src/TaskFlows.js"
-import { runnable } from "@enamel/domain"
 /**
  * The executor against a real PostgreSQL, with the store made to fail where a test needs it: every
  * delivery is settled exactly once, and acknowledged only when its task has ended, was handed on, or is
@@ -8,6 +6,7 @@ import { runnable } from "@enamel/domain"
 import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
 import { BrokerMemory, type Delivery } from "@enamel/broker"
+import { ErrorCode, runnable } from "@enamel/domain"
 import { OutboxRelay, TaskLeases, TaskStore, TaskStoreError } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { ConfigProvider, Duration, Effect, Layer, Ref } from "effect"
@@ -15,10 +14,13 @@ import { newTask } from "../../persistence/test/support/newTask.js"
 import { Cancellations } from "../src/Cancellations.js"
 import { LeaseKeeper } from "../src/LeaseKeeper.js"
 import { TaskExecutor } from "../src/TaskExecutor.js"
+import * as TaskFlowsLayer from "../src/TaskFlows.js"
 import { TaskFlows, taskFlow } from "../src/TaskFlows.js"
 import { stepsFlow } from "./testFlows.js"
 
 const topic = `test.exec${crypto.randomUUID().slice(0, 8)}`
+/** A type whose version 1 this worker no longer has: it runs version 2 only. */
+const retiredTopic = `${topic}.retired`
 const workerId = "w-executor-test"
 
 /** What the tests make fail: reading a task, and ending one. */
@@ -53,8 +55,11 @@ const FlakyLeases = Layer.effect(
 const Flows = Layer.effect(
   TaskFlows,
   Effect.map(
-    taskFlow(runnable(stepsFlow(topic)), () => Layer.empty),
-    (f) => TaskFlowsLayer.fromList([f])
+    Effect.all([
+      taskFlow(runnable(stepsFlow(topic)), () => Layer.empty),
+      taskFlow(runnable({ ...stepsFlow(retiredTopic), version: 2 }), () => Layer.empty)
+    ]),
+    TaskFlowsLayer.fromList
   )
 )
 
@@ -78,17 +83,24 @@ const Executor = TaskExecutor.Default.pipe(
 )
 
 /** A task in the store; its outbox row is left alone (no relay publishes to a consumer here). */
-const submit = Effect.gen(function* () {
-  const store = yield* TaskStore
-  const task = newTask({
-    type: topic,
-    projectId: "p-test",
-    userId: "u-test",
-    params: { stages: 1, sleepMs: 10 }
+const submitOf = (type: string, flowVersion: number) =>
+  Effect.gen(function* () {
+    const store = yield* TaskStore
+    const id = crypto.randomUUID()
+    const task = newTask({
+      id,
+      type,
+      flowVersion,
+      projectId: "p-test",
+      userId: "u-test",
+      params: { stages: 1, sleepMs: 10 },
+      message: JSON.stringify({ taskId: id, type, flowVersion, resumeFrom: null, restarts: 0 })
+    })
+    yield* store.create(task)
+    return { id: task.id, message: task.message }
   })
-  yield* store.create(task)
-  return { id: task.id, message: task.message }
-})
+
+const submit = submitOf(topic, 1)
 
 /** A delivery of `body` that records how it was settled. */
 const delivery = (body: string) =>
@@ -148,6 +160,35 @@ describe("TaskExecutor: every delivery settled once, acked only for a task ended
         })
         expect([...(yield* one.settled), ...(yield* two.settled)].sort()).toEqual(["ack", "requeue"])
         expect(yield* row(task.id)).toMatchObject({ state: "SUCCEEDED", fence: "1", restarts: 0 })
+      })
+    )
+
+    it.effect(
+      "a task of a newer flow version than this worker has is left unclaimed for a newer worker",
+      () =>
+        Effect.gen(function* () {
+          const executor = yield* TaskExecutor
+          const task = yield* submitOf(topic, 2)
+          const given = yield* delivery(task.message)
+          yield* executor.execute(given.delivery)
+          expect(yield* given.settled).toEqual(["requeue"])
+          expect(yield* row(task.id)).toMatchObject({ state: "PENDING", leaseOwner: null, fence: "0" })
+        })
+    )
+
+    it.effect("a task of a flow version this worker no longer has fails, naming the version", () =>
+      Effect.gen(function* () {
+        const executor = yield* TaskExecutor
+        const store = yield* TaskStore
+        const task = yield* submitOf(retiredTopic, 1)
+        const given = yield* delivery(task.message)
+        yield* executor.execute(given.delivery)
+        expect(yield* given.settled).toEqual(["ack"])
+        const ended = yield* store.get(task.id)
+        expect(ended._tag === "Some" ? ended.value : undefined).toMatchObject({
+          state: "FAILED",
+          error: { code: ErrorCode.taskUnknownFlowVersion }
+        })
       })
     )
 

@@ -12,6 +12,7 @@ import { OutboxRelay, TaskStore } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { ConfigProvider, Effect, Layer, Option } from "effect"
 import { afterAll } from "vitest"
+import { eventually } from "../../../test/support/poll.js"
 
 const topic = `test.crash${crypto.randomUUID().slice(0, 8)}`
 afterAll(() => Effect.runPromise(removeTopology({ namespace: "enamel", topics: [topic], own: false })))
@@ -90,15 +91,6 @@ const succeededStages = (id: string) =>
     )
   )
 
-const waitFor = (check: Effect.Effect<boolean, unknown, never>, what: string, tries = 400) =>
-  Effect.gen(function* () {
-    for (let i = 0; i < tries; i++) {
-      if (yield* check) return
-      yield* Effect.sleep("50 millis")
-    }
-    return yield* Effect.dieMessage(`timed out waiting for ${what}`)
-  })
-
 const stateOf = (id: string) =>
   Effect.flatMap(TaskStore, (s) =>
     Effect.map(s.get(id), (t) =>
@@ -116,21 +108,20 @@ describe("worker processes killed mid-flow", () => {
         const sql = yield* SqlClient.SqlClient
         yield* sql`CREATE TABLE IF NOT EXISTS test_effects (token text PRIMARY KEY, runs int NOT NULL)`
         yield* sql`CREATE TABLE IF NOT EXISTS test_resources (token text PRIMARY KEY)`
-        const context = yield* Effect.context<SqlClient.SqlClient | TaskStore>()
         const first = yield* startWorker("worker-a")
         const id = yield* submit(10, 250)
-        yield* waitFor(
-          Effect.map(succeededStages(id), (n) => n >= 3).pipe(Effect.provide(context)),
-          "3 stages"
-        )
+        yield* eventually(succeededStages(id), (n) => n >= 3, {
+          what: `3 stages of task ${id}`,
+          timeout: "60 seconds"
+        })
         first.kill("SIGKILL")
         yield* exited(first)
         const doneBefore = yield* succeededStages(id)
         yield* startWorker("worker-b")
-        yield* waitFor(
-          Effect.map(stateOf(id), (s) => s === "SUCCEEDED").pipe(Effect.provide(context)),
-          "SUCCEEDED"
-        )
+        yield* eventually(stateOf(id), (s) => s === "SUCCEEDED", {
+          what: `task ${id} to succeed`,
+          timeout: "60 seconds"
+        })
         const runs = yield* sql<{ token: string; runs: number }>`
           SELECT token, runs FROM test_effects WHERE token LIKE ${`enamel-${id}-%`} ORDER BY token`
         expect(runs).toHaveLength(10)
@@ -150,23 +141,22 @@ describe("worker processes killed mid-flow", () => {
       "SIGTERM: the worker hands its task back within the grace period and exits; the next one resumes",
       () =>
         Effect.gen(function* () {
-          const context = yield* Effect.context<SqlClient.SqlClient | TaskStore>()
           const first = yield* startWorker("worker-c", "500 millis")
           const id = yield* submit(12, 250)
-          yield* waitFor(
-            Effect.map(succeededStages(id), (n) => n >= 2).pipe(Effect.provide(context)),
-            "2 stages"
-          )
+          yield* eventually(succeededStages(id), (n) => n >= 2, {
+            what: `2 stages of task ${id}`,
+            timeout: "60 seconds"
+          })
           const started = Date.now()
           first.kill("SIGTERM")
           yield* exited(first)
           expect(Date.now() - started).toBeLessThan(5_000)
           expect(yield* stateOf(id)).toBe("PENDING")
           yield* startWorker("worker-d")
-          yield* waitFor(
-            Effect.map(stateOf(id), (s) => s === "SUCCEEDED").pipe(Effect.provide(context)),
-            "SUCCEEDED"
-          )
+          yield* eventually(stateOf(id), (s) => s === "SUCCEEDED", {
+            what: `task ${id} to succeed`,
+            timeout: "60 seconds"
+          })
           const restarts = yield* Effect.flatMap(
             SqlClient.SqlClient,
             (sql) => sql<{ restarts: number }>`SELECT restarts FROM tasks WHERE id = ${id}`

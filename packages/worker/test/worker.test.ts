@@ -1,5 +1,3 @@
-import * as TaskFlowsLayer from "../src/TaskFlows.js"
-import { runnable } from "@enamel/domain"
 import { createServer } from "node:http"
 import { FetchHttpClient, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
@@ -8,13 +6,16 @@ import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
 import { Broker, BrokerAmqp, Topology } from "@enamel/broker"
 import { drainQueue, queueDepth, removeTopology } from "@enamel/broker/testing"
+import { runnable } from "@enamel/domain"
 import { CheckpointsPg, OutboxRelay, TaskStore } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { ConfigProvider, Effect, Layer, Metric, Option } from "effect"
 import { afterAll } from "vitest"
+import { eventually } from "../../../test/support/poll.js"
 import { AdminRpcs } from "../src/admin/AdminRpcs.js"
 import * as AdminServer from "../src/admin/AdminServer.js"
 import { handedOn } from "../src/TaskExecutor.js"
+import * as TaskFlowsLayer from "../src/TaskFlows.js"
 import { TaskFlows, taskFlow } from "../src/TaskFlows.js"
 import { WorkerPools } from "../src/WorkerPools.js"
 import { workerPools } from "../src/WorkerProcess.js"
@@ -80,14 +81,33 @@ const stateOf = (id: string) =>
     )
   )
 
+/** The task's state once it is one of `states`. */
 const until = (id: string, states: ReadonlyArray<string>) =>
-  Effect.gen(function* () {
-    for (let i = 0; i < 300; i++) {
-      const state = yield* stateOf(id)
-      if (Option.exists(state, (s) => states.includes(s))) return Option.getOrThrow(state)
-      yield* Effect.sleep("50 millis")
-    }
-    return `still ${Option.getOrElse(yield* stateOf(id), () => "missing")}`
+  Effect.map(
+    eventually(
+      stateOf(id),
+      Option.exists((s) => states.includes(s)),
+      {
+        what: `task ${id} to be ${states.join(" or ")}`
+      }
+    ),
+    Option.getOrThrow
+  )
+
+/** Once the task's timeline shows `path` running: the run got that far. */
+const running = (id: string, path: string) =>
+  Effect.flatMap(CheckpointsPg.make(), (checkpoints) =>
+    eventually(
+      checkpoints.timeline(id),
+      (timeline) => timeline.some((e) => e.phase === "run" && e.path === path && e.state === "RUNNING"),
+      { what: `task ${id} to run ${path}` }
+    )
+  )
+
+/** Waits until a message with this id has been dead-lettered (other tests' dead letters are drained too). */
+const deadLettered = (messageId: string) =>
+  eventually(drainQueue(Topology.deadLetterQueue), (dead) => dead.some((m) => m.messageId === messageId), {
+    what: `message ${messageId} in the dead-letter queue`
   })
 
 describe("worker on PostgreSQL and RabbitMQ", () => {
@@ -113,8 +133,8 @@ describe("worker on PostgreSQL and RabbitMQ", () => {
     it.effect("cancelling a running task interrupts its wait, undoes its stages, and ends it CANCELLED", () =>
       Effect.gen(function* () {
         const id = yield* submit({ stages: 2, sleepMs: 1, waitForever: true })
-        expect(yield* until(id, ["RUNNING"])).toBe("RUNNING")
-        yield* Effect.sleep("300 millis")
+        // Cancelled while it waits, not before: what is interrupted is the wait itself.
+        yield* running(id, "waitForever")
         yield* Effect.flatMap(TaskStore, (s) => s.requestCancel(id, undefined))
         expect(yield* until(id, ["CANCELLED", "FAILED"])).toBe("CANCELLED")
         expect(executions.get(`undo enamel-${id}-s0/step`)).toBe(1)
@@ -138,7 +158,8 @@ describe("worker on PostgreSQL and RabbitMQ", () => {
         const stats = yield* client.Stats()
         expect(stats.find((s) => s.topic === topic)).toMatchObject({ concurrency: 5, paused: true })
         const id = yield* submit({ stages: 1, sleepMs: 1 })
-        yield* Effect.sleep("1 second")
+        // Published and left in the queue: a consumer that was not paused would have taken it at once.
+        yield* eventually(queueDepth(topic), (depth) => depth === 1, { what: `the task waiting in ${topic}` })
         expect(yield* stateOf(id)).toEqual(Option.some("PENDING"))
         yield* client.Resume({ topic })
         expect(yield* until(id, ["SUCCEEDED"])).toBe("SUCCEEDED")
@@ -159,12 +180,7 @@ describe("worker on PostgreSQL and RabbitMQ", () => {
         expect(yield* until(id, ["FAILED", "SUCCEEDED"])).toBe("FAILED")
         const task = yield* Effect.flatMap(TaskStore, (store) => store.get(id))
         expect(Option.map(task, (t) => t.error?.code)).toEqual(Option.some("task.too_many_restarts"))
-        let dead: ReadonlyArray<{ messageId: unknown }> = []
-        for (let i = 0; i < 50 && dead.length === 0; i++) {
-          yield* Effect.sleep("100 millis")
-          dead = yield* drainQueue(Topology.deadLetterQueue)
-        }
-        expect(dead.map((m) => m.messageId)).toContain(id)
+        yield* deadLettered(id)
       })
     )
 
@@ -174,12 +190,7 @@ describe("worker on PostgreSQL and RabbitMQ", () => {
         const broker = yield* Broker
         const messageId = crypto.randomUUID()
         yield* broker.publish([{ routingKey: topic, messageId, priority: 0, body: "not a task" }])
-        let dead: ReadonlyArray<{ messageId: unknown }> = []
-        for (let i = 0; i < 50 && dead.length === 0; i++) {
-          yield* Effect.sleep("100 millis")
-          dead = yield* drainQueue(Topology.deadLetterQueue)
-        }
-        expect(dead.map((m) => m.messageId)).toContain(messageId)
+        yield* deadLettered(messageId)
       })
     )
   })
@@ -206,12 +217,9 @@ describe("worker with a task longer than its delivery may stay unacknowledged", 
           expect(executions.get(`enamel-${id}-${path}`)).toBe(1)
         }
         // The handed-on message is consumed too (acknowledged once the task had ended).
-        let left = -1
-        for (let i = 0; i < 50 && left !== 0; i++) {
-          yield* Effect.sleep("100 millis")
-          left = yield* queueDepth(longTopic)
-        }
-        expect(left).toBe(0)
+        yield* eventually(queueDepth(longTopic), (left) => left === 0, {
+          what: `the handed-on message of ${longTopic} to be consumed`
+        })
       })
     )
   })

@@ -5,14 +5,12 @@ import { removeTopology } from "@enamel/broker/testing"
 import { apiAndWorker, embeddedAt } from "@enamel/embedded"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { ConfigProvider, Context, Effect, Layer } from "effect"
-import * as TokenValidator from "../../../packages/api/src/auth/TokenValidator.js"
-import * as UserKeys from "../../../packages/api/src/keys/UserKeys.js"
-import { callers } from "../../../packages/api/test/harness.js"
+import { TestEdges } from "../../../packages/api/test/harness.js"
 import type { Backend } from "./enamelBehaviour.js"
 import * as BehaviourFlows from "./flows.js"
 
-/** Static token validation and made-up key references: no cloud. */
-export const edges = Layer.merge(TokenValidator.layerStatic(callers), UserKeys.layerStatic)
+/** Static token validation, made-up key references, and the cloud double (for the API's checks). */
+export const edges = TestEdges
 const http = NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })
 
 /** Short waits, so that stopping and restarting Enamel takes a moment. */
@@ -38,7 +36,10 @@ export const embedded: Backend<DataDirPath> = {
   name: "the embedded PGlite and in-process broker",
   durable: Layer.scoped(DataDirPath, TestDatabase.freshDataDir),
   enamel: Layer.unwrapEffect(
-    Effect.map(DataDirPath, (dataDir) => embeddedAt(dataDir, BehaviourFlows.layer, edges, http))
+    // `edges` again for the clients the API's checks use: the same layer, so the same double.
+    Effect.map(DataDirPath, (dataDir) =>
+      embeddedAt(dataDir, BehaviourFlows.layer, edges, http).pipe(Layer.provide(edges))
+    )
   ).pipe(Layer.provide(settings()))
 }
 

@@ -1,3 +1,4 @@
+import { ErrorCode } from "@enamel/domain"
 import { type Caller, ServiceUnavailable, Unauthorized } from "@enamel/domain/contract"
 import { Cache, Clock, Context, DateTime, Duration, Effect, Exit, Layer, Redacted } from "effect"
 
@@ -12,7 +13,7 @@ export class TokenValidator extends Context.Tag("@enamel/api/TokenValidator")<
 >() {}
 
 export const invalidToken = new Unauthorized({
-  code: "auth.invalid_token",
+  code: ErrorCode.authInvalidToken,
   detail: "the X-Auth-Token is missing, invalid or expired"
 })
 
@@ -34,7 +35,7 @@ export const cached = (ttl: Duration.DurationInput, capacity = 50_000) =>
                 ttl,
                 Duration.millis(Math.max(0, DateTime.toEpochMillis(exit.value.expiresAt) - Date.now()))
               )
-            : exit.cause._tag === "Fail" && exit.cause.error._tag === "Unauthorized"
+            : exit.cause._tag === "Fail" && exit.cause.error instanceof Unauthorized
               ? Duration.seconds(5)
               : Duration.zero
       })

@@ -1,21 +1,29 @@
+import { ErrorCode } from "@enamel/domain"
 import { ServiceUnavailable, Unauthorized } from "@enamel/domain/contract"
-import { Keystone, type OpenStackError, Session, Sessions } from "@enamel/openstack-clients"
+import {
+  Keystone,
+  type OpenStackError,
+  OpenStackNotFound,
+  OpenStackUnauthorized,
+  Session,
+  Sessions
+} from "@enamel/openstack-clients"
 import { Effect, Layer } from "effect"
 import { invalidToken, TokenValidator } from "./TokenValidator.js"
 
 const keystoneDown = new ServiceUnavailable({
-  code: "auth.keystone_unavailable",
+  code: ErrorCode.authKeystoneUnavailable,
   detail: "Keystone cannot validate the token right now; try again shortly"
 })
 
 const notScoped = new Unauthorized({
-  code: "auth.token_not_project_scoped",
+  code: ErrorCode.authTokenNotProjectScoped,
   detail: "the X-Auth-Token must be scoped to a project"
 })
 
 /** Keystone says 404 for a token it does not know (or that expired): that is the caller's 401. */
 const fromKeystone = (error: OpenStackError) =>
-  error._tag === "OpenStackNotFound" || error._tag === "OpenStackUnauthorized" ? invalidToken : keystoneDown
+  error instanceof OpenStackNotFound || error instanceof OpenStackUnauthorized ? invalidToken : keystoneDown
 
 /** Validates each token with `GET /v3/auth/tokens`, as Enamel's service user (which has the `service` role). */
 export const layer = Layer.effect(

@@ -6,12 +6,12 @@ import {
   HttpApp,
   HttpServerResponse
 } from "@effect/platform"
-import { ErrorCode, TaskId, TaskMessageJson, TaskPriority, TaskType } from "@enamel/domain"
-import { CurrentCaller, EnamelApi, ServiceUnavailable } from "@enamel/domain/contract"
+import { TaskId, TaskMessageJson, TaskPriority, TaskType } from "@enamel/domain"
+import { CurrentCaller, EnamelApi } from "@enamel/domain/contract"
 import { registry } from "@enamel/domain/flows"
 import { Session } from "@enamel/openstack-clients"
-import { OutboxRelay, TaskStore } from "@enamel/persistence"
-import { Effect, Predicate, Schema } from "effect"
+import { type IdempotencyConflict, OutboxRelay, TaskStore } from "@enamel/persistence"
+import { Effect, Option, Predicate, Schema } from "effect"
 import { UserKeys } from "../keys/UserKeys.js"
 import { conflict, unavailable } from "./storeErrors.js"
 import { taskView } from "./views.js"
@@ -85,38 +85,45 @@ export const layer = HttpApiBuilder.group(EnamelApi, "porcelain", (handlers) =>
         const asked = paramsOf(command, request)
         // Decoded by the endpoint already: encoding checks it fits the flow, and gives what is stored.
         const params = yield* Effect.orDie(command.latest.encodeParams(asked))
-        yield* command.admit(params).pipe(Effect.provideService(Session, caller.session))
-        const keyRef = yield* keys.keyFor(caller)
-        const id = crypto.randomUUID()
-        const idempotencyKey = request.headers["idempotency-key"]
-        const { task, created } = yield* store
-          .create({
-            id,
-            type: command.type,
-            flowVersion: command.latest.version,
-            projectId: caller.projectId,
-            userId: caller.userId,
-            priority: priorityOf(command, asked),
-            params,
-            keyRef,
-            idempotencyKey: idempotencyKey ?? null,
-            requestHash: createHash("sha256")
-              .update(`${command.type}\n${JSON.stringify(params)}`)
-              .digest("hex"),
-            message: encodeMessage({
-              taskId: TaskId.make(id),
-              type: TaskType.make(command.type),
-              flowVersion: command.latest.version,
-              resumeFrom: null,
-              restarts: 0
+        const repeatable = {
+          projectId: caller.projectId,
+          userId: caller.userId,
+          idempotencyKey: request.headers["idempotency-key"] ?? null,
+          requestHash: createHash("sha256")
+            .update(`${command.type}\n${JSON.stringify(params)}`)
+            .digest("hex")
+        }
+        const storeFailed = {
+          IdempotencyConflict: (e: IdempotencyConflict) => Effect.fail(conflict(e)),
+          TaskStoreError: () => Effect.fail(unavailable())
+        }
+        // A request repeated with its Idempotency-Key gets its task, whatever changed since in the cloud.
+        const repeated = yield* store.findRepeated(repeatable).pipe(Effect.catchTags(storeFailed))
+        const { task, created } = Option.isSome(repeated)
+          ? { task: repeated.value, created: false }
+          : yield* Effect.gen(function* () {
+              yield* command.admit(params).pipe(Effect.provideService(Session, caller.session))
+              const keyRef = yield* keys.keyFor(caller)
+              const id = crypto.randomUUID()
+              return yield* store
+                .create({
+                  ...repeatable,
+                  id,
+                  type: command.type,
+                  flowVersion: command.latest.version,
+                  priority: priorityOf(command, asked),
+                  params,
+                  keyRef,
+                  message: encodeMessage({
+                    taskId: TaskId.make(id),
+                    type: TaskType.make(command.type),
+                    flowVersion: command.latest.version,
+                    resumeFrom: null,
+                    restarts: 0
+                  })
+                })
+                .pipe(Effect.catchTags(storeFailed))
             })
-          })
-          .pipe(
-            Effect.catchTags({
-              IdempotencyConflict: (e) => Effect.fail(conflict(e)),
-              TaskStoreError: () => Effect.fail(unavailable())
-            })
-          )
         if (created) yield* relay.nudge
         yield* HttpApp.appendPreResponseHandler((_request, response) =>
           Effect.succeed(HttpServerResponse.setHeader(response, "location", `/tasks/${task.id}`))
@@ -132,9 +139,8 @@ export const layer = HttpApiBuilder.group(EnamelApi, "porcelain", (handlers) =>
       [first.endpoint.name, ...rest.map((command) => command.endpoint.name)],
       (name) => (request) => {
         const command = byName.get(name)
-        return command === undefined
-          ? new ServiceUnavailable({ code: ErrorCode.internal, detail: `no command for ${name}` })
-          : accept(command, request)
+        // The registry built the group, so every endpoint has its command; a miss is a bug (500).
+        return command === undefined ? Effect.dieMessage(`no command for ${name}`) : accept(command, request)
       }
     )
   })

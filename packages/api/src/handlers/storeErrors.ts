@@ -1,9 +1,10 @@
+import { ErrorCode } from "@enamel/domain"
 import { BadRequest, Conflict, NotFound, ServiceUnavailable } from "@enamel/domain/contract"
 
 /** The store could not answer: the client may try again shortly. */
 export const unavailable = () =>
   new ServiceUnavailable({
-    code: "service.unavailable",
+    code: ErrorCode.serviceUnavailable,
     detail: "the task store is unavailable; try again shortly"
   })
 

@@ -1,5 +1,5 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { Checkpoints } from "@enamel/domain"
+import { Checkpoints, ErrorCode } from "@enamel/domain"
 import {
   type Caller,
   CurrentCaller,
@@ -54,7 +54,7 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
           const caller = yield* CurrentCaller
           if (urlParams.all_projects === true && !isAdmin(caller)) {
             return yield* new Forbidden({
-              code: "auth.admin_required",
+              code: ErrorCode.authAdminRequired,
               detail: "all_projects needs the admin role"
             })
           }
@@ -95,7 +95,10 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
           const timeline = yield* Effect.mapError(
             checkpoints.timeline(task.id),
             () =>
-              new ServiceUnavailable({ code: "service.unavailable", detail: "the timeline is unavailable" })
+              new ServiceUnavailable({
+                code: ErrorCode.serviceUnavailable,
+                detail: "the timeline is unavailable"
+              })
           )
           return { task: { ...taskView(task), timeline: timeline.map(timelineView) } }
         })

@@ -1,5 +1,6 @@
 import type { HttpServerRequest } from "@effect/platform"
-import { BadRequest } from "@enamel/domain/contract"
+import { ErrorCode } from "@enamel/domain"
+import { Answers, BadRequest } from "@enamel/domain/contract"
 import { Effect } from "effect"
 import { readGently } from "./gentleRead.js"
 
@@ -28,13 +29,13 @@ export const jsonDepth = (text: string): number => {
 
 /** Refuses a body nested deeper than maxJsonDepth (400, naming the body) before anything decodes it. */
 export const refuseDeepBody = (request: HttpServerRequest.HttpServerRequest) =>
-  request.method === "GET" || request.method === "HEAD"
+  !Answers.mayCarryBody(request.method)
     ? Effect.void
     : Effect.flatMap(readGently(request, request.text), (text) =>
         jsonDepth(text) > maxJsonDepth
           ? Effect.fail(
               new BadRequest({
-                code: "request.too_deep",
+                code: ErrorCode.requestTooDeep,
                 detail: `body: nested deeper than ${maxJsonDepth} levels`
               })
             )

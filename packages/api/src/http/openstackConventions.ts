@@ -1,7 +1,15 @@
 import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { EnamelApi, Microversions } from "@enamel/domain/contract"
+import { ErrorCode } from "@enamel/domain"
+import {
+  Answers,
+  type ApiError,
+  EnamelApi,
+  Microversions,
+  NotAcceptable,
+  UnsupportedMediaType
+} from "@enamel/domain/contract"
 import { Effect, Option } from "effect"
-import { bodyTooLarge, fromCause, maxBodyBytes, type Rendered, render } from "./errorDocument.js"
+import { bodyTooLarge, errorOf, maxBodyBytes, type Rendered, render } from "./errorDocument.js"
 import { refuseDeepBody } from "./jsonDepth.js"
 import { currentRequestId, requestIdFrom } from "./requestId.js"
 
@@ -32,33 +40,32 @@ const errorResponse = (rendered: Rendered) =>
     headers: rendered.retryAfter === undefined ? {} : { "retry-after": String(rendered.retryAfter) }
   })
 
+const versionNotServed = new NotAcceptable({
+  code: ErrorCode.apiVersionNotAcceptable,
+  detail: `OpenStack-API-Version: this server serves ${Microversions.serviceType} ${Microversions.minVersion} to ${Microversions.maxVersion}`
+})
+
+const notJson = new UnsupportedMediaType({
+  code: ErrorCode.requestUnsupportedMediaType,
+  detail: "Content-Type: send the body as application/json"
+})
+
 /** Refuses what cannot be a valid request before routing: wrong version, media type or size. */
-const precheck = (request: HttpServerRequest.HttpServerRequest, requestId: string): Rendered | undefined => {
-  if (!acceptsVersion(request.headers["openstack-api-version"])) {
-    return render(
-      406,
-      "api.version_not_acceptable",
-      `OpenStack-API-Version: this server serves ${Microversions.serviceType} ${Microversions.minVersion} to ${Microversions.maxVersion}`,
-      requestId
-    )
-  }
+const precheck = (request: HttpServerRequest.HttpServerRequest): ApiError | undefined => {
+  if (!acceptsVersion(request.headers["openstack-api-version"])) return versionNotServed
   const length = Number(request.headers["content-length"] ?? "0")
-  if (Number.isFinite(length) && length > maxBodyBytes) {
-    return bodyTooLarge(requestId)
-  }
+  if (Number.isFinite(length) && length > maxBodyBytes) return bodyTooLarge
   // Any other declared type is refused even with an empty body: the platform would pick another parser
   // for it (the fuzzer found an unknown type with an empty body left the request unanswered).
   const hasBody = length > 0 || request.headers["transfer-encoding"] !== undefined
   const declared = request.headers["content-type"]
   const type = declared?.split(";")[0]?.trim().toLowerCase()
-  const mayHaveBody = request.method !== "GET" && request.method !== "HEAD"
-  if (mayHaveBody && (hasBody || declared !== undefined) && type !== "application/json") {
-    return render(
-      415,
-      "request.unsupported_media_type",
-      "Content-Type: send the body as application/json",
-      requestId
-    )
+  if (
+    Answers.mayCarryBody(request.method) &&
+    (hasBody || declared !== undefined) &&
+    type !== "application/json"
+  ) {
+    return notJson
   }
   return undefined
 }
@@ -71,16 +78,16 @@ export const layer = HttpApiBuilder.middleware(EnamelApi, (app) =>
   Effect.gen(function* () {
     const request = yield* HttpServerRequest.HttpServerRequest
     const requestId = requestIdFrom(request.headers["x-openstack-request-id"])
-    const refused = precheck(request, requestId)
+    const refused = precheck(request)
     const response =
       refused !== undefined
-        ? errorResponse(refused)
+        ? errorResponse(render(refused, requestId))
         : yield* Effect.zipRight(refuseDeepBody(request), app).pipe(
             // Also bounds bodies sent without Content-Length (chunked): reading past the limit fails (413).
             HttpServerRequest.withMaxBodySize(Option.some(maxBodyBytes)),
             Effect.locally(currentRequestId, requestId),
             Effect.catchAllCause((cause) => {
-              const rendered = fromCause(cause, requestId)
+              const rendered = render(errorOf(cause), requestId)
               const logged =
                 rendered.status >= 500
                   ? Effect.annotateLogs(Effect.logError("request failed", cause), "request_id", requestId)

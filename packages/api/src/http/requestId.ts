@@ -1,7 +1,10 @@
-import { FiberRef } from "effect"
+import { currentRequestId } from "@enamel/domain/contract"
 
-/** This request's id: the caller's `X-OpenStack-Request-ID` when well-formed, else a new `req-<uuid>`. */
-export const currentRequestId = FiberRef.unsafeMake("req-none")
+/**
+ * This request's id: the caller's `X-OpenStack-Request-ID` when well-formed, else a new `req-<uuid>`.
+ * `currentRequestId` is the contract's, so that anything encoding an answer through it says the same id.
+ */
+export { currentRequestId }
 
 const wellFormed = /^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 

@@ -3,8 +3,8 @@ import { Context, Effect, Layer } from "effect"
 
 /**
  * Step 2 of the original design: the caller's key, from which a worker can regenerate a scoped Keystone
- * session later. Returns only the Barbican reference of the key; the secret never leaves Barbican
- * except into a worker's memory.
+ * session later. Returns only the key store's reference to the key; the secret never leaves the key
+ * store except into a worker's memory.
  */
 export class UserKeys extends Context.Tag("@enamel/api/UserKeys")<
   UserKeys,
@@ -13,7 +13,7 @@ export class UserKeys extends Context.Tag("@enamel/api/UserKeys")<
   }
 >() {}
 
-/** For tests without Keystone and Barbican: a made-up reference per user and project. */
+/** For tests without Keystone and a key store: a made-up reference per user and project. */
 export const layerStatic = Layer.succeed(
   UserKeys,
   UserKeys.of({

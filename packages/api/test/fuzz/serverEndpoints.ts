@@ -10,6 +10,7 @@ import {
   idempotencyKey,
   nastyString,
   notUuid,
+  other,
   percentEncode,
   user,
   withHeaders
@@ -61,14 +62,23 @@ const serverBody: fc.Arbitrary<{
       faults: [fault("input", 400, ...names)]
     }))
   },
-  fc
-    .jsonValue()
-    .map((v) => ({ body: JSON.stringify(v) ?? "null", faults: [fault("input", 400, ...anyFields)] })),
+  // Any JSON: the detail names a field of the request, or one of the object's own (unknown) fields.
+  fc.jsonValue().map((v) => ({
+    body: JSON.stringify(v) ?? "null",
+    faults: [
+      fault(
+        "input",
+        400,
+        ...anyFields,
+        ...(v !== null && typeof v === "object" && !Array.isArray(v) ? Object.keys(v) : [])
+      )
+    ]
+  })),
   fc
     .uint8Array({ maxLength: 512 })
     .map((bytes) => ({ body: bytes, faults: [fault("input", 400, ...anyFields)] })),
   fc.string({ maxLength: 64 }).map((s) => ({ body: s, faults: [fault("input", 400, ...anyFields)] })),
-  // Deep nesting: refused past 32 levels (naming the body); within them, ignored in an unknown field.
+  // Deep nesting: refused past 32 levels (naming the body); within them, as an unknown field (naming it).
   fc
     .tuple(
       validServerRequest,
@@ -81,7 +91,10 @@ const serverBody: fc.Arbitrary<{
       const tooDeep = nesting > 32 ? [fault("depth", 400, "body")] : []
       return whole
         ? { body: deep, faults: [...tooDeep, fault("input", 400, ...anyFields)] }
-        : { body: `${JSON.stringify(valid).slice(0, -1)},"x_deep":${deep}}`, faults: tooDeep }
+        : {
+            body: `${JSON.stringify(valid).slice(0, -1)},"x_deep":${deep}}`,
+            faults: [...tooDeep, fault("input", 400, "x_deep")]
+          }
     }),
   // Huge, tiny and odd numbers written as JSON text.
   fc
@@ -135,28 +148,40 @@ export const createServers = fc.tuple(user, serverBody, idempotencyKey).chain(([
   )
 )
 
-/** DELETE /servers/{id}: any UUID is accepted (the task finds out whether the server exists). */
-export const deleteServer = fc
-  .tuple(
-    user,
-    fc.oneof(
-      fc.uuid().map((id) => ({ id, faults: [] as ReadonlyArray<Fault> })),
-      notUuid.map((id) => ({
-        id,
-        faults: [fault("input", 400, "id")]
-      }))
-    ),
-    idempotencyKey
-  )
-  .chain(([u, { id, faults }, key]) =>
-    withHeaders(u, {
-      method: "DELETE",
-      path: `/servers/${percentEncode(id)}`,
-      authenticated: true,
-      ok: 202,
-      headers: key.value === undefined ? {} : { "idempotency-key": key.value },
-      faults: [...faults, ...key.faults]
-    })
+/** Servers made in the cloud double before fuzzing: one of alice's and one of bob's. */
+export interface KnownServers {
+  readonly alice: string
+  readonly bob: string
+}
+
+/**
+ * DELETE /servers/{id}: the caller's own server is accepted (202: a task, which no worker runs here);
+ * another project's, or a UUID no server has, is a 404 naming the server (Nova asked with the caller's
+ * token); anything but a UUID is a 400 naming the id.
+ */
+export const deleteServer = (known: KnownServers) =>
+  user.chain((u) =>
+    fc
+      .tuple(
+        fc.oneof(
+          { weight: 2, arbitrary: fc.constant({ id: known[u], faults: [] as ReadonlyArray<Fault> }) },
+          fc
+            .oneof(fc.constant(known[other(u)]), fc.uuid())
+            .map((id) => ({ id, faults: [fault("semantic", 404, "server")] })),
+          notUuid.map((id) => ({ id, faults: [fault("input", 400, "id")] }))
+        ),
+        idempotencyKey
+      )
+      .chain(([{ id, faults }, key]) =>
+        withHeaders(u, {
+          method: "DELETE",
+          path: `/servers/${percentEncode(id)}`,
+          authenticated: true,
+          ok: 202,
+          headers: key.value === undefined ? {} : { "idempotency-key": key.value },
+          faults: [...faults, ...key.faults]
+        })
+      )
   )
 
 /** Methods the contract does not have, on paths it has: 404, naming the method. */

@@ -6,6 +6,7 @@ import { allowed, type Case } from "./cases.js"
 export interface Reply {
   readonly status: number
   readonly requestId: string | null
+  readonly contentType: string | null
   readonly text: string
 }
 
@@ -18,7 +19,12 @@ export const sendCase = async (base: string, c: Case): Promise<Reply> => {
     ...(c.body === undefined ? {} : { body: c.body })
   })
   const text = await response.text()
-  return { status: response.status, requestId: response.headers.get("x-openstack-request-id"), text }
+  return {
+    status: response.status,
+    requestId: response.headers.get("x-openstack-request-id"),
+    contentType: response.headers.get("content-type"),
+    text
+  }
 }
 
 const wellFormedRequestId = /^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
@@ -26,13 +32,17 @@ const wellFormedRequestId = /^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4
 /** OpenStack's error document, if the text is one. */
 const errorDocument = Schema.decodeUnknownOption(Schema.parseJson(ErrorDocument))
 
+/** Words a person would not write: the schema library's (`Expected …, actual …`, a type dump). */
+const schemaWords = /Expected [^,]*, actual|\breadonly |ReadonlyArray<|\{ \{|\| filter/
+
 /**
  * What is wrong with a reply, or undefined. A reply is right when: it is not a 5xx; its status is one a
  * correct server may give for the case (2xx only when nothing is wrong); it carries a request id (the
  * caller's, if well-formed); and a 4xx is OpenStack's error document — `{"errors":[{status, code, title,
  * detail, request_id}]}` with the HTTP status, a dotted lower-case code, the response's request id — whose
  * detail *names the problem*: it contains (case-insensitively) the name of a field, query parameter,
- * path parameter or header the case got wrong, or, for an unknown resource, the method.
+ * path parameter or header the case got wrong, or, for an unknown resource, the method; and says so in
+ * a person's words, not the schema library's.
  */
 export const verdict = (c: Case, reply: Reply): string | undefined => {
   const answers = allowed(c)
@@ -53,5 +63,6 @@ export const verdict = (c: Case, reply: Reply): string | undefined => {
   if (request_id !== reply.requestId) return "request_id differs from the header"
   if (!names.some((name) => detail.toLowerCase().includes(name.toLowerCase())))
     return `detail "${detail.slice(0, 300)}" names none of ${names.join(", ")}`
+  if (schemaWords.test(detail)) return `detail "${detail.slice(0, 300)}" speaks the schema's language`
   return undefined
 }

@@ -1,7 +1,7 @@
 import { HttpApiMiddleware, HttpApiSecurity } from "@effect/platform"
 import type { SessionShape } from "@enamel/openstack-clients"
-import { Context, type DateTime, type Redacted, Schema } from "effect"
-import { ServiceUnavailable, Unauthorized } from "./errors.js"
+import { Context, type DateTime, type Redacted } from "effect"
+import * as Answers from "./answers.js"
 
 /** Who is calling, from their validated Keystone token. The token stays redacted and in memory. */
 export interface Caller {
@@ -20,7 +20,7 @@ export class CurrentCaller extends Context.Tag("@enamel/domain/CurrentCaller")<C
 
 /** `X-Auth-Token`, validated against Keystone (503 when Keystone cannot say); all but `GET /` need it. */
 export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("Authentication", {
-  failure: Schema.Union(Unauthorized, ServiceUnavailable),
+  failure: Answers.authentication,
   provides: CurrentCaller,
   security: { keystone: HttpApiSecurity.apiKey({ in: "header", key: "X-Auth-Token" }) }
 }) {}

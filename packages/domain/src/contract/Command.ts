@@ -1,17 +1,22 @@
 import type { HttpApiEndpoint, HttpMethod } from "@effect/platform"
 import { OpenApi } from "@effect/platform"
-import { Effect, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
+import { ErrorCode } from "../ErrorCatalogue.js"
 import type { Flow } from "../engine/flow/Flow.js"
 import { type RunnableFlow, runnable } from "../engine/flow/RunnableFlow.js"
 import type { FlowRun } from "../engine/flow/RunState.js"
 import { TaskPriority } from "../engine/task/Task.js"
-import { Conflict, type Forbidden, type NotFound, type ServiceUnavailable } from "./errors.js"
+import * as Answers from "./answers.js"
+import type { Conflict, Forbidden, NotFound, ServiceUnavailable } from "./errors.js"
+import * as Input from "./input.js"
 import { TaskResponse } from "./views.js"
 
 /** Every task-creating request may carry `Idempotency-Key`: the same key and body give the same task. */
-export const IdempotencyHeaders = Schema.Struct({
-  "idempotency-key": Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255)))
-})
+export const IdempotencyHeaders = Input.header(
+  Schema.Struct({
+    "idempotency-key": Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255)))
+  })
+)
 
 /** Why the API refuses a request before accepting its task (the server is not the caller's, …). */
 export type Refusal = NotFound | Conflict | Forbidden | ServiceUnavailable
@@ -111,13 +116,26 @@ export const make = <
 >(
   spec: Spec<Name, Method, Path, Payload, Error, RE, I, O, E, R, II, OI, RE2, RA>
 ) => {
+  // A command changes things, so it is never a GET: its body (if any) is read, and may be refused.
+  if (!Answers.mayCarryBody(spec.endpoint.method)) {
+    throw new Error(`${spec.type}: a porcelain command cannot be a ${spec.endpoint.method}`)
+  }
   const latest = runnable(spec.flow)
   const decode = Schema.decodeUnknown(spec.flow.params)
   const admission = spec.admission
   const endpoint = spec.endpoint
     .setHeaders(IdempotencyHeaders)
     .addSuccess(TaskResponse, { status: 202 })
-    .addError(Conflict)
+    .addError(
+      Answers.badRequest(
+        ErrorCode.requestInvalid,
+        ...(Option.isSome(spec.endpoint.payloadSchema) ? [ErrorCode.requestMalformed] : [])
+      )
+    )
+    .addError(Answers.bodyRefused)
+    .addError(Answers.forbidden(ErrorCode.keyForbidden))
+    .addError(Answers.conflict(ErrorCode.taskIdempotencyConflict))
+    .addError(Answers.serviceUnavailable(ErrorCode.serviceUnavailable, ErrorCode.keyUnavailable))
     .annotate(
       OpenApi.Description,
       `${spec.description} Runs as a task of type \`${spec.type}\`; answers 202 with it.`

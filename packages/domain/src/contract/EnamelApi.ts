@@ -1,47 +1,72 @@
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
 import { Schema } from "effect"
+import { ErrorCode } from "../ErrorCatalogue.js"
 import { TaskState } from "../engine/task/TaskState.js"
 import { registry } from "../flows/registry.js"
 import { Authentication } from "./Authentication.js"
-import { BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable } from "./errors.js"
+import * as Answers from "./answers.js"
+import { ErrorDocument } from "./errors.js"
+import * as Input from "./input.js"
+import * as Microversions from "./microversions.js"
+import * as OpenApiDocument from "./openApiDocument.js"
 import { Text } from "./text.js"
 import { TaskDetailResponse, TaskListResponse, TaskResponse, VersionsResponse } from "./views.js"
 
-const taskId = HttpApiSchema.param("id", Schema.UUID)
+const taskId = HttpApiSchema.param("id", Input.pathParam(Schema.UUID))
 
-export const TaskListParams = Schema.Struct({
-  /** A state, `active` (those not ended: the default) or `all`. */
-  state: Schema.optional(Schema.Union(TaskState, Schema.Literal("active", "all"))),
-  scope: Schema.optional(Schema.Literal("user", "project")),
-  all_projects: Schema.optional(Schema.BooleanFromString),
-  type: Schema.optional(Text.pipe(Schema.maxLength(255))),
-  limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 1000))),
-  marker: Schema.optional(Schema.UUID)
-})
+export const TaskListParams = Input.query(
+  Schema.Struct({
+    /** A state, `active` (those not ended: the default) or `all`. */
+    state: Schema.optional(Schema.Union(TaskState, Schema.Literal("active", "all"))),
+    scope: Schema.optional(Schema.Literal("user", "project")),
+    all_projects: Schema.optional(Schema.BooleanFromString),
+    type: Schema.optional(Text.pipe(Schema.maxLength(255))),
+    limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 1000))),
+    marker: Schema.optional(Schema.UUID)
+  })
+)
+
+/** A task that is not the caller's to see answers 404 like a missing one. */
+const taskNotFound = Answers.notFound(ErrorCode.taskNotFound)
 
 export class VersionsGroup extends HttpApiGroup.make("versions").add(
   HttpApiEndpoint.get("versions", "/").addSuccess(VersionsResponse)
 ) {}
 
-/** Every porcelain command of the registry: one call, one task, answered 202. */
+/**
+ * Every porcelain command of the registry: one call, one task, answered 202. `Command.make` declares
+ * what each answers (its refusals, the idempotency conflict, the key, the store).
+ */
 export class PorcelainGroup extends registry.group
-  .addError(BadRequest)
-  .addError(Forbidden)
-  .addError(ServiceUnavailable)
   .middleware(Authentication)
   .annotate(OpenApi.Description, "The porcelain calls: each runs as a task and answers 202 with it.") {}
 
 export class TasksGroup extends HttpApiGroup.make("tasks")
-  .add(HttpApiEndpoint.get("listTasks", "/tasks").setUrlParams(TaskListParams).addSuccess(TaskListResponse))
-  .add(HttpApiEndpoint.get("getTask")`/tasks/${taskId}`.addSuccess(TaskDetailResponse))
+  .add(
+    HttpApiEndpoint.get("listTasks", "/tasks")
+      .setUrlParams(TaskListParams)
+      .addSuccess(TaskListResponse)
+      .addError(Answers.badRequest(ErrorCode.requestInvalid, ErrorCode.taskMarkerNotFound))
+      .addError(Answers.forbidden(ErrorCode.authAdminRequired))
+  )
+  .add(
+    HttpApiEndpoint.get("getTask")`/tasks/${taskId}`
+      .addSuccess(TaskDetailResponse)
+      .addError(Answers.badRequest(ErrorCode.requestInvalid))
+      .addError(taskNotFound)
+  )
   .add(
     HttpApiEndpoint.get("taskEvents")`/tasks/${taskId}/events`
       .setHeaders(
-        Schema.Struct({ "last-event-id": Schema.optional(Schema.NumberFromString.pipe(Schema.int())) })
+        Input.header(
+          Schema.Struct({ "last-event-id": Schema.optional(Schema.NumberFromString.pipe(Schema.int())) })
+        )
       )
       .addSuccess(
         Schema.String.pipe(HttpApiSchema.withEncoding({ kind: "Text", contentType: "text/event-stream" }))
       )
+      .addError(Answers.badRequest(ErrorCode.requestInvalid))
+      .addError(taskNotFound)
       .annotate(
         OpenApi.Description,
         "The task's timeline as Server-Sent Events (`event: stage`, id = entry seq), then `event: task` with " +
@@ -51,17 +76,20 @@ export class TasksGroup extends HttpApiGroup.make("tasks")
   .add(
     HttpApiEndpoint.post("cancelTask")`/tasks/${taskId}/cancel`
       .addSuccess(TaskResponse, { status: 202 })
-      .addError(Conflict)
+      .addError(Answers.badRequest(ErrorCode.requestInvalid))
+      .addError(Answers.bodyRefused)
+      .addError(taskNotFound)
+      .addError(Answers.conflict(ErrorCode.taskNotCancellable))
   )
   .add(
     HttpApiEndpoint.del("deleteTask")`/tasks/${taskId}`
       .addSuccess(TaskResponse, { status: 202 })
-      .addError(Conflict)
+      .addError(Answers.badRequest(ErrorCode.requestInvalid))
+      .addError(Answers.bodyRefused)
+      .addError(taskNotFound)
+      .addError(Answers.conflict(ErrorCode.taskNotCancellable))
   )
-  .addError(BadRequest)
-  .addError(NotFound)
-  .addError(Forbidden)
-  .addError(ServiceUnavailable)
+  .addError(Answers.serviceUnavailable(ErrorCode.serviceUnavailable))
   .middleware(Authentication) {}
 
 /** The whole contract; the server implements it, clients derive from it, /openapi.json describes it. */
@@ -69,5 +97,9 @@ export class EnamelApi extends HttpApi.make("enamel")
   .add(VersionsGroup)
   .add(PorcelainGroup)
   .add(TasksGroup)
+  .addError(Answers.anyRequest)
   .annotate(OpenApi.Title, "Enamel")
-  .annotate(OpenApi.Description, "Porcelain API for OpenStack: one call, one durable task.") {}
+  .annotate(OpenApi.Version, Microversions.maxVersion)
+  .annotate(OpenApi.Description, OpenApiDocument.description)
+  .annotate(HttpApi.AdditionalSchemas, [ErrorDocument])
+  .annotate(OpenApi.Transform, OpenApiDocument.truthful(["ErrorDocument"])) {}

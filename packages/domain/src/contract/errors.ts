@@ -1,10 +1,11 @@
 import { HttpApiSchema } from "@effect/platform"
-import { Schema } from "effect"
+import { FiberRef, Schema } from "effect"
 
 /**
- * Errors the API answers with. On the wire every one is rendered in OpenStack's format,
- * `{"errors":[{"status","code","title","detail","request_id"}]}`, by the API's error middleware;
- * `code` is stable, `detail` names the field or the cloud's own words.
+ * Errors the API answers with, as code handles them: a class per HTTP status, carrying a stable `code`
+ * (`ErrorCode.*`) and a `detail` that names the field or gives the cloud's own words. On the wire every
+ * one is OpenStack's error document (`documentOf`); what the contract declares for each endpoint is that
+ * document with the codes the endpoint can answer (`answers.ts`), decoding to these classes.
  */
 const fields = { code: Schema.String, detail: Schema.String }
 
@@ -44,6 +45,16 @@ export class NotFound extends Schema.TaggedError<NotFound>()(
   readonly title = "Not Found"
 }
 
+/** The OpenStack-API-Version asked for is not served. */
+export class NotAcceptable extends Schema.TaggedError<NotAcceptable>()(
+  "NotAcceptable",
+  fields,
+  HttpApiSchema.annotations({ status: 406 })
+) {
+  readonly status = 406
+  readonly title = "Not Acceptable"
+}
+
 export class Conflict extends Schema.TaggedError<Conflict>()(
   "Conflict",
   fields,
@@ -51,6 +62,34 @@ export class Conflict extends Schema.TaggedError<Conflict>()(
 ) {
   readonly status = 409
   readonly title = "Conflict"
+}
+
+export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()(
+  "PayloadTooLarge",
+  fields,
+  HttpApiSchema.annotations({ status: 413 })
+) {
+  readonly status = 413
+  readonly title = "Request Entity Too Large"
+}
+
+export class UnsupportedMediaType extends Schema.TaggedError<UnsupportedMediaType>()(
+  "UnsupportedMediaType",
+  fields,
+  HttpApiSchema.annotations({ status: 415 })
+) {
+  readonly status = 415
+  readonly title = "Unsupported Media Type"
+}
+
+/** A fault in Enamel itself. */
+export class InternalServerError extends Schema.TaggedError<InternalServerError>()(
+  "InternalServerError",
+  fields,
+  HttpApiSchema.annotations({ status: 500 })
+) {
+  readonly status = 500
+  readonly title = "Internal Server Error"
 }
 
 export class ServiceUnavailable extends Schema.TaggedError<ServiceUnavailable>()(
@@ -62,17 +101,34 @@ export class ServiceUnavailable extends Schema.TaggedError<ServiceUnavailable>()
   readonly title = "Service Unavailable"
 }
 
-export type ApiError = BadRequest | Unauthorized | Forbidden | NotFound | Conflict | ServiceUnavailable
+export type ApiError =
+  | BadRequest
+  | Unauthorized
+  | Forbidden
+  | NotFound
+  | NotAcceptable
+  | Conflict
+  | PayloadTooLarge
+  | UnsupportedMediaType
+  | InternalServerError
+  | ServiceUnavailable
 
 export const isApiError = (u: unknown): u is ApiError =>
   u instanceof BadRequest ||
   u instanceof Unauthorized ||
   u instanceof Forbidden ||
   u instanceof NotFound ||
+  u instanceof NotAcceptable ||
   u instanceof Conflict ||
+  u instanceof PayloadTooLarge ||
+  u instanceof UnsupportedMediaType ||
+  u instanceof InternalServerError ||
   u instanceof ServiceUnavailable
 
-/** The error document, as OpenStack's API guidelines define it. */
+/**
+ * The error document, as OpenStack's API guidelines define it: any status, any code. Each endpoint's
+ * answers are declared more precisely (`answers.ts`); this is what every error answer has in common.
+ */
 export const ErrorDocument = Schema.Struct({
   errors: Schema.Array(
     Schema.Struct({
@@ -83,5 +139,26 @@ export const ErrorDocument = Schema.Struct({
       request_id: Schema.String
     })
   )
+}).annotations({
+  identifier: "ErrorDocument",
+  description:
+    "OpenStack's error document. Every error answer has this shape, with one error; each operation lists, " +
+    "for each status, the codes it can answer with."
 })
 export type ErrorDocument = typeof ErrorDocument.Type
+
+/** The request id of the request being answered (`X-OpenStack-Request-ID`); the API sets it per request. */
+export const currentRequestId = FiberRef.unsafeMake("req-none")
+
+/** The document an error is answered with: the one place that turns an error into the wire's words. */
+export const documentOf = (error: ApiError, requestId: string): ErrorDocument => ({
+  errors: [
+    {
+      status: error.status,
+      code: error.code,
+      title: error.title,
+      detail: error.detail,
+      request_id: requestId
+    }
+  ]
+})

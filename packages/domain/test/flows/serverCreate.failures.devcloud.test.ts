@@ -8,8 +8,8 @@ import { Deferred, Effect, Layer } from "effect"
 import { Admin } from "../../../openstack-clients/test/support/admin.js"
 import * as Checkpoints from "../../src/engine/flow/Checkpoints.js"
 import { runFlow } from "../../src/engine/flow/runFlow.js"
-import * as ServerCreate from "../../src/flows/server-create/index.js"
 import type { TimelineWrite } from "../../src/engine/task/TimelineEntry.js"
+import * as ServerCreate from "../../src/flows/server-create/index.js"
 import {
   aliceCloud,
   createRequest,

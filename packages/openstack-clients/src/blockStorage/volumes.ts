@@ -56,6 +56,22 @@ export const UserMessage = Schema.Struct({
 export type UserMessage = typeof UserMessage.Type
 const MessagesBody = Schema.Struct({ messages: Schema.Array(UserMessage) })
 
+/**
+ * Statuses from which Cinder lets a volume's owner delete it (without `force`, an admin's): its delete
+ * API's own list.
+ */
+export const volumeDeletableStatuses: ReadonlySet<string> = new Set([
+  "available",
+  "error",
+  "error_restoring",
+  "error_extending",
+  "error_managing"
+])
+
+/** Whether the volume's owner may delete it now: in such a status and attached to no server. */
+export const isVolumeDeletable = (volume: Volume): boolean =>
+  volumeDeletableStatuses.has(volume.status) && volume.attachments.length === 0
+
 export interface VolumeCreate {
   /** GiB */
   readonly size: number
@@ -98,6 +114,11 @@ export const makeVolumeOperations = (api: ServiceApi) => {
 
   const getVolume = Effect.fn("Cinder.getVolume")(function* (id: string) {
     return (yield* api.json({ method: "GET", path: path(id) }, VolumeBody)).volume
+  })
+
+  /** The volume, or none when it does not exist (any more). */
+  const findVolume = Effect.fn("Cinder.findVolume")(function* (id: string) {
+    return yield* optionalIfNotFound(getVolume(id))
   })
 
   const listVolumes = Effect.fn("Cinder.listVolumes")(function* (filter: VolumeFilter = {}) {
@@ -185,9 +206,40 @@ export const makeVolumeOperations = (api: ServiceApi) => {
         resource: "volume",
         id,
         target: "deleted",
-        poll: optionalIfNotFound(getVolume(id)),
+        poll: findVolume(id),
         status: (volume: Volume) => volume.status,
         isDone: Option.isNone,
+        failure: (volume: Volume) =>
+          volume.status === "error_deleting" ? Option.some(volumeFailure(volume)) : Option.none()
+      },
+      options
+    )
+  })
+
+  /**
+   * Waits until the volume may be deleted by its owner (`isVolumeDeletable`: still being created, or
+   * attached to a server Nova is deleting, it is not yet), or is already `deleting`, or is gone. Returns
+   * the last look: none when it is gone. `error_deleting` (an earlier delete failed; only an admin can
+   * delete it now) fails with Cinder's message.
+   */
+  const waitForVolumeDeletable = Effect.fn("Cinder.waitForVolumeDeletable")(function* (
+    id: string,
+    options?: WaitOptions
+  ) {
+    return yield* waitFor(
+      {
+        service: cinder,
+        resource: "volume",
+        id,
+        target: "deletable",
+        poll: findVolume(id),
+        status: (volume: Volume) =>
+          volume.attachments.length === 0 ? volume.status : `${volume.status}, attached`,
+        isDone: (seen) =>
+          Option.match(seen, {
+            onNone: () => true,
+            onSome: (volume) => volume.status === "deleting" || isVolumeDeletable(volume)
+          }),
         failure: (volume: Volume) =>
           volume.status === "error_deleting" ? Option.some(volumeFailure(volume)) : Option.none()
       },
@@ -198,10 +250,12 @@ export const makeVolumeOperations = (api: ServiceApi) => {
   return {
     createVolume,
     getVolume,
+    findVolume,
     listVolumes,
     deleteVolume,
     listMessages,
     waitForVolumeAvailable,
+    waitForVolumeDeletable,
     waitForVolumeDeleted
   }
 }

@@ -1,5 +1,5 @@
 import { Effect, Either, Redacted, type Schema, SynchronizedRef } from "effect"
-import { isTransient, type OpenStackError, OpenStackUnexpectedResponse } from "../errors.js"
+import { type OpenStackError, OpenStackUnexpectedResponse } from "../errors.js"
 import { Session } from "../identity/Session.js"
 import type { Authentication } from "../identity/tokens.js"
 import { decodeJsonReply } from "./decode.js"
@@ -49,8 +49,8 @@ const isAbsolute = (path: string): boolean => /^https?:\/\//i.test(path)
 
 /**
  * The session-bound caller of one service: resolves the endpoint from the catalog, sends the token and
- * the negotiated microversion, re-authenticates once on 401, and retries idempotent reads on transient
- * failures with `transientReadRetry`.
+ * the negotiated microversion, re-authenticates once on 401, and retries idempotent reads after an
+ * outage with `transientReadRetry`.
  */
 export const makeServiceApi = (
   descriptor: ServiceDescriptor
@@ -90,7 +90,7 @@ export const makeServiceApi = (
           )
         )
         return yield* request.method === "GET" || request.method === "HEAD"
-          ? Effect.retry(once, { schedule: transientReadRetry, while: isTransient })
+          ? Effect.retry(once, transientReadRetry)
           : once
       })
 

@@ -1,9 +1,32 @@
-import { Clock, Effect, Option } from "effect"
+import { Clock, Deferred, type Duration, Effect, Fiber, Option } from "effect"
 import { ClientSettings } from "../ClientSettings.js"
 import { type OpenStackError, OpenStackServiceUnavailable, OpenStackTimeout } from "../errors.js"
 import { GlobalRequestId, recordRequest } from "../RequestLog.js"
 import type { HttpCall, HttpReply, HttpTransport } from "./HttpTransport.js"
 import { errorFromReply, requestIdOf } from "./statusErrors.js"
+
+/**
+ * Bounds `call` by `duration` also where the caller cannot be interrupted: a stage that creates runs
+ * uninterruptibly (so that what it made gets recorded), and `Effect.timeout` there would wait for the
+ * call to end however long it hangs. The call runs in a fiber of its own that the timeout abandons
+ * (interrupting it aborts the request). Interruption from outside still waits for the call where the
+ * caller asked for that.
+ */
+const boundedBy = <A, E, E2>(
+  call: Effect.Effect<A, E>,
+  duration: Duration.Duration,
+  onTimeout: () => E2
+): Effect.Effect<A, E | E2> =>
+  Effect.gen(function* () {
+    const done = yield* Deferred.make<A, E | E2>()
+    const calling = yield* Effect.forkDaemon(Effect.interruptible(Effect.intoDeferred(call, done)))
+    const timing = yield* Effect.forkDaemon(
+      Effect.interruptible(Effect.zipRight(Effect.sleep(duration), Deferred.fail(done, onTimeout())))
+    )
+    return yield* Deferred.await(done).pipe(
+      Effect.ensuring(Effect.zipRight(Fiber.interruptFork(calling), Fiber.interruptFork(timing)))
+    )
+  })
 
 /**
  * Sends one call to a service: adds the global request id, bounds the call by the request timeout,
@@ -33,15 +56,15 @@ export const send = (
           durationMs: now - started
         })
       )
-    const outcome = yield* transport.send({ ...call, headers }).pipe(
-      Effect.timeoutFail({
-        duration: settings.requestTimeout,
-        onTimeout: () =>
-          new OpenStackTimeout({
-            service,
-            message: `${service} did not answer ${call.method} ${call.url} in time`
-          })
-      }),
+    const outcome = yield* boundedBy(
+      transport.send({ ...call, headers }),
+      settings.requestTimeout,
+      () =>
+        new OpenStackTimeout({
+          service,
+          message: `${service} did not answer ${call.method} ${call.url} in time`
+        })
+    ).pipe(
       Effect.catchTag("TransportFailure", (failure) =>
         Effect.fail(
           new OpenStackServiceUnavailable({

@@ -105,7 +105,6 @@ describe("Keystone and sessions (dev cloud)", () => {
         })
         const error = yield* Effect.flip(wrong.authentication)
         expect(error._tag).toBe("OpenStackUnauthorized")
-        expect(error.code).toBe("openstack.unauthorized")
         expect(error.service).toBe("keystone")
         expect(error.status).toBe(401)
         expect(error.requestId).toMatch(requestIdPattern)

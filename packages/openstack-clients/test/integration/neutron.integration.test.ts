@@ -36,7 +36,6 @@ describe("Neutron (dev cloud, as alice)", () => {
         const missing = yield* Effect.flip(Neutron.findNetwork("no-such-network"))
         expect(missing).toMatchObject({
           _tag: "OpenStackNotFound",
-          code: "openstack.not_found",
           service: "neutron"
         })
         const missingById = yield* Effect.flip(Neutron.getNetwork(missingId))

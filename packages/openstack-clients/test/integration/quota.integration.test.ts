@@ -40,7 +40,6 @@ describe("over quota (dev cloud, a throw-away project with tiny quotas)", () => 
 
           expect(server).toMatchObject({
             _tag: "OpenStackOverQuota",
-            code: "openstack.over_quota",
             service: "nova",
             status: 403
           })

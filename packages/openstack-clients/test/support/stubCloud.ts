@@ -5,11 +5,11 @@
 import {
   Credentials,
   HttpTransport,
-  HttpTransportStub,
   OpenStackClients,
   type Session,
   Sessions
 } from "@enamel/openstack-clients"
+import { HttpTransportStub } from "@enamel/openstack-clients/testing"
 import { Clock, Effect, Layer, Redacted, Ref } from "effect"
 
 export const authUrl = "http://keystone.test/v3"

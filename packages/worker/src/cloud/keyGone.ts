@@ -1,4 +1,13 @@
-import { Predicate } from "effect"
+import { KeyNotFound } from "@enamel/keys"
+import {
+  OpenStackNotFound,
+  OpenStackUnauthorized,
+  OpenStackUnexpectedResponse
+} from "@enamel/openstack-clients"
+import { Data } from "effect"
+
+/** The task was accepted without a key reference: there is nothing to act for its user with. */
+export class TaskHasNoKey extends Data.TaggedError("TaskHasNoKey")<{ readonly taskId: string }> {}
 
 /**
  * Failures of a task's key that waiting will not cure: the task has none, its secret is gone from the key
@@ -6,8 +15,8 @@ import { Predicate } from "effect"
  * An outage of Keystone or the key store is not among them: that task runs later.
  */
 export const isGone = (error: unknown): boolean =>
-  Predicate.isTagged(error, "TaskHasNoKey") ||
-  Predicate.isTagged(error, "KeyNotFound") ||
-  Predicate.isTagged(error, "OpenStackNotFound") ||
-  Predicate.isTagged(error, "OpenStackUnauthorized") ||
-  Predicate.isTagged(error, "OpenStackUnexpectedResponse")
+  error instanceof TaskHasNoKey ||
+  error instanceof KeyNotFound ||
+  error instanceof OpenStackNotFound ||
+  error instanceof OpenStackUnauthorized ||
+  error instanceof OpenStackUnexpectedResponse

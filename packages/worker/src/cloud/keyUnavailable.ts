@@ -1,3 +1,4 @@
+import { ErrorCode } from "@enamel/domain"
 import { KeyStore } from "@enamel/keys"
 import type { SessionShape } from "@enamel/openstack-clients"
 import { type TaskRecord, UserKeyRefs } from "@enamel/persistence"
@@ -12,7 +13,7 @@ const why = (error: unknown): string =>
 const keyUnavailable = (task: TaskRecord, error: unknown) =>
   new TaskCannotRun({
     error: {
-      code: "key.unavailable",
+      code: ErrorCode.keyUnavailable,
       message: `the key Enamel keeps to act for you is gone or refused (${why(error)}); task ${task.id} cannot run`
     }
   })

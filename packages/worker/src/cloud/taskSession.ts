@@ -1,11 +1,10 @@
 import type { KeyStore } from "@enamel/keys"
 import { type HttpTransport, type ServiceSession, Session } from "@enamel/openstack-clients"
 import type { TaskRecord, UserKeyRefs } from "@enamel/persistence"
-import { Data, Effect, Layer } from "effect"
+import { Effect, Layer } from "effect"
+import { TaskHasNoKey } from "./keyGone.js"
 import { failsWhenKeyIsGone } from "./keyUnavailable.js"
 import { UserSessions } from "./UserSessions.js"
-
-export class TaskHasNoKey extends Data.TaggedError("TaskHasNoKey")<{ readonly taskId: string }> {}
 
 /**
  * The task's own session (step 6 of the original design): the user's session built from their key, which

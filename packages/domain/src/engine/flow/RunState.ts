@@ -4,7 +4,7 @@ import { describeError, type ErrorInfo } from "../errors.js"
 import type { DeclaredStage } from "./Flow.js"
 import type { History } from "./history.js"
 import type { Journal } from "./journal.js"
-import type { StageContext } from "./Stage.js"
+import type { DescribeError, StageContext } from "./Stage.js"
 
 /** Why a run stopped starting new stages: a stage failed for good, or the user cancelled. */
 export type StopReason = Data.TaggedEnum<{
@@ -28,6 +28,8 @@ export interface Compensation {
   readonly path: string
   readonly undo: (context: StageContext) => Effect.Effect<void, unknown>
   readonly retry: Schedule.Schedule<unknown, unknown> | undefined
+  /** How its stage describes a failure (see `Stage.describeError`). */
+  readonly describe: DescribeError | undefined
 }
 
 /** Everything one run (or resume) of one task's flow shares between its stages. */
@@ -59,10 +61,20 @@ export const unlessStopped = <A, E, R>(
 export const isStopped = (run: RunState): Effect.Effect<boolean> =>
   Effect.map(Deferred.poll(run.stop), Option.isSome)
 
-/** Describes how a stage ended badly, for its entry and for the task's error. */
-export const describeCause = (cause: Cause.Cause<unknown>, path: string): ErrorInfo =>
+/**
+ * Describes how a stage ended badly, for its entry and for the task's error: as the stage describes the
+ * failure, if it does, and otherwise as the error says itself.
+ */
+export const describeCause = (
+  cause: Cause.Cause<unknown>,
+  path: string,
+  describe?: DescribeError
+): ErrorInfo =>
   Option.match(Cause.failureOption(cause), {
-    onSome: (error) => describeError(error, path),
+    onSome: (error) => {
+      const described = describe?.(error)
+      return described === undefined ? describeError(error, path) : { ...described, stage: path }
+    },
     onNone: () => ({
       code: ErrorCode.internal,
       message: Option.match(Cause.dieOption(cause), {

@@ -1,4 +1,4 @@
-import { Effect, type ParseResult, Record, Schema } from "effect"
+import { Effect, JSONSchema, type ParseResult, Predicate, Record, Schema } from "effect"
 import { ErrorCode } from "../../ErrorCatalogue.js"
 import type { CheckpointError, ErrorInfo } from "../errors.js"
 import type * as Checkpoints from "./Checkpoints.js"
@@ -21,14 +21,37 @@ export interface Ending {
 export interface FlowShape {
   readonly type: string
   readonly version: number
-  readonly params: string
-  readonly result: string
+  readonly params: unknown
+  readonly result: unknown
   /** Path template → the stage's name and its result schema. */
-  readonly stages: Readonly<Record<string, { readonly stage: string; readonly result: string }>>
+  readonly stages: Readonly<Record<string, { readonly stage: string; readonly result: unknown }>>
 }
 
-/** A schema as text (`{ readonly id: string }`): what the shape compares. */
-const describe = (schema: Schema.Schema.AnyNoContext): string => String(schema.ast)
+/** Words for people (descriptions, titles, examples): a change to them changes no stored data. */
+const wording = new Set(["description", "title", "examples", "$comment"])
+
+const withoutWording = (json: unknown): unknown => {
+  if (Array.isArray(json)) return json.map(withoutWording)
+  if (!Predicate.isRecord(json)) return json
+  return Record.fromEntries(
+    Object.entries(json)
+      .filter(([key]) => !wording.has(key))
+      .map(([key, value]) => [key, withoutWording(value)])
+  )
+}
+
+/**
+ * A schema as the shape compares it: its JSON Schema (types, required fields, ranges, patterns, lengths)
+ * without the words for people; the schema's own text where it has no JSON Schema (a custom type).
+ * A custom filter (a predicate) is not seen: one that would refuse stored data needs a new version too.
+ */
+const describe = (schema: Schema.Schema.AnyNoContext): unknown => {
+  try {
+    return withoutWording(JSONSchema.make(schema))
+  } catch {
+    return String(schema.ast)
+  }
+}
 
 /**
  * A flow with its types closed over: what a registry holds and a worker runs, whatever the flow's params
@@ -58,8 +81,8 @@ export const shapeOf = <I, O, E, R, II, OI>(flow: Flow<I, O, E, R, II, OI>): Flo
   return {
     type: flow.type,
     version: flow.version,
-    params: describe(Schema.encodedSchema(flow.params)) + " ← " + describe(Schema.typeSchema(flow.params)),
-    result: describe(Schema.encodedSchema(flow.result)) + " ← " + describe(Schema.typeSchema(flow.result)),
+    params: describe(flow.params),
+    result: describe(flow.result),
     stages: Record.fromEntries(
       Object.keys(stages)
         .sort()

@@ -1,4 +1,5 @@
 import type { Effect, Schedule, Schema } from "effect"
+import type { ErrorInfo } from "../errors.js"
 import type { StageDetail } from "../task/TimelineEntry.js"
 
 /** What the runner tells a stage about the attempt it is running. */
@@ -42,7 +43,16 @@ export interface Stage<in I, in out A, in out E, out R, in out AI = unknown> {
    * interrupt it. Other stages are never cut off mid-flight; they finish and are then undone.
    */
   readonly waits?: boolean
+  /**
+   * Describes a failure of `run` or `compensate` for the timeline and the task's error, for errors that
+   * carry no code of their own (e.g. a cloud's errors, given the error catalogue's codes). Without it, or
+   * when it answers undefined, the runner uses the error's own `code` and `message`.
+   */
+  readonly describeError?: DescribeError
 }
+
+/** A failure as a stage describes it (the runner adds where it happened), or undefined. */
+export type DescribeError = (error: unknown) => Omit<ErrorInfo, "stage"> | undefined
 
 /** Declares a stage; the identity function, there for inference and for reading. */
 export const make = <I, A, AI, E = never, R = never>(stage: Stage<I, A, E, R, AI>): Stage<I, A, E, R, AI> =>

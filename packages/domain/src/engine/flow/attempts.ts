@@ -2,7 +2,7 @@ import { Cause, Clock, DateTime, Effect, Exit, Option, Ref, Schedule } from "eff
 import type { CheckpointError, ErrorInfo } from "../errors.js"
 import type { EntryState, StageDetail, TimelineWrite } from "../task/TimelineEntry.js"
 import { describeCause, FlowHalted, type RunState, unlessStopped } from "./RunState.js"
-import { idempotencyToken, type StageContext } from "./Stage.js"
+import { type DescribeError, idempotencyToken, type StageContext } from "./Stage.js"
 
 export interface AttemptSpec<A, E, R> {
   readonly phase: "run" | "compensate"
@@ -12,6 +12,8 @@ export interface AttemptSpec<A, E, R> {
   readonly cutOffAttemptStartedAt: number | undefined
   readonly body: (context: StageContext) => Effect.Effect<A, E, R>
   readonly retry: Schedule.Schedule<unknown, E> | undefined
+  /** How the stage describes a failed attempt (see `Stage.describeError`). */
+  readonly describe: DescribeError | undefined
   /** A wait: the stop signal and fiber interruption cut it off. Other bodies always run to their end. */
   readonly waits: boolean
   /** Whether the stop signal cuts retries short (true for runs, false for compensations). */
@@ -118,7 +120,7 @@ const attemptOnce = <A, E, R>(
         yield* write("INTERRUPTED")
         return yield* Effect.interrupt
       }
-      const failed = yield* entry("RETRYING", null, describeCause(exit.cause, spec.path))
+      const failed = yield* entry("RETRYING", null, describeCause(exit.cause, spec.path, spec.describe))
       yield* run.journal.write(failed)
       return { _tag: "Failed", cause: exit.cause, entry: failed } as const
     })

@@ -4,7 +4,7 @@ import { runAttempts } from "./attempts.js"
 import { isInDoubt } from "./history.js"
 import { pathTemplate } from "./paths.js"
 import { describeCause, FlowHalted, isStopped, type RunState, StopReason } from "./RunState.js"
-import type { Stage } from "./Stage.js"
+import type { DescribeError, Stage } from "./Stage.js"
 
 /**
  * Runs one stage at `path`, or hands back what an earlier run recorded for it.
@@ -45,6 +45,7 @@ export const executeStage = <I, A, AI, E, R>(
               completed,
               path,
               retry: stage.compensateRetry,
+              describe: stage.describeError,
               undo: (ctx) => Effect.provide(compensate(value, ctx), context)
             })
           )
@@ -66,6 +67,7 @@ export const executeStage = <I, A, AI, E, R>(
       cutOffAttemptStartedAt: inDoubt ? DateTime.toEpochMillis(recorded.startedAt) : undefined,
       body: (ctx) => stage.run(input, ctx),
       retry: stage.retry,
+      describe: stage.describeError,
       waits: stage.waits === true,
       haltable: true,
       encode: (a) => Effect.orDie(encode(a)),
@@ -74,16 +76,23 @@ export const executeStage = <I, A, AI, E, R>(
           Ref.updateAndGet(run.completions, (n) => n + 1),
           (completed) => register(value, completed)
         )
-    }).pipe(Effect.tapErrorCause((cause) => stopOnFailure(run, cause, path)))
+    }).pipe(Effect.tapErrorCause((cause) => stopOnFailure(run, cause, path, stage.describeError)))
   })
 
 /** A stage's own definitive failure (not a halt, not the store, not an interruption) stops the run. */
-const stopOnFailure = (run: RunState, cause: Cause.Cause<unknown>, path: string): Effect.Effect<void> => {
+const stopOnFailure = (
+  run: RunState,
+  cause: Cause.Cause<unknown>,
+  path: string,
+  describe: DescribeError | undefined
+): Effect.Effect<void> => {
   const bookkeeping = Option.match(Cause.failureOption(cause), {
     onSome: (e) => e instanceof FlowHalted || e instanceof CheckpointError,
     onNone: () => Cause.isInterruptedOnly(cause)
   })
   return bookkeeping
     ? Effect.void
-    : Effect.asVoid(Deferred.succeed(run.stop, StopReason.Failed({ error: describeCause(cause, path) })))
+    : Effect.asVoid(
+        Deferred.succeed(run.stop, StopReason.Failed({ error: describeCause(cause, path, describe) }))
+      )
 }

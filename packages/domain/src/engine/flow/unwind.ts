@@ -37,6 +37,7 @@ export const unwind = (run: RunState): Effect.Effect<CompensationReport, Checkpo
           cutOffAttemptStartedAt: undefined,
           body: compensation.undo,
           retry: compensation.retry,
+          describe: compensation.describe,
           waits: false,
           haltable: false,
           encode: () => Effect.succeed(null),
@@ -52,7 +53,10 @@ export const unwind = (run: RunState): Effect.Effect<CompensationReport, Checkpo
       )
       if (Option.isSome(storeDown)) return yield* storeDown.value
       if (Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
-      failed.push({ path: compensation.path, error: describeCause(exit.cause, compensation.path) })
+      failed.push({
+        path: compensation.path,
+        error: describeCause(exit.cause, compensation.path, compensation.describe)
+      })
     }
     return { compensated, failed }
   })

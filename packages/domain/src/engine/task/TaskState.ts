@@ -1,4 +1,4 @@
-import { Either, Schema } from "effect"
+import { Either, Option, Schema } from "effect"
 import { InvalidTaskTransition } from "../errors.js"
 
 /**
@@ -20,8 +20,14 @@ import { InvalidTaskTransition } from "../errors.js"
  * - CANCELLING → CANCELLED: everything created was undone; → FAILED if an undo failed;
  *   → SUCCEEDED when the flow finished before it reached a stage boundary to see the request.
  * - PENDING → CANCELLED: nothing ran, so nothing is undone.
- * - PENDING → FAILED: the task could not even start (e.g. its message could not be decoded).
+ * - PENDING → FAILED: the task could not even start. Allowed, but no event below makes it today: the
+ *   worker claims such a task first (unknown type or flow version, too many restarts), then finishes
+ *   it FAILED.
  * SUCCEEDED, FAILED and CANCELLED are terminal.
+ *
+ * States change only through the events at the end of this module, each checked against this table
+ * when the module loads; the SQL that changes a task's state is rendered from them
+ * (`@enamel/persistence`'s `taskStateSql.ts`).
  */
 export const TaskState = Schema.Literal(
   "PENDING",
@@ -56,3 +62,76 @@ export const transition = (
   to: TaskState
 ): Either.Either<TaskState, InvalidTaskTransition> =>
   canTransition(from, to) ? Either.right(to) : Either.left(new InvalidTaskTransition({ from, to }))
+
+/** Where every task starts: the state a new row is written with. */
+export const initialState: TaskState = "PENDING"
+
+/**
+ * Something that happens to a task and may change its state: for each state it applies in, the state
+ * it leads to (`moves`), or none (`keeps`: a stay, allowed explicitly, for the table holds only
+ * changes). In any other state the event is refused and the task is left as it was.
+ */
+export interface TaskEvent {
+  readonly name: string
+  readonly moves: { readonly [S in TaskState]?: TaskState }
+  readonly keeps: ReadonlyArray<TaskState>
+}
+
+/**
+ * An event whose every move the table allows. Throws otherwise: the events are built when this module
+ * loads, so a table and an event that disagree fail every program and test that imports the domain.
+ */
+export const makeEvent = (
+  name: string,
+  moves: TaskEvent["moves"],
+  keeps: ReadonlyArray<TaskState> = []
+): TaskEvent => {
+  for (const from of TaskState.literals) {
+    const to = moves[from]
+    if (to === undefined) continue
+    if (to === from) throw new Error(`task event ${name}: ${from} → ${from} is a stay; list it in keeps`)
+    if (keeps.includes(from)) throw new Error(`task event ${name}: ${from} both moves and stays`)
+    Either.getOrThrowWith(transition(from, to), (e) => new Error(`task event ${name}: ${e.message}`))
+  }
+  for (const kept of keeps) {
+    // A finished task is never touched again, not even to stay what it is.
+    if (isTerminal(kept)) throw new Error(`task event ${name}: ${kept} is terminal and cannot stay`)
+  }
+  return { name, moves, keeps }
+}
+
+/** The state after the event, or None when the event is refused in `from`. */
+export const stateAfter = (event: TaskEvent, from: TaskState): Option.Option<TaskState> => {
+  const to = event.moves[from]
+  if (to !== undefined) return Option.some(to)
+  return event.keeps.includes(from) ? Option.some(from) : Option.none()
+}
+
+/** The states the event applies in (moves and stays), in the order of `TaskState`. */
+export const appliesIn = (event: TaskEvent): ReadonlyArray<TaskState> =>
+  TaskState.literals.filter((from) => Option.isSome(stateAfter(event, from)))
+
+/** A worker takes the task; one that was handed back, or whose lease expired, is taken again as it is. */
+export const claim = makeEvent("claim", { PENDING: "RUNNING" }, ["RUNNING", "CANCELLING"])
+
+/** A user asks to cancel: at once when nothing ran; else the worker undoes and ends the task. */
+export const cancel = makeEvent("cancel", { PENDING: "CANCELLED", RUNNING: "CANCELLING" }, ["CANCELLING"])
+
+/** The worker gives the task up for another (shutdown, the store out); a requested cancel is kept. */
+export const handBack = makeEvent("handBack", { RUNNING: "PENDING" }, ["CANCELLING"])
+
+/** How a worker ends a task: the terminal state it writes. */
+export type Outcome = "SUCCEEDED" | "FAILED" | "CANCELLED"
+
+const finishes: { readonly [O in Outcome]: TaskEvent } = {
+  SUCCEEDED: makeEvent("finish(SUCCEEDED)", { RUNNING: "SUCCEEDED", CANCELLING: "SUCCEEDED" }),
+  FAILED: makeEvent("finish(FAILED)", { RUNNING: "FAILED", CANCELLING: "FAILED" }),
+  // Only a task whose cancel was asked for ends CANCELLED: a worker sees the request through CANCELLING.
+  CANCELLED: makeEvent("finish(CANCELLED)", { CANCELLING: "CANCELLED" })
+}
+
+/** The worker ends the task it holds with the flow's outcome. */
+export const finish = (outcome: Outcome): TaskEvent => finishes[outcome]
+
+/** Every event, for the tests that hold the SQL to them. */
+export const events: ReadonlyArray<TaskEvent> = [claim, cancel, handBack, ...Object.values(finishes)]

@@ -1,6 +1,7 @@
 import { RequestLog } from "@enamel/openstack-clients"
 import { Effect, Option } from "effect"
 import type { Stage, StageContext } from "../../engine/flow/Stage.js"
+import { describeOpenStackFailure } from "./describeFailure.js"
 import { transientRetry, undoRetry } from "./schedules.js"
 
 /**
@@ -23,13 +24,15 @@ export const annotatingRequests = <A, E, R>(
 
 /**
  * A stage that calls OpenStack: its run and its undo record their request ids, transient failures of the
- * run are retried with `transientRetry` and failed undos with `undoRetry` (unless the stage says otherwise).
+ * run are retried with `transientRetry` and failed undos with `undoRetry`, and an OpenStack failure is
+ * described with the catalogue's `openstack.*` code and the cloud's words (unless the stage says otherwise).
  */
 export const make = <I, A, AI, E, R>(stage: Stage<I, A, E, R, AI>): Stage<I, A, E, R, AI> => {
   const compensate = stage.compensate
   return {
     retry: transientRetry,
     compensateRetry: undoRetry,
+    describeError: describeOpenStackFailure,
     ...stage,
     run: (input, context) => annotatingRequests(context, stage.run(input, context)),
     ...(compensate === undefined

@@ -1,10 +1,6 @@
-import { ClientSettings } from "@enamel/openstack-clients"
-import { Clock, Duration, Effect, Option, Predicate, Schedule } from "effect"
+import { ClientSettings, OpenStackFailures } from "@enamel/openstack-clients"
+import { Clock, Duration, Effect, Option, Schedule } from "effect"
 import type { StageContext } from "../../engine/flow/Stage.js"
-
-/** A failure after which the create may or may not have happened: the request may have reached the cloud. */
-const isAmbiguous = (error: unknown): boolean =>
-  Predicate.isTagged(error, "OpenStackTimeout") || Predicate.isTagged(error, "OpenStackServiceUnavailable")
 
 /** How often a resumed stage looks again for what a cut-off attempt may still make. */
 const lookAgainEvery = Duration.seconds(2)
@@ -43,7 +39,7 @@ export const adoptOrCreate = <A, E, R, E2, R2>(
   create: Effect.Effect<A, E, R>
 ): Effect.Effect<A, E | E2, R | R2> => {
   const createOnce = create.pipe(
-    Effect.catchIf(isAmbiguous, (error) =>
+    Effect.catchIf(OpenStackFailures.isAmbiguous, (error) =>
       Effect.flatMap(find, Option.match({ onNone: () => Effect.fail(error), onSome: Effect.succeed }))
     )
   )

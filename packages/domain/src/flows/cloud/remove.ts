@@ -1,17 +1,13 @@
 /**
- * How Enamel removes what it made: each removal succeeds when the thing is already gone, waits until it
- * is gone, and may run any number of times (undos run again after a crash). Shared by the undos of
- * `server.create` and the stages of `server.delete`.
+ * How Enamel removes what it made. Every removal succeeds when the thing is already gone and may run any
+ * number of times (undos run again after a crash; a stage cut off mid-call runs again on resume).
+ *
+ * `remove…` asks for the delete and waits until the thing is gone: for the undos of `server.create`,
+ * which always finish, and for version 1 of `server.delete`. `request…Delete` only asks: for the stages
+ * of later `server.delete` versions, which leave the waiting to stages of their own (`waits: true`), so
+ * that a worker shutting down cuts the wait off rather than waiting it out. The waits are the clients'.
  */
-import {
-  Cinder,
-  ClientSettings,
-  Neutron,
-  Nova,
-  type OpenStackError,
-  OpenStackTimeout,
-  type Volume
-} from "@enamel/openstack-clients"
+import { Cinder, Neutron, Nova, type OpenStackError, type Volume } from "@enamel/openstack-clients"
 import { Effect, Option } from "effect"
 
 const goneIfNotFound = <R>(self: Effect.Effect<void, OpenStackError, R>) =>
@@ -29,51 +25,40 @@ export const removeKeypair = Effect.fn("Enamel.removeKeypair")(function* (name: 
   yield* goneIfNotFound(Nova.deleteKeypair(name))
 })
 
+/** Asks Nova to delete the server, without waiting (asking again while it is being deleted is harmless). */
+export const requestServerDelete = Effect.fn("Enamel.requestServerDelete")(function* (id: string) {
+  yield* goneIfNotFound(Nova.deleteServer(id))
+})
+
 /** Deletes the server and waits until it is gone (Nova then releases its ports and volumes). */
 export const removeServer = Effect.fn("Enamel.removeServer")(function* (id: string) {
-  yield* goneIfNotFound(Nova.deleteServer(id))
+  yield* requestServerDelete(id)
   yield* Nova.waitForServerDeleted(id)
 })
 
-/** Statuses in which Cinder lets a volume's owner delete it. */
-const deletable = new Set(["available", "error", "error_restoring", "error_extending", "error_managing"])
-
-const lookAtVolume = (id: string) =>
-  Cinder.getVolume(id).pipe(
-    Effect.map(Option.some),
-    Effect.catchTag("OpenStackNotFound", () => Effect.succeedNone)
-  )
-
-/** Polls the volume until `done` holds (none: it is gone), within the clients' wait timeout. */
-const watchVolume = (id: string, target: string, done: (seen: Option.Option<Volume>) => boolean) =>
-  Effect.gen(function* () {
-    const settings = yield* ClientSettings.ClientSettings
-    const watch = Effect.gen(function* () {
-      while (true) {
-        const seen = yield* lookAtVolume(id)
-        if (done(seen)) return seen
-        yield* Effect.sleep(settings.pollInterval)
-      }
-    })
-    return yield* Effect.timeoutFail(watch, {
-      duration: settings.waitTimeout,
-      onTimeout: () =>
-        new OpenStackTimeout({ service: "cinder", message: `volume ${id} did not become ${target} in time` })
-    })
+/** Asks Cinder to delete the volume as it was seen, unless it is gone or Cinder is already deleting it. */
+const deleteVolumeAsSeen = (seen: Option.Option<Volume>) =>
+  Option.match(seen, {
+    onNone: () => Effect.void,
+    onSome: (volume) =>
+      volume.status === "deleting" ? Effect.void : goneIfNotFound(Cinder.deleteVolume(volume.id))
   })
 
 /**
- * Deletes the volume once Cinder allows it: a volume still being created, or attached to a server being
- * deleted (Nova detaches, or deletes it itself when delete_on_termination is set), is waited for first.
+ * Asks Cinder to delete a volume that is deletable by now (`Cinder.waitForVolumeDeletable`), without
+ * waiting. It looks first, so that a second request for a volume already being deleted (a stage run
+ * again after a crash) is not refused.
+ */
+export const requestVolumeDelete = Effect.fn("Enamel.requestVolumeDelete")(function* (id: string) {
+  yield* deleteVolumeAsSeen(yield* Cinder.findVolume(id))
+})
+
+/**
+ * Deletes the volume once Cinder allows it, and waits until it is gone: a volume still being created, or
+ * attached to a server being deleted (Nova detaches it, or deletes it itself when delete_on_termination
+ * is set), is waited for first.
  */
 export const removeVolume = Effect.fn("Enamel.removeVolume")(function* (id: string) {
-  const seen = yield* watchVolume(id, "deletable", (volume) =>
-    Option.match(volume, {
-      onNone: () => true,
-      onSome: (v) => v.status === "deleting" || (deletable.has(v.status) && v.attachments.length === 0)
-    })
-  )
-  if (Option.isNone(seen)) return
-  if (seen.value.status !== "deleting") yield* goneIfNotFound(Cinder.deleteVolume(id))
+  yield* deleteVolumeAsSeen(yield* Cinder.waitForVolumeDeletable(id))
   yield* Cinder.waitForVolumeDeleted(id)
 })

@@ -1,7 +1,7 @@
 import { Effect, Option, Schema } from "effect"
 import * as CloudStage from "../cloud/CloudStage.js"
 import * as NameCache from "../cloud/NameCache.js"
-import { combineFailures, problem } from "./errors.js"
+import { combineFailures, problem, UnresolvedRequest } from "./errors.js"
 import { type CachedName, lookUp } from "./names.js"
 
 /** Looks the name up again: the cache learns the answer, and an id that changed is a problem. */
@@ -11,7 +11,7 @@ const confirm = ({ kind, name, id }: CachedName) =>
     const key = yield* NameCache.keyOf(kind, name)
     const now = yield* lookUp(kind, name).pipe(
       Effect.tapError((error) =>
-        error._tag === "UnresolvedRequest" && Option.isSome(cache) ? cache.value.remove(key) : Effect.void
+        error instanceof UnresolvedRequest && Option.isSome(cache) ? cache.value.remove(key) : Effect.void
       )
     )
     if (Option.isSome(cache)) yield* cache.value.set(key, now)

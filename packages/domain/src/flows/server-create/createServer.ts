@@ -1,4 +1,4 @@
-import { Deferred, Effect } from "effect"
+import { Array as Arr, Deferred, Effect } from "effect"
 import * as Flow from "../../engine/flow/Flow.js"
 import { createBootVolume } from "./blockStorage/createBootVolume.js"
 import { waitVolumeAvailable } from "./blockStorage/waitVolumeAvailable.js"
@@ -15,8 +15,8 @@ export interface ServerInput {
   readonly request: CreateServersRequest
   readonly plan: Plan
   readonly keyName: string | undefined
-  /** Completed once this server's ports exist (by the first server to get there). */
-  readonly portsMade?: Deferred.Deferred<void>
+  /** Opened once this server's ports all exist (the first server to get there opens it). */
+  readonly portsMade?: Effect.Latch
 }
 
 /** The boot volume, created from the image and then waited for; none when the request boots from the image. */
@@ -43,63 +43,87 @@ const port = (serverName: string, network: PlannedNetwork, index: number) => {
     : Effect.succeed<AttachedPort>({ ...existing, network_id: network.network_id, created: false })
 }
 
+/** The port's floating IP, when the request asked for one on that network. */
+const floatingIp = (attached: AttachedPort, network: PlannedNetwork) => {
+  const networkId = network.floating_network_id
+  return networkId === undefined
+    ? Effect.succeed(undefined)
+    : Flow.stage(createFloatingIp, { portId: attached.id, networkId })
+}
+
+/** One network of the server, handing its port on (see `portHandOff`). */
+interface NetworkHandOff {
+  readonly network: PlannedNetwork
+  readonly handOn: (port: AttachedPort) => Effect.Effect<unknown>
+}
+
 /**
- * One server's checklist: its boot volume and its ports at the same time → boot → ACTIVE. Each port's
+ * The port hand-off: how a server's boot gets its ports without waiting for their floating IPs. Each
+ * network's branch hands its port on as soon as it exists and goes on to its floating IP; `all` waits
+ * for every port (only), and then opens `portsMade`.
+ */
+const portHandOff = (networks: ReadonlyArray<PlannedNetwork>, portsMade: Effect.Latch | undefined) =>
+  Effect.map(
+    Effect.forEach(networks, () => Deferred.make<AttachedPort>()),
+    (handed) => ({
+      networks: Arr.zipWith(
+        networks,
+        handed,
+        (network, port): NetworkHandOff => ({
+          network,
+          handOn: (attached) => Deferred.succeed(port, attached)
+        })
+      ),
+      /** Every port, in the networks' order, once all exist. */
+      all: Effect.forEach(handed, (port) => Deferred.await(port)).pipe(
+        Effect.tap(() => portsMade?.open ?? Effect.void)
+      )
+    })
+  )
+
+/** The boot volume while the ports are made → boot on the volume and every port → ACTIVE. */
+const boot = (input: ServerInput, ports: Effect.Effect<ReadonlyArray<AttachedPort>>) =>
+  Effect.gen(function* () {
+    const { name, request, plan } = input
+    const [volume, portList] = yield* Flow.parallel(bootVolume(input), ports)
+    const server = yield* Flow.stage(bootServer, {
+      name,
+      flavorId: plan.flavor_id,
+      imageId: plan.image_id,
+      volume,
+      portIds: portList.map((p) => p.id),
+      keyName: input.keyName,
+      userData: request.user_data,
+      metadata: request.metadata,
+      availabilityZone: request.availability_zone
+    })
+    const active = yield* Flow.stage(waitServerActive, server)
+    return { volume, server, active }
+  })
+
+/** One network: its port, handed on to the boot as soon as it exists → its floating IP. */
+const attach = (serverName: string, { network, handOn }: NetworkHandOff, index: number) =>
+  Effect.gen(function* () {
+    const attachedPort = yield* port(serverName, network, index)
+    yield* handOn(attachedPort)
+    return { port: attachedPort, floatingIp: yield* floatingIp(attachedPort, network) }
+  })
+
+/**
+ * One server's checklist: its boot volume while its ports are made → boot on them → ACTIVE. Each port's
  * floating IP is made as soon as that port exists, alongside the boot.
  */
 export const createServer = (input: ServerInput) =>
   Effect.gen(function* () {
-    const { name, request, plan } = input
-    // The boot waits for every port; each network branch hands its port over as soon as it has it.
-    const networks = yield* Effect.forEach(plan.networks, (network) =>
-      Effect.map(Deferred.make<AttachedPort>(), (portReady) => ({ network, portReady }))
-    )
+    const ports = yield* portHandOff(input.plan.networks, input.portsMade)
     const [booted, attached] = yield* Flow.parallel(
-      Effect.gen(function* () {
-        const [volume, ports] = yield* Flow.parallel(
-          bootVolume(input),
-          Effect.forEach(networks, ({ portReady }) => Deferred.await(portReady)).pipe(
-            Effect.tap(() =>
-              input.portsMade === undefined ? Effect.void : Deferred.succeed(input.portsMade, undefined)
-            )
-          )
-        )
-        const server = yield* Flow.stage(bootServer, {
-          name,
-          flavorId: plan.flavor_id,
-          imageId: plan.image_id,
-          volume,
-          portIds: ports.map((p) => p.id),
-          keyName: input.keyName,
-          userData: request.user_data,
-          metadata: request.metadata,
-          availabilityZone: request.availability_zone
-        })
-        const active = yield* Flow.stage(waitServerActive, server)
-        return { volume, server, active }
-      }),
-      Flow.forEach(
-        "network",
-        networks,
-        ({ network, portReady }, index) =>
-          Effect.gen(function* () {
-            const attachedPort = yield* port(name, network, index)
-            yield* Deferred.succeed(portReady, attachedPort)
-            const floatingNetworkId = network.floating_network_id
-            const floatingIp =
-              floatingNetworkId === undefined
-                ? undefined
-                : yield* Flow.stage(createFloatingIp, {
-                    portId: attachedPort.id,
-                    networkId: floatingNetworkId
-                  })
-            return { port: attachedPort, floatingIp }
-          }),
-        { concurrency: Math.max(1, networks.length) }
-      )
+      boot(input, ports.all),
+      Flow.forEach("network", ports.networks, (network, index) => attach(input.name, network, index), {
+        concurrency: Math.max(1, ports.networks.length)
+      })
     )
     const created: CreatedServer = {
-      name,
+      name: input.name,
       id: booted.server.id,
       volume_id: booted.volume?.id,
       ports: attached.map((a) => a.port),

@@ -21,9 +21,9 @@ export type ResolveError = UnresolvedRequest | OpenStackError
 
 /** Several look-ups' failures as one: a cloud failure (retried as a whole), or all the problems found. */
 export const combineFailures = (errors: ReadonlyArray<ResolveError>): ResolveError =>
-  errors.find((error) => error._tag !== "UnresolvedRequest") ??
+  errors.find((error) => !(error instanceof UnresolvedRequest)) ??
   new UnresolvedRequest({
-    problems: errors.flatMap((error) => (error._tag === "UnresolvedRequest" ? error.problems : []))
+    problems: errors.flatMap((error) => (error instanceof UnresolvedRequest ? error.problems : []))
   })
 
 export const problem = (text: string) => new UnresolvedRequest({ problems: [text] })

@@ -2,7 +2,7 @@
  * `server.create` version 1: the flow behind `POST /servers`. Its params are the request as the API
  * stored it. Frozen: a change makes version 2 beside it (see the package README).
  */
-import { Deferred, Effect } from "effect"
+import { Effect } from "effect"
 import * as Flow from "../../engine/flow/Flow.js"
 import { createBootVolume } from "./blockStorage/createBootVolume.js"
 import { waitVolumeAvailable } from "./blockStorage/waitVolumeAvailable.js"
@@ -45,15 +45,12 @@ export const flow = Flow.make({
       //    NameCache holds are taken from it, and looked up again while the servers are made.
       const plan = yield* Flow.stage(resolveRequest, request)
       const cachedNames = plan.cached_names
-      const portsMade = yield* Deferred.make<void>()
+      // Opened by the first server whose ports all exist (see `createServer`).
+      const portsMade = yield* Effect.makeLatch()
       const [, servers] = yield* Flow.parallel(
-        // Names taken from the cache are confirmed alongside, once the first server's ports exist (until
+        // Alongside: names taken from the cache are confirmed once the first server's ports exist (until
         // then the look-ups would queue before the port calls); one that changed undoes what was made.
-        Effect.gen(function* () {
-          if (cachedNames === undefined) return
-          yield* Deferred.await(portsMade)
-          yield* Flow.stage(confirmNames, cachedNames)
-        }),
+        cachedNames === undefined ? Effect.void : portsMade.whenOpen(Flow.stage(confirmNames, cachedNames)),
         Effect.gen(function* () {
           // 2. The keypair, imported when a public key was given and it is not there yet.
           const keypair = plan.keypair

@@ -1,12 +1,17 @@
 import { HttpApiEndpoint, HttpApiSchema } from "@effect/platform"
 import { Nova } from "@enamel/openstack-clients"
 import { Effect, Schema } from "effect"
+import * as Answers from "../../contract/answers.js"
 import * as Command from "../../contract/Command.js"
 import { NotFound, ServiceUnavailable } from "../../contract/errors.js"
+import * as Input from "../../contract/input.js"
 import { ErrorCode } from "../../ErrorCatalogue.js"
-import { type DeleteServerRequest, flow, type } from "./flow.js"
+import { runnable } from "../../engine/flow/RunnableFlow.js"
+import { flow } from "./flow.js"
+import { type DeleteServerRequest, type } from "./request.js"
+import * as v1 from "./v1/flow.js"
 
-const serverId = HttpApiSchema.param("id", Schema.UUID)
+const serverId = HttpApiSchema.param("id", Input.pathParam(Schema.UUID))
 
 /**
  * The server must be one the caller can see, asked of Nova with the caller's own token: another
@@ -35,9 +40,14 @@ export const command = Command.make({
   type,
   description:
     "Deletes a server and the boot volume, ports and floating IPs Enamel created for it, waiting until each is gone.",
-  endpoint: HttpApiEndpoint.del("deleteServer")`/servers/${serverId}`.addError(NotFound),
+  endpoint: HttpApiEndpoint.del("deleteServer")`/servers/${serverId}`.addError(
+    Answers.notFound(ErrorCode.serverNotFound)
+  ),
   pathParams: { id: "server_id" },
   concurrency: 2,
+  // Version 2 splits the waits from the deletions, so that a shutdown cuts them off; tasks accepted
+  // before it resume by version 1.
   flow,
+  earlier: [runnable(v1.flow)],
   admission: serverVisible
 })

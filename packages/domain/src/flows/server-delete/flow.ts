@@ -1,48 +1,57 @@
 /**
- * `server.delete` version 1: the flow behind `DELETE /servers/{id}`. Removes the server and the floating IPs,
- * ports and boot volume Enamel made for it, waiting for each to be gone. Nothing here can be undone, so
- * no stage has an undo; every stage succeeds when its things are already gone, so a re-run finishes
- * the job.
+ * `server.delete` version 2, the one new tasks get: the flow behind `DELETE /servers/{id}`. Removes the
+ * server and the floating IPs, ports and boot volume Enamel made for it, waiting for each to be gone.
+ * Each stage either asks for a deletion (briefly) or only waits (`waits: true`), so a cancel or a worker's
+ * shutdown cuts a wait off at once instead of waiting it out; a resumed run asks again harmlessly and
+ * waits again. Nothing here can be undone, so no stage has an undo. Frozen once released: a change makes
+ * version 3 beside it (see the package README). Version 1 is `v1/flow.ts`.
  */
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
 import * as Flow from "../../engine/flow/Flow.js"
 import { deleteFloatingIps } from "./deleteFloatingIps.js"
 import { deletePorts } from "./deletePorts.js"
 import { deleteServer } from "./deleteServer.js"
 import { deleteVolumes } from "./deleteVolumes.js"
 import { findServerResources } from "./findServerResources.js"
-
-export const type = "server.delete"
-
-export const DeleteServerRequest = Schema.Struct({ server_id: Schema.NonEmptyTrimmedString })
-export type DeleteServerRequest = typeof DeleteServerRequest.Type
-
-export const DeleteServerResult = Schema.Struct({
-  server_id: Schema.String,
-  floating_ip_ids: Schema.Array(Schema.String),
-  port_ids: Schema.Array(Schema.String),
-  volume_ids: Schema.Array(Schema.String)
-})
+import { DeleteServerRequest, DeleteServerResult, type } from "./request.js"
+import { waitServerDeleted } from "./waitServerDeleted.js"
+import { waitVolumesDeletable } from "./waitVolumesDeletable.js"
+import { waitVolumesDeleted } from "./waitVolumesDeleted.js"
 
 export const flow = Flow.make({
   type,
-  version: 1,
+  version: 2,
   params: DeleteServerRequest,
   result: DeleteServerResult,
-  stages: { findServerResources, deleteFloatingIps, deleteServer, deletePorts, deleteVolumes },
+  stages: {
+    findServerResources,
+    deleteFloatingIps,
+    deleteServer,
+    waitServerDeleted,
+    deletePorts,
+    waitVolumesDeletable,
+    deleteVolumes,
+    waitVolumesDeleted
+  },
   program: ({ server_id }) =>
     Effect.gen(function* () {
       // 1. The server, and what Enamel made for it (found by the marks it left on them).
       const found = yield* Flow.stage(findServerResources, server_id)
-      // 2. Its floating IPs, and the server itself (waiting until it is gone).
+      // 2. Its floating IPs; alongside, the server: delete it → wait until it is gone.
       yield* Flow.parallel(
         Flow.stage(deleteFloatingIps, found.floating_ip_ids),
-        Flow.stage(deleteServer, found.server_id)
+        Flow.stage(deleteServer, found.server_id).pipe(
+          Effect.andThen(Flow.stage(waitServerDeleted, found.server_id))
+        )
       )
-      // 3. Then its ports and its boot volume, now free.
+      // 3. Its ports, now free; alongside, its boot volume: wait until Cinder lets go of it → delete it →
+      //    wait until it is gone.
       yield* Flow.parallel(
         Flow.stage(deletePorts, found.port_ids),
-        Flow.stage(deleteVolumes, found.volume_ids)
+        Flow.stage(waitVolumesDeletable, found.volume_ids).pipe(
+          Effect.andThen(Flow.stage(deleteVolumes, found.volume_ids)),
+          Effect.andThen(Flow.stage(waitVolumesDeleted, found.volume_ids))
+        )
       )
       return found
     })

@@ -2,4 +2,7 @@
 export { command } from "./command.js"
 export { ServerNotFound } from "./errors.js"
 export { ServerResources } from "./findServerResources.js"
-export { DeleteServerRequest, DeleteServerResult, flow, type } from "./flow.js"
+/** The newest version: the one new tasks get. */
+export { flow } from "./flow.js"
+export { DeleteServerRequest, DeleteServerResult, type } from "./request.js"
+export { flow as flowV1 } from "./v1/flow.js"

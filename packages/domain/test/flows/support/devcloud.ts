@@ -7,18 +7,18 @@ import { generateKeyPairSync } from "node:crypto"
 import {
   Cinder,
   type HttpTransport,
-  HttpTransportStub,
   Neutron,
   Nova,
   OpenStackClients,
   HttpTransport as Transport
 } from "@enamel/openstack-clients"
+import { HttpTransportStub } from "@enamel/openstack-clients/testing"
 import { Array as Arr, Duration, Effect, Layer, Ref, Schema } from "effect"
 import { cloudLayer, sessionLayer, testSettings } from "../../../../openstack-clients/test/support/cloud.js"
-import { CreateServersRequest } from "../../../src/flows/server-create/request.js"
 import * as CheckpointsMemory from "../../../src/engine/flow/CheckpointsMemory.js"
 import { taskKey, taskTag, tokenOfTags } from "../../../src/flows/cloud/marks.js"
 import { removeFloatingIp, removePort, removeServer, removeVolume } from "../../../src/flows/cloud/remove.js"
+import { CreateServersRequest } from "../../../src/flows/server-create/request.js"
 
 export { uniqueName } from "../../../../openstack-clients/test/support/cloud.js"
 

@@ -4,8 +4,8 @@ import { Cinder, Neutron, Nova } from "@enamel/openstack-clients"
 import { Effect } from "effect"
 import * as Checkpoints from "../../../src/engine/flow/Checkpoints.js"
 import type { FlowOutcome } from "../../../src/engine/flow/FlowOutcome.js"
-import type { CreatedServer } from "../../../src/flows/server-create/result.js"
 import type { TimelineEntry } from "../../../src/engine/task/TimelineEntry.js"
+import type { CreatedServer } from "../../../src/flows/server-create/result.js"
 
 /** The result of a run that must have succeeded; otherwise the test fails with the run's error. */
 export const succeeded = <O>(outcome: FlowOutcome<O>) =>

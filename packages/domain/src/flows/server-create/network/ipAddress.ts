@@ -12,7 +12,16 @@ const parseV4 = (text: string): bigint | undefined => {
   return value
 }
 
-const parseV6 = (text: string): bigint | undefined => {
+const parseV6 = (written: string): bigint | undefined => {
+  // An IPv4 tail (`::ffff:192.0.2.1`) stands for the last two groups.
+  const lastColon = written.lastIndexOf(":")
+  const last = written.slice(lastColon + 1)
+  const v4 = last.includes(".") ? parseV4(last) : undefined
+  if (last.includes(".") && (v4 === undefined || lastColon < 0)) return undefined
+  const text =
+    v4 === undefined
+      ? written
+      : `${written.slice(0, lastColon + 1)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`
   const halves = text.split("::")
   if (halves.length > 2) return undefined
   const groups = (half: string | undefined) => (half === undefined || half === "" ? [] : half.split(":"))
@@ -45,3 +54,6 @@ export const contains = (cidr: string, address: string): boolean => {
   const shift = network.bits - prefix
   return network.value >> shift === host.value >> shift
 }
+
+/** Whether the text is an IPv4 or IPv6 address (no prefix length, no zone). */
+export const isAddress = (text: string): boolean => parse(text) !== undefined

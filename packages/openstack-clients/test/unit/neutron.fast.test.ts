@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { HttpTransportStub, Neutron } from "@enamel/openstack-clients"
+import { Neutron } from "@enamel/openstack-clients"
+import { HttpTransportStub } from "@enamel/openstack-clients/testing"
 import { Effect } from "effect"
 import floatingIp from "../fixtures/neutron-floatingip.json"
 import networks from "../fixtures/neutron-networks.json"

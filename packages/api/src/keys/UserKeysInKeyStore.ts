@@ -1,3 +1,4 @@
+import { ErrorCode } from "@enamel/domain"
 import { type Caller, Forbidden, ServiceUnavailable } from "@enamel/domain/contract"
 import { KeyStore, KeyStoreBarbican, type KeyStoreError } from "@enamel/keys"
 import {
@@ -5,6 +6,7 @@ import {
   HttpTransport,
   Keystone,
   type OpenStackError,
+  OpenStackForbidden,
   Session,
   Sessions
 } from "@enamel/openstack-clients"
@@ -25,14 +27,14 @@ export const KeySettings = Config.all({
 })
 
 const unavailable = new ServiceUnavailable({
-  code: "key.unavailable",
-  detail: "Keystone or Barbican cannot provide your key right now; try again shortly"
+  code: ErrorCode.keyUnavailable,
+  detail: "Keystone or the key store cannot provide your key right now; try again shortly"
 })
 
 const fromCloud = (error: OpenStackError | KeyStoreError) =>
-  error._tag === "OpenStackForbidden"
+  error instanceof OpenStackForbidden
     ? new Forbidden({
-        code: "key.forbidden",
+        code: ErrorCode.keyForbidden,
         detail: `Keystone refused an application credential: ${error.message}`
       })
     : unavailable
@@ -40,10 +42,10 @@ const fromCloud = (error: OpenStackError | KeyStoreError) =>
 /**
  * Step 2 of the original design. A caller's key is a Keystone application credential restricted to the
  * caller's roles on the project, expiring after ENAMEL_KEY_LIFETIME, created with the caller's own token
- * and kept in the KeyStore (Barbican, or the local store) by Enamel's service user. Only the reference
- * is stored (in user_keys) and reused until ENAMEL_KEY_RENEW_BEFORE of its expiry.
+ * and kept in the KeyStore in context (Barbican, or the local store) by Enamel's service user. Only the
+ * reference is stored (in user_keys) and reused until ENAMEL_KEY_RENEW_BEFORE of its expiry.
  */
-export const layerOnKeyStore = Layer.effect(
+export const layer = Layer.effect(
   UserKeys,
   Effect.gen(function* () {
     const settings = yield* KeySettings
@@ -130,6 +132,6 @@ export const layerOnKeyStore = Layer.effect(
 )
 
 /** Keys in Barbican, kept by the Session in context (Enamel's service user). */
-export const layer = layerOnKeyStore.pipe(
+export const layerBarbican = layer.pipe(
   Layer.provide(Layer.effect(KeyStore, Effect.flatMap(Session, KeyStoreBarbican.makeAs)))
 )

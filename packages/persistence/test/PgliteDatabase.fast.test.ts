@@ -2,6 +2,7 @@ import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
 import { describe, expect, it } from "@effect/vitest"
 import {
+  CANCEL_CHANNEL,
   DataDirInUse,
   layerMigrated,
   OUTBOX_CHANNEL,
@@ -11,7 +12,8 @@ import {
   TaskStore
 } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
-import { Clock, Duration, Effect, Exit, Fiber, Layer, Option, Scope, Stream } from "effect"
+import { Clock, Deferred, Duration, Effect, Exit, Fiber, Layer, Option, Scope, Stream } from "effect"
+import { eventually } from "../../../test/support/poll.js"
 import { newTask as aTask } from "./support/newTask.js"
 
 const newTask = () => aTask({ type: "test.pglite" })
@@ -20,9 +22,19 @@ const migratedAt = (dataDir: string) => Layer.provideMerge(layerMigrated, Pglite
 const Stores = Layer.mergeAll(TaskStore.Default, TaskLeases.Default)
 const Pglite = Layer.provideMerge(Stores, TestDatabase.layerPglite)
 
-/** Listens now; the fiber completes with the first notification. */
-const first = <A, E>(stream: Stream.Stream<A, E>) =>
-  Effect.tap(Effect.fork(Stream.runHead(stream)), () => Effect.sleep("100 millis"))
+/** Listens on `channel` through `stream`; the fiber completes with the first notification. */
+const first = <A, E>(channel: string, stream: Stream.Stream<A, E>) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const fiber = yield* Effect.fork(Stream.runHead(stream))
+    // PGlite is one session: once it lists the channel, a NOTIFY committed from now on is heard.
+    yield* eventually(
+      sql<{ channel: string }>`SELECT pg_listening_channels() AS channel`,
+      (rows) => rows.some((row) => row.channel === channel),
+      { what: `the session to listen on ${channel}` }
+    )
+    return fiber
+  })
 
 describe("PGlite as Enamel's database", () => {
   it.scopedLive(
@@ -32,8 +44,8 @@ describe("PGlite as Enamel's database", () => {
         const pg = yield* PgClient.PgClient
         const store = yield* TaskStore
         const leases = yield* TaskLeases
-        const outbox = yield* first(pg.listen(OUTBOX_CHANNEL))
-        const cancels = yield* first(leases.cancelNotifications)
+        const outbox = yield* first(OUTBOX_CHANNEL, pg.listen(OUTBOX_CHANNEL))
+        const cancels = yield* first(CANCEL_CHANNEL, leases.cancelNotifications)
         const task = newTask()
         yield* store.create(task)
         expect(yield* Fiber.join(outbox)).toEqual(Option.some(task.type))
@@ -49,17 +61,20 @@ describe("PGlite as Enamel's database", () => {
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
         yield* sql`CREATE TABLE t (id int PRIMARY KEY)`
+        const inside = yield* Deferred.make<void>()
         const rolledBack = yield* sql
           .withTransaction(
             Effect.gen(function* () {
               yield* sql`INSERT INTO t VALUES (1)`
+              yield* Deferred.succeed(inside, undefined)
+              // The transaction holds the session this long: what the statement outside has to wait for.
               yield* Effect.sleep("300 millis")
               const [row] = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM t`
               return yield* Effect.fail(row?.n)
             })
           )
           .pipe(Effect.flip, Effect.fork)
-        yield* Effect.sleep("50 millis")
+        yield* Deferred.await(inside)
         const started = yield* Clock.currentTimeMillis
         // Waits for the transaction's end, then sees nothing of what it rolled back.
         const [outside] = yield* sql<{ n: number }>`SELECT count(*)::int AS n FROM t`

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Cinder, HttpTransportStub, Nova } from "@enamel/openstack-clients"
-import { Effect, Fiber, Ref, TestClock } from "effect"
+import { Cinder, Nova } from "@enamel/openstack-clients"
+import { HttpTransportStub } from "@enamel/openstack-clients/testing"
+import { Effect, Fiber, Option, Ref, TestClock } from "effect"
 import inUse from "../fixtures/cinder-volume-in-use.json"
 import server from "../fixtures/nova-server.json"
 import { projectId, type Route, versionRoutes, withStubCloud } from "../support/stubCloud.js"
@@ -28,6 +29,15 @@ const serverIn = (status: string, extra: object = {}) => ({
   body: { server: { ...server.server, status, ...extra } }
 })
 const volumeIn = (status: string) => ({ status: 200, body: { volume: { ...inUse.volume, status } } })
+/** The volume with no attachments left (Nova has detached it). */
+const detachedIn = (status: string) => ({
+  status: 200,
+  body: { volume: { ...inUse.volume, status, attachments: [] } }
+})
+const volumeGone = {
+  status: 404,
+  body: { itemNotFound: { code: 404, message: "Volume could not be found." } }
+}
 
 describe("waiters (stub cloud, test clock)", () => {
   it.effect("polls every 0.2 s until ACTIVE", () =>
@@ -62,7 +72,6 @@ describe("waiters (stub cloud, test clock)", () => {
           const error = yield* Fiber.join(fiber)
           expect(error).toMatchObject({
             _tag: "OpenStackResourceFailed",
-            code: "openstack.resource_failed",
             service: "nova",
             resource: "server",
             resourceId: server.server.id,
@@ -152,6 +161,127 @@ describe("waiters (stub cloud, test clock)", () => {
       )
     })
   )
+
+  describe("a volume becoming deletable", () => {
+    it.effect(
+      "waits while it is attached or detaching, and returns it once available and attached to nothing",
+      () =>
+        Effect.gen(function* () {
+          const { route, polls } = yield* sequence([
+            volumeIn("in-use"),
+            volumeIn("detaching"),
+            // Cinder may say `available` a moment before the attachment record is gone.
+            volumeIn("available"),
+            detachedIn("available")
+          ])
+          yield* withStubCloud({ ...versionRoutes, [volumePath]: route }, () =>
+            Effect.gen(function* () {
+              const fiber = yield* Effect.fork(Cinder.waitForVolumeDeletable(inUse.volume.id))
+              yield* TestClock.adjust("400 millis")
+              expect(yield* polls).toBe(3)
+              expect(fiber.unsafePoll()).toBeNull()
+              yield* TestClock.adjust("200 millis")
+              const seen = yield* Fiber.join(fiber)
+              expect(Option.map(seen, (v) => [v.status, v.attachments.length])).toEqual(
+                Option.some(["available", 0])
+              )
+              expect(yield* polls).toBe(4)
+            })
+          )
+        })
+    )
+
+    it.effect("a volume in error with no attachments may be deleted at once", () =>
+      Effect.gen(function* () {
+        const { route, polls } = yield* sequence([detachedIn("error")])
+        yield* withStubCloud({ ...versionRoutes, [volumePath]: route }, () =>
+          Effect.gen(function* () {
+            const seen = yield* Cinder.waitForVolumeDeletable(inUse.volume.id)
+            expect(Option.map(seen, (v) => v.status)).toEqual(Option.some("error"))
+            expect(yield* polls).toBe(1)
+          })
+        )
+      })
+    )
+
+    it.effect("one already being deleted (Nova's delete_on_termination) needs no delete of ours", () =>
+      Effect.gen(function* () {
+        const { route } = yield* sequence([volumeIn("in-use"), detachedIn("deleting")])
+        yield* withStubCloud({ ...versionRoutes, [volumePath]: route }, () =>
+          Effect.gen(function* () {
+            const fiber = yield* Effect.fork(Cinder.waitForVolumeDeletable(inUse.volume.id))
+            yield* TestClock.adjust("200 millis")
+            const seen = yield* Fiber.join(fiber)
+            expect(Option.map(seen, (v) => v.status)).toEqual(Option.some("deleting"))
+          })
+        )
+      })
+    )
+
+    it.effect("one that is gone is none", () =>
+      Effect.gen(function* () {
+        const { route } = yield* sequence([volumeIn("in-use"), volumeGone])
+        yield* withStubCloud({ ...versionRoutes, [volumePath]: route }, () =>
+          Effect.gen(function* () {
+            const fiber = yield* Effect.fork(Cinder.waitForVolumeDeletable(inUse.volume.id))
+            yield* TestClock.adjust("200 millis")
+            expect(Option.isNone(yield* Fiber.join(fiber))).toBe(true)
+          })
+        )
+      })
+    )
+
+    it.effect("error_deleting fails with Cinder's message instead of waiting for an admin", () =>
+      Effect.gen(function* () {
+        const { route } = yield* sequence([detachedIn("error_deleting")])
+        const messages: Route = () =>
+          Effect.succeed(
+            HttpTransportStub.json(200, {
+              messages: [
+                {
+                  id: "m1",
+                  user_message: "delete volume:An unknown error occurred.",
+                  created_at: "2026-11-24T23:00:01.000000",
+                  resource_uuid: inUse.volume.id
+                }
+              ]
+            })
+          )
+        yield* withStubCloud(
+          { ...versionRoutes, [volumePath]: route, [`GET cinder.test/v3/${projectId}/messages`]: messages },
+          () =>
+            Effect.gen(function* () {
+              const error = yield* Effect.flip(Cinder.waitForVolumeDeletable(inUse.volume.id))
+              expect(error).toMatchObject({
+                _tag: "OpenStackResourceFailed",
+                resource: "volume",
+                resourceStatus: "error_deleting",
+                message: "delete volume:An unknown error occurred."
+              })
+            })
+        )
+      })
+    )
+
+    it.effect("a volume that stays attached times out naming its status and the attachment", () =>
+      Effect.gen(function* () {
+        const { route } = yield* sequence([volumeIn("in-use")])
+        yield* withStubCloud({ ...versionRoutes, [volumePath]: route }, () =>
+          Effect.gen(function* () {
+            const fiber = yield* Effect.fork(
+              Effect.flip(Cinder.waitForVolumeDeletable(inUse.volume.id, { timeout: "3 seconds" }))
+            )
+            yield* TestClock.adjust("3 seconds")
+            const error = yield* Fiber.join(fiber)
+            expect(error._tag).toBe("OpenStackTimeout")
+            expect(error.message).toBe(
+              `volume ${inUse.volume.id} did not become deletable in time (last status: in-use, attached)`
+            )
+          })
+        )
+      })
+    )
+  })
 
   it.effect("the poll interval comes from ClientSettings when not given", () =>
     Effect.gen(function* () {

@@ -1,0 +1,482 @@
+/**
+ * Every client mistake the API's tests name, as a table: what is sent, what comes back (status, code,
+ * and the detail: exactly, or the field it must mention). `api.fast.test.ts` checks each answer;
+ * `openapi.fast.test.ts` checks each against `/openapi.json` and a client made from the contract.
+ */
+import { ErrorCode } from "@enamel/domain"
+import { Context, Effect, Layer } from "effect"
+import { type Answer, send, serverOf, tokens } from "./harness.js"
+
+/** A valid `POST /servers` body. */
+export const server = {
+  name: "web",
+  image: "tiny",
+  flavor: "m1.tiny",
+  boot_volume: { size_gb: 1 },
+  networks: [{ network: "private", floating_ip: { network: "public" } }]
+}
+
+/** What some cases refer to, made once in the cloud double: a server of bob's (another project's). */
+export class Fixtures extends Context.Tag("@enamel/api/test/Fixtures")<
+  Fixtures,
+  { readonly bobServer: string }
+>() {}
+
+export const FixturesLive = Layer.effect(
+  Fixtures,
+  Effect.map(serverOf("bob"), (bobServer) => ({ bobServer }))
+)
+
+const nobody = "0b0e7d7e-8c55-4a4a-9d1f-9d8a1f8a7c11"
+
+export interface ErrorCase {
+  readonly name: string
+  readonly method: string
+  readonly path: string | ((fixtures: Fixtures["Type"]) => string)
+  readonly token?: string
+  readonly body?: unknown
+  readonly raw?: string
+  readonly headers?: Record<string, string>
+  readonly status: number
+  readonly code: string
+  /** The whole detail, word for word. */
+  readonly detail?: string | ((fixtures: Fixtures["Type"]) => string)
+  /** Or a part of it: the field, parameter or header at fault. */
+  readonly mentions?: string
+}
+
+export const errorCases: ReadonlyArray<ErrorCase> = [
+  {
+    name: "no token",
+    method: "POST",
+    path: "/servers",
+    body: server,
+    status: 401,
+    code: ErrorCode.authInvalidToken
+  },
+  {
+    name: "bad token",
+    method: "GET",
+    path: "/tasks",
+    token: "nope",
+    status: 401,
+    code: ErrorCode.authInvalidToken
+  },
+  {
+    name: "broken JSON",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    raw: "{",
+    status: 400,
+    code: ErrorCode.requestMalformed,
+    detail: "body: not valid JSON"
+  },
+  {
+    name: "not JSON",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    raw: "name=web",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    status: 415,
+    code: ErrorCode.requestUnsupportedMediaType,
+    detail: "Content-Type: send the body as application/json"
+  },
+  {
+    name: "too large",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, user_data: "x".repeat(300_000) },
+    status: 413,
+    code: ErrorCode.requestTooLarge,
+    detail: "the body is larger than 262144 bytes"
+  },
+  {
+    name: "no image",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, image: undefined },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "image: is required"
+  },
+  {
+    name: "count 0 (said 'Expected undefined' too)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, count: 0 },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "count: must be an integer from 1 to 20, not 0"
+  },
+  {
+    name: "a name too long (was told the field's description)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, name: "w".repeat(300) },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "name: must be at most 255 characters long, not 300"
+  },
+  {
+    name: "networks of the wrong type (was a schema dump)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, networks: "private" },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "networks: must be an array, not a string"
+  },
+  {
+    name: "Nova's key_name for keypair (was accepted, the keypair dropped)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, key_name: "mykey" },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "key_name: is not a field of this request; did you mean keypair?"
+  },
+  {
+    name: "an unknown field (was ignored)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, colour: "blue" },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail:
+      "colour: is not a field of this request (the fields here: name, count, image, flavor, boot_volume, " +
+      "networks, keypair, user_data, metadata, availability_zone, priority)"
+  },
+  {
+    name: "an unknown nested field (was ignored)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, networks: [{ network: "private", network_id: "n-1" }] },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "networks[0].network_id: is not a field of this request; did you mean network?"
+  },
+  {
+    name: "an address that cannot be one (was a task that failed later)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, networks: [{ network: "private", fixed_ip: "10.0.0.300" }] },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: 'networks[0].fixed_ip: must be an IPv4 or IPv6 address, not "10.0.0.300"'
+  },
+  {
+    name: "every problem, once each",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, count: 21, priority: -1, boot_volume: { size_gb: 0 } },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail:
+      "count: must be an integer from 1 to 20, not 21; boot_volume.size_gb: must be an integer from 1 to " +
+      "16384, not 0; priority: must be an integer from 0 to 9, not -1"
+  },
+  {
+    name: "network and port at once",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, networks: [{ network: "private", port: nobody }] },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "networks[0]: must give exactly one of network or port"
+  },
+  {
+    name: "no networks",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, networks: [] },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "networks: must not be empty"
+  },
+  {
+    name: "bad public key",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, keypair: { name: "k", public_key: "hello" } },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: 'keypair.public_key: must be an OpenSSH public key, not "hello"'
+  },
+  {
+    name: "an empty Idempotency-Key",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: server,
+    headers: { "idempotency-key": "" },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "idempotency-key: must not be empty"
+  },
+  {
+    name: "bad limit",
+    method: "GET",
+    path: "/tasks?limit=abc",
+    token: tokens.alice,
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: 'limit: must be an integer from 1 to 1000, not "abc"'
+  },
+  {
+    name: "a state that is none",
+    method: "GET",
+    path: "/tasks?state=done",
+    token: tokens.alice,
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail:
+      'state: must be one of PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLING, CANCELLED, active, all, not "done"'
+  },
+  {
+    name: "limit given twice",
+    method: "GET",
+    path: "/tasks?limit=1&limit=2",
+    token: tokens.alice,
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "limit: must be given once"
+  },
+  {
+    name: "a marker of no task",
+    method: "GET",
+    path: `/tasks?marker=${nobody}`,
+    token: tokens.alice,
+    status: 400,
+    code: ErrorCode.taskMarkerNotFound,
+    mentions: "marker"
+  },
+  {
+    name: "bad task id",
+    method: "GET",
+    path: "/tasks/not-a-uuid",
+    token: tokens.alice,
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: 'id: must be a UUID, not "not-a-uuid"'
+  },
+  {
+    name: "bad Last-Event-ID",
+    method: "GET",
+    path: `/tasks/${nobody}/events`,
+    token: tokens.alice,
+    headers: { "last-event-id": "soon" },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: 'last-event-id: must be an integer, not "soon"'
+  },
+  {
+    name: "unknown task",
+    method: "GET",
+    path: `/tasks/${nobody}`,
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.taskNotFound,
+    mentions: nobody
+  },
+  {
+    name: "cancelling an unknown task",
+    method: "POST",
+    path: `/tasks/${nobody}/cancel`,
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.taskNotFound
+  },
+  {
+    name: "deleting a server that does not exist (was 202, then a failed task)",
+    method: "DELETE",
+    path: `/servers/${nobody}`,
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: `server ${nobody} not found`
+  },
+  {
+    name: "deleting another project's server (was 202, then a failed task)",
+    method: "DELETE",
+    path: ({ bobServer }) => `/servers/${bobServer}`,
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: ({ bobServer }) => `server ${bobServer} not found`
+  },
+  {
+    name: "deleting a server whose id is no UUID",
+    method: "DELETE",
+    path: "/servers/web-1",
+    token: tokens.alice,
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: 'id: must be a UUID, not "web-1"'
+  },
+  {
+    name: "a body on DELETE that is not JSON",
+    method: "DELETE",
+    path: `/servers/${nobody}`,
+    token: tokens.alice,
+    raw: "yes",
+    headers: { "content-type": "text/plain" },
+    status: 415,
+    code: ErrorCode.requestUnsupportedMediaType,
+    mentions: "Content-Type"
+  },
+  {
+    name: "unknown route",
+    method: "GET",
+    path: "/nothing",
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.resourceNotFound,
+    detail: "no such resource: GET /nothing"
+  },
+  {
+    name: "unserved microversion",
+    method: "GET",
+    path: "/",
+    headers: { "openstack-api-version": "enamel 9.9" },
+    status: 406,
+    code: ErrorCode.apiVersionNotAcceptable,
+    detail: "OpenStack-API-Version: this server serves enamel 1.0 to 1.0"
+  },
+  {
+    name: "all_projects as a member",
+    method: "GET",
+    path: "/tasks?all_projects=true",
+    token: tokens.alice,
+    status: 403,
+    code: ErrorCode.authAdminRequired,
+    mentions: "all_projects"
+  },
+  // Found by the fuzzer (fuzz.test.ts): each was a 5xx, a hang, or a silently accepted mistake.
+  {
+    name: "NUL in the list's type (was 503: PostgreSQL refused it)",
+    method: "GET",
+    path: "/tasks?type=server%00create",
+    token: tokens.alice,
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "type: must be text without NUL characters or unpaired surrogates"
+  },
+  {
+    name: "NUL in a name (was 503)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, name: "web\u0000" },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    mentions: "name"
+  },
+  {
+    name: "unpaired surrogate in user_data (was 503)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, user_data: "x\ud800" },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    mentions: "user_data"
+  },
+  {
+    name: "empty metadata key (was accepted and dropped)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, metadata: { "": "v" } },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: 'metadata: keys must be 1 to 255 characters of text, not ""'
+  },
+  {
+    name: "body nested 20,000 deep (was 500: the error formatter overflowed)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    raw: `${"[".repeat(20_000)}${"]".repeat(20_000)}`,
+    status: 400,
+    code: ErrorCode.requestTooDeep,
+    detail: "body: nested deeper than 32 levels"
+  },
+  {
+    name: "a body that is not an object",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    raw: "42",
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "body: must be an object, not a number"
+  },
+  {
+    name: "unknown Content-Type with an empty body (hung once the depth check read the body)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    raw: "",
+    headers: { "content-type": "7q" },
+    status: 415,
+    code: ErrorCode.requestUnsupportedMediaType,
+    mentions: "Content-Type"
+  },
+  {
+    name: "multipart/form-data with an empty body (a 500 seen while fuzzing)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    raw: "",
+    headers: { "content-type": "multipart/form-data" },
+    status: 415,
+    code: ErrorCode.requestUnsupportedMediaType,
+    mentions: "Content-Type"
+  }
+]
+
+/** The case's path, with what it refers to. */
+export const pathOf = (c: ErrorCase, fixtures: Fixtures["Type"]) =>
+  typeof c.path === "string" ? c.path : c.path(fixtures)
+
+/** Sends a case as written. */
+export const sendCase = (c: ErrorCase) =>
+  Effect.flatMap(Fixtures, (fixtures) =>
+    send(c.method, pathOf(c, fixtures), {
+      ...(c.token === undefined ? {} : { token: c.token }),
+      ...(c.body === undefined ? {} : { body: c.body }),
+      ...(c.raw === undefined ? {} : { raw: c.raw }),
+      ...(c.headers === undefined ? {} : { headers: c.headers })
+    })
+  )
+
+/** The first error of an OpenStack error document. */
+export const firstError = (answer: Answer) => {
+  const body = answer.body
+  if (typeof body !== "object" || body === null || !("errors" in body) || !Array.isArray(body.errors)) {
+    throw new Error(`not an OpenStack error document: ${JSON.stringify(body)}`)
+  }
+  const [first]: ReadonlyArray<unknown> = body.errors
+  if (typeof first !== "object" || first === null) throw new Error("an empty error document")
+  return {
+    status: "status" in first ? first.status : undefined,
+    code: "code" in first ? first.code : undefined,
+    detail: "detail" in first ? String(first.detail) : "",
+    request_id: "request_id" in first ? first.request_id : undefined
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Nova in the double: the version document, servers (`novaServers.ts`), flavors and keypairs.
+ * Microversions 2.1–2.93, as Zed's.
+ */
+import { createHash } from "node:crypto"
+import { Effect } from "effect"
+import {
+  type Answer,
+  type Ctx,
+  field,
+  isoMicros,
+  links,
+  noContent,
+  ok,
+  overQuotaAnswer,
+  paginate,
+  Refusal,
+  refuse,
+  stringField
+} from "./http.js"
+import {
+  badRequest,
+  createServer,
+  deleteServer,
+  listServers,
+  maxMicroversion,
+  microversionOf,
+  ownServer,
+  root,
+  selfLinks,
+  serverView
+} from "./novaServers.js"
+import type { Keypair } from "./state.js"
+
+export const versionDocument = {
+  version: {
+    id: "v2.1",
+    status: "CURRENT",
+    version: `2.${maxMicroversion}`,
+    min_version: "2.1",
+    updated: "2013-07-23T11:33:21Z",
+    links: [
+      { rel: "self", href: `${root}/` },
+      { rel: "describedby", type: "text/html", href: "http://docs.openstack.org/" }
+    ],
+    "media-types": [{ base: "application/json", type: "application/vnd.openstack.compute+json;version=2.1" }]
+  }
+}
+
+const flavorView = (flavor: {
+  readonly id: string
+  readonly name: string
+  readonly vcpus: number
+  readonly ram: number
+  readonly disk: number
+}) => ({
+  id: flavor.id,
+  name: flavor.name,
+  ram: flavor.ram,
+  disk: flavor.disk,
+  swap: 0,
+  "OS-FLV-EXT-DATA:ephemeral": 0,
+  "OS-FLV-DISABLED:disabled": false,
+  vcpus: flavor.vcpus,
+  "os-flavor-access:is_public": true,
+  rxtx_factor: 1.0,
+  links: selfLinks("flavors", flavor.id),
+  description: null,
+  extra_specs: {}
+})
+
+const keypairView = (keypair: Keypair, full: boolean) => ({
+  keypair: {
+    type: keypair.type,
+    name: keypair.name,
+    public_key: keypair.publicKey,
+    fingerprint: keypair.fingerprint,
+    user_id: keypair.userId,
+    ...(full
+      ? {
+          created_at: isoMicros(keypair.createdAt),
+          deleted: false,
+          deleted_at: null,
+          updated_at: null,
+          id: 1
+        }
+      : {})
+  }
+})
+
+const sshKey = /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)) ([A-Za-z0-9+/=]+)( .*)?$/
+
+const importKeypair = (ctx: Ctx) =>
+  Effect.gen(function* () {
+    const { state, caller, now } = ctx
+    const body = field(ctx.call.json, "keypair")
+    const name = stringField(body, "name") ?? ""
+    if (!/^[a-zA-Z0-9 _.@-]{1,255}$/.test(name)) {
+      return yield* badRequest("Keypair data is invalid: Keypair name contains unsafe characters")
+    }
+    const key = sshKey.exec(stringField(body, "public_key")?.trim() ?? "")
+    if (key === null) return yield* badRequest("Keypair data is invalid: failed to generate fingerprint")
+    if (state.keypairs.has(`${caller.userId}/${name}`))
+      return yield* refuse("nova", 409, `Key pair '${name}' already exists.`)
+    const owned = [...state.keypairs.values()].filter((k) => k.userId === caller.userId).length
+    if (owned + 1 > (state.projects.get(caller.projectId)?.quota.keyPairs ?? 0)) {
+      return yield* new Refusal({ answer: overQuotaAnswer("nova", "key_pairs") })
+    }
+    const digest = createHash("md5")
+      .update(Buffer.from(key[4] ?? "", "base64"))
+      .digest("hex")
+    const keypair: Keypair = {
+      name,
+      userId: caller.userId,
+      projectId: caller.projectId,
+      publicKey: key[0],
+      type: stringField(body, "type") ?? "ssh",
+      fingerprint: digest.match(/../g)?.join(":") ?? digest,
+      createdAt: now
+    }
+    state.keypairs.set(`${caller.userId}/${name}`, keypair)
+    return ok(keypairView(keypair, false), 201)
+  })
+
+export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
+  const { state, call, caller } = ctx
+  const [, collection, id, more] = call.path.split("/")
+  const get = call.method === "GET"
+  if (call.path === "/" && get) return Effect.succeed(ok(versionDocument))
+  const checked = (effect: Effect.Effect<Answer, Refusal>) => Effect.zipRight(microversionOf(ctx), effect)
+  if (collection === "servers" && more === undefined) {
+    if (id === undefined) return call.method === "POST" ? createServer(ctx) : undefined
+    if (id === "detail") return get ? checked(listServers(ctx)) : undefined
+    if (get) return checked(Effect.map(ownServer(ctx, id), (s) => ok({ server: serverView(state, s) })))
+    return call.method === "DELETE" ? checked(deleteServer(ctx, id)) : undefined
+  }
+  if (collection === "flavors" && get && more === undefined) {
+    const flavors = [...state.flavors.values()]
+    if (id === "detail") {
+      return Effect.map(paginate(call, flavors, state.pageSize), (page) =>
+        ok({ flavors: page.items.map(flavorView), flavors_links: links(page.next) })
+      )
+    }
+    const flavor = state.flavors.get(id ?? "")
+    return flavor === undefined
+      ? refuse("nova", 404, `Flavor ${id} could not be found.`)
+      : Effect.succeed(ok({ flavor: flavorView(flavor) }))
+  }
+  if (collection === "os-keypairs" && more === undefined) {
+    if (id === undefined) return call.method === "POST" ? checked(importKeypair(ctx)) : undefined
+    const key = `${caller.userId}/${id}`
+    const keypair = state.keypairs.get(key)
+    const missing = () => refuse("nova", 404, `Keypair ${id} not found for user ${caller.userId}`)
+    if (get) return keypair === undefined ? missing() : Effect.succeed(ok(keypairView(keypair, true)))
+    if (call.method !== "DELETE") return undefined
+    if (keypair === undefined) return missing()
+    state.keypairs.delete(key)
+    return Effect.succeed(noContent)
+  }
+  return undefined
+}
