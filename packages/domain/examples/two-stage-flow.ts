@@ -34,6 +34,8 @@ const diskFlow = Flow.make({
   type: "example.disk",
   params: Schema.Struct({ sizeGb: Schema.Number }),
   result: Schema.String,
+  // The checklist: every stage path the program may run (the runner refuses any other).
+  stages: { createDisk, attachDisk },
   program: ({ sizeGb }) =>
     Effect.gen(function* () {
       const disk = yield* Flow.stage(createDisk, sizeGb)

@@ -8,6 +8,7 @@ const isoOrNull = (t: DateTime.Utc | null) => (t === null ? null : iso(t))
 export const taskView = (task: Task): TaskView => ({
   id: task.id,
   type: task.type,
+  flow_version: task.flowVersion,
   state: task.state,
   project_id: task.projectId,
   user_id: task.userId,

@@ -22,6 +22,8 @@ export type TimelineEntryView = typeof TimelineEntryView.Type
 export const TaskView = Schema.Struct({
   id: Schema.String,
   type: Schema.String,
+  /** The version of its type's flow the task runs (it keeps it across restarts and upgrades). */
+  flow_version: Schema.Int,
   state: TaskState,
   project_id: Schema.String,
   user_id: Schema.String,
