@@ -24,12 +24,23 @@ export const unexpectedBody = (service: string, reply: HttpReply, detail: string
   })
 }
 
-/** Decodes a JSON reply by the schema; fields the schema does not name are ignored. */
+/**
+ * Decodes a JSON reply by the schema; fields the schema does not name are ignored. The body is parsed
+ * first and the schema applied to the value: Effect keeps a schema's compiled decoder, whereas a
+ * `parseJson(schema)` made per reply was compiled again for every call (9% of a flow's CPU).
+ */
 export const decodeJsonReply =
   <A, I>(service: string, schema: Schema.Schema<A, I>) =>
   (reply: HttpReply): Effect.Effect<A, OpenStackUnexpectedResponse> =>
-    Schema.decodeUnknown(Schema.parseJson(schema))(reply.body).pipe(
-      Effect.mapError((error) => unexpectedBody(service, reply, `mismatch at ${describeIssues(error)}`))
+    Effect.try({
+      try: (): unknown => JSON.parse(reply.body),
+      catch: () => unexpectedBody(service, reply, "not JSON")
+    }).pipe(
+      Effect.flatMap((json) =>
+        Schema.decodeUnknown(schema)(json).pipe(
+          Effect.mapError((error) => unexpectedBody(service, reply, `mismatch at ${describeIssues(error)}`))
+        )
+      )
     )
 
 /** Decodes a value that is already parsed (e.g. a secret's payload) without echoing it in errors. */
