@@ -1,21 +1,26 @@
 /**
  * The demo: Enamel in embedded mode, API and worker in this process on PGlite (ENAMEL_DATA_DIR) and the
  * in-process broker, in front of the dev cloud (or the cloud OS_CLOUD / OS_* name). As the dev cloud's
- * user alice (DEMO_USER) it creates two servers with boot volumes and floating IPs through POST /servers,
- * shows the stages live from the task's event stream, prints the timeline, and deletes everything again
- * (unless --keep).
+ * user alice (DEMO_USER) it creates two servers with boot volumes and floating IPs through POST /servers
+ * (with `@enamel/client`), shows the stages live from the task's event stream with the `enamel` command's
+ * renderer, prints the timeline, and deletes everything again (unless --keep).
  */
 import { createServer } from "node:http"
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { ExitCode, Output, titleOf, watchTask } from "@enamel/cli"
+import { EnamelClient, type EnamelClientShape } from "@enamel/client"
+import type { TaskView } from "@enamel/domain/contract"
+import { ServerCreate } from "@enamel/domain/flows"
 import { inFrontOfCloudAt } from "@enamel/embedded"
-import { Credentials, ServiceSession, Sessions } from "@enamel/openstack-clients"
+import { Credentials, ServiceSession, Session, type SessionShape, Sessions } from "@enamel/openstack-clients"
 import { DataDir } from "@enamel/persistence"
-import { Console, Effect, Layer, Logger, LogLevel, Redacted } from "effect"
+import { Effect, Layer, Logger, LogLevel, Option, Redacted, Schema } from "effect"
 import { forgetKey } from "./forgetKey.js"
-import { printTimeline, watchEvents } from "./output.js"
 
 const keep = process.argv.includes("--keep")
+
+const decodeServers = Schema.decodeUnknownOption(ServerCreate.CreateServersResult)
 
 const Enamel = Layer.unwrapEffect(
   Effect.map(DataDir, (dataDir) =>
@@ -50,72 +55,73 @@ const made = {
   externalNetwork: process.env.DEMO_EXTERNAL_NETWORK ?? "public"
 }
 
-const api = (method: string, path: string, token: string, body?: unknown) =>
+/** Alice's client of the embedded API: typed calls derived from the contract, with her token. */
+const client = (user: SessionShape) =>
   Effect.gen(function* () {
     const server = yield* HttpServer.HttpServer
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
-    return yield* Effect.promise(() =>
-      fetch(`http://127.0.0.1:${port}${path}`, {
-        method,
-        headers: {
-          "x-auth-token": token,
-          ...(body === undefined ? {} : { "content-type": "application/json" })
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) })
-      })
+    return yield* EnamelClient.make({ url: `http://127.0.0.1:${port}` }).pipe(
+      Effect.provideService(Session, user)
     )
   })
 
-const runTask = (title: string, method: string, path: string, token: string, body?: unknown) =>
+/**
+ * Follows an accepted task with the `enamel` command's renderer (`enamel … --wait` prints the same): its
+ * stages live on a terminal, plain lines otherwise, then the timeline. Fails unless it SUCCEEDED.
+ */
+const follow = (enamel: EnamelClientShape, title: string, task: TaskView) =>
   Effect.gen(function* () {
-    const response = yield* api(method, path, token, body)
-    const accepted = (yield* Effect.promise(() => response.json())) as { task: { id: string } }
-    yield* Console.log(`\n${title}: ${response.status} ${response.statusText}, task ${accepted.task.id}`)
-    const events = yield* api("GET", `/tasks/${accepted.task.id}/events`, token)
-    const final = yield* watchEvents(events)
-    const detail = yield* api("GET", `/tasks/${accepted.task.id}`, token)
-    const task = (yield* Effect.promise(() => detail.json())) as Parameters<typeof printTimeline>[0]
-    yield* printTimeline(task)
-    return final
+    yield* Output.line(`\n${title}: task ${task.id}`)
+    return yield* watchTask(enamel, task.id, titleOf(task), { format: "table", debug: false })
   })
 
 const main = Effect.gen(function* () {
   const user = yield* userSession
-  const token = Redacted.value((yield* user.authentication).token)
-  yield* Console.log(
+  const enamel = yield* client(user)
+  yield* Output.line(
     "Enamel (embedded mode): API and worker in this process on PGlite, in front of the dev cloud."
   )
-  const created = yield* runTask(
+  const payload = yield* Schema.decodeUnknown(ServerCreate.CreateServersRequest)({
+    name: `demo-${Date.now().toString(36)}`,
+    count: 2,
+    image: made.image,
+    flavor: made.flavor,
+    boot_volume: { size_gb: 1 },
+    networks: [{ network: made.network, floating_ip: { network: made.externalNetwork } }]
+  })
+  const accepted = yield* enamel.api.porcelain.createServers({ payload, headers: {} })
+  const created = yield* follow(
+    enamel,
     "POST /servers (2 servers, boot volumes, floating IPs)",
-    "POST",
-    "/servers",
-    token,
-    {
-      name: `demo-${Date.now().toString(36)}`,
-      count: 2,
-      image: made.image,
-      flavor: made.flavor,
-      boot_volume: { size_gb: 1 },
-      networks: [{ network: made.network, floating_ip: { network: made.externalNetwork } }]
-    }
+    accepted.task
   )
-  if (created.state !== "SUCCEEDED") return yield* Effect.fail(new Error(`the task ended ${created.state}`))
-  const servers = created.result?.servers ?? []
-  for (const s of servers)
-    yield* Console.log(`  ${s.name}: ${s.id}, floating IP ${s.floating_ips[0]?.address ?? "-"}`)
-  if (keep) return yield* Console.log("\n--keep: the servers stay.")
+  const servers = Option.match(decodeServers(created.result), {
+    onNone: () => [],
+    onSome: (result) => result.servers
+  })
+  if (keep) return yield* Output.line("\n--keep: the servers stay.")
   for (const s of servers) {
-    const deleted = yield* runTask(`DELETE /servers/${s.id}`, "DELETE", `/servers/${s.id}`, token)
-    if (deleted.state !== "SUCCEEDED") return yield* Effect.fail(new Error(`delete ended ${deleted.state}`))
+    const deleting = yield* enamel.api.porcelain.deleteServer({ path: { id: s.id }, headers: {} })
+    yield* follow(enamel, `DELETE /servers/${s.id}`, deleting.task)
   }
   const forgotten = yield* forgetKey(user)
-  yield* Console.log(
+  yield* Output.line(
     `\nEverything Enamel made was deleted${forgotten ? ", the key it kept to act for you too" : ""}.`
   )
 })
 
 // The API logs every request at INFO; the demo shows its own output and only warnings besides.
+// A task that did not succeed has been shown with its error already; the exit code says it.
 Effect.scoped(Effect.provide(main, Enamel)).pipe(
+  Effect.catchTag("TaskNotSucceeded", (task) =>
+    Effect.zipRight(
+      Output.note(`task ${task.id} ended ${task.state}`),
+      Effect.sync(() => {
+        process.exitCode = ExitCode.failed
+      })
+    )
+  ),
+  Effect.provide(Output.layerProcess),
   Effect.provide(Logger.minimumLogLevel(LogLevel.Warning)),
   NodeRuntime.runMain
 )

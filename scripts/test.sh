@@ -78,6 +78,12 @@ node -e '
   const sum = (k) => runs.reduce((n, r) => n + r[k], 0)
   const skipped = sum("numPendingTests") + sum("numTodoTests")
   if (sum("numTotalTests") === 0) { console.log("0 passed, 0 failed"); process.exit(1) }
+  // The failed tests by name, just above the summary line, so that the tail of a long log says what failed.
+  for (const run of runs)
+    for (const file of run.testResults)
+      for (const test of file.assertionResults)
+        if (test.status === "failed")
+          console.log(`FAILED ${file.name.replace(process.cwd() + "/", "")} > ${test.fullName}\n  ${(test.failureMessages[0] ?? "").split("\n")[0]}`)
   console.log(`${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed` + (skipped ? `, ${skipped} skipped` : ""))
   process.exit(sum("numFailedTests") > 0 || runs.some((r) => !r.success) ? 1 : 0)
 ' "${ran[@]}" || status=1

@@ -15,15 +15,19 @@ import openstack
 
 ENV = os.environ
 SERVICE_USERS = ["glance", "placement", "neutron", "cinder", "nova", "barbican", "heat"]
-CATALOG = [  # name, type, url
-    ("keystone", "identity", "http://127.0.0.1:5000/v3/"),
-    ("glance", "image", "http://127.0.0.1:9292"),
-    ("placement", "placement", "http://127.0.0.1:8778"),
-    ("neutron", "network", "http://127.0.0.1:9696"),
-    ("cinderv3", "volumev3", "http://127.0.0.1:8776/v3/%(project_id)s"),
-    ("nova", "compute", "http://127.0.0.1:8774/v2.1"),
-    ("barbican", "key-manager", "http://127.0.0.1:9311"),
-    ("heat", "orchestration", "http://127.0.0.1:8004/v1/%(project_id)s"),
+ALL_INTERFACES = ("public", "internal", "admin")
+CATALOG = [  # name, type, url, interfaces
+    ("keystone", "identity", "http://127.0.0.1:5000/v3/", ALL_INTERFACES),
+    ("glance", "image", "http://127.0.0.1:9292", ALL_INTERFACES),
+    ("placement", "placement", "http://127.0.0.1:8778", ALL_INTERFACES),
+    ("neutron", "network", "http://127.0.0.1:9696", ALL_INTERFACES),
+    ("cinderv3", "volumev3", "http://127.0.0.1:8776/v3/%(project_id)s", ALL_INTERFACES),
+    ("nova", "compute", "http://127.0.0.1:8774/v2.1", ALL_INTERFACES),
+    ("barbican", "key-manager", "http://127.0.0.1:9311", ALL_INTERFACES),
+    ("heat", "orchestration", "http://127.0.0.1:8004/v1/%(project_id)s", ALL_INTERFACES),
+    # Enamel itself, where `corepack pnpm api` / `corepack pnpm enamel` listen by default; its clients
+    # find it here by type (`porcelain`). It has no admin API, so no admin endpoint.
+    ("enamel", "porcelain", "http://127.0.0.1:8780", ("public", "internal")),
 ]
 PROJECTS = {"alpha": ("alice", "10.0.1"), "beta": ("bob", "10.0.2")}
 FLAVORS = {"m1.tiny": (1, 512, 1), "m1.small": (1, 1024, 2)}  # vcpus, ram MB, disk GB
@@ -102,18 +106,20 @@ def ensure_identities(conn):
 
 def ensure_catalog(conn):
     idc = conn.identity
-    for name, stype, url in CATALOG:
+    for name, stype, url, interfaces in CATALOG:
         svc = next(iter(idc.services(type=stype)), None) or idc.create_service(
             name=name, type=stype, is_enabled=True)
-        have = {ep.interface: ep for ep in idc.endpoints(service_id=svc.id)}
-        for iface in ("public", "internal", "admin"):
+        # RegionOne's only: a test may add an endpoint of its own in a region of its own.
+        have = {ep.interface: ep for ep in idc.endpoints(service_id=svc.id)
+                if ep.region_id == "RegionOne"}
+        for iface in interfaces:
             ep = have.get(iface)
             if ep is None:
                 idc.create_endpoint(service_id=svc.id, interface=iface, url=url,
                                     region_id="RegionOne")
             elif ep.url != url:
                 idc.update_endpoint(ep, url=url)
-    log("catalog ok: " + ", ".join(f"{t}" for _n, t, _u in CATALOG))
+    log("catalog ok: " + ", ".join(f"{t}" for _n, t, _u, _i in CATALOG))
 
 
 # ---- readiness ------------------------------------------------------------------------------
@@ -230,12 +236,15 @@ def verify_enamel():
     km = enamel.key_manager
     secret = km.create_secret(name="devcloud-fixture-check", payload="s3cr3t",
                               payload_content_type="text/plain", secret_type="opaque")
+    secret_id = secret.id.rsplit("/", 1)[-1]
     try:
-        payload = km.get_secret(secret.id.rsplit("/", 1)[-1]).payload
+        payload = km.get_secret(secret_id).payload
         if payload != "s3cr3t":
             sys.exit(f"fixtures: barbican returned payload {payload!r}")
     finally:
-        km.delete_secret(secret)
+        # By its uuid: given the resource (whose id is the secret's href), the SDK deleted nothing and
+        # said nothing (ignore_missing), and every fixture run left a secret behind.
+        km.delete_secret(secret_id, ignore_missing=False)
     log("enamel ok: validates alice's token, cannot list users, stores/reads/deletes a secret")
 
 

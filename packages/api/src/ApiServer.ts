@@ -1,8 +1,9 @@
 import { HttpApiBuilder, HttpMiddleware, HttpServer } from "@effect/platform"
 import { EnamelApi } from "@enamel/domain/contract"
-import { CheckpointsPg, OutboxRelay, TaskStore } from "@enamel/persistence"
+import { CheckpointsPg, OutboxRelay, TaskStore, TopicSettings } from "@enamel/persistence"
 import { Config, Layer } from "effect"
 import * as Authentication from "./auth/authentication.js"
+import * as AdminHandlers from "./handlers/admin.js"
 import * as PorcelainHandlers from "./handlers/porcelain.js"
 import * as TasksHandlers from "./handlers/tasks.js"
 import * as VersionsHandlers from "./handlers/versions.js"
@@ -13,9 +14,9 @@ import * as OpenStackConventions from "./http/openstackConventions.js"
  * OpenAPI document at /openapi.json. Needs a TokenValidator, UserKeys, a PgClient and a Broker.
  */
 export const ApiLive = HttpApiBuilder.api(EnamelApi).pipe(
-  Layer.provide([VersionsHandlers.layer, PorcelainHandlers.layer, TasksHandlers.layer]),
+  Layer.provide([VersionsHandlers.layer, PorcelainHandlers.layer, TasksHandlers.layer, AdminHandlers.layer]),
   Layer.provide(Authentication.layer),
-  Layer.provide([TaskStore.Default, OutboxRelay.Default, CheckpointsPg.layer])
+  Layer.provide([TaskStore.Default, OutboxRelay.Default, CheckpointsPg.layer, TopicSettings.Default])
 )
 
 /**

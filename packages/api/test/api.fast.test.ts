@@ -2,6 +2,7 @@
  * The API over in-memory services (PGlite, the in-process broker, the cloud double, static tokens): its
  * answers, the table of client mistakes, projects kept apart, pages, the event stream.
  */
+import { HttpServer } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
 import { ErrorCode } from "@enamel/domain"
@@ -32,6 +33,19 @@ describe("Enamel API", () => {
         })
         expect(answer.headers.get("x-openstack-request-id")).toBe("req-0b0e7d7e-8c55-4a4a-9d1f-9d8a1f8a7c11")
         expect(answer.headers.get("openstack-api-version")).toBe("enamel 1.0")
+        // No token was sent. The links are absolute, from the Host the client asked with (API-SIG).
+        const port = (yield* HttpServer.HttpServer).address
+        const root = `http://127.0.0.1:${port._tag === "TcpAddress" ? port.port : 0}`
+        expect((answer.body as { versions: Array<{ links: unknown }> }).versions[0]?.links).toEqual([
+          { rel: "self", href: `${root}/` },
+          { rel: "describedby", href: `${root}/openapi.json` }
+        ])
+        // Behind a TLS-terminating proxy, the links say https.
+        const proxied = yield* send("GET", "/", { headers: { "x-forwarded-proto": "https" } })
+        expect((proxied.body as { versions: Array<{ links: unknown }> }).versions[0]?.links).toEqual([
+          { rel: "self", href: `${root.replace("http:", "https:")}/` },
+          { rel: "describedby", href: `${root.replace("http:", "https:")}/openapi.json` }
+        ])
         const offered = (answer.body as { versions: Array<{ task_types: Array<unknown> }> }).versions[0]
         expect(offered?.task_types).toEqual(
           registry.commands.map((c) => ({

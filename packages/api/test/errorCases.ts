@@ -447,6 +447,103 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     status: 415,
     code: ErrorCode.requestUnsupportedMediaType,
     mentions: "Content-Type"
+  },
+  // The admin API (`/admin/topics`, `/admin/drain`): the admin role only.
+  {
+    name: "a member lists the topics",
+    method: "GET",
+    path: "/admin/topics",
+    token: tokens.alice,
+    status: 403,
+    code: ErrorCode.authAdminRequired,
+    detail: "the admin API needs the admin role"
+  },
+  {
+    name: "a member tunes a topic",
+    method: "PATCH",
+    path: "/admin/topics/server.create",
+    token: tokens.alice,
+    body: { concurrency: 1 },
+    status: 403,
+    code: ErrorCode.authAdminRequired,
+    detail: "the admin API needs the admin role"
+  },
+  {
+    name: "a member drains the fleet",
+    method: "POST",
+    path: "/admin/drain",
+    token: tokens.bob,
+    status: 403,
+    code: ErrorCode.authAdminRequired,
+    detail: "the admin API needs the admin role"
+  },
+  {
+    name: "no token for the admin API",
+    method: "GET",
+    path: "/admin/topics",
+    status: 401,
+    code: ErrorCode.authInvalidToken
+  },
+  {
+    name: "a topic that is no task type",
+    method: "PATCH",
+    path: "/admin/topics/server.reboot",
+    token: tokens.admin,
+    body: { paused: true },
+    status: 404,
+    code: ErrorCode.topicNotFound,
+    detail: '"server.reboot" is not a topic; the topics are server.create, server.delete'
+  },
+  {
+    name: "concurrency 0",
+    method: "PATCH",
+    path: "/admin/topics/server.create",
+    token: tokens.admin,
+    body: { concurrency: 0 },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "concurrency: must be an integer from 1 to 10000, not 0"
+  },
+  {
+    name: "a topic change with a field it does not have",
+    method: "PATCH",
+    path: "/admin/topics/server.create",
+    token: tokens.admin,
+    body: { concurency: 3 },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "concurency: is not a field of this request; did you mean concurrency?"
+  },
+  {
+    name: "paused as a word",
+    method: "PATCH",
+    path: "/admin/topics/server.create",
+    token: tokens.admin,
+    body: { paused: "yes" },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: 'paused: must be true or false, not "yes"'
+  },
+  {
+    name: "a topic change that is not JSON",
+    method: "PATCH",
+    path: "/admin/topics/server.create",
+    token: tokens.admin,
+    raw: "{",
+    status: 400,
+    code: ErrorCode.requestMalformed,
+    detail: "body: not valid JSON"
+  },
+  {
+    name: "a topic change as a form",
+    method: "PATCH",
+    path: "/admin/topics/server.create",
+    token: tokens.admin,
+    raw: "paused=true",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    status: 415,
+    code: ErrorCode.requestUnsupportedMediaType,
+    mentions: "Content-Type"
   }
 ]
 

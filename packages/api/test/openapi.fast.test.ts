@@ -10,8 +10,9 @@ import { HttpApiClient, HttpClient, HttpClientResponse } from "@effect/platform"
 import { describe, expect, layer } from "@effect/vitest"
 import { ErrorCode } from "@enamel/domain"
 import { EnamelApi, isApiError } from "@enamel/domain/contract"
+import { TopicSettings } from "@enamel/persistence"
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020.js"
-import { Cause, Effect, Exit, Layer, Option, Predicate } from "effect"
+import { Cause, Duration, Effect, Exit, Layer, Option, Predicate } from "effect"
 import fc from "fast-check"
 import { errorCases, Fixtures, FixturesLive, pathOf, server } from "./errorCases.js"
 import { baseUrl, makeKnownServers, makeKnownTasks, properties } from "./fuzz/run.js"
@@ -107,6 +108,22 @@ const collect = Effect.gen(function* () {
   answers.push(yield* record("cancel again", "POST", `/tasks/${taskId}/cancel`, { token: tokens.alice }))
   answers.push(yield* record("delete ended", "DELETE", `/tasks/${taskId}`, { token: tokens.alice }))
   answers.push(yield* record("events", "GET", `/tasks/${taskId}/events`, { token: tokens.alice }))
+  // A live worker's heartbeat, so that the topics' answers show one.
+  yield* Effect.flatMap(TopicSettings, (store) =>
+    store.beat(
+      "worker-openapi",
+      [{ topic: "server.create", concurrency: 4, running: 1, paused: false }],
+      Duration.minutes(5)
+    )
+  )
+  answers.push(yield* record("GET /admin/topics", "GET", "/admin/topics", { token: tokens.admin }))
+  answers.push(
+    yield* record("PATCH /admin/topics/{topic}", "PATCH", "/admin/topics/server.delete", {
+      token: tokens.admin,
+      body: JSON.stringify({ concurrency: 3 })
+    })
+  )
+  answers.push(yield* record("POST /admin/drain", "POST", "/admin/drain", { token: tokens.admin }))
   // A sample of the fuzzer's requests, a few of each endpoint's.
   const tasks = yield* makeKnownTasks
   const servers = yield* makeKnownServers
@@ -234,7 +251,11 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
   "tasks.getTask": (client) => client.tasks.getTask({ path: { id: uuid } }),
   "tasks.taskEvents": (client) => client.tasks.taskEvents({ path: { id: uuid }, headers: {} }),
   "tasks.cancelTask": (client) => client.tasks.cancelTask({ path: { id: uuid } }),
-  "tasks.deleteTask": (client) => client.tasks.deleteTask({ path: { id: uuid } })
+  "tasks.deleteTask": (client) => client.tasks.deleteTask({ path: { id: uuid } }),
+  "admin.listTopics": (client) => client.admin.listTopics(),
+  "admin.setTopic": (client) =>
+    client.admin.setTopic({ path: { topic: "server.create" }, payload: { concurrency: 2 } }),
+  "admin.drain": (client) => client.admin.drain()
 }
 
 /** What is wrong with the client's reading of an answer, or undefined. */
@@ -258,7 +279,10 @@ const byTheClient = (document: Json, answer: Recorded) =>
   })
 
 describe("/openapi.json against live answers", () => {
-  layer(Layer.provideMerge(FixturesLive, TestApi), { timeout: 30_000, excludeTestServices: true })((it) => {
+  layer(Layer.provideMerge(FixturesLive, Layer.provideMerge(TopicSettings.Default, TestApi)), {
+    timeout: 30_000,
+    excludeTestServices: true
+  })((it) => {
     it.effect(
       "every answer has a documented status and a body valid against its schema, and a client reads it",
       () =>

@@ -24,6 +24,8 @@ export const ErrorCode = {
   taskNotCancellable: "task.not_cancellable",
   taskIdempotencyConflict: "task.idempotency_conflict",
   taskMarkerNotFound: "task.marker_not_found",
+  // The fleet's workers, as the admin API tunes them
+  topicNotFound: "topic.not_found",
   // The API's own state
   serviceUnavailable: "service.unavailable",
   internal: "internal_error",
@@ -112,6 +114,10 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   "task.marker_not_found": {
     meaning: "The list's marker names no task the caller may see.",
     seen: [answer(400)]
+  },
+  "topic.not_found": {
+    meaning: "The topic is not a task type of this deployment; GET /admin/topics lists them.",
+    seen: [answer(404)]
   },
   "service.unavailable": {
     meaning: "A service Enamel needs (PostgreSQL, RabbitMQ, OpenStack) is unavailable; try again shortly.",

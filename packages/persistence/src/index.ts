@@ -8,4 +8,14 @@ export { OutboxRelay } from "./OutboxRelay.js"
 export { reannounceUnfinished } from "./Reannounce.js"
 export { type Lease, LeaseHeld, LeaseLost, TaskLeases } from "./TaskLeases.js"
 export * from "./TaskStore.js"
+export {
+  type SettingPatch,
+  TOPIC_SETTINGS_CHANNEL,
+  type TopicDefault,
+  type TopicLoad,
+  TopicSetting,
+  TopicSettings,
+  TopicSettingsError,
+  WorkerReport
+} from "./TopicSettings.js"
 export { type UserKeyRef, UserKeyRefs } from "./UserKeyRefs.js"

@@ -6,6 +6,7 @@ import createUserKeys from "./migrations/0003_create_user_keys.js"
 import addTaskLeases from "./migrations/0004_add_task_leases.js"
 import createLocalSecrets from "./migrations/0005_create_local_secrets.js"
 import addTaskFlowVersion from "./migrations/0006_add_task_flow_version.js"
+import createTopicSettings from "./migrations/0007_create_topic_settings.js"
 
 /** Forward-only, numbered; a new migration is a new file and a new line here. */
 const migrations = Migrator.fromRecord({
@@ -14,7 +15,8 @@ const migrations = Migrator.fromRecord({
   "0003_create_user_keys": createUserKeys,
   "0004_add_task_leases": addTaskLeases,
   "0005_create_local_secrets": createLocalSecrets,
-  "0006_add_task_flow_version": addTaskFlowVersion
+  "0006_add_task_flow_version": addTaskFlowVersion,
+  "0007_create_topic_settings": createTopicSettings
 })
 
 const table = "enamel_migrations"

@@ -11,18 +11,25 @@ export interface TopicStats {
   readonly connected: boolean
 }
 
+/** How many tasks of a topic a worker runs at once, and whether it takes new ones. */
+export interface Tuning {
+  readonly concurrency: number
+  readonly paused: boolean
+}
+
 /**
  * One topic's consumer: takes deliveries (as many unacknowledged at once as its concurrency; that is the
  * prefetch) and runs each task in its own fiber. Supervised: when the broker drops it, it subscribes
  * again. On close (SIGTERM) it stops taking deliveries, lets running tasks finish for `grace`, then
  * interrupts the rest, which hand their tasks back.
  */
-export const make = (topic: string, initialConcurrency: number, grace: Duration.Duration) =>
+export const make = (topic: string, initial: Tuning, grace: Duration.Duration) =>
   Effect.gen(function* () {
     const consumer = yield* Consumer
     const executor = yield* TaskExecutor
-    const concurrency = yield* Ref.make(initialConcurrency)
-    const paused = yield* Ref.make(false)
+    const concurrency = yield* Ref.make(initial.concurrency)
+    // Set before the first subscription: a topic stored as paused takes no delivery at all.
+    const paused = yield* Ref.make(initial.paused)
     const completed = yield* Ref.make(0)
     const current = yield* Ref.make(Option.none<Subscription>())
     const running = yield* FiberSet.make<void, never>()
@@ -78,6 +85,20 @@ export const make = (topic: string, initialConcurrency: number, grace: Duration.
       })
     )
 
+    const setConcurrency = (n: number) =>
+      Effect.zipRight(
+        Ref.set(concurrency, n),
+        onSubscription((s) => s.setPrefetch(n))
+      )
+    const pause = Effect.zipRight(
+      Ref.set(paused, true),
+      onSubscription((s) => s.pause)
+    )
+    const resume = Effect.zipRight(
+      Ref.set(paused, false),
+      onSubscription((s) => s.resume)
+    )
+
     return {
       topic,
       stats: Effect.gen(function* () {
@@ -90,19 +111,15 @@ export const make = (topic: string, initialConcurrency: number, grace: Duration.
           connected: Option.isSome(yield* Ref.get(current))
         } satisfies TopicStats
       }),
-      setConcurrency: (n: number) =>
-        Effect.zipRight(
-          Ref.set(concurrency, n),
-          onSubscription((s) => s.setPrefetch(n))
-        ),
-      pause: Effect.zipRight(
-        Ref.set(paused, true),
-        onSubscription((s) => s.pause)
-      ),
-      resume: Effect.zipRight(
-        Ref.set(paused, false),
-        onSubscription((s) => s.resume)
-      ),
+      setConcurrency,
+      pause,
+      resume,
+      /** Takes a tuning, touching the consumer only for what differs from what it runs. */
+      tune: (tuning: Tuning) =>
+        Effect.gen(function* () {
+          if ((yield* Ref.get(concurrency)) !== tuning.concurrency) yield* setConcurrency(tuning.concurrency)
+          if ((yield* Ref.get(paused)) !== tuning.paused) yield* tuning.paused ? pause : resume
+        }),
       /** Stops taking tasks and waits until those running have finished. */
       drain: Effect.gen(function* () {
         yield* Ref.set(paused, true)

@@ -1,7 +1,14 @@
 import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
 import { BrokerAmqp, ConsumerAmqp } from "@enamel/broker"
-import { Database, layerMigrated, OutboxRelay, TaskLeases, TaskStore } from "@enamel/persistence"
+import {
+  Database,
+  layerMigrated,
+  OutboxRelay,
+  TaskLeases,
+  TaskStore,
+  TopicSettings
+} from "@enamel/persistence"
 import { Config, Effect, Layer } from "effect"
 import * as AdminServer from "./admin/AdminServer.js"
 import { Cancellations } from "./Cancellations.js"
@@ -29,7 +36,7 @@ export const workerPoolsOn = <E, R>(flows: Layer.Layer<TaskFlows, E, R>) =>
   WorkerPools.Default.pipe(
     Layer.provide(TaskExecutor.Default),
     Layer.provide([Cancellations.Default, LeaseKeeper.Default, flows, OutboxRelay.Default]),
-    Layer.provideMerge(Layer.mergeAll(TaskLeases.Default, TaskStore.Default))
+    Layer.provideMerge(Layer.mergeAll(TaskLeases.Default, TaskStore.Default, TopicSettings.Default))
   )
 
 /** A worker process: migrated database, pools, and the admin endpoint. */

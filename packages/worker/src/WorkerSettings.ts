@@ -1,6 +1,9 @@
 import { registry } from "@enamel/domain/flows"
 import { Config, ConfigError, Duration, Either } from "effect"
 
+/** The most tasks of one topic a worker runs at once (as the admin API and RPC allow). */
+export const maxConcurrency = 10_000
+
 /** Parses `server.create=4,server.delete=2`. */
 export const parseTopics = (text: string): Either.Either<ReadonlyMap<string, number>, string> => {
   const topics = new Map<string, number>()
@@ -14,9 +17,12 @@ export const parseTopics = (text: string): Either.Either<ReadonlyMap<string, num
       topic === undefined ||
       !/^[a-z][a-z0-9_.]*$/.test(topic) ||
       !Number.isInteger(concurrency) ||
-      concurrency < 1
+      concurrency < 1 ||
+      concurrency > maxConcurrency
     ) {
-      return Either.left(`bad entry "${part}": write topic=concurrency, e.g. server.create=4`)
+      return Either.left(
+        `bad entry "${part}": write topic=concurrency (1 to ${maxConcurrency}), e.g. server.create=4`
+      )
     }
     topics.set(topic, concurrency)
   }
@@ -24,8 +30,10 @@ export const parseTopics = (text: string): Either.Either<ReadonlyMap<string, num
 }
 
 /**
- * ENAMEL_WORKER_TOPICS: the topics this worker consumes, and how many tasks of each it runs at once;
- * by default every task type of the registry, at its command's concurrency.
+ * ENAMEL_WORKER_TOPICS: the topics this worker consumes, and how many tasks of each it runs at once
+ * until an operator says otherwise (by default every task type of the registry, at its command's
+ * concurrency). The numbers are only the first default: a topic's desired setting stored in PostgreSQL
+ * (`/admin/topics`) wins, and the first worker to serve a topic with none stores its number there.
  */
 export const Topics = Config.string("ENAMEL_WORKER_TOPICS").pipe(
   Config.withDefault(registry.defaultTopics),
@@ -54,6 +62,17 @@ export const WorkerSettings = Config.all({
    */
   maxRestarts: Config.integer("ENAMEL_MAX_RESTARTS").pipe(Config.withDefault(10)),
   /** How long to wait before requeueing a task another worker holds, or one that met an outage. */
-  retryDelay: Config.duration("ENAMEL_WORKER_RETRY_DELAY").pipe(Config.withDefault(Duration.seconds(2)))
+  retryDelay: Config.duration("ENAMEL_WORKER_RETRY_DELAY").pipe(Config.withDefault(Duration.seconds(2))),
+  /**
+   * How often a worker reports what it runs per topic (`/admin/topics` shows it); it is shown as gone
+   * after three beats missed. 2 s keeps the running counts an operator watches (a drain) fresh, for one
+   * small statement per worker per beat; a worker also reports at once when it applied a change.
+   */
+  heartbeat: Config.duration("ENAMEL_WORKER_HEARTBEAT").pipe(Config.withDefault(Duration.seconds(2))),
+  /**
+   * How often a worker reads the stored topic settings without being woken by their NOTIFY: a change
+   * made while its LISTEN connection was down (a PostgreSQL restart) still arrives, this much late.
+   */
+  settingsPoll: Config.duration("ENAMEL_WORKER_SETTINGS_POLL").pipe(Config.withDefault(Duration.seconds(5)))
 })
 export type WorkerSettings = Config.Config.Success<typeof WorkerSettings>

@@ -89,9 +89,12 @@ export const headerText = (maxLength: number, minLength = 1) =>
 
 export const users = {
   alice: "token-alice-secret",
-  bob: "token-bob-secret"
+  bob: "token-bob-secret",
+  admin: "token-admin-secret"
 } as const
-export type User = keyof typeof users
+/** Who calls: one of two members in two projects (the tasks' owners), or the admin (the admin API). */
+export type Caller = keyof typeof users
+export type User = Exclude<Caller, "admin">
 
 /**
  * X-Auth-Token, usually the caller's; sometimes missing, empty or garbage (401, naming the header).
@@ -127,7 +130,7 @@ const headerChoices = fc.record({
   accept: fc.option(fc.oneof(headerText(40), fc.constantFrom("application/xml", "*/*")), { nil: undefined })
 })
 
-export const commonHeaders = (user: User, authenticated: boolean) =>
+export const commonHeaders = (user: Caller, authenticated: boolean) =>
   headerChoices.map(({ token: choice, version, requestId, accept }) => {
     const token = choice === caller ? users[user] : choice
     const headers: Record<string, string> = {}
@@ -173,7 +176,7 @@ export const notUuid = nastyString.filter(
 export const received = (s: string) => new TextDecoder().decode(new TextEncoder().encode(s))
 
 export const withHeaders = (
-  user: User,
+  user: Caller,
   parts: Omit<Case, "headers" | "faults"> & {
     readonly headers?: Readonly<Record<string, string>>
     readonly faults: ReadonlyArray<Fault>

@@ -11,13 +11,14 @@ import { ErrorCode } from "@enamel/domain"
 import { Effect } from "effect"
 import fc from "fast-check"
 import { send, serverOf, tokens } from "../harness.js"
+import { adminEndpoints } from "./adminEndpoints.js"
 import { type Case, fault } from "./cases.js"
 import { createServers, deleteServer, type KnownServers, otherMethods, versions } from "./serverEndpoints.js"
 import { type KnownTasks, listTasks, taskById, taskEvents } from "./taskEndpoints.js"
 import { sendCase, verdict } from "./verdict.js"
 
 /** The full run's size; FUZZ_RUNS replaces a tier's default. */
-export const fullRuns = 10_300
+export const fullRuns = 10_800
 
 const server = { name: "web", image: "tiny", flavor: "m1.tiny", networks: [{ network: "private" }] }
 
@@ -58,7 +59,8 @@ export const properties = (
   ["DELETE /servers/{id}", deleteServer(servers), 1_000],
   ["GET /tasks", listTasks(tasks), 2_000],
   ["GET|POST|DELETE /tasks/{id}[/cancel]", taskById(tasks), 2_000],
-  ["GET /tasks/{id}/events", taskEvents(tasks), 1_000]
+  ["GET /tasks/{id}/events", taskEvents(tasks), 1_000],
+  ["GET|PATCH /admin/topics[/{topic}], POST /admin/drain", adminEndpoints, 500]
 ]
 
 /**

@@ -4,6 +4,7 @@ import { ErrorCode } from "../ErrorCatalogue.js"
 import { TaskState } from "../engine/task/TaskState.js"
 import { registry } from "../flows/registry.js"
 import { Authentication } from "./Authentication.js"
+import * as Admin from "./admin.js"
 import * as Answers from "./answers.js"
 import { ErrorDocument } from "./errors.js"
 import * as Input from "./input.js"
@@ -92,11 +93,54 @@ export class TasksGroup extends HttpApiGroup.make("tasks")
   .addError(Answers.serviceUnavailable(ErrorCode.serviceUnavailable))
   .middleware(Authentication) {}
 
+/**
+ * Operators tune the fleet of workers: per topic (a task type of the registry), the desired concurrency
+ * and pause, stored and applied by every worker within a second, beside what each live worker reports.
+ * The admin role only; members get 403.
+ */
+export class AdminGroup extends HttpApiGroup.make("admin")
+  .add(
+    HttpApiEndpoint.get("listTopics", "/admin/topics")
+      .addSuccess(Admin.TopicListResponse)
+      .annotate(
+        OpenApi.Description,
+        "Every topic: its desired setting, and each live worker's concurrency, running count and last heartbeat."
+      )
+  )
+  .add(
+    HttpApiEndpoint.patch("setTopic")`/admin/topics/${Admin.topicParam}`
+      .setPayload(Admin.TopicChangeRequest)
+      .addSuccess(Admin.TopicResponse)
+      .addError(Answers.badRequest(ErrorCode.requestInvalid, ErrorCode.requestMalformed))
+      .addError(Answers.bodyRefused)
+      .addError(Answers.notFound(ErrorCode.topicNotFound))
+      .annotate(
+        OpenApi.Description,
+        "Stores the topic's desired concurrency and/or pause; every worker applies it within a second " +
+          "(its workers' figures in the answer are those of their last heartbeat, before the change)."
+      )
+  )
+  .add(
+    HttpApiEndpoint.post("drain", "/admin/drain")
+      .addSuccess(Admin.TopicListResponse, { status: 202 })
+      .addError(Answers.bodyRefused)
+      .annotate(
+        OpenApi.Description,
+        "Pauses every topic (stored: workers that start later come up paused too). Running tasks finish; " +
+          "the fleet is drained when GET /admin/topics shows no worker running any. Resume a topic with " +
+          'PATCH /admin/topics/{topic} {"paused": false}.'
+      )
+  )
+  .addError(Answers.forbidden(ErrorCode.authAdminRequired))
+  .addError(Answers.serviceUnavailable(ErrorCode.serviceUnavailable))
+  .middleware(Authentication) {}
+
 /** The whole contract; the server implements it, clients derive from it, /openapi.json describes it. */
 export class EnamelApi extends HttpApi.make("enamel")
   .add(VersionsGroup)
   .add(PorcelainGroup)
   .add(TasksGroup)
+  .add(AdminGroup)
   .addError(Answers.anyRequest)
   .annotate(OpenApi.Title, "Enamel")
   .annotate(OpenApi.Version, Microversions.maxVersion)

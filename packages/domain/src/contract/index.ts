@@ -1,6 +1,7 @@
 /** `@enamel/domain/contract`: the HttpApi contract; the server implements it, clients derive from it. */
 
 export * from "./Authentication.js"
+export * as Admin from "./admin.js"
 export * as Answers from "./answers.js"
 export * as Command from "./Command.js"
 export * from "./EnamelApi.js"

@@ -16,7 +16,16 @@ export class UnknownTopicError extends Schema.TaggedError<UnknownTopicError>()("
 
 const Topic = Schema.Struct({ topic: Schema.String })
 
-/** The worker's admin contract (@effect/rpc over HTTP): look, tune, pause, resume, drain. */
+/**
+ * One worker's admin contract (@effect/rpc over HTTP): look, tune, pause, resume, drain. For the fleet,
+ * use the API's `/admin/topics` instead: it stores the desired setting, which every worker applies.
+ *
+ * Precedence: what these calls set holds for this worker only, in memory, until the topic's stored
+ * setting next changes (any `PATCH /admin/topics/{topic}`, even an empty one, or `POST /admin/drain`);
+ * then the worker takes the stored setting, as every worker does. A restarted worker starts from the
+ * stored setting. `Drain` is the exception: a drained worker stays paused, whatever is stored, until it
+ * exits (it is being taken out of service).
+ */
 export class AdminRpcs extends RpcGroup.make(
   Rpc.make("Stats", { success: Schema.Array(TopicStats) }),
   Rpc.make("SetConcurrency", {

@@ -1,0 +1,4 @@
+import * as TestDatabase from "@enamel/persistence/testing"
+import { topicSettingsContract } from "./support/topicSettingsContract.js"
+
+topicSettingsContract("PostgreSQL server", TestDatabase.layer)
