@@ -1,7 +1,8 @@
 /**
- * The `enamel` command as a user runs it: its own process (`node --import tsx packages/cli/src/main.ts`),
- * with the environment given; on a pseudo-terminal through `script` when asked, so that it sees a
- * terminal and draws the live view. Gives the exit code and what it wrote.
+ * The `enamel` command as a user runs it: its own process (`node packages/cli/run.mjs`, the bundled
+ * command that `corepack pnpm enamel` runs), with the environment given; on a pseudo-terminal through
+ * `script` when asked, so that it sees a terminal and draws the live view. Gives the exit code and what
+ * it wrote.
  */
 import { spawn } from "node:child_process"
 import { Effect } from "effect"
@@ -20,7 +21,7 @@ export const runEnamel = (
   options: { readonly terminal?: boolean } = {}
 ) =>
   Effect.async<Ran>((resume) => {
-    const command = [process.execPath, "--import", "tsx", "packages/cli/src/main.ts", ...args]
+    const command = [process.execPath, "packages/cli/run.mjs", ...args]
     // `script -e` exits with the command's code; on its terminal, stdout and stderr are one stream, and
     // every "\n" arrives as "\r\n".
     const child = options.terminal
