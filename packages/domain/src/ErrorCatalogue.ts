@@ -41,6 +41,12 @@ export const ErrorCode = {
   // The server flows
   serverNotFound: "server.not_found",
   serverRequestUnresolved: "server.request_unresolved",
+  serverNotReady: "server.not_ready",
+  // What is attached to a server
+  volumeNotFound: "volume.not_found",
+  volumeNotAvailable: "volume.not_available",
+  volumeNotAttached: "volume.not_attached",
+  volumeIsBootVolume: "volume.boot_volume",
   // OpenStack's answers, as a stage that called OpenStack reports them
   openstackNotFound: "openstack.not_found",
   openstackConflict: "openstack.conflict",
@@ -164,6 +170,28 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
     meaning:
       "Something the request names (image, flavor, network, port, keypair, …) does not exist or cannot be used; every problem is listed.",
     seen: [task]
+  },
+  "server.not_ready": {
+    meaning:
+      "The server is neither ACTIVE nor SHUTOFF (building, in ERROR, being deleted, …): volumes are attached to and detached from a running or stopped server only.",
+    seen: [answer(409), task]
+  },
+  "volume.not_found": {
+    meaning: "The volume does not exist, or is not in the caller's project.",
+    seen: [answer(404), task]
+  },
+  "volume.not_available": {
+    meaning:
+      "The volume is not available: it is attached to a server already, or busy (creating, detaching, in error).",
+    seen: [answer(409), task]
+  },
+  "volume.not_attached": {
+    meaning: "The volume is not attached to that server (or does not exist); nothing was detached.",
+    seen: [answer(404), task]
+  },
+  "volume.boot_volume": {
+    meaning: "The volume is the server's boot volume: it cannot be detached; deleting the server removes it.",
+    seen: [answer(409), task]
   },
   "openstack.not_found": {
     meaning:

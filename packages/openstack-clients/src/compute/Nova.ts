@@ -4,6 +4,7 @@ import { makeServiceApi } from "../http/ServiceApi.js"
 import { makeFlavorOperations } from "./flavors.js"
 import { makeKeypairOperations } from "./keypairs.js"
 import { makeServerOperations } from "./servers.js"
+import { makeVolumeAttachmentOperations } from "./volumeAttachments.js"
 
 /**
  * The compute microversions we speak; we send the highest the cloud also supports.
@@ -16,7 +17,7 @@ export const novaMicroversions: MicroversionRange = {
   maximum: "2.93"
 }
 
-/** Nova: servers (with waiters), flavors and keypairs. */
+/** Nova: servers (with waiters), their volume attachments, flavors and keypairs. */
 export class Nova extends Effect.Service<Nova>()("@enamel/openstack-clients/Nova", {
   accessors: true,
   effect: Effect.gen(function* () {
@@ -25,6 +26,7 @@ export class Nova extends Effect.Service<Nova>()("@enamel/openstack-clients/Nova
       /** The microversion negotiated with the session's cloud. */
       microversion: api.microversion,
       ...makeServerOperations(api),
+      ...makeVolumeAttachmentOperations(api),
       ...makeFlavorOperations(api),
       ...makeKeypairOperations(api)
     }

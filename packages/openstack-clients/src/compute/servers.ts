@@ -36,6 +36,10 @@ export const Server = Schema.Struct({
   addresses: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Array(ServerAddress) }), {
     default: () => ({})
   }),
+  /** The image it was booted from; `""` for a server booted from a volume. */
+  image: Schema.optionalWith(Schema.Union(Schema.Literal(""), Schema.Struct({ id: Schema.String })), {
+    default: () => ""
+  }),
   keyName: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null }).pipe(
     Schema.fromKey("key_name")
   ),
