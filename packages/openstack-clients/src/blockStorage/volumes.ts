@@ -250,6 +250,24 @@ export const makeVolumeOperations = (api: ServiceApi) => {
     )
   })
 
+  /** A volume that is `available` again after an attach: Cinder's newest message about it, if any. */
+  const attachFailure = (volume: Volume, serverId: string) =>
+    listMessages(volume.id).pipe(
+      Effect.map((messages) => messages[0]?.userMessage),
+      Effect.orElseSucceed(() => undefined),
+      Effect.flatMap((reason) =>
+        Effect.fail(
+          new OpenStackResourceFailed({
+            service: cinder,
+            resource: "volume",
+            resourceId: volume.id,
+            resourceStatus: volume.status,
+            message: `volume ${volume.id} was not attached to server ${serverId}: it is available again${reason === undefined ? "" : ` (${reason})`}`
+          })
+        )
+      )
+    )
+
   /** Whether the volume is attached to the server. */
   const attachedTo = (volume: Volume, serverId: string) =>
     volume.attachments.some((attachment) => attachment.serverId === serverId)
@@ -273,10 +291,14 @@ export const makeVolumeOperations = (api: ServiceApi) => {
         status: (volume: Volume) => volume.status,
         isDone: (seen) =>
           Option.exists(seen, (volume) => volume.status === "in-use" && attachedTo(volume, serverId)),
+        // Nova reserves the volume before it answers the attach, so `available` and not attached means
+        // the attach failed and was rolled back.
         failure: (volume: Volume) =>
           volume.status === "error" || volume.status === "error_attaching"
             ? Option.some(volumeFailure(volume))
-            : Option.none()
+            : volume.status === "available" && !attachedTo(volume, serverId)
+              ? Option.some(attachFailure(volume, serverId))
+              : Option.none()
       },
       options
     )
