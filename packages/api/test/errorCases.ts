@@ -320,6 +320,54 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     detail: ({ bobServer }) => `server ${bobServer} not found`
   },
   {
+    name: "attaching a volume to another project's server",
+    method: "POST",
+    path: ({ bobServer }) => `/servers/${bobServer}/volumes`,
+    token: tokens.alice,
+    body: { size_gb: 1 },
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: ({ bobServer }) => `server ${bobServer} not found`
+  },
+  {
+    name: "attaching a new volume and an existing one at once",
+    method: "POST",
+    path: `/servers/${nobody}/volumes`,
+    token: tokens.alice,
+    body: { size_gb: 1, volume: nobody },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "body: must give exactly one of size_gb or volume"
+  },
+  {
+    name: "attaching a volume with a field the API does not have",
+    method: "POST",
+    path: `/servers/${nobody}/volumes`,
+    token: tokens.alice,
+    body: { size: 1 },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    mentions: "size"
+  },
+  {
+    name: "detaching a volume from a server that does not exist",
+    method: "DELETE",
+    path: `/servers/${nobody}/volumes/${nobody}`,
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: `server ${nobody} not found`
+  },
+  {
+    name: "detaching a volume whose id is no UUID",
+    method: "DELETE",
+    path: `/servers/${nobody}/volumes/data-1`,
+    token: tokens.alice,
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: 'volume_id: must be a UUID, not "data-1"'
+  },
+  {
     name: "deleting a server whose id is no UUID",
     method: "DELETE",
     path: "/servers/web-1",

@@ -230,6 +230,14 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
       headers: {}
     }),
   "porcelain.deleteServer": (client) => client.porcelain.deleteServer({ path: { id: uuid }, headers: {} }),
+  "porcelain.attachServerVolume": (client) =>
+    client.porcelain.attachServerVolume({
+      path: { id: uuid },
+      payload: { size_gb: 1, priority: 5 },
+      headers: {}
+    }),
+  "porcelain.detachServerVolume": (client) =>
+    client.porcelain.detachServerVolume({ path: { id: uuid, volume_id: uuid }, headers: {} }),
   "tasks.listTasks": (client) => client.tasks.listTasks({ urlParams: {} }),
   "tasks.getTask": (client) => client.tasks.getTask({ path: { id: uuid } }),
   "tasks.taskEvents": (client) => client.tasks.taskEvents({ path: { id: uuid }, headers: {} }),
