@@ -368,6 +368,35 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     detail: 'volume_id: must be a UUID, not "data-1"'
   },
   {
+    name: "a floating IP for another project's server",
+    method: "POST",
+    path: ({ bobServer }) => `/servers/${bobServer}/floating-ips`,
+    token: tokens.alice,
+    body: { network: "public" },
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: ({ bobServer }) => `server ${bobServer} not found`
+  },
+  {
+    name: "a floating IP without its network",
+    method: "POST",
+    path: `/servers/${nobody}/floating-ips`,
+    token: tokens.alice,
+    body: { port: nobody },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    mentions: "network"
+  },
+  {
+    name: "taking a floating IP off a server that does not exist",
+    method: "DELETE",
+    path: `/servers/${nobody}/floating-ips/${nobody}`,
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: `server ${nobody} not found`
+  },
+  {
     name: "deleting a server whose id is no UUID",
     method: "DELETE",
     path: "/servers/web-1",

@@ -238,6 +238,14 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
     }),
   "porcelain.detachServerVolume": (client) =>
     client.porcelain.detachServerVolume({ path: { id: uuid, volume_id: uuid }, headers: {} }),
+  "porcelain.attachServerFloatingIp": (client) =>
+    client.porcelain.attachServerFloatingIp({
+      path: { id: uuid },
+      payload: { network: "public", priority: 5 },
+      headers: {}
+    }),
+  "porcelain.detachServerFloatingIp": (client) =>
+    client.porcelain.detachServerFloatingIp({ path: { id: uuid, floating_ip_id: uuid }, headers: {} }),
   "tasks.listTasks": (client) => client.tasks.listTasks({ urlParams: {} }),
   "tasks.getTask": (client) => client.tasks.getTask({ path: { id: uuid } }),
   "tasks.taskEvents": (client) => client.tasks.taskEvents({ path: { id: uuid }, headers: {} }),

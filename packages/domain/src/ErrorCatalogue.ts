@@ -47,6 +47,8 @@ export const ErrorCode = {
   volumeNotAvailable: "volume.not_available",
   volumeNotAttached: "volume.not_attached",
   volumeIsBootVolume: "volume.boot_volume",
+  floatingIpNoFreePort: "floating_ip.no_free_port",
+  floatingIpNotAttached: "floating_ip.not_attached",
   // OpenStack's answers, as a stage that called OpenStack reports them
   openstackNotFound: "openstack.not_found",
   openstackConflict: "openstack.conflict",
@@ -192,6 +194,15 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   "volume.boot_volume": {
     meaning: "The volume is the server's boot volume: it cannot be detached; deleting the server removes it.",
     seen: [answer(409), task]
+  },
+  "floating_ip.no_free_port": {
+    meaning:
+      "Every port of the server has a floating IP already: name a port, or detach a floating IP first.",
+    seen: [answer(409), task]
+  },
+  "floating_ip.not_attached": {
+    meaning: "The floating IP is not on a port of that server (or does not exist); nothing was changed.",
+    seen: [answer(404), task]
   },
   "openstack.not_found": {
     meaning:

@@ -1,6 +1,8 @@
 import { Registry } from "../contract/Registry.js"
 import * as ServerCreate from "./server-create/index.js"
 import * as ServerDelete from "./server-delete/index.js"
+import * as ServerFloatingIpAttach from "./server-floating-ip-attach/index.js"
+import * as ServerFloatingIpDetach from "./server-floating-ip-detach/index.js"
 import * as ServerVolumeAttach from "./server-volume-attach/index.js"
 import * as ServerVolumeDetach from "./server-volume-detach/index.js"
 
@@ -14,3 +16,5 @@ export const registry = Registry.empty
   .add(ServerDelete.command)
   .add(ServerVolumeAttach.command)
   .add(ServerVolumeDetach.command)
+  .add(ServerFloatingIpAttach.command)
+  .add(ServerFloatingIpDetach.command)

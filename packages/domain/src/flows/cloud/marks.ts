@@ -65,3 +65,26 @@ export const attachedMetadataMarks = (
 /** Whether Enamel made this volume (by its Cinder metadata) for that server, after the server existed. */
 export const madeForServer = (metadata: Readonly<Record<string, string>>, serverId: string): boolean =>
   metadata[serverKey] === serverId && metadata[taskKey] !== undefined && metadata[tokenKey] !== undefined
+
+/**
+ * Whether Enamel made this Neutron resource (by its tags) for the server: with the server itself (the
+ * server's task, under its token's scope) or for it since (the server mark).
+ */
+export const madeForServerByTags = (
+  server: {
+    readonly id: string
+    readonly tags: ReadonlyArray<string>
+    readonly metadata: Readonly<Record<string, string>>
+  },
+  tags: ReadonlyArray<string>
+): boolean => {
+  const token = tokenOfTags(tags)
+  if (token === undefined || taskOfTags(tags) === undefined) return false
+  if (tags.includes(serverTag(server.id))) return true
+  const serverToken = server.metadata[tokenKey]
+  return (
+    serverToken !== undefined &&
+    taskOfTags(server.tags) === taskOfTags(tags) &&
+    token.startsWith(scopeOfToken(serverToken))
+  )
+}
