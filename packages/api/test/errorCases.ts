@@ -397,6 +397,35 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     detail: `server ${nobody} not found`
   },
   {
+    name: "an interface for another project's server",
+    method: "POST",
+    path: ({ bobServer }) => `/servers/${bobServer}/interfaces`,
+    token: tokens.alice,
+    body: { network: "private" },
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: ({ bobServer }) => `server ${bobServer} not found`
+  },
+  {
+    name: "an interface on a network and an existing port at once",
+    method: "POST",
+    path: `/servers/${nobody}/interfaces`,
+    token: tokens.alice,
+    body: { network: "private", port: nobody },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "body: must give exactly one of network or port"
+  },
+  {
+    name: "detaching an interface from a server that does not exist",
+    method: "DELETE",
+    path: `/servers/${nobody}/interfaces/${nobody}`,
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: `server ${nobody} not found`
+  },
+  {
     name: "deleting a server whose id is no UUID",
     method: "DELETE",
     path: "/servers/web-1",

@@ -246,6 +246,14 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
     }),
   "porcelain.detachServerFloatingIp": (client) =>
     client.porcelain.detachServerFloatingIp({ path: { id: uuid, floating_ip_id: uuid }, headers: {} }),
+  "porcelain.attachServerInterface": (client) =>
+    client.porcelain.attachServerInterface({
+      path: { id: uuid },
+      payload: { network: "private", priority: 5 },
+      headers: {}
+    }),
+  "porcelain.detachServerInterface": (client) =>
+    client.porcelain.detachServerInterface({ path: { id: uuid, port_id: uuid }, headers: {} }),
   "tasks.listTasks": (client) => client.tasks.listTasks({ urlParams: {} }),
   "tasks.getTask": (client) => client.tasks.getTask({ path: { id: uuid } }),
   "tasks.taskEvents": (client) => client.tasks.taskEvents({ path: { id: uuid }, headers: {} }),

@@ -49,6 +49,7 @@ export const ErrorCode = {
   volumeIsBootVolume: "volume.boot_volume",
   floatingIpNoFreePort: "floating_ip.no_free_port",
   floatingIpNotAttached: "floating_ip.not_attached",
+  portNotAttached: "port.not_attached",
   // OpenStack's answers, as a stage that called OpenStack reports them
   openstackNotFound: "openstack.not_found",
   openstackConflict: "openstack.conflict",
@@ -202,6 +203,10 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   },
   "floating_ip.not_attached": {
     meaning: "The floating IP is not on a port of that server (or does not exist); nothing was changed.",
+    seen: [answer(404), task]
+  },
+  "port.not_attached": {
+    meaning: "The port is not attached to that server (or does not exist); nothing was changed.",
     seen: [answer(404), task]
   },
   "openstack.not_found": {

@@ -3,6 +3,8 @@ import * as ServerCreate from "./server-create/index.js"
 import * as ServerDelete from "./server-delete/index.js"
 import * as ServerFloatingIpAttach from "./server-floating-ip-attach/index.js"
 import * as ServerFloatingIpDetach from "./server-floating-ip-detach/index.js"
+import * as ServerInterfaceAttach from "./server-interface-attach/index.js"
+import * as ServerInterfaceDetach from "./server-interface-detach/index.js"
 import * as ServerVolumeAttach from "./server-volume-attach/index.js"
 import * as ServerVolumeDetach from "./server-volume-detach/index.js"
 
@@ -18,3 +20,5 @@ export const registry = Registry.empty
   .add(ServerVolumeDetach.command)
   .add(ServerFloatingIpAttach.command)
   .add(ServerFloatingIpDetach.command)
+  .add(ServerInterfaceAttach.command)
+  .add(ServerInterfaceDetach.command)

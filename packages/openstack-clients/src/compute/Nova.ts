@@ -2,6 +2,7 @@ import { Effect } from "effect"
 import type { MicroversionRange } from "../http/microversion.js"
 import { makeServiceApi } from "../http/ServiceApi.js"
 import { makeFlavorOperations } from "./flavors.js"
+import { makeInterfaceAttachmentOperations } from "./interfaceAttachments.js"
 import { makeKeypairOperations } from "./keypairs.js"
 import { makeServerOperations } from "./servers.js"
 import { makeVolumeAttachmentOperations } from "./volumeAttachments.js"
@@ -17,7 +18,7 @@ export const novaMicroversions: MicroversionRange = {
   maximum: "2.93"
 }
 
-/** Nova: servers (with waiters), their volume attachments, flavors and keypairs. */
+/** Nova: servers (with waiters), their volume and interface attachments, flavors and keypairs. */
 export class Nova extends Effect.Service<Nova>()("@enamel/openstack-clients/Nova", {
   accessors: true,
   effect: Effect.gen(function* () {
@@ -27,6 +28,7 @@ export class Nova extends Effect.Service<Nova>()("@enamel/openstack-clients/Nova
       microversion: api.microversion,
       ...makeServerOperations(api),
       ...makeVolumeAttachmentOperations(api),
+      ...makeInterfaceAttachmentOperations(api),
       ...makeFlavorOperations(api),
       ...makeKeypairOperations(api)
     }

@@ -1,6 +1,6 @@
 /**
  * Nova in the double: the version document, servers (`novaServers.ts`), their volume attachments
- * (`novaVolumeAttachments.ts`), flavors and keypairs.
+ * (`novaVolumeAttachments.ts`) and interfaces (`novaInterfaces.ts`), flavors and keypairs.
  * Microversions 2.1–2.93, as Zed's.
  */
 import { createHash } from "node:crypto"
@@ -19,6 +19,7 @@ import {
   refuse,
   stringField
 } from "./http.js"
+import { routeInterfaces } from "./novaInterfaces.js"
 import {
   badRequest,
   createServer,
@@ -148,6 +149,10 @@ export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
         ? Effect.dieMessage(`cloud double: nova has no ${call.method} ${call.path}`)
         : served
     })
+  }
+  if (collection === "servers" && id !== undefined && more === "os-interface" && beyond === undefined) {
+    const served = routeInterfaces(ctx, id, item)
+    return served === undefined ? undefined : checked(served)
   }
   if (collection === "flavors" && get && more === undefined) {
     const flavors = [...state.flavors.values()]

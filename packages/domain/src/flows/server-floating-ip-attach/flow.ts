@@ -4,8 +4,8 @@
  */
 import { Effect } from "effect"
 import * as Flow from "../../engine/flow/Flow.js"
+import { createFloatingIp } from "../cloud/createAttachedFloatingIp.js"
 import { checkRequest } from "./checkRequest.js"
-import { createFloatingIp } from "./network/createFloatingIp.js"
 import { AttachFloatingIpRequest, AttachFloatingIpResult, type } from "./request.js"
 
 export const flow = Flow.make({

@@ -1,11 +1,18 @@
 import { Neutron } from "@enamel/openstack-clients"
 import { Effect, Option, Schema } from "effect"
-import type { StageContext } from "../../../engine/flow/Stage.js"
-import { adoptOrCreate } from "../../cloud/adopt.js"
-import * as CloudStage from "../../cloud/CloudStage.js"
-import { attachedNeutronTags, tokenOfTags } from "../../cloud/marks.js"
-import { removeFloatingIp } from "../../cloud/remove.js"
-import type { FloatingIpPlan } from "../checkRequest.js"
+import type { StageContext } from "../../engine/flow/Stage.js"
+import { adoptOrCreate } from "./adopt.js"
+import * as CloudStage from "./CloudStage.js"
+import { attachedNeutronTags, tokenOfTags } from "./marks.js"
+import { removeFloatingIp } from "./remove.js"
+
+/** Where the floating IP goes: which server's port, from which external network. */
+export interface FloatingIpTarget {
+  readonly server_id: string
+  readonly port_id: string
+  /** The external network to allocate from. */
+  readonly network_id: string
+}
 
 export const AssociatedFloatingIp = Schema.Struct({
   floating_ip_id: Schema.String,
@@ -25,6 +32,9 @@ const findFloatingIp = (portId: string, token: string) =>
   })
 
 /**
+ * A stage shared by the flows that put a new floating IP on an existing server's port
+ * (`server.floating_ip.attach`, `server.interface.attach`).
+ *
  * Creates: a floating IP on the external network, associated with the server's port in the same call,
  * marked with the task, the stage's token and the server (`server.delete` finds it by that). Undo:
  * releases it.
@@ -32,8 +42,8 @@ const findFloatingIp = (portId: string, token: string) =>
 export const createFloatingIp = CloudStage.make({
   name: "createFloatingIp",
   result: AssociatedFloatingIp,
-  run: Effect.fn("ServerFloatingIpAttach.createFloatingIp")(function* (
-    plan: FloatingIpPlan,
+  run: Effect.fn("Enamel.createAttachedFloatingIp")(function* (
+    plan: FloatingIpTarget,
     context: StageContext
   ) {
     const token = context.idempotencyToken
