@@ -426,6 +426,24 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     detail: `server ${nobody} not found`
   },
   {
+    name: "showing another project's server",
+    method: "GET",
+    path: ({ bobServer }) => `/servers/${bobServer}`,
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: ({ bobServer }) => `server ${bobServer} not found`
+  },
+  {
+    name: "showing a server whose id is no UUID",
+    method: "GET",
+    path: "/servers/web-1",
+    token: tokens.alice,
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: 'id: must be a UUID, not "web-1"'
+  },
+  {
     name: "deleting a server whose id is no UUID",
     method: "DELETE",
     path: "/servers/web-1",

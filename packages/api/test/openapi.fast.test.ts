@@ -254,6 +254,7 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
     }),
   "porcelain.detachServerInterface": (client) =>
     client.porcelain.detachServerInterface({ path: { id: uuid, port_id: uuid }, headers: {} }),
+  "servers.getServer": (client) => client.servers.getServer({ path: { id: uuid } }),
   "tasks.listTasks": (client) => client.tasks.listTasks({ urlParams: {} }),
   "tasks.getTask": (client) => client.tasks.getTask({ path: { id: uuid } }),
   "tasks.taskEvents": (client) => client.tasks.taskEvents({ path: { id: uuid }, headers: {} }),
