@@ -129,6 +129,23 @@ describe("server volumes end to end on the dev cloud", () => {
           const attached = (yield* cloud(Nova.listVolumeAttachments(server.id))).map((a) => a.volumeId)
           expect(attached).toEqual(expect.arrayContaining([server.volume_id, made.volume_id, own.id]))
 
+          // GET /servers/{id} reads the same, with who made each volume: server.create the boot volume,
+          // the attach task the new one, nobody (null) alice's.
+          const shown = yield* call("GET", `/servers/${server.id}`, token)
+          expect(shown.status).toBe(200)
+          const volumes = (
+            shown.body as {
+              server: { volumes: ReadonlyArray<{ id: string; boot: boolean; task_id: string | null }> }
+            }
+          ).server.volumes
+          expect(volumes.find((v) => v.id === server.volume_id)).toMatchObject({ boot: true })
+          expect(volumes.find((v) => v.id === server.volume_id)?.task_id).toEqual(expect.any(String))
+          expect(volumes.find((v) => v.id === made.volume_id)).toMatchObject({
+            boot: false,
+            task_id: madeVolume.metadata.enamel_task
+          })
+          expect(volumes.find((v) => v.id === own.id)).toMatchObject({ boot: false, task_id: null })
+
           // Refused before anything is made, each naming what is wrong.
           const bootDetach = yield* refused(
             "DELETE",

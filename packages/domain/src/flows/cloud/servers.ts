@@ -9,6 +9,16 @@ import { Conflict, NotFound, ServiceUnavailable } from "../../contract/errors.js
 import { ErrorCode } from "../../ErrorCatalogue.js"
 import { ServerNotFound, ServerNotReady } from "./serverErrors.js"
 
+/**
+ * Whether a volume attached at this device is the server's boot volume: Nova names a server's root device
+ * `<bus>da` (`/dev/vda`, `/dev/sda` on the dev cloud's FakeDriver, `/dev/xvda`) and attaches other
+ * volumes after it; a server booted from a volume (no image) has that volume there.
+ */
+export const isBootDevice = (
+  server: { readonly image: "" | { readonly id: string } },
+  device: string | null
+) => server.image === "" && device !== null && /^\/dev\/[a-z]*da$/.test(device)
+
 /** The statuses in which a server's volumes, ports and floating IPs may change. */
 export const usableStatuses: ReadonlySet<string> = new Set(["ACTIVE", "SHUTOFF"])
 

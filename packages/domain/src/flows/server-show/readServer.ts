@@ -15,10 +15,8 @@ import {
   tokenKey
 } from "../cloud/marks.js"
 import { ServerNotFound } from "../cloud/serverErrors.js"
+import { isBootDevice } from "../cloud/servers.js"
 import type { ServerView } from "./view.js"
-
-/** Nova names a server's root device `<bus>da`; a server booted from a volume has that volume there. */
-const rootDevice = /^\/dev\/[a-z]*da$/
 
 const orNone = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
   effect.pipe(
@@ -75,7 +73,7 @@ const volumesOf = (server: Server) =>
           id: attachment.volumeId,
           device: attachment.device,
           size_gb: Option.match(volume, { onNone: () => 0, onSome: (v) => v.size }),
-          boot: server.image === "" && attachment.device !== null && rootDevice.test(attachment.device),
+          boot: isBootDevice(server, attachment.device),
           task_id: Option.match(volume, { onNone: () => null, onSome: (v) => volumeTask(server, v.metadata) })
         })),
       { concurrency: "unbounded" }

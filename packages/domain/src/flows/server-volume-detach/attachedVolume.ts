@@ -2,14 +2,8 @@ import { Cinder, Nova } from "@enamel/openstack-clients"
 import { Effect } from "effect"
 import { Conflict, NotFound, type ServiceUnavailable } from "../../contract/errors.js"
 import { madeForServer } from "../cloud/marks.js"
-import { cloudUnavailable, usableServer } from "../cloud/servers.js"
+import { cloudUnavailable, isBootDevice, usableServer } from "../cloud/servers.js"
 import { BootVolumeRefused, VolumeNotAttached } from "./errors.js"
-
-/**
- * Nova names a server's root device `<bus>da` (`/dev/vda`, `/dev/sda`, `/dev/xvda`) and attaches other
- * volumes after it; a server booted from a volume (no image) has that volume there.
- */
-const rootDevice = /^\/dev\/[a-z]*da$/
 
 /**
  * The volume as attached to the server: the server is the caller's and ACTIVE or SHUTOFF, the volume is
@@ -24,7 +18,7 @@ export const attachedVolume = Effect.fn("ServerVolumeDetach.attachedVolume")(fun
   const attachments = yield* Nova.listVolumeAttachments(server.id)
   const attachment = attachments.find((a) => a.volumeId === volumeId)
   if (attachment === undefined) return yield* new VolumeNotAttached({ serverId, volumeId })
-  if (server.image === "" && attachment.device !== null && rootDevice.test(attachment.device)) {
+  if (isBootDevice(server, attachment.device)) {
     return yield* new BootVolumeRefused({ serverId, volumeId })
   }
   const volume = yield* Cinder.getVolume(volumeId).pipe(
