@@ -5,6 +5,7 @@ import { Config, Layer } from "effect"
 import * as Authentication from "./auth/authentication.js"
 import * as AdminHandlers from "./handlers/admin.js"
 import * as PorcelainHandlers from "./handlers/porcelain.js"
+import * as ServersHandlers from "./handlers/servers.js"
 import * as TasksHandlers from "./handlers/tasks.js"
 import * as VersionsHandlers from "./handlers/versions.js"
 import * as OpenStackConventions from "./http/openstackConventions.js"
@@ -14,7 +15,13 @@ import * as OpenStackConventions from "./http/openstackConventions.js"
  * OpenAPI document at /openapi.json. Needs a TokenValidator, UserKeys, a PgClient and a Broker.
  */
 export const ApiLive = HttpApiBuilder.api(EnamelApi).pipe(
-  Layer.provide([VersionsHandlers.layer, PorcelainHandlers.layer, TasksHandlers.layer, AdminHandlers.layer]),
+  Layer.provide([
+    VersionsHandlers.layer,
+    PorcelainHandlers.layer,
+    TasksHandlers.layer,
+    AdminHandlers.layer,
+    ServersHandlers.layer
+  ]),
   Layer.provide(Authentication.layer),
   Layer.provide([TaskStore.Default, OutboxRelay.Default, CheckpointsPg.layer, TopicSettings.Default])
 )

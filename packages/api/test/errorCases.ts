@@ -320,6 +320,130 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     detail: ({ bobServer }) => `server ${bobServer} not found`
   },
   {
+    name: "attaching a volume to another project's server",
+    method: "POST",
+    path: ({ bobServer }) => `/servers/${bobServer}/volumes`,
+    token: tokens.alice,
+    body: { size_gb: 1 },
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: ({ bobServer }) => `server ${bobServer} not found`
+  },
+  {
+    name: "attaching a new volume and an existing one at once",
+    method: "POST",
+    path: `/servers/${nobody}/volumes`,
+    token: tokens.alice,
+    body: { size_gb: 1, volume: nobody },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "body: must give exactly one of size_gb or volume"
+  },
+  {
+    name: "attaching a volume with a field the API does not have",
+    method: "POST",
+    path: `/servers/${nobody}/volumes`,
+    token: tokens.alice,
+    body: { size: 1 },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    mentions: "size"
+  },
+  {
+    name: "detaching a volume from a server that does not exist",
+    method: "DELETE",
+    path: `/servers/${nobody}/volumes/${nobody}`,
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: `server ${nobody} not found`
+  },
+  {
+    name: "detaching a volume whose id is no UUID",
+    method: "DELETE",
+    path: `/servers/${nobody}/volumes/data-1`,
+    token: tokens.alice,
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: 'volume_id: must be a UUID, not "data-1"'
+  },
+  {
+    name: "a floating IP for another project's server",
+    method: "POST",
+    path: ({ bobServer }) => `/servers/${bobServer}/floating-ips`,
+    token: tokens.alice,
+    body: { network: "public" },
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: ({ bobServer }) => `server ${bobServer} not found`
+  },
+  {
+    name: "a floating IP without its network",
+    method: "POST",
+    path: `/servers/${nobody}/floating-ips`,
+    token: tokens.alice,
+    body: { port: nobody },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    mentions: "network"
+  },
+  {
+    name: "taking a floating IP off a server that does not exist",
+    method: "DELETE",
+    path: `/servers/${nobody}/floating-ips/${nobody}`,
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: `server ${nobody} not found`
+  },
+  {
+    name: "an interface for another project's server",
+    method: "POST",
+    path: ({ bobServer }) => `/servers/${bobServer}/interfaces`,
+    token: tokens.alice,
+    body: { network: "private" },
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: ({ bobServer }) => `server ${bobServer} not found`
+  },
+  {
+    name: "an interface on a network and an existing port at once",
+    method: "POST",
+    path: `/servers/${nobody}/interfaces`,
+    token: tokens.alice,
+    body: { network: "private", port: nobody },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "body: must give exactly one of network or port"
+  },
+  {
+    name: "detaching an interface from a server that does not exist",
+    method: "DELETE",
+    path: `/servers/${nobody}/interfaces/${nobody}`,
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: `server ${nobody} not found`
+  },
+  {
+    name: "showing another project's server",
+    method: "GET",
+    path: ({ bobServer }) => `/servers/${bobServer}`,
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: ({ bobServer }) => `server ${bobServer} not found`
+  },
+  {
+    name: "showing a server whose id is no UUID",
+    method: "GET",
+    path: "/servers/web-1",
+    token: tokens.alice,
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: 'id: must be a UUID, not "web-1"'
+  },
+  {
     name: "deleting a server whose id is no UUID",
     method: "DELETE",
     path: "/servers/web-1",

@@ -247,6 +247,31 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
       headers: {}
     }),
   "porcelain.deleteServer": (client) => client.porcelain.deleteServer({ path: { id: uuid }, headers: {} }),
+  "porcelain.attachServerVolume": (client) =>
+    client.porcelain.attachServerVolume({
+      path: { id: uuid },
+      payload: { size_gb: 1, priority: 5 },
+      headers: {}
+    }),
+  "porcelain.detachServerVolume": (client) =>
+    client.porcelain.detachServerVolume({ path: { id: uuid, volume_id: uuid }, headers: {} }),
+  "porcelain.attachServerFloatingIp": (client) =>
+    client.porcelain.attachServerFloatingIp({
+      path: { id: uuid },
+      payload: { network: "public", priority: 5 },
+      headers: {}
+    }),
+  "porcelain.detachServerFloatingIp": (client) =>
+    client.porcelain.detachServerFloatingIp({ path: { id: uuid, floating_ip_id: uuid }, headers: {} }),
+  "porcelain.attachServerInterface": (client) =>
+    client.porcelain.attachServerInterface({
+      path: { id: uuid },
+      payload: { network: "private", priority: 5 },
+      headers: {}
+    }),
+  "porcelain.detachServerInterface": (client) =>
+    client.porcelain.detachServerInterface({ path: { id: uuid, port_id: uuid }, headers: {} }),
+  "servers.getServer": (client) => client.servers.getServer({ path: { id: uuid } }),
   "tasks.listTasks": (client) => client.tasks.listTasks({ urlParams: {} }),
   "tasks.getTask": (client) => client.tasks.getTask({ path: { id: uuid } }),
   "tasks.taskEvents": (client) => client.tasks.taskEvents({ path: { id: uuid }, headers: {} }),

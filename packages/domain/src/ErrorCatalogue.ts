@@ -43,6 +43,15 @@ export const ErrorCode = {
   // The server flows
   serverNotFound: "server.not_found",
   serverRequestUnresolved: "server.request_unresolved",
+  serverNotReady: "server.not_ready",
+  // What is attached to a server
+  volumeNotFound: "volume.not_found",
+  volumeNotAvailable: "volume.not_available",
+  volumeNotAttached: "volume.not_attached",
+  volumeIsBootVolume: "volume.boot_volume",
+  floatingIpNoFreePort: "floating_ip.no_free_port",
+  floatingIpNotAttached: "floating_ip.not_attached",
+  portNotAttached: "port.not_attached",
   // OpenStack's answers, as a stage that called OpenStack reports them
   openstackNotFound: "openstack.not_found",
   openstackConflict: "openstack.conflict",
@@ -170,6 +179,41 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
     meaning:
       "Something the request names (image, flavor, network, port, keypair, …) does not exist or cannot be used; every problem is listed.",
     seen: [task]
+  },
+  "server.not_ready": {
+    meaning:
+      "The server is neither ACTIVE nor SHUTOFF (building, in ERROR, being deleted, …): volumes are attached to and detached from a running or stopped server only.",
+    seen: [answer(409), task]
+  },
+  "volume.not_found": {
+    meaning: "The volume does not exist, or is not in the caller's project.",
+    seen: [answer(404), task]
+  },
+  "volume.not_available": {
+    meaning:
+      "The volume is not available: it is attached to a server already, or busy (creating, detaching, in error).",
+    seen: [answer(409), task]
+  },
+  "volume.not_attached": {
+    meaning: "The volume is not attached to that server (or does not exist); nothing was detached.",
+    seen: [answer(404), task]
+  },
+  "volume.boot_volume": {
+    meaning: "The volume is the server's boot volume: it cannot be detached; deleting the server removes it.",
+    seen: [answer(409), task]
+  },
+  "floating_ip.no_free_port": {
+    meaning:
+      "Every port of the server has a floating IP already: name a port, or detach a floating IP first.",
+    seen: [answer(409), task]
+  },
+  "floating_ip.not_attached": {
+    meaning: "The floating IP is not on a port of that server (or does not exist); nothing was changed.",
+    seen: [answer(404), task]
+  },
+  "port.not_attached": {
+    meaning: "The port is not attached to that server (or does not exist); nothing was changed.",
+    seen: [answer(404), task]
   },
   "openstack.not_found": {
     meaning:

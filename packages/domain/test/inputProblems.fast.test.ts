@@ -7,7 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Command, TaskListParams } from "@enamel/domain/contract"
 import { ServerCreate } from "@enamel/domain/flows"
 import { Either, ParseResult, Schema } from "effect"
-import { isAddress } from "../src/flows/server-create/network/ipAddress.js"
+import { isAddress } from "../src/flows/cloud/ipAddress.js"
 
 const problems = (schema: Schema.Schema.AnyNoContext, input: unknown): ReadonlyArray<string> => {
   const decoded = Schema.decodeUnknownEither(schema)(input)

@@ -3,6 +3,7 @@ import { Schema } from "effect"
 import { ErrorCode } from "../ErrorCatalogue.js"
 import { TaskState } from "../engine/task/TaskState.js"
 import { registry } from "../flows/registry.js"
+import { ServerResponse } from "../flows/server-show/view.js"
 import { Authentication } from "./Authentication.js"
 import * as Admin from "./admin.js"
 import * as Answers from "./answers.js"
@@ -135,12 +136,32 @@ export class AdminGroup extends HttpApiGroup.make("admin")
   .addError(Answers.serviceUnavailable(ErrorCode.serviceUnavailable))
   .middleware(Authentication) {}
 
+/**
+ * Porcelain reads: no task, nothing stored; read live from the cloud with the caller's own token.
+ */
+export class ServersGroup extends HttpApiGroup.make("servers")
+  .add(
+    HttpApiEndpoint.get("getServer")`/servers/${HttpApiSchema.param("id", Input.pathParam(Schema.UUID))}`
+      .addSuccess(ServerResponse)
+      .addError(Answers.badRequest(ErrorCode.requestInvalid))
+      .addError(Answers.notFound(ErrorCode.serverNotFound))
+      .annotate(
+        OpenApi.Description,
+        "The server read live from Nova, Neutron, Cinder and Glance: status, flavor, image, its volumes with " +
+          "devices, its ports with fixed IPs, security groups and floating IPs, and for each resource the " +
+          "task that made it (null when Enamel did not). No task; nothing stored."
+      )
+  )
+  .addError(Answers.serviceUnavailable(ErrorCode.serviceUnavailable))
+  .middleware(Authentication) {}
+
 /** The whole contract; the server implements it, clients derive from it, /openapi.json describes it. */
 export class EnamelApi extends HttpApi.make("enamel")
   .add(VersionsGroup)
   .add(PorcelainGroup)
   .add(TasksGroup)
   .add(AdminGroup)
+  .add(ServersGroup)
   .addError(Answers.anyRequest)
   .annotate(OpenApi.Title, "Enamel")
   .annotate(OpenApi.Version, Microversions.maxVersion)

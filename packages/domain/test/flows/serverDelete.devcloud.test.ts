@@ -109,7 +109,7 @@ describe("server.delete on the dev cloud", () => {
             "deletePorts#1:SUCCEEDED",
             "deleteServer#1:SUCCEEDED",
             "deleteVolumes#1:SUCCEEDED",
-            "findServerResources#1:SUCCEEDED",
+            "findOwnedResources#1:SUCCEEDED",
             "waitServerDeleted#1:SUCCEEDED",
             "waitVolumesDeletable#1:SUCCEEDED",
             "waitVolumesDeleted#1:SUCCEEDED"
@@ -134,7 +134,7 @@ describe("server.delete on the dev cloud", () => {
               params: { server_id: server.id }
             })
           )
-          expect(again.error).toMatchObject({ code: "server.not_found", stage: "findServerResources" })
+          expect(again.error).toMatchObject({ code: "server.not_found", stage: "findOwnedResources" })
         }),
       { timeout: 120_000 }
     )
@@ -178,7 +178,7 @@ describe("server.delete on the dev cloud", () => {
           expect(yield* runs(deleteTask)).toEqual([
             "deleteFloatingIps#1:SUCCEEDED",
             "deleteServer#1:SUCCEEDED",
-            "findServerResources#1:SUCCEEDED",
+            "findOwnedResources#1:SUCCEEDED",
             "waitServerDeleted#1:INTERRUPTED"
           ])
 
@@ -192,7 +192,7 @@ describe("server.delete on the dev cloud", () => {
             "deletePorts#1:SUCCEEDED",
             "deleteServer#1:SUCCEEDED",
             "deleteVolumes#1:SUCCEEDED",
-            "findServerResources#1:SUCCEEDED",
+            "findOwnedResources#1:SUCCEEDED",
             "waitServerDeleted#1:INTERRUPTED",
             "waitServerDeleted#2:SUCCEEDED",
             "waitVolumesDeletable#1:SUCCEEDED",

@@ -1,6 +1,7 @@
 import { Effect } from "effect"
 import type { MicroversionRange } from "../http/microversion.js"
 import { makeServiceApi } from "../http/ServiceApi.js"
+import { makeSnapshotOperations } from "./snapshots.js"
 import { makeVolumeOperations } from "./volumes.js"
 import { makeVolumeTypeOperations } from "./volumeTypes.js"
 
@@ -15,7 +16,7 @@ export const cinderMicroversions: MicroversionRange = {
   maximum: "3.70"
 }
 
-/** Cinder v3: volumes (with waiters and the reasons for errors) and volume types. */
+/** Cinder v3: volumes (with waiters and the reasons for errors), snapshots and volume types. */
 export class Cinder extends Effect.Service<Cinder>()("@enamel/openstack-clients/Cinder", {
   accessors: true,
   effect: Effect.gen(function* () {
@@ -28,6 +29,7 @@ export class Cinder extends Effect.Service<Cinder>()("@enamel/openstack-clients/
       /** The microversion negotiated with the session's cloud. */
       microversion: api.microversion,
       ...makeVolumeOperations(api),
+      ...makeSnapshotOperations(api),
       ...makeVolumeTypeOperations(api)
     }
   })

@@ -79,6 +79,8 @@ export interface VolumeCreate {
   readonly description?: string
   /** Create from this image: the volume is bootable once available. */
   readonly imageId?: string
+  /** Create from this snapshot (at least its size). */
+  readonly snapshotId?: string
   readonly volumeType?: string
   readonly availabilityZone?: string
   readonly metadata?: Readonly<Record<string, string>>
@@ -90,6 +92,7 @@ export const volumeCreateBody = (spec: VolumeCreate) => ({
     name: spec.name,
     description: spec.description,
     imageRef: spec.imageId,
+    snapshot_id: spec.snapshotId,
     volume_type: spec.volumeType,
     availability_zone: spec.availabilityZone,
     metadata: spec.metadata
@@ -247,8 +250,103 @@ export const makeVolumeOperations = (api: ServiceApi) => {
     )
   })
 
+  /** A volume that is `available` again after an attach: Cinder's newest message about it, if any. */
+  const attachFailure = (volume: Volume, serverId: string) =>
+    listMessages(volume.id).pipe(
+      Effect.map((messages) => messages[0]?.userMessage),
+      Effect.orElseSucceed(() => undefined),
+      Effect.flatMap((reason) =>
+        Effect.fail(
+          new OpenStackResourceFailed({
+            service: cinder,
+            resource: "volume",
+            resourceId: volume.id,
+            resourceStatus: volume.status,
+            message: `volume ${volume.id} was not attached to server ${serverId}: it is available again${reason === undefined ? "" : ` (${reason})`}`
+          })
+        )
+      )
+    )
+
+  /** Whether the volume is attached to the server. */
+  const attachedTo = (volume: Volume, serverId: string) =>
+    volume.attachments.some((attachment) => attachment.serverId === serverId)
+
+  /**
+   * Waits until the volume is `in-use` and attached to the server; returns its attachment there (with
+   * the device). A volume in `error` or `error_attaching` fails with Cinder's message.
+   */
+  const waitForVolumeAttached = Effect.fn("Cinder.waitForVolumeAttached")(function* (
+    id: string,
+    serverId: string,
+    options?: WaitOptions
+  ) {
+    const seen = yield* waitFor(
+      {
+        service: cinder,
+        resource: "volume",
+        id,
+        target: `in-use on server ${serverId}`,
+        poll: Effect.map(getVolume(id), (volume) => Option.some(volume)),
+        status: (volume: Volume) => volume.status,
+        isDone: (seen) =>
+          Option.exists(seen, (volume) => volume.status === "in-use" && attachedTo(volume, serverId)),
+        // Nova reserves the volume before it answers the attach, so `available` and not attached means
+        // the attach failed and was rolled back.
+        failure: (volume: Volume) =>
+          volume.status === "error" || volume.status === "error_attaching"
+            ? Option.some(volumeFailure(volume))
+            : volume.status === "available" && !attachedTo(volume, serverId)
+              ? Option.some(attachFailure(volume, serverId))
+              : Option.none()
+      },
+      options
+    )
+    const attachment = Option.flatMap(seen, (volume) =>
+      Option.fromNullable(volume.attachments.find((a) => a.serverId === serverId))
+    )
+    return yield* Option.match(attachment, {
+      onNone: () =>
+        Effect.fail(new OpenStackNotFound({ service: cinder, message: `volume ${id} disappeared` })),
+      onSome: Effect.succeed
+    })
+  })
+
+  /**
+   * Waits until the volume is no longer attached to the server and no longer `detaching` (or is gone);
+   * `error_detaching` fails with Cinder's message. Returns the last look: none when it is gone.
+   */
+  const waitForVolumeDetached = Effect.fn("Cinder.waitForVolumeDetached")(function* (
+    id: string,
+    serverId: string,
+    options?: WaitOptions
+  ) {
+    return yield* waitFor(
+      {
+        service: cinder,
+        resource: "volume",
+        id,
+        target: `detached from server ${serverId}`,
+        poll: findVolume(id),
+        status: (volume: Volume) =>
+          attachedTo(volume, serverId) ? `${volume.status}, attached` : volume.status,
+        isDone: (seen) =>
+          Option.match(seen, {
+            onNone: () => true,
+            onSome: (volume) =>
+              !attachedTo(volume, serverId) && volume.status !== "detaching" && volume.status !== "attaching"
+          }),
+        failure: (volume: Volume) =>
+          volume.status === "error_detaching" ? Option.some(volumeFailure(volume)) : Option.none()
+      },
+      options
+    )
+  })
+
   return {
     createVolume,
+    waitForVolumeAttached,
+    waitForVolumeDetached,
     getVolume,
     findVolume,
     listVolumes,

@@ -2,8 +2,10 @@ import { Effect } from "effect"
 import type { MicroversionRange } from "../http/microversion.js"
 import { makeServiceApi } from "../http/ServiceApi.js"
 import { makeFlavorOperations } from "./flavors.js"
+import { makeInterfaceAttachmentOperations } from "./interfaceAttachments.js"
 import { makeKeypairOperations } from "./keypairs.js"
 import { makeServerOperations } from "./servers.js"
+import { makeVolumeAttachmentOperations } from "./volumeAttachments.js"
 
 /**
  * The compute microversions we speak; we send the highest the cloud also supports.
@@ -16,7 +18,7 @@ export const novaMicroversions: MicroversionRange = {
   maximum: "2.93"
 }
 
-/** Nova: servers (with waiters), flavors and keypairs. */
+/** Nova: servers (with waiters), their volume and interface attachments, flavors and keypairs. */
 export class Nova extends Effect.Service<Nova>()("@enamel/openstack-clients/Nova", {
   accessors: true,
   effect: Effect.gen(function* () {
@@ -25,6 +27,8 @@ export class Nova extends Effect.Service<Nova>()("@enamel/openstack-clients/Nova
       /** The microversion negotiated with the session's cloud. */
       microversion: api.microversion,
       ...makeServerOperations(api),
+      ...makeVolumeAttachmentOperations(api),
+      ...makeInterfaceAttachmentOperations(api),
       ...makeFlavorOperations(api),
       ...makeKeypairOperations(api)
     }

@@ -36,6 +36,17 @@ export const Server = Schema.Struct({
   addresses: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Array(ServerAddress) }), {
     default: () => ({})
   }),
+  /** Its flavor: by name since microversion 2.47 (`original_name`), by id before. */
+  flavor: Schema.optional(
+    Schema.Struct({
+      id: Schema.optional(Schema.String),
+      originalName: Schema.optional(Schema.String).pipe(Schema.fromKey("original_name"))
+    })
+  ),
+  /** The image it was booted from; `""` for a server booted from a volume. */
+  image: Schema.optionalWith(Schema.Union(Schema.Literal(""), Schema.Struct({ id: Schema.String })), {
+    default: () => ""
+  }),
   keyName: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null }).pipe(
     Schema.fromKey("key_name")
   ),

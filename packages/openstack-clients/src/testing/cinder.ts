@@ -1,8 +1,10 @@
 /**
  * Cinder v3 in the double: the versions document, volumes (created and deleted over a few calls; `error`
- * with a user message when a fault says so), volume types and user messages. Microversions 3.0–3.70.
+ * with a user message when a fault says so), snapshots (`cinderSnapshots.ts`), volume types and user
+ * messages. Microversions 3.0–3.70.
  */
 import { Effect } from "effect"
+import { ownSnapshot, routeSnapshots } from "./cinderSnapshots.js"
 import {
   type Answer,
   type Ctx,
@@ -60,7 +62,7 @@ export const volumeView = (state: CloudState, volume: Volume) => {
     name: volume.name,
     description: volume.description,
     volume_type: volume.volumeType.name,
-    snapshot_id: null,
+    snapshot_id: volume.snapshotId ?? null,
     source_volid: null,
     metadata: volume.metadata,
     links: volumeLinks(volume.projectId, volume.id),
@@ -143,6 +145,22 @@ const createVolume = (ctx: Ctx) =>
     if (imageId !== undefined && !state.images.has(imageId)) {
       return yield* refuse("cinder", 400, "Invalid image identifier or unable to access requested image.")
     }
+    const snapshotId = stringField(body, "snapshot_id")
+    const snapshot = snapshotId === undefined ? undefined : yield* ownSnapshot(ctx, snapshotId)
+    if (snapshot !== undefined && snapshot.status !== "available") {
+      return yield* refuse(
+        "cinder",
+        400,
+        `Invalid snapshot: Originating snapshot status must be one of 'available' values`
+      )
+    }
+    if (snapshot !== undefined && size < snapshot.size) {
+      return yield* refuse(
+        "cinder",
+        400,
+        `Invalid input received: Volume size '${size}'GB cannot be smaller than the snapshot size ${snapshot.size}GB. They must be >= original snapshot size.`
+      )
+    }
     const typeName = stringField(body, "volume_type") ?? "__DEFAULT__"
     const volumeType = [...state.volumeTypes.values()].find((t) => t.id === typeName || t.name === typeName)
     if (volumeType === undefined)
@@ -166,6 +184,7 @@ const createVolume = (ctx: Ctx) =>
       userId: caller.userId,
       size,
       imageId,
+      snapshotId,
       volumeType,
       metadata: stringRecord(field(body, "metadata")),
       availabilityZone: zone,
@@ -200,7 +219,8 @@ const deleteVolume = (ctx: Ctx, id: string) =>
   Effect.gen(function* () {
     const { state } = ctx
     const volume = yield* ownVolume(ctx, id)
-    if (!deletable.has(volume.status) || volume.attachments.length > 0) {
+    const hasSnapshots = [...state.snapshots.values()].some((s) => s.volumeId === volume.id)
+    if (!deletable.has(volume.status) || volume.attachments.length > 0 || hasSnapshots) {
       return yield* refuse(
         "cinder",
         400,
@@ -283,6 +303,10 @@ export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
     if (call.method === "GET")
       return checked(Effect.map(ownVolume(ctx, id), (v) => ok({ volume: volumeView(state, v) })))
     return call.method === "DELETE" ? checked(deleteVolume(ctx, id)) : undefined
+  }
+  if (collection === "snapshots") {
+    const served = routeSnapshots(ctx, id)
+    return served === undefined ? undefined : checked(served)
   }
   if (collection === "types" && call.method === "GET") {
     if (id === undefined)

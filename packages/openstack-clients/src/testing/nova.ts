@@ -1,5 +1,6 @@
 /**
- * Nova in the double: the version document, servers (`novaServers.ts`), flavors and keypairs.
+ * Nova in the double: the version document, servers (`novaServers.ts`), their volume attachments
+ * (`novaVolumeAttachments.ts`) and interfaces (`novaInterfaces.ts`), flavors and keypairs.
  * Microversions 2.1–2.93, as Zed's.
  */
 import { createHash } from "node:crypto"
@@ -18,6 +19,7 @@ import {
   refuse,
   stringField
 } from "./http.js"
+import { routeInterfaces } from "./novaInterfaces.js"
 import {
   badRequest,
   createServer,
@@ -30,6 +32,7 @@ import {
   selfLinks,
   serverView
 } from "./novaServers.js"
+import { routeVolumeAttachments } from "./novaVolumeAttachments.js"
 import type { Keypair } from "./state.js"
 
 export const versionDocument = {
@@ -124,7 +127,7 @@ const importKeypair = (ctx: Ctx) =>
 
 export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
   const { state, call, caller } = ctx
-  const [, collection, id, more] = call.path.split("/")
+  const [, collection, id, more, item, beyond] = call.path.split("/")
   const get = call.method === "GET"
   if (call.path === "/" && get) return Effect.succeed(ok(versionDocument))
   const checked = (effect: Effect.Effect<Answer, Refusal>) => Effect.zipRight(microversionOf(ctx), effect)
@@ -133,6 +136,23 @@ export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
     if (id === "detail") return get ? checked(listServers(ctx)) : undefined
     if (get) return checked(Effect.map(ownServer(ctx, id), (s) => ok({ server: serverView(state, s) })))
     return call.method === "DELETE" ? checked(deleteServer(ctx, id)) : undefined
+  }
+  if (
+    collection === "servers" &&
+    id !== undefined &&
+    more === "os-volume_attachments" &&
+    beyond === undefined
+  ) {
+    return Effect.flatMap(microversionOf(ctx), (microversion) => {
+      const served = routeVolumeAttachments(ctx, microversion, id, item)
+      return served === undefined
+        ? Effect.dieMessage(`cloud double: nova has no ${call.method} ${call.path}`)
+        : served
+    })
+  }
+  if (collection === "servers" && id !== undefined && more === "os-interface" && beyond === undefined) {
+    const served = routeInterfaces(ctx, id, item)
+    return served === undefined ? undefined : checked(served)
   }
   if (collection === "flavors" && get && more === undefined) {
     const flavors = [...state.flavors.values()]

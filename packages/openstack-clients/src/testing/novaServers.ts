@@ -122,10 +122,15 @@ export const serverView = (state: CloudState, server: Server) => {
     "OS-EXT-STS:task_state": server.taskState,
     "OS-EXT-STS:vm_state": vmState,
     "OS-EXT-STS:power_state": server.status === "ACTIVE" ? 1 : 0,
-    "os-extended-volumes:volumes_attached": server.volumes.map((v) => ({
-      id: v.id,
-      delete_on_termination: v.deleteOnTermination
-    })),
+    "os-extended-volumes:volumes_attached": [
+      ...server.volumes.map((v) => ({ id: v.id, delete_on_termination: v.deleteOnTermination })),
+      ...[...state.volumes.values()]
+        .filter(
+          (v) =>
+            v.attachments.some((a) => a.serverId === server.id) && !server.volumes.some((b) => b.id === v.id)
+        )
+        .map((v) => ({ id: v.id, delete_on_termination: false }))
+    ],
     locked: false,
     locked_reason: null,
     description: null,
@@ -162,6 +167,15 @@ const finishDelete = (state: CloudState, server: Server, now: number) => {
       volume.status = "deleting"
       schedule(state, state.steps.volumeDelete, () => state.volumes.delete(volume.id))
     } else volume.status = "available"
+  }
+  // Volumes attached since the boot are detached, and kept.
+  for (const volume of state.volumes.values()) {
+    if (volume.attaching?.serverId === server.id)
+      Object.assign(volume, { attaching: undefined, status: "available" })
+    if (!volume.attachments.some((a) => a.serverId === server.id)) continue
+    volume.attachments = volume.attachments.filter((a) => a.serverId !== server.id)
+    if (volume.status !== "deleting") volume.status = volume.attachments.length > 0 ? "in-use" : "available"
+    volume.updatedAt = now
   }
 }
 

@@ -116,6 +116,7 @@ export const seed = (options: { readonly steps: Steps; readonly pageSize: number
     floatingIps: new Map(),
     servers: new Map(),
     volumes: new Map(),
+    snapshots: new Map(),
     keypairs: new Map(),
     messages: new Map(),
     step: 0,

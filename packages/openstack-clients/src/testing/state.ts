@@ -15,9 +15,17 @@ export interface Steps {
   readonly volumeCreate: number
   /** `deleting` → gone. */
   readonly volumeDelete: number
+  /** Attach accepted (`attaching`) → `in-use` on the server; detach accepted (`detaching`) → `available`. */
+  readonly volumeAttach: number
 }
 
-export const defaultSteps: Steps = { serverBuild: 3, serverDelete: 2, volumeCreate: 2, volumeDelete: 2 }
+export const defaultSteps: Steps = {
+  serverBuild: 3,
+  serverDelete: 2,
+  volumeCreate: 2,
+  volumeDelete: 2,
+  volumeAttach: 2
+}
 
 /** A project's limits, as the dev cloud sets them (key pairs are Nova's per-user default). */
 export interface Quota {
@@ -214,13 +222,26 @@ export interface Volume {
   readonly userId: string
   readonly size: number
   readonly imageId: string | undefined
+  readonly snapshotId: string | undefined
   readonly volumeType: VolumeType
   readonly metadata: Readonly<Record<string, string>>
   readonly availabilityZone: string
   readonly createdAt: number
   status: string
   attachments: Array<Attachment>
+  /** An attach under way (Nova's reservation): to which server, at which device. */
+  attaching?: { readonly serverId: string; readonly device: string } | undefined
   updatedAt: number | null
+}
+
+export interface Snapshot {
+  readonly id: string
+  readonly name: string | null
+  readonly projectId: string
+  readonly volumeId: string
+  readonly size: number
+  readonly createdAt: number
+  status: string
 }
 
 export interface Keypair {
@@ -260,6 +281,7 @@ export interface CloudState {
   readonly floatingIps: Map<string, FloatingIp>
   readonly servers: Map<string, Server>
   readonly volumes: Map<string, Volume>
+  readonly snapshots: Map<string, Snapshot>
   readonly keypairs: Map<string, Keypair>
   readonly messages: Map<string, UserMessage>
   /** Counts the calls answered; a pending change happens once the count reaches its step. */

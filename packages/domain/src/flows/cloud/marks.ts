@@ -4,7 +4,12 @@
  * - the task mark, `enamel_task=<task id>`: Nova server tag, Neutron tag, Cinder metadata;
  * - the stage's idempotency token, `enamel_token=<token>`: Neutron tag, Cinder and Nova metadata (Nova
  *   tags allow neither the token's length nor its `/`), and the description of ports and floating IPs
- *   (set in the create call itself, while Neutron tags take a second call).
+ *   (set in the create call itself, while Neutron tags take a second call);
+ * - the server mark, `enamel_server=<server id>`: Neutron tag, Cinder metadata, on what Enamel makes for
+ *   a server that exists already (a volume, port or floating IP that a later task attaches to it). What
+ *   `server.create` makes for its servers is found through the server's own marks instead (its task and
+ *   the scope of its token); `server.delete` finds both, and never what carries neither (what the user
+ *   brought and attached).
  */
 
 export const taskKey = "enamel_task"
@@ -38,3 +43,48 @@ export const taskOfTags = (tags: ReadonlyArray<string>): string | undefined =>
  * name (`enamel-<task>-server[1]/bootServer` → `enamel-<task>-server[1]/`).
  */
 export const scopeOfToken = (token: string): string => token.slice(0, token.lastIndexOf("/") + 1)
+
+export const serverKey = "enamel_server"
+
+export const serverTag = (serverId: string): string => `${serverKey}=${serverId}`
+
+/** The Neutron tags of a resource made by the stage with this token for an existing server. */
+export const attachedNeutronTags = (
+  taskId: string,
+  token: string,
+  serverId: string
+): ReadonlyArray<string> => [...neutronTags(taskId, token), serverTag(serverId)]
+
+/** The Cinder metadata of a volume made by the stage with this token for an existing server. */
+export const attachedMetadataMarks = (
+  taskId: string,
+  token: string,
+  serverId: string
+): Readonly<Record<string, string>> => ({ ...metadataMarks(taskId, token), [serverKey]: serverId })
+
+/** Whether Enamel made this volume (by its Cinder metadata) for that server, after the server existed. */
+export const madeForServer = (metadata: Readonly<Record<string, string>>, serverId: string): boolean =>
+  metadata[serverKey] === serverId && metadata[taskKey] !== undefined && metadata[tokenKey] !== undefined
+
+/**
+ * Whether Enamel made this Neutron resource (by its tags) for the server: with the server itself (the
+ * server's task, under its token's scope) or for it since (the server mark).
+ */
+export const madeForServerByTags = (
+  server: {
+    readonly id: string
+    readonly tags: ReadonlyArray<string>
+    readonly metadata: Readonly<Record<string, string>>
+  },
+  tags: ReadonlyArray<string>
+): boolean => {
+  const token = tokenOfTags(tags)
+  if (token === undefined || taskOfTags(tags) === undefined) return false
+  if (tags.includes(serverTag(server.id))) return true
+  const serverToken = server.metadata[tokenKey]
+  return (
+    serverToken !== undefined &&
+    taskOfTags(server.tags) === taskOfTags(tags) &&
+    token.startsWith(scopeOfToken(serverToken))
+  )
+}

@@ -1,4 +1,4 @@
-import { OpenStackFailures, OpenStackServiceUnavailable } from "@enamel/openstack-clients"
+import { OpenStackConflict, OpenStackFailures, OpenStackServiceUnavailable } from "@enamel/openstack-clients"
 import { Duration, Schedule } from "effect"
 
 /**
@@ -35,4 +35,17 @@ export const undoRetry = Schedule.exponential(Duration.millis(500), 2).pipe(
   Schedule.union(Schedule.spaced(Duration.seconds(10))),
   Schedule.intersect(Schedule.recurs(8)),
   Schedule.whileInput((error: unknown) => !OpenStackFailures.refusesCaller(error))
+)
+
+/**
+ * How a call that changes a server's attachments waits out the server being busy: Nova answers 409 while
+ * the server has a task state (another attach or detach, a reboot) or a volume is still being let go of.
+ * 0.5 s doubling with jitter, each wait capped at 3 s, at most 60 retries (about 3 minutes): long enough
+ * for the other tasks on the same server to finish their step.
+ */
+export const serverBusyRetry = Schedule.exponential(Duration.millis(500), 2).pipe(
+  Schedule.jittered,
+  Schedule.union(Schedule.spaced(Duration.seconds(3))),
+  Schedule.intersect(Schedule.recurs(60)),
+  Schedule.whileInput((error: unknown) => error instanceof OpenStackConflict)
 )

@@ -1,7 +1,7 @@
 import { Schema } from "effect"
 import * as Input from "../../contract/input.js"
 import { storable, Text } from "../../contract/text.js"
-import { isAddress } from "./network/ipAddress.js"
+import { isAddress } from "../cloud/ipAddress.js"
 
 /** A name or a UUID of a cloud resource, as the cloud's own APIs accept it. */
 const NameOrId = Text.pipe(Schema.trimmed(), Schema.minLength(1), Schema.maxLength(255)).annotations({

@@ -1,9 +1,9 @@
 import { Cinder, Neutron, Nova } from "@enamel/openstack-clients"
 import { Array as Arr, Effect, Option, Ref } from "effect"
 import * as CloudStage from "../cloud/CloudStage.js"
+import { contains } from "../cloud/ipAddress.js"
 import { combineFailures, problem } from "./errors.js"
 import { type CachedName, named, resolverWith } from "./names.js"
-import { contains } from "./network/ipAddress.js"
 import { Plan, type PlannedNetwork } from "./plan.js"
 import type { CreateServersRequest } from "./request.js"
 

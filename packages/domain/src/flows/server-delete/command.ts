@@ -10,6 +10,7 @@ import { runnable } from "../../engine/flow/RunnableFlow.js"
 import { flow } from "./flow.js"
 import { type DeleteServerRequest, type } from "./request.js"
 import * as v1 from "./v1/flow.js"
+import * as v2 from "./v2/flow.js"
 
 const serverId = HttpApiSchema.param("id", Input.pathParam(Schema.UUID))
 
@@ -39,15 +40,15 @@ const serverVisible = ({ server_id }: DeleteServerRequest) =>
 export const command = Command.make({
   type,
   description:
-    "Deletes a server and the boot volume, ports and floating IPs Enamel created for it, waiting until each is gone.",
+    "Deletes a server and the boot volume, volumes, ports and floating IPs Enamel created for it over its life, waiting until each is gone.",
   endpoint: HttpApiEndpoint.del("deleteServer")`/servers/${serverId}`.addError(
     Answers.notFound(ErrorCode.serverNotFound)
   ),
   pathParams: { id: "server_id" },
   concurrency: 2,
-  // Version 2 splits the waits from the deletions, so that a shutdown cuts them off; tasks accepted
-  // before it resume by version 1.
+  // Version 3 also finds what attach tasks made for the server (the server mark); version 2 split the
+  // waits from the deletions, so that a shutdown cuts them off. Tasks accepted before resume by theirs.
   flow,
-  earlier: [runnable(v1.flow)],
+  earlier: [runnable(v2.flow), runnable(v1.flow)],
   admission: serverVisible
 })

@@ -1,10 +1,11 @@
 /**
- * `server.delete` version 2, the one new tasks get: the flow behind `DELETE /servers/{id}`. Removes the
- * server and the floating IPs, ports and boot volume Enamel made for it, waiting for each to be gone.
- * Each stage either asks for a deletion (briefly) or only waits (`waits: true`), so a cancel or a worker's
- * shutdown cuts a wait off at once instead of waiting it out; a resumed run asks again harmlessly and
- * waits again. Nothing here can be undone, so no stage has an undo. Frozen once released: a change makes
- * version 3 beside it (see the package README). Version 1 is `v1/flow.ts`.
+ * `server.delete` version 3, the one new tasks get: the flow behind `DELETE /servers/{id}`. Removes the
+ * server and everything Enamel made for it over its life (`findOwnedResources`): the floating IPs, ports
+ * and boot volume `server.create` made, and the volumes attach tasks made for it since; what the user
+ * brought is only let go of. Each stage either asks for a deletion (briefly) or only waits (`waits:
+ * true`), so a cancel or a worker's shutdown cuts a wait off at once; a resumed run asks again harmlessly
+ * and waits again. Nothing here can be undone, so no stage has an undo. Frozen once released: a change
+ * makes version 4 beside it (see the package README). Versions 1 and 2: `v1/flow.ts`, `v2/flow.ts`.
  */
 import { Effect } from "effect"
 import * as Flow from "../../engine/flow/Flow.js"
@@ -12,7 +13,7 @@ import { deleteFloatingIps } from "./deleteFloatingIps.js"
 import { deletePorts } from "./deletePorts.js"
 import { deleteServer } from "./deleteServer.js"
 import { deleteVolumes } from "./deleteVolumes.js"
-import { findServerResources } from "./findServerResources.js"
+import { findOwnedResources } from "./findOwnedResources.js"
 import { DeleteServerRequest, DeleteServerResult, type } from "./request.js"
 import { waitServerDeleted } from "./waitServerDeleted.js"
 import { waitVolumesDeletable } from "./waitVolumesDeletable.js"
@@ -20,11 +21,11 @@ import { waitVolumesDeleted } from "./waitVolumesDeleted.js"
 
 export const flow = Flow.make({
   type,
-  version: 2,
+  version: 3,
   params: DeleteServerRequest,
   result: DeleteServerResult,
   stages: {
-    findServerResources,
+    findOwnedResources,
     deleteFloatingIps,
     deleteServer,
     waitServerDeleted,
@@ -35,8 +36,8 @@ export const flow = Flow.make({
   },
   program: ({ server_id }) =>
     Effect.gen(function* () {
-      // 1. The server, and what Enamel made for it (found by the marks it left on them).
-      const found = yield* Flow.stage(findServerResources, server_id)
+      // 1. The server, and what Enamel made for it over its life (found by the marks it left on them).
+      const found = yield* Flow.stage(findOwnedResources, server_id)
       // 2. Its floating IPs; alongside, the server: delete it → wait until it is gone.
       yield* Flow.parallel(
         Flow.stage(deleteFloatingIps, found.floating_ip_ids),
@@ -44,8 +45,8 @@ export const flow = Flow.make({
           Effect.andThen(Flow.stage(waitServerDeleted, found.server_id))
         )
       )
-      // 3. Its ports, now free; alongside, its boot volume: wait until Cinder lets go of it → delete it →
-      //    wait until it is gone.
+      // 3. Its ports, now free; alongside, its volumes: wait until Cinder lets go of them (Nova detaches
+      //    them with the server) → delete them → wait until they are gone.
       yield* Flow.parallel(
         Flow.stage(deletePorts, found.port_ids),
         Flow.stage(waitVolumesDeletable, found.volume_ids).pipe(

@@ -28,9 +28,9 @@ import { type Checklist, expectChecklist, undoOrder } from "./timeline.js"
 
 /** Every stage, and the stages that must be done before it starts. */
 const checklist: Checklist = [
-  ["findServerResources", []],
-  ["deleteFloatingIps", ["findServerResources"]],
-  ["deleteServer", ["findServerResources"]],
+  ["findOwnedResources", []],
+  ["deleteFloatingIps", ["findOwnedResources"]],
+  ["deleteServer", ["findOwnedResources"]],
   ["waitServerDeleted", ["deleteServer"]],
   ["deletePorts", ["deleteFloatingIps", "waitServerDeleted"]],
   ["waitVolumesDeletable", ["deleteFloatingIps", "waitServerDeleted"]],
@@ -67,7 +67,7 @@ const sortedPorts = <A extends { readonly port_ids: ReadonlyArray<string> }>(res
 
 /** For each stage, a definitive failure at it: the cloud refuses its calls (a wait's, once it started). */
 const failureAt: Record<string, { readonly rule: Fault.FaultRule; readonly once?: "started" }> = {
-  findServerResources: {
+  findOwnedResources: {
     rule: { service: "nova", method: "GET", path: "/servers/*", answer: Fault.status(403) }
   },
   deleteFloatingIps: {
@@ -120,7 +120,7 @@ const crashes: ReadonlyArray<CrashCase> = stages.flatMap((path) => {
 })
 
 /** The stages whose failure leaves web-1 itself in place. */
-const stillThere = new Set(["findServerResources", "deleteServer"])
+const stillThere = new Set(["findOwnedResources", "deleteServer"])
 
 /** Runs the task with the failure declared for the stage. */
 const failAt = (world: World, path: string, task: ReturnType<typeof deleteTask>) =>
@@ -148,7 +148,7 @@ describe("server.delete's checklist on the cloud double", () => {
     })
   )
 
-  it.live("a server that does not exist: the task fails at findServerResources and changes nothing", () =>
+  it.live("a server that does not exist: the task fails at findOwnedResources and changes nothing", () =>
     Effect.gen(function* () {
       const world = yield* makeWorld()
       yield* setUp(world)
@@ -156,7 +156,7 @@ describe("server.delete's checklist on the cloud double", () => {
       const outcome = yield* failed(
         yield* runToEnd(world, ServerDelete.flow, { taskId: crypto.randomUUID(), params })
       )
-      expect(outcome.error).toMatchObject({ code: "server.not_found", stage: "findServerResources" })
+      expect(outcome.error).toMatchObject({ code: "server.not_found", stage: "findOwnedResources" })
       expect(yield* aliceShape(world)).toEqual(built([1, 2]))
     })
   )
@@ -190,7 +190,7 @@ describe("server.delete's checklist on the cloud double", () => {
 
   // A known defect, kept visible: once Nova has deleted the server, a server.delete that failed later
   // leaves its ports (and here its volume) behind, and no server.delete can remove them: the next one fails
-  // at findServerResources with server.not_found (the API's admission answers 404 before that), because
+  // at findOwnedResources with server.not_found (the API's admission answers 404 before that), because
   // the server's tags were the only way to what was made for it. `fails`: this passes once that is fixed.
   it.live.fails(
     "known defect: after a failure at deletePorts, a second server.delete removes what is left",

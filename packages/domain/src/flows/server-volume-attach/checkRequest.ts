@@ -1,0 +1,104 @@
+import { Cinder, Glance, type OpenStackError } from "@enamel/openstack-clients"
+import { Effect, Schema } from "effect"
+import * as CloudStage from "../cloud/CloudStage.js"
+import { usableServer } from "../cloud/servers.js"
+import { AttachRequestUnresolved } from "./errors.js"
+import { availableVolume } from "./existingVolume.js"
+import type { AttachVolumeRequest } from "./request.js"
+
+/** What `checkRequest` found: the server, and the volume to make (names as ids) or the one to attach. */
+export const NewVolume = Schema.TaggedStruct("new", {
+  size_gb: Schema.Number,
+  name: Schema.String,
+  volume_type_id: Schema.optional(Schema.String),
+  image_id: Schema.optional(Schema.String),
+  snapshot_id: Schema.optional(Schema.String)
+})
+export type NewVolume = typeof NewVolume.Type
+
+export const AttachPlan = Schema.Struct({
+  server_id: Schema.String,
+  volume: Schema.Union(Schema.TaggedStruct("existing", { id: Schema.String }), NewVolume)
+})
+export type AttachPlan = typeof AttachPlan.Type
+
+const problem = (text: string) => new AttachRequestUnresolved({ problems: [text] })
+
+/** A look-up whose "not found" is a problem with the request. */
+const named = <A, R>(what: string, name: string, find: Effect.Effect<A, OpenStackError, R>) =>
+  find.pipe(
+    Effect.catchTags({
+      OpenStackNotFound: () => Effect.fail(problem(`${what} ${name} not found`)),
+      OpenStackConflict: (error) => Effect.fail(problem(`${what} ${name}: ${error.message}`))
+    })
+  )
+
+const activeImage = (name: string) =>
+  Effect.flatMap(named("image", name, Glance.findImage(name)), (image) =>
+    image.status === "active"
+      ? Effect.succeed(image.id)
+      : Effect.fail(problem(`image ${name} is not active (${image.status})`))
+  )
+
+const availableSnapshot = (id: string, sizeGb: number) =>
+  Effect.flatMap(named("snapshot", id, Cinder.getSnapshot(id)), (snapshot) =>
+    snapshot.status !== "available"
+      ? Effect.fail(problem(`snapshot ${id} is ${snapshot.status}, not available`))
+      : snapshot.size > sizeGb
+        ? Effect.fail(problem(`size_gb ${sizeGb} is smaller than snapshot ${id} (${snapshot.size} GiB)`))
+        : Effect.succeed(snapshot.id)
+  )
+
+const optional = <A, E, R>(value: string | undefined, f: (value: string) => Effect.Effect<A, E, R>) =>
+  value === undefined ? Effect.succeed(undefined) : f(value)
+
+/**
+ * Checks, before anything is made: the server is the caller's and ACTIVE or SHUTOFF; the existing volume
+ * is the caller's and available, or the new volume's image, snapshot and volume type exist (every problem
+ * at once). Creates nothing.
+ */
+export const checkRequest = CloudStage.make({
+  name: "checkRequest",
+  result: AttachPlan,
+  run: Effect.fn("ServerVolumeAttach.checkRequest")(function* (request: AttachVolumeRequest) {
+    const server = yield* usableServer(request.server_id)
+    if (request.volume !== undefined) {
+      const volume = yield* availableVolume(request.volume)
+      const plan: AttachPlan = { server_id: server.id, volume: { _tag: "existing", id: volume.id } }
+      return plan
+    }
+    const sizeGb = request.size_gb ?? 1
+    const found = yield* Effect.all(
+      {
+        volumeTypeId: optional(request.volume_type, (name) =>
+          Effect.map(named("volume type", name, Cinder.findVolumeType(name)), (t) => t.id)
+        ),
+        imageId: optional(request.image, activeImage),
+        snapshotId: optional(request.snapshot, (id) => availableSnapshot(id, sizeGb))
+      },
+      { concurrency: "unbounded", mode: "validate" }
+    ).pipe(
+      Effect.mapError((errors) => {
+        const failures = Object.values(errors).flatMap((e) => (e._tag === "Some" ? [e.value] : []))
+        return (
+          failures.find((e) => !(e instanceof AttachRequestUnresolved)) ??
+          new AttachRequestUnresolved({
+            problems: failures.flatMap((e) => (e instanceof AttachRequestUnresolved ? e.problems : []))
+          })
+        )
+      })
+    )
+    const plan: AttachPlan = {
+      server_id: server.id,
+      volume: {
+        _tag: "new",
+        size_gb: sizeGb,
+        name: request.name ?? `${server.name}-volume`,
+        volume_type_id: found.volumeTypeId,
+        image_id: found.imageId,
+        snapshot_id: found.snapshotId
+      }
+    }
+    return plan
+  })
+})
