@@ -4,6 +4,7 @@
  * `openapi.fast.test.ts` checks each against `/openapi.json` and a client made from the contract.
  */
 import { ErrorCode } from "@enamel/domain"
+import { registry } from "@enamel/domain/flows"
 import { Context, Effect, Layer } from "effect"
 import { type Answer, send, serverOf, tokens } from "./harness.js"
 
@@ -616,7 +617,7 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     body: { paused: true },
     status: 404,
     code: ErrorCode.topicNotFound,
-    detail: '"server.reboot" is not a topic; the topics are server.create, server.delete'
+    detail: `"server.reboot" is not a topic; the topics are ${registry.commands.map((command) => command.type).join(", ")}`
   },
   {
     name: "concurrency 0",

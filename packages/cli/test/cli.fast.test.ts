@@ -236,7 +236,7 @@ layer(WorldLive, { timeout: 120_000, excludeTestServices: true })("enamel", (it)
         expect(listed.stdout).toMatch(
           /^\| Topic +\| Concurrency \| Paused \| Worker +\| Worker concurrency \|/m
         )
-        expect(listed.stdout).toMatch(/^\| server\.create \| +4 \| false +\| /m)
+        expect(listed.stdout).toMatch(/^\| server\.create +\| +4 \| false +\| /m)
 
         const set = yield* enamel(["admin", "topic", "set", "server.create", "--concurrency", "3"], asAdmin)
         expect([set.code, set.stderr]).toEqual([0, ""])
