@@ -1,9 +1,10 @@
 import { Neutron } from "@enamel/openstack-clients"
-import { Array as Arr, Effect, Option, Schema } from "effect"
+import { Array as Arr, Effect, Schema } from "effect"
 import type { StageContext } from "../../../engine/flow/Stage.js"
 import { adoptOrCreate } from "../../cloud/adopt.js"
 import * as CloudStage from "../../cloud/CloudStage.js"
-import { neutronTags, tokenTag } from "../../cloud/marks.js"
+import { neutronTags } from "../../cloud/marks.js"
+import { findTokenPort } from "../../cloud/ports.js"
 import { removePort } from "../../cloud/remove.js"
 import type { PlannedNetwork } from "../plan.js"
 
@@ -22,20 +23,6 @@ export const AttachedPort = Schema.Struct({
 })
 export type AttachedPort = typeof AttachedPort.Type
 
-/**
- * What an earlier attempt made: the port tagged with the token. A port that carries the token only in
- * its description was cut off between create and tag (Neutron tags take a second call); it is deleted
- * and made again, so that everything Enamel leaves is findable by its tags.
- */
-const findPort = (name: string, token: string) =>
-  Effect.gen(function* () {
-    const tagged = yield* Neutron.listPorts({ tags: [tokenTag(token)] })
-    if (tagged[0] !== undefined) return Option.some(tagged[0])
-    const untagged = (yield* Neutron.listPorts({ name })).filter((port) => port.description === token)
-    yield* Effect.forEach(untagged, (port) => removePort(port.id), { discard: true })
-    return Option.none()
-  })
-
 /** Creates: a port on the network with its security groups, tagged with the token. Undo: deletes it. */
 export const createPort = CloudStage.make({
   name: "createPort",
@@ -45,7 +32,7 @@ export const createPort = CloudStage.make({
     const { network } = input
     const port = yield* adoptOrCreate(
       context,
-      findPort(input.name, token),
+      findTokenPort(input.name, token),
       Neutron.createPort({
         networkId: network.network_id,
         name: input.name,

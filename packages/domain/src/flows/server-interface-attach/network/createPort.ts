@@ -1,9 +1,10 @@
 import { Neutron } from "@enamel/openstack-clients"
-import { Effect, Option, Schema } from "effect"
+import { Effect, Schema } from "effect"
 import type { StageContext } from "../../../engine/flow/Stage.js"
 import { adoptOrCreate } from "../../cloud/adopt.js"
 import * as CloudStage from "../../cloud/CloudStage.js"
-import { attachedNeutronTags, tokenTag } from "../../cloud/marks.js"
+import { attachedNeutronTags } from "../../cloud/marks.js"
+import { findTokenPort } from "../../cloud/ports.js"
 import { removePort } from "../../cloud/remove.js"
 import type { NewPort } from "../checkRequest.js"
 
@@ -14,16 +15,6 @@ export interface PortInput {
 
 export const CreatedPort = Schema.Struct({ id: Schema.String, fixed_ips: Schema.Array(Schema.String) })
 export type CreatedPort = typeof CreatedPort.Type
-
-/** What an earlier attempt made (tagged with the token); one cut off before tagging is deleted and made again. */
-const findPort = (name: string, token: string) =>
-  Effect.gen(function* () {
-    const tagged = yield* Neutron.listPorts({ tags: [tokenTag(token)] })
-    if (tagged[0] !== undefined) return Option.some(tagged[0])
-    const untagged = (yield* Neutron.listPorts({ name })).filter((port) => port.description === token)
-    yield* Effect.forEach(untagged, (port) => removePort(port.id), { discard: true })
-    return Option.none()
-  })
 
 /**
  * Creates: a port on the network (with the address and security groups asked for), marked with the task,
@@ -37,7 +28,7 @@ export const createPort = CloudStage.make({
     const { port } = input
     const made = yield* adoptOrCreate(
       context,
-      findPort(port.name, token),
+      findTokenPort(port.name, token),
       Neutron.createPort({
         networkId: port.network_id,
         name: port.name,
