@@ -1,6 +1,6 @@
 /**
  * The fuzzer in the fast tier: every endpoint of the contract over in-memory services (PGlite, the
- * in-process broker, the cloud double), 500 of the full run's 10,800 cases (FUZZ_RUNS changes it), so
+ * in-process broker, the cloud double), 625 of the full run's 13,500 cases (FUZZ_RUNS changes it), so
  * that the whole tier stays under a minute. The full run, over the real PostgreSQL, is `fuzz.test.ts`;
  * what is judged is `fuzz/verdict.ts`.
  */
@@ -8,7 +8,7 @@ import { describe, layer } from "@effect/vitest"
 import { fuzzEveryEndpoint, oversizedBodies } from "./fuzz/run.js"
 import { TestApi } from "./harness.js"
 
-const fastRuns = 500
+const fastRuns = 625
 
 const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31))
 const runs = Number(process.env.FUZZ_RUNS ?? fastRuns)

@@ -15,6 +15,7 @@ import Ajv2020, { type ValidateFunction } from "ajv/dist/2020.js"
 import { Cause, Duration, Effect, Exit, Layer, Option, Predicate } from "effect"
 import fc from "fast-check"
 import { errorCases, Fixtures, FixturesLive, pathOf, server } from "./errorCases.js"
+import { makeKnownAttachments } from "./fuzz/attachEndpoints.js"
 import { baseUrl, makeKnownServers, makeKnownTasks, properties } from "./fuzz/run.js"
 import { type Reply, sendCase } from "./fuzz/verdict.js"
 import { serverOf, TestApi, tokens } from "./harness.js"
@@ -127,9 +128,10 @@ const collect = Effect.gen(function* () {
   // A sample of the fuzzer's requests, a few of each endpoint's.
   const tasks = yield* makeKnownTasks
   const servers = yield* makeKnownServers
+  const attached = yield* makeKnownAttachments
   const base = yield* baseUrl
-  for (const [name, arbitrary] of properties(tasks, servers)) {
-    for (const c of fc.sample(arbitrary, { seed: 7, numRuns: 15 })) {
+  for (const [name, arbitrary] of properties(tasks, servers, attached)) {
+    for (const c of fc.sample(arbitrary, { seed: 7, numRuns: 10 })) {
       const reply = yield* Effect.promise(() => sendCase(base, c))
       answers.push({ name: `fuzz ${name}`, method: c.method, path: c.path, reply })
     }

@@ -121,7 +121,7 @@ const otherTypes = fc.oneof(
 )
 
 /** A body's Content-Type: JSON (any spelling) or not (415, naming the header, when given or with a body). */
-const contentType = (body: string | Uint8Array) =>
+export const contentType = (body: string | Uint8Array) =>
   fc.oneof({ weight: 6, arbitrary: jsonTypes }, otherTypes, fc.constant(undefined)).map((type) => {
     const length = typeof body === "string" ? new TextEncoder().encode(body).length : body.length
     // fetch declares a string body without a type as text/plain.

@@ -53,18 +53,24 @@ export const serverLines = (task: TaskView): ReadonlyArray<string> =>
       })
   })
 
-/** What `--wait` and `task watch` print at the end (table format): the outcome, the timeline, the servers. */
-export const finalReport = (task: TaskDetailView): string => {
-  const servers = serverLines(task)
-  return [
-    outcomeLine(task),
-    timelineTable(task.timeline),
-    ...(servers.length === 0 ? [] : ["servers:", ...servers])
-  ].join("\n")
-}
-
 const compact = (value: unknown): string =>
   value === null || value === undefined ? "" : JSON.stringify(value)
+
+/**
+ * What `--wait` and `task watch` print at the end (table format): the outcome, the timeline, and what it
+ * made: the servers of a `server.create`, the result of any other task (the volume attached and its
+ * device, the port and its addresses, the floating IP, …).
+ */
+export const finalReport = (task: TaskDetailView): string => {
+  const servers = serverLines(task)
+  const made =
+    servers.length > 0
+      ? ["servers:", ...servers]
+      : task.result === null
+        ? []
+        : [`result: ${compact(task.result)}`]
+  return [outcomeLine(task), timelineTable(task.timeline), ...made].join("\n")
+}
 
 /** A task's fields as `task show` and an accepted command print them. */
 export const taskFields = (task: TaskView): ReadonlyArray<readonly [string, Cell]> => [

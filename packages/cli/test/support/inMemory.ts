@@ -4,17 +4,21 @@
  * double) and a stand-in Keystone that hands out alice's static token. `server.create` runs a stand-in
  * flow with the real flow's scopes (`server[i]/network[0]/createPort`, `server[i]/bootServer`): names
  * `slow-*` take seconds, `fail-*` fail on the last server's boot and are undone. The stand-in Keystone
- * hands out the admin's token to the user `admin` (`asAdmin`).
+ * hands out the admin's token to the user `admin` (`asAdmin`). The attach and detach commands run
+ * stand-ins with one stage each whose result echoes the server; `aliceServer` makes a server of alice's in
+ * the cloud double that the API's admission and `GET /servers/{id}` read.
  */
-import { createServer } from "node:http"
+import { createServer as createHttpServer } from "node:http"
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Flow, runnable, Stage } from "@enamel/domain"
 import { embeddedAt } from "@enamel/embedded"
+import { Cinder, Neutron, Nova, Session } from "@enamel/openstack-clients"
+import { CloudDouble } from "@enamel/openstack-clients/testing"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { TaskFlowsLayer, taskFlow } from "@enamel/worker"
 import { ConfigProvider, Context, Data, Effect, Layer, Schema } from "effect"
-import { TestEdges, tokens } from "../../../api/test/harness.js"
+import { TestCallers, TestEdges, tokens } from "../../../api/test/harness.js"
 import * as Cli from "../../src/Cli.js"
 import { makeMemory, Output, type OutputShape } from "../../src/render/Output.js"
 
@@ -41,7 +45,7 @@ const resolveRequest = step("resolveRequest")
 const createPort = step("createPort")
 const bootServer = step("bootServer")
 
-const standIn = Flow.make({
+const createServer = Flow.make({
   type: "server.create",
   params: Schema.Struct({ name: Schema.String, count: Schema.Int }),
   result: Schema.Struct({ servers: Schema.Array(Schema.String) }),
@@ -63,25 +67,56 @@ const standIn = Flow.make({
     })
 })
 
+/**
+ * The attach and detach commands' stand-ins: one stage named as the real flow's, and a result that echoes
+ * the task's params (what the command line asked for), so a test reads back what the API was sent.
+ */
+const echo = (type: string, stageName: string) =>
+  Flow.make({
+    type,
+    params: Schema.Struct({ server_id: Schema.String }),
+    result: Schema.Struct({ server_id: Schema.String, stage: Schema.String }),
+    program: ({ server_id }) =>
+      Effect.map(Flow.stage(step(stageName), { ms: 20, fail: false }), (stage) => ({ server_id, stage }))
+  })
+
+const standIns = [
+  runnable(createServer),
+  runnable(echo("server.volume.attach", "attachVolume")),
+  runnable(echo("server.volume.detach", "detachVolume")),
+  runnable(echo("server.interface.attach", "attachInterface")),
+  runnable(echo("server.interface.detach", "detachInterface")),
+  runnable(echo("server.floating_ip.attach", "associateFloatingIp")),
+  runnable(echo("server.floating_ip.detach", "disassociateFloatingIp"))
+]
+
 const settings = Layer.setConfigProvider(
   ConfigProvider.fromMap(
     new Map([
-      ["ENAMEL_WORKER_TOPICS", "server.create=4,server.delete=2"],
+      [
+        "ENAMEL_WORKER_TOPICS",
+        "server.create=4,server.delete=2,server.volume.attach=2,server.volume.detach=2," +
+          "server.interface.attach=2,server.interface.detach=2,server.floating_ip.attach=2," +
+          "server.floating_ip.detach=2"
+      ],
       ["ENAMEL_OUTBOX_SWEEP", "200 millis"],
       ["ENAMEL_ACCESS_LOG", "false"]
     ])
   )
 )
 
-/** The API and a worker on a random loopback port, over PGlite in a fresh data dir. */
+/**
+ * The API and a worker on a random loopback port, over PGlite in a fresh data dir; the cloud double the
+ * API reads (`GET /servers/{id}`, admission) is given to the tests too.
+ */
 const EnamelInMemory = Layer.unwrapScoped(
   Effect.map(TestDatabase.freshDataDir, (dataDir) =>
     embeddedAt(
       dataDir,
-      TaskFlowsLayer.layer([taskFlow(runnable(standIn), () => Layer.empty)]),
+      TaskFlowsLayer.layer(standIns.map((flow) => taskFlow(flow, () => Layer.empty))),
       TestEdges,
-      NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })
-    ).pipe(Layer.provide(TestEdges))
+      NodeHttpServer.layer(createHttpServer, { port: 0, host: "127.0.0.1" })
+    ).pipe(Layer.provideMerge(TestEdges))
   )
 ).pipe(Layer.provide(settings))
 
@@ -90,7 +125,7 @@ const StandInKeystone = Effect.acquireRelease(
   Effect.async<{ readonly url: string; readonly requests: () => number; readonly close: () => void }>(
     (resume) => {
       let requests = 0
-      const server = createServer((request, response) => {
+      const server = createHttpServer((request, response) => {
         requests += 1
         let body = ""
         request.setEncoding("utf8").on("data", (chunk: string) => {
@@ -136,16 +171,75 @@ const StandInKeystone = Effect.acquireRelease(
   (keystone) => Effect.sync(keystone.close)
 )
 
+/** What `aliceServer` made in the cloud double. */
+export interface AliceServer {
+  readonly serverId: string
+  readonly portId: string
+  readonly floatingIp: { readonly id: string; readonly address: string }
+  /** A volume with Enamel's marks, as if `task` had attached it; and one of alice's own. */
+  readonly enamels: string
+  readonly hers: string
+  readonly task: string
+}
+
 export class World extends Context.Tag("@enamel/cli/test/World")<
   World,
-  { readonly env: ReadonlyMap<string, string>; readonly keystoneRequests: Effect.Effect<number> }
+  {
+    readonly env: ReadonlyMap<string, string>
+    readonly keystoneRequests: Effect.Effect<number>
+    /** An ACTIVE server of alice's in the cloud double, on a port with a floating IP, with two volumes. */
+    readonly aliceServer: (name: string) => Effect.Effect<AliceServer>
+  }
 >() {}
+
+const makeAliceServer = (name: string) =>
+  Effect.gen(function* () {
+    const seeded = yield* Effect.flatMap(CloudDouble.CloudDouble, (cloud) => cloud.seeded)
+    const alice = (yield* TestCallers).alice.session
+    return yield* Effect.gen(function* () {
+      const port = yield* Neutron.createPort({ networkId: seeded.networks["alpha/private"] ?? "", name })
+      const publicNet = yield* Neutron.findNetwork("public")
+      const floating = yield* Neutron.createFloatingIp({ networkId: publicNet.id, portId: port.id })
+      const created = yield* Nova.createServer({
+        name,
+        flavorId: seeded.flavors["m1.tiny"] ?? "",
+        imageId: seeded.images.tiny ?? "",
+        networks: [{ portId: port.id }]
+      })
+      yield* Nova.waitForServerActive(created.id)
+      const task = crypto.randomUUID()
+      const enamels = yield* Cinder.createVolume({
+        size: 2,
+        name: `${name}-data`,
+        metadata: {
+          enamel_task: task,
+          enamel_token: `enamel-${task}-createVolume`,
+          enamel_server: created.id
+        }
+      })
+      const hers = yield* Cinder.createVolume({ size: 1, name: `${name}-hers` })
+      for (const volume of [enamels, hers]) {
+        yield* Cinder.waitForVolumeAvailable(volume.id)
+        yield* Nova.attachVolume(created.id, volume.id)
+        yield* Cinder.waitForVolumeAttached(volume.id, created.id)
+      }
+      return {
+        serverId: created.id,
+        portId: port.id,
+        floatingIp: { id: floating.id, address: floating.floatingIpAddress },
+        enamels: enamels.id,
+        hers: hers.id,
+        task
+      }
+    }).pipe(Effect.provideService(Session, alice), Effect.orDie)
+  })
 
 /** Enamel in memory, the stand-in Keystone, and the OS_* and ENAMEL_URL that point the CLI at them. */
 export const WorldLive = Layer.scoped(
   World,
   Effect.gen(function* () {
     const keystone = yield* StandInKeystone
+    const cloud = yield* Effect.context<Effect.Effect.Context<ReturnType<typeof makeAliceServer>>>()
     const server = yield* HttpServer.HttpServer
     const port = server.address._tag === "TcpAddress" ? server.address.port : 0
     return {
@@ -158,7 +252,8 @@ export const WorldLive = Layer.scoped(
         ["OS_PROJECT_DOMAIN_NAME", "Default"],
         ["ENAMEL_URL", `http://127.0.0.1:${port}`]
       ]),
-      keystoneRequests: Effect.sync(keystone.requests)
+      keystoneRequests: Effect.sync(keystone.requests),
+      aliceServer: (name) => Effect.provide(makeAliceServer(name), cloud)
     }
   })
 ).pipe(Layer.provideMerge(EnamelInMemory))

@@ -1,35 +1,12 @@
 import { Args, Command, Options } from "@effect/cli"
-import type { EnamelClientShape } from "@enamel/client"
-import type { TaskView } from "@enamel/domain/contract"
 import { Effect, Option } from "effect"
-import { withClient } from "../client.js"
-import { enamel } from "../globals.js"
-import { parseId } from "../input/ids.js"
-import { createServersPayload } from "../input/serverCreate.js"
-import { printTask } from "../render/formats.js"
-import { line } from "../render/Output.js"
-import { titleOf, watchTask } from "../watch.js"
+import { withClient } from "../../client.js"
+import { createServersPayload } from "../../input/serverCreate.js"
+import { accepted, described, idempotencyHeaders, idempotencyKey, priority, wait } from "./shared.js"
 
-/** `enamel server create|delete`: the porcelain calls, each a task; `--wait` watches it to its end. */
+/** `enamel server create NAME …`: servers with their volumes, ports, keypair and floating IPs, one task. */
 
-const described = <A>(options: Options.Options<A>, text: string) => Options.withDescription(options, text)
-
-const wait = described(
-  Options.boolean("wait"),
-  "watch the task's stages until it ends; exit 0 only if it SUCCEEDED (Ctrl-C detaches, the task goes on)"
-)
-
-/** After the 202: the task, or with --wait its stages as they happen and its end. */
-const accepted = (client: EnamelClientShape, task: TaskView, waitForIt: boolean) =>
-  Effect.gen(function* () {
-    const globals = yield* enamel
-    if (waitForIt) return yield* Effect.asVoid(watchTask(client, task.id, titleOf(task), globals))
-    const { format } = globals
-    yield* printTask(format, task)
-    if (format === "table") yield* line(`Watch it: enamel task watch ${task.id}`)
-  })
-
-const create = Command.make(
+export const create = Command.make(
   "create",
   {
     name: Args.text({ name: "NAME" }).pipe(
@@ -77,14 +54,8 @@ const create = Command.make(
       Options.text("availability-zone").pipe(Options.optional),
       "availability zone"
     ),
-    priority: described(
-      Options.integer("priority").pipe(Options.optional),
-      "the task's priority, 0–9 (default 5)"
-    ),
-    idempotencyKey: described(
-      Options.text("idempotency-key").pipe(Options.withPseudoName("KEY"), Options.optional),
-      "the same key and flags give the same task instead of a second one"
-    ),
+    priority,
+    idempotencyKey,
     wait
   },
   (flags) =>
@@ -105,15 +76,10 @@ const create = Command.make(
         availabilityZone: Option.getOrUndefined(flags.availabilityZone),
         priority: Option.getOrUndefined(flags.priority)
       })
+      const headers = yield* idempotencyHeaders(flags.idempotencyKey)
       yield* withClient((client) =>
         Effect.gen(function* () {
-          const answer = yield* client.api.porcelain.createServers({
-            payload,
-            headers: Option.match(flags.idempotencyKey, {
-              onNone: () => ({}),
-              onSome: (key) => ({ "idempotency-key": key })
-            })
-          })
+          const answer = yield* client.api.porcelain.createServers({ payload, headers })
           yield* accepted(client, answer.task, flags.wait)
         })
       )
@@ -123,28 +89,4 @@ const create = Command.make(
     "Create servers, each with its boot volume, ports, security groups, keypair and floating IP, as one task " +
       "(undone entirely when any part fails)."
   )
-)
-
-const del = Command.make(
-  "delete",
-  { id: Args.text({ name: "ID" }).pipe(Args.withDescription("the server's id")), wait },
-  ({ id, wait }) =>
-    Effect.gen(function* () {
-      const serverId = yield* parseId("server", id)
-      yield* withClient((client) =>
-        Effect.gen(function* () {
-          const answer = yield* client.api.porcelain.deleteServer({ path: { id: serverId }, headers: {} })
-          yield* accepted(client, answer.task, wait)
-        })
-      )
-    })
-).pipe(
-  Command.withDescription(
-    "Delete a server and the boot volume, ports and floating IPs Enamel made for it, as one task."
-  )
-)
-
-export const server = Command.make("server").pipe(
-  Command.withDescription("Servers: create and delete them, each as a task."),
-  Command.withSubcommands([create, del])
 )

@@ -1,0 +1,276 @@
+/**
+ * Worker processes killed with SIGKILL at every stage of the attach and detach flows of volumes, floating
+ * IPs and interfaces, on the dev cloud. Each kill comes while the stage is in doubt: the stage has done
+ * its work in the cloud and the checkpoint saying so is not on disk (see stageHold.ts). Another worker
+ * process resumes the task, which succeeds; the cloud then holds exactly one volume, floating IP or port
+ * of the attach, attached once, and after the detach nothing the task made. One server per kind, reused
+ * round after round; DELETE /servers/{id} ends each.
+ */
+import type { ChildProcess } from "node:child_process"
+import { SqlClient } from "@effect/sql"
+import { describe, expect, layer } from "@effect/vitest"
+import { removeTopology } from "@enamel/broker/testing"
+import {
+  Cinder,
+  Neutron,
+  Nova,
+  type OpenStackClients,
+  Session,
+  type SessionShape
+} from "@enamel/openstack-clients"
+import { Effect, Layer } from "effect"
+import { afterAll } from "vitest"
+import { sessionFor, uniqueName } from "../../packages/openstack-clients/test/support/cloud.js"
+import * as CloudFlows from "../../packages/worker/src/cloud/cloudFlows.js"
+import { workerPools } from "../../packages/worker/src/WorkerProcess.js"
+import {
+  call,
+  cloudCount,
+  deleteUserKeysAtEnd,
+  enamelApi,
+  finished,
+  inProcessWorkerSettings,
+  type TaskBody,
+  tokenOf
+} from "./enamel.js"
+import { holdAt, installStageHolds } from "./stageHold.js"
+import { killHard, startWorker } from "./workerProcesses.js"
+
+const namespace = uniqueName("attach-kills")
+const kinds = ["volume", "floating_ip", "interface"] as const
+type Kind = (typeof kinds)[number]
+const topics = [
+  "server.create",
+  "server.delete",
+  ...kinds.flatMap((kind) => [`server.${kind}.attach`, `server.${kind}.detach`])
+]
+afterAll(() => Effect.runPromise(removeTopology({ namespace, topics, own: true })))
+
+// The API runs server.create and server.delete in-process (never killed); the attach and detach topics
+// are served only by the worker processes the tests kill.
+const Enamel = Layer.provideMerge(
+  Layer.effectDiscard(installStageHolds),
+  enamelApi(workerPools(CloudFlows.layer)).pipe(
+    Layer.provide(
+      inProcessWorkerSettings(namespace, [["ENAMEL_WORKER_TOPICS", "server.create=3,server.delete=3"]])
+    )
+  )
+)
+
+/** The stages of each flow, in order: one round kills the attach at one stage and the detach at one. */
+const stages: Record<
+  Kind,
+  { readonly attach: ReadonlyArray<string>; readonly detach: ReadonlyArray<string> }
+> = {
+  volume: {
+    attach: ["checkRequest", "createVolume", "waitVolumeAvailable", "attachVolume", "waitVolumeAttached"],
+    detach: ["checkAttachment", "detachVolume", "waitVolumeDetached", "deleteVolume", "waitVolumeDeleted"]
+  },
+  floating_ip: {
+    attach: ["checkRequest", "createFloatingIp"],
+    detach: ["checkFloatingIp", "disassociateFloatingIp", "releaseFloatingIp"]
+  },
+  interface: {
+    attach: ["checkRequest", "createPort", "attachInterface", "createFloatingIp"],
+    detach: ["checkInterface", "letGoOfFloatingIps", "detachInterface", "waitInterfaceDetached", "deletePort"]
+  }
+}
+
+const route: Record<Kind, string> = {
+  volume: "volumes",
+  floating_ip: "floating-ips",
+  interface: "interfaces"
+}
+
+const body: Record<Kind, unknown> = {
+  volume: { size_gb: 1 },
+  floating_ip: { network: "public" },
+  interface: { network: "private", floating_ip: { network: "public" } }
+}
+
+/** The id of what the attach made, from its result. */
+const madeId = (kind: Kind, result: unknown): string => {
+  const r = result as { volume_id?: string; floating_ip_id?: string; port_id?: string }
+  return (kind === "volume" ? r.volume_id : kind === "floating_ip" ? r.floating_ip_id : r.port_id) ?? ""
+}
+
+const asAlice =
+  (alice: SessionShape) =>
+  <A, E>(effect: Effect.Effect<A, E, Session | OpenStackClients.OpenStackClients>) =>
+    Effect.provideService(effect, Session, alice)
+
+/** Each attempt of the task's stage, in order: `attempt:state`. */
+const attempts = (taskId: string, path: string) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    Effect.map(
+      sql<{ attempt: number; state: string }>`
+        SELECT attempt, state FROM task_timeline
+        WHERE task_id = ${taskId} AND phase = 'run' AND path = ${path} ORDER BY attempt`,
+      (rows) => rows.map((r) => `${r.attempt}:${r.state}`)
+    )
+  )
+
+/** What the cloud holds of one attach, as alice sees it: counted by the task's marks, and on the server. */
+const inCloud = (kind: Kind, serverId: string, attachTask: string, id: string) =>
+  Effect.gen(function* () {
+    const mark = `enamel_task=${attachTask}`
+    switch (kind) {
+      case "volume": {
+        const volumes = yield* Cinder.listVolumes({ metadata: { enamel_task: attachTask } })
+        const onServer = (yield* Nova.listVolumeAttachments(serverId)).filter((a) => a.volumeId === id)
+        return { made: volumes.map((v) => v.id), onServer: onServer.length }
+      }
+      case "floating_ip": {
+        const ips = yield* Neutron.listFloatingIps({ tags: [mark] })
+        const ports = (yield* Neutron.listPorts({ deviceId: serverId })).map((p) => p.id)
+        return {
+          made: ips.map((ip) => ip.id),
+          onServer: ips.filter((ip) => ip.portId !== null && ports.includes(ip.portId)).length
+        }
+      }
+      case "interface": {
+        const ports = yield* Neutron.listPorts({ tags: [mark] })
+        const ips = yield* Neutron.listFloatingIps({ tags: [mark] })
+        const onServer = (yield* Nova.listInterfaces(serverId)).filter((i) => i.portId === id)
+        return {
+          made: [...ports.map((p) => p.id), ...ips.filter((ip) => ip.portId === id).map(() => "floating ip")],
+          onServer: onServer.length
+        }
+      }
+    }
+  })
+
+/** What the attach of each kind leaves when it succeeded: the id it made (and its floating IP), attached once. */
+const expectedAttached = (kind: Kind, id: string) => ({
+  made: kind === "interface" ? [id, "floating ip"] : [id],
+  onServer: 1
+})
+
+const eachKind = (kind: Kind, alice: SessionShape) =>
+  Effect.gen(function* () {
+    const started = Date.now()
+    const cloud = asAlice(alice)
+    const token = yield* tokenOf(alice)
+
+    // Two worker processes serving this kind's topics; a killed one is replaced at once.
+    const workers = new Map<string, ChildProcess>()
+    let generation = 0
+    const spawn = Effect.gen(function* () {
+      const name = `${kind}-${generation++}`
+      workers.set(
+        name,
+        yield* startWorker(name, namespace, {
+          ENAMEL_WORKER_TOPICS: `server.${kind}.attach=1,server.${kind}.detach=1`,
+          ENAMEL_LEASE_TTL: "1500 millis",
+          ENAMEL_WORKER_RETRY_DELAY: "300 millis"
+        })
+      )
+    })
+    yield* spawn
+    yield* spawn
+
+    const accepted = (method: string, path: string, payload?: unknown) =>
+      Effect.gen(function* () {
+        const answer = yield* call(method, path, token, payload)
+        expect(answer.status, JSON.stringify(answer.body)).toBe(202)
+        return (answer.body as TaskBody).task.id
+      })
+    const succeeded = (taskId: string) =>
+      Effect.gen(function* () {
+        const task = yield* finished(taskId, token)
+        expect(task.state, JSON.stringify(task.error)).toBe("SUCCEEDED")
+        return task.result as unknown
+      })
+    /** Sends the call, kills the worker once the task is held at `stage`, and waits for another to finish it. */
+    const killedAt = (type: string, stage: string, method: string, path: string, payload?: unknown) =>
+      Effect.gen(function* () {
+        const held = yield* holdAt(type, stage, accepted(method, path, payload), ({ worker }) =>
+          Effect.gen(function* () {
+            const victim = workers.get(worker)
+            expect(victim, `the worker ${worker} holding the task`).toBeDefined()
+            if (victim !== undefined) yield* killHard(victim)
+            workers.delete(worker)
+          })
+        )
+        console.log(`attach kills: ${kind}: killed ${held.worker} at ${type} ${stage} (${held.taskId})`)
+        yield* spawn
+        const result = yield* succeeded(held.taskId)
+        // The first attempt was cut off in doubt; the second, in another worker, finished the stage.
+        expect(yield* attempts(held.taskId, stage)).toEqual(["1:RUNNING", "2:SUCCEEDED"])
+        return { taskId: held.taskId, result }
+      })
+
+    const server = yield* succeeded(
+      yield* accepted("POST", "/servers", {
+        name: uniqueName(`kills-${kind}`),
+        image: "tiny",
+        flavor: "m1.tiny",
+        networks: [{ network: "private" }]
+      })
+    ).pipe(Effect.map((result) => (result as TaskBody["task"]["result"]).servers[0]?.id ?? ""))
+    yield* Effect.addFinalizer(() => cloud(Nova.deleteServer(server)).pipe(Effect.ignore))
+
+    console.log(
+      `attach kills: ${kind}: server ${server} after ${((Date.now() - started) / 1000).toFixed(0)} s`
+    )
+    const { attach, detach } = stages[kind]
+    const rounds = Math.max(attach.length, detach.length)
+    const attachTasks: Array<string> = []
+    for (let round = 0; round < rounds; round++) {
+      const attachStage = attach[round % attach.length] ?? ""
+      const detachStage = detach[round % detach.length] ?? ""
+      const made = yield* killedAt(
+        `server.${kind}.attach`,
+        attachStage,
+        "POST",
+        `/servers/${server}/${route[kind]}`,
+        body[kind]
+      )
+      attachTasks.push(made.taskId)
+      const id = madeId(kind, made.result)
+      expect({ round, attachStage, ...(yield* cloud(inCloud(kind, server, made.taskId, id))) }).toEqual({
+        round,
+        attachStage,
+        ...expectedAttached(kind, id)
+      })
+      yield* killedAt(
+        `server.${kind}.detach`,
+        detachStage,
+        "DELETE",
+        `/servers/${server}/${route[kind]}/${id}`
+      )
+      expect({ round, detachStage, ...(yield* cloud(inCloud(kind, server, made.taskId, id))) }).toEqual({
+        round,
+        detachStage,
+        made: [],
+        onServer: 0
+      })
+    }
+
+    yield* succeeded(yield* accepted("DELETE", `/servers/${server}`))
+    for (const taskId of attachTasks) {
+      expect(yield* cloudCount(taskId, alice)).toEqual({ servers: 0, volumes: 0, ports: 0, floatingIps: 0 })
+    }
+    console.log(
+      `attach kills: ${kind}: ${rounds * 2} kills in ${((Date.now() - started) / 1000).toFixed(0)} s`
+    )
+  })
+
+describe("worker processes killed at every stage of the attach and detach flows on the dev cloud", () => {
+  layer(Enamel, { timeout: 120_000, excludeTestServices: true })((it) => {
+    // One test for the three kinds, run side by side: alice's keys are deleted once, when all have ended.
+    it.scoped(
+      "SIGKILL at each stage of attach and detach of volumes, floating IPs and interfaces, resumed by another worker",
+      () =>
+        Effect.gen(function* () {
+          const alice = yield* sessionFor("alice")
+          yield* deleteUserKeysAtEnd(alice)
+          yield* Effect.forEach(kinds, (kind) => eachKind(kind, alice), {
+            concurrency: "unbounded",
+            discard: true
+          })
+        }),
+      { timeout: 600_000 }
+    )
+  })
+})
