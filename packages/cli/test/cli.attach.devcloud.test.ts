@@ -10,6 +10,7 @@ import { describe, expect, layer } from "@effect/vitest"
 import { removeTopology } from "@enamel/broker/testing"
 import { TaskDetailView } from "@enamel/domain/contract"
 import {
+  registry,
   ServerCreate,
   ServerFloatingIpAttach,
   ServerInterfaceAttach,
@@ -31,16 +32,7 @@ import { workerPools } from "../../worker/src/WorkerProcess.js"
 import { runEnamel } from "./support/process.js"
 
 const namespace = uniqueName("cli-attach")
-const topics = [
-  "server.create",
-  "server.delete",
-  "server.volume.attach",
-  "server.volume.detach",
-  "server.interface.attach",
-  "server.interface.detach",
-  "server.floating_ip.attach",
-  "server.floating_ip.detach"
-]
+const topics = registry.commands.map((command) => command.type)
 afterAll(() => Effect.runPromise(removeTopology({ namespace, topics, own: true })))
 
 const Enamel = enamelApi(workerPools(CloudFlows.layer)).pipe(

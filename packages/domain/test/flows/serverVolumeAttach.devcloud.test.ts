@@ -6,38 +6,22 @@
  */
 import { describe, expect, layer } from "@effect/vitest"
 import { Cinder, Nova } from "@enamel/openstack-clients"
-import { Effect, Exit, Schema } from "effect"
+import { Effect, Exit } from "effect"
 import { dyingStore } from "../../../../test/support/dyingStore.js"
 import * as Checkpoints from "../../src/engine/flow/Checkpoints.js"
 import { runFlow } from "../../src/engine/flow/runFlow.js"
-import * as ServerCreate from "../../src/flows/server-create/index.js"
 import * as ServerVolumeAttach from "../../src/flows/server-volume-attach/index.js"
+import { aServer, volumeParams } from "./support/attach.js"
 import {
   aliceCloud,
-  createRequest,
   type Fault,
   faultyCloud,
   leftovers,
   newTask,
   nothingLeft,
-  timeout,
-  uniqueName
+  timeout
 } from "./support/devcloud.js"
 import { failed, states, succeeded, timeline } from "./support/expectations.js"
-
-/** A server booted from the image on `private`, removed (before the test's volumes) when the test ends. */
-const aServer = Effect.gen(function* () {
-  const name = uniqueName("attach")
-  const taskId = yield* newTask([name])
-  const params = createRequest({ name, image: "tiny", flavor: "m1.tiny", networks: [{ network: "private" }] })
-  const made = yield* succeeded(yield* runFlow(ServerCreate.flow, { taskId, params }))
-  const server = made.servers[0]
-  if (server === undefined) return yield* Effect.dieMessage("no server was made")
-  return server.id
-})
-
-const attachParams = (serverId: string) =>
-  Schema.decodeUnknownSync(ServerVolumeAttach.AttachVolumeRequest)({ size_gb: 1, server_id: serverId })
 
 /** Exactly one volume of the task, in use on the server, attached once. */
 const expectOneAttached = (taskId: string, serverId: string, volumeId: string) =>
@@ -70,7 +54,7 @@ describe("server.volume.attach crashes and failures on the dev cloud", () => {
             // Registered first, so removed last: the server goes first and lets go of the volume.
             const taskId = yield* newTask()
             const serverId = yield* aServer
-            const params = attachParams(serverId)
+            const params = volumeParams(serverId)
             const store = yield* dyingStore(
               (e) => e.phase === "run" && e.path === stage && e.state === "SUCCEEDED",
               false
@@ -98,7 +82,7 @@ describe("server.volume.attach crashes and failures on the dev cloud", () => {
             const taskId = yield* newTask()
             const serverId = yield* aServer
             const outcome = yield* failed(
-              yield* runFlow(ServerVolumeAttach.flow, { taskId, params: attachParams(serverId) }).pipe(
+              yield* runFlow(ServerVolumeAttach.flow, { taskId, params: volumeParams(serverId) }).pipe(
                 Effect.provide(faultyCloud([fault]))
               )
             )

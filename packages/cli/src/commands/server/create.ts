@@ -1,8 +1,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
-import { withClient } from "../../client.js"
 import { createServersPayload } from "../../input/serverCreate.js"
-import { accepted, described, idempotencyHeaders, idempotencyKey, priority, wait } from "./shared.js"
+import { described, idempotencyKey, priority, submit, wait } from "./shared.js"
 
 /** `enamel server create NAME …`: servers with their volumes, ports, keypair and floating IPs, one task. */
 
@@ -76,13 +75,7 @@ export const create = Command.make(
         availabilityZone: Option.getOrUndefined(flags.availabilityZone),
         priority: Option.getOrUndefined(flags.priority)
       })
-      const headers = yield* idempotencyHeaders(flags.idempotencyKey)
-      yield* withClient((client) =>
-        Effect.gen(function* () {
-          const answer = yield* client.api.porcelain.createServers({ payload, headers })
-          yield* accepted(client, answer.task, flags.wait)
-        })
-      )
+      yield* submit(flags, (client, headers) => client.api.porcelain.createServers({ payload, headers }))
     })
 ).pipe(
   Command.withDescription(

@@ -1,8 +1,7 @@
 import { Args, Command } from "@effect/cli"
 import { Effect } from "effect"
-import { withClient } from "../../client.js"
 import { parseId } from "../../input/ids.js"
-import { accepted, idempotencyHeaders, idempotencyKey, wait } from "./shared.js"
+import { idempotencyKey, submit, wait } from "./shared.js"
 
 /** `enamel server delete ID [--wait]`. */
 export const del = Command.make(
@@ -11,12 +10,8 @@ export const del = Command.make(
   (flags) =>
     Effect.gen(function* () {
       const serverId = yield* parseId("server", flags.id)
-      const headers = yield* idempotencyHeaders(flags.idempotencyKey)
-      yield* withClient((client) =>
-        Effect.gen(function* () {
-          const answer = yield* client.api.porcelain.deleteServer({ path: { id: serverId }, headers })
-          yield* accepted(client, answer.task, flags.wait)
-        })
+      yield* submit(flags, (client, headers) =>
+        client.api.porcelain.deleteServer({ path: { id: serverId }, headers })
       )
     })
 ).pipe(

@@ -1,13 +1,10 @@
-import { Args, Command, Options } from "@effect/cli"
+import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
-import { withClient } from "../../client.js"
 import { parseId } from "../../input/ids.js"
 import { floatingIpPayload } from "../../input/serverAttach.js"
-import { accepted, described, idempotencyHeaders, idempotencyKey, priority, wait } from "./shared.js"
+import { described, idempotencyKey, priority, removeCommand, serverArg, submit, wait } from "./shared.js"
 
 /** `enamel server floating-ip add|remove`: `server.floating_ip.attach` and `server.floating_ip.detach`. */
-
-const serverArg = Args.text({ name: "SERVER" }).pipe(Args.withDescription("the server's id"))
 
 const add = Command.make(
   "add",
@@ -33,16 +30,8 @@ const add = Command.make(
         port: Option.getOrUndefined(flags.port),
         priority: Option.getOrUndefined(flags.priority)
       })
-      const headers = yield* idempotencyHeaders(flags.idempotencyKey)
-      yield* withClient((client) =>
-        Effect.gen(function* () {
-          const answer = yield* client.api.porcelain.attachServerFloatingIp({
-            path: { id: serverId },
-            payload,
-            headers
-          })
-          yield* accepted(client, answer.task, flags.wait)
-        })
+      yield* submit(flags, (client, headers) =>
+        client.api.porcelain.attachServerFloatingIp({ path: { id: serverId }, payload, headers })
       )
     })
 ).pipe(
@@ -51,34 +40,16 @@ const add = Command.make(
   )
 )
 
-const remove = Command.make(
-  "remove",
-  {
-    server: serverArg,
-    floatingIp: Args.text({ name: "FLOATING_IP" }).pipe(Args.withDescription("the floating IP's id")),
-    idempotencyKey,
-    wait
-  },
-  (flags) =>
-    Effect.gen(function* () {
-      const serverId = yield* parseId("server", flags.server)
-      const floatingIpId = yield* parseId("floating IP", flags.floatingIp)
-      const headers = yield* idempotencyHeaders(flags.idempotencyKey)
-      yield* withClient((client) =>
-        Effect.gen(function* () {
-          const answer = yield* client.api.porcelain.detachServerFloatingIp({
-            path: { id: serverId, floating_ip_id: floatingIpId },
-            headers
-          })
-          yield* accepted(client, answer.task, flags.wait)
-        })
-      )
+const remove = removeCommand({
+  arg: { name: "FLOATING_IP", what: "floating IP", description: "the floating IP's id" },
+  description:
+    "Take a floating IP off the server, and release it if Enamel made it (one you brought is kept).",
+  detach: (client, serverId, floatingIpId, headers) =>
+    client.api.porcelain.detachServerFloatingIp({
+      path: { id: serverId, floating_ip_id: floatingIpId },
+      headers
     })
-).pipe(
-  Command.withDescription(
-    "Take a floating IP off the server, and release it if Enamel made it (one you brought is kept)."
-  )
-)
+})
 
 export const floatingIp = Command.make("floating-ip").pipe(
   Command.withDescription("A server's floating IPs: add and remove them, each as a task."),

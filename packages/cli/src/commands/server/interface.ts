@@ -1,13 +1,10 @@
-import { Args, Command, Options } from "@effect/cli"
+import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
-import { withClient } from "../../client.js"
 import { parseId } from "../../input/ids.js"
 import { interfacePayload } from "../../input/serverAttach.js"
-import { accepted, described, idempotencyHeaders, idempotencyKey, priority, wait } from "./shared.js"
+import { described, idempotencyKey, priority, removeCommand, serverArg, submit, wait } from "./shared.js"
 
 /** `enamel server interface add|remove`: `server.interface.attach` and `server.interface.detach`. */
-
-const serverArg = Args.text({ name: "SERVER" }).pipe(Args.withDescription("the server's id"))
 
 const add = Command.make(
   "add",
@@ -48,16 +45,8 @@ const add = Command.make(
         port: Option.getOrUndefined(flags.port),
         priority: Option.getOrUndefined(flags.priority)
       })
-      const headers = yield* idempotencyHeaders(flags.idempotencyKey)
-      yield* withClient((client) =>
-        Effect.gen(function* () {
-          const answer = yield* client.api.porcelain.attachServerInterface({
-            path: { id: serverId },
-            payload,
-            headers
-          })
-          yield* accepted(client, answer.task, flags.wait)
-        })
+      yield* submit(flags, (client, headers) =>
+        client.api.porcelain.attachServerInterface({ path: { id: serverId }, payload, headers })
       )
     })
 ).pipe(
@@ -67,35 +56,14 @@ const add = Command.make(
   )
 )
 
-const remove = Command.make(
-  "remove",
-  {
-    server: serverArg,
-    port: Args.text({ name: "PORT" }).pipe(Args.withDescription("the attached port's id")),
-    idempotencyKey,
-    wait
-  },
-  (flags) =>
-    Effect.gen(function* () {
-      const serverId = yield* parseId("server", flags.server)
-      const portId = yield* parseId("port", flags.port)
-      const headers = yield* idempotencyHeaders(flags.idempotencyKey)
-      yield* withClient((client) =>
-        Effect.gen(function* () {
-          const answer = yield* client.api.porcelain.detachServerInterface({
-            path: { id: serverId, port_id: portId },
-            headers
-          })
-          yield* accepted(client, answer.task, flags.wait)
-        })
-      )
-    })
-).pipe(
-  Command.withDescription(
+const remove = removeCommand({
+  arg: { name: "PORT", what: "port", description: "the attached port's id" },
+  description:
     "Detach a port from a server: its floating IPs Enamel made are released (others taken off), and the " +
-      "port deleted if Enamel made it (a port you brought is kept)."
-  )
-)
+    "port deleted if Enamel made it (a port you brought is kept).",
+  detach: (client, serverId, portId, headers) =>
+    client.api.porcelain.detachServerInterface({ path: { id: serverId, port_id: portId }, headers })
+})
 
 export const iface = Command.make("interface").pipe(
   Command.withDescription("A server's ports: add (attach) and remove (detach) them, each as a task."),

@@ -1,17 +1,24 @@
-import { Options } from "@effect/cli"
+import { Args, Command, Options } from "@effect/cli"
 import type { EnamelClientShape } from "@enamel/client"
 import type { TaskView } from "@enamel/domain/contract"
 import { Effect, Either, Option } from "effect"
+import { withClient } from "../../client.js"
 import { enamel } from "../../globals.js"
+import { parseId } from "../../input/ids.js"
 import { type UsageError, usage } from "../../input/UsageError.js"
 import { printTask } from "../../render/formats.js"
 import { line } from "../../render/Output.js"
 import { titleOf, watchTask } from "../../watch.js"
 
-/** What the `server …` commands share: --wait, --priority, --idempotency-key, and what follows a 202. */
+/**
+ * What the `server …` commands share: SERVER, --wait, --priority, --idempotency-key, the call that answers
+ * 202 and what follows it, and the `remove` of what is attached to a server.
+ */
 
 export const described = <A>(options: Options.Options<A>, text: string) =>
   Options.withDescription(options, text)
+
+export const serverArg = Args.text({ name: "SERVER" }).pipe(Args.withDescription("the server's id"))
 
 export const wait = described(
   Options.boolean("wait"),
@@ -29,9 +36,11 @@ export const idempotencyKey = described(
 )
 
 /** The `Idempotency-Key` header, if given: 1–255 characters, as the API takes it (refused before a call). */
+type IdempotencyHeaders = { readonly "idempotency-key"?: string }
+
 export const idempotencyHeaders = (
   key: Option.Option<string>
-): Either.Either<{ readonly "idempotency-key"?: string }, UsageError> =>
+): Either.Either<IdempotencyHeaders, UsageError> =>
   Option.match(key, {
     onNone: () => Either.right({}),
     onSome: (value) =>
@@ -49,3 +58,46 @@ export const accepted = (client: EnamelClientShape, task: TaskView, waitForIt: b
     yield* printTask(format, task)
     if (format === "table") yield* line(`Watch it: enamel task watch ${task.id}`)
   })
+
+/** One porcelain call with the `Idempotency-Key` of --idempotency-key, then what follows its 202. */
+export const submit = <E, R>(
+  flags: { readonly idempotencyKey: Option.Option<string>; readonly wait: boolean },
+  call: (
+    client: EnamelClientShape,
+    headers: IdempotencyHeaders
+  ) => Effect.Effect<{ readonly task: TaskView }, E, R>
+) =>
+  Effect.gen(function* () {
+    const headers = yield* idempotencyHeaders(flags.idempotencyKey)
+    yield* withClient((client) =>
+      Effect.flatMap(call(client, headers), (answer) => accepted(client, answer.task, flags.wait))
+    )
+  })
+
+/** `enamel server <thing> remove SERVER ID`: one detach call on what is attached to the server. */
+export const removeCommand = <E, R>(spec: {
+  /** The argument's name (VOLUME) and what it is, in a refusal's words (volume). */
+  readonly arg: { readonly name: string; readonly what: string; readonly description: string }
+  readonly description: string
+  readonly detach: (
+    client: EnamelClientShape,
+    serverId: string,
+    id: string,
+    headers: IdempotencyHeaders
+  ) => Effect.Effect<{ readonly task: TaskView }, E, R>
+}) =>
+  Command.make(
+    "remove",
+    {
+      server: serverArg,
+      attached: Args.text({ name: spec.arg.name }).pipe(Args.withDescription(spec.arg.description)),
+      idempotencyKey,
+      wait
+    },
+    (flags) =>
+      Effect.gen(function* () {
+        const serverId = yield* parseId("server", flags.server)
+        const id = yield* parseId(spec.arg.what, flags.attached)
+        yield* submit(flags, (client, headers) => spec.detach(client, serverId, id, headers))
+      })
+  ).pipe(Command.withDescription(spec.description))

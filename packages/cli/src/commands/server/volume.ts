@@ -1,13 +1,10 @@
-import { Args, Command, Options } from "@effect/cli"
+import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
-import { withClient } from "../../client.js"
 import { parseId } from "../../input/ids.js"
 import { volumePayload } from "../../input/serverAttach.js"
-import { accepted, described, idempotencyHeaders, idempotencyKey, priority, wait } from "./shared.js"
+import { described, idempotencyKey, priority, removeCommand, serverArg, submit, wait } from "./shared.js"
 
 /** `enamel server volume add|remove`: `server.volume.attach` and `server.volume.detach`. */
-
-const serverArg = Args.text({ name: "SERVER" }).pipe(Args.withDescription("the server's id"))
 
 const add = Command.make(
   "add",
@@ -47,16 +44,8 @@ const add = Command.make(
         volume: Option.getOrUndefined(flags.volume),
         priority: Option.getOrUndefined(flags.priority)
       })
-      const headers = yield* idempotencyHeaders(flags.idempotencyKey)
-      yield* withClient((client) =>
-        Effect.gen(function* () {
-          const answer = yield* client.api.porcelain.attachServerVolume({
-            path: { id: serverId },
-            payload,
-            headers
-          })
-          yield* accepted(client, answer.task, flags.wait)
-        })
+      yield* submit(flags, (client, headers) =>
+        client.api.porcelain.attachServerVolume({ path: { id: serverId }, payload, headers })
       )
     })
 ).pipe(
@@ -66,35 +55,14 @@ const add = Command.make(
   )
 )
 
-const remove = Command.make(
-  "remove",
-  {
-    server: serverArg,
-    volume: Args.text({ name: "VOLUME" }).pipe(Args.withDescription("the attached volume's id")),
-    idempotencyKey,
-    wait
-  },
-  (flags) =>
-    Effect.gen(function* () {
-      const serverId = yield* parseId("server", flags.server)
-      const volumeId = yield* parseId("volume", flags.volume)
-      const headers = yield* idempotencyHeaders(flags.idempotencyKey)
-      yield* withClient((client) =>
-        Effect.gen(function* () {
-          const answer = yield* client.api.porcelain.detachServerVolume({
-            path: { id: serverId, volume_id: volumeId },
-            headers
-          })
-          yield* accepted(client, answer.task, flags.wait)
-        })
-      )
-    })
-).pipe(
-  Command.withDescription(
+const remove = removeCommand({
+  arg: { name: "VOLUME", what: "volume", description: "the attached volume's id" },
+  description:
     "Detach a volume from a server, and delete it if Enamel made it (a volume you brought is kept). " +
-      "The boot volume is refused."
-  )
-)
+    "The boot volume is refused.",
+  detach: (client, serverId, volumeId, headers) =>
+    client.api.porcelain.detachServerVolume({ path: { id: serverId, volume_id: volumeId }, headers })
+})
 
 export const volume = Command.make("volume").pipe(
   Command.withDescription("A server's volumes: add (attach) and remove (detach) them, each as a task."),

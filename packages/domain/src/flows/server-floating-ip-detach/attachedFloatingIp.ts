@@ -15,7 +15,8 @@ export type AttachedFloatingIp = typeof AttachedFloatingIp.Type
 
 /**
  * The floating IP as it is on the server: the server is the caller's and ACTIVE or SHUTOFF, the floating
- * IP is the caller's and on one of the server's ports; and whether Enamel made it for the server.
+ * IP is the caller's and on one of the server's ports (or is Enamel's for it and left half detached); and
+ * whether Enamel made it for the server.
  */
 export const attachedFloatingIp = Effect.fn("ServerFloatingIpDetach.attachedFloatingIp")(function* (
   serverId: string,
@@ -26,14 +27,16 @@ export const attachedFloatingIp = Effect.fn("ServerFloatingIpDetach.attachedFloa
   const ip = yield* Neutron.getFloatingIp(floatingIpId).pipe(
     Effect.catchTag("OpenStackNotFound", () => Effect.fail(notAttached))
   )
-  if (ip.portId === null) return yield* notAttached
-  const onServer = yield* Neutron.listPorts({ deviceId: server.id })
-  if (!onServer.some((port) => port.id === ip.portId)) return yield* notAttached
-  const found: AttachedFloatingIp = {
-    server_id: server.id,
-    floating_ip_id: ip.id,
-    created: madeForServerByTags(server, ip.tags)
+  const created = madeForServerByTags(server, ip.tags)
+  if (ip.portId === null) {
+    // Enamel's floating IP for this server, on no port: a detach that stopped before releasing it (a
+    // failure or a crash there), which asking again finishes.
+    if (!created) return yield* notAttached
+  } else {
+    const onServer = yield* Neutron.listPorts({ deviceId: server.id })
+    if (!onServer.some((port) => port.id === ip.portId)) return yield* notAttached
   }
+  const found: AttachedFloatingIp = { server_id: server.id, floating_ip_id: ip.id, created }
   return found
 })
 

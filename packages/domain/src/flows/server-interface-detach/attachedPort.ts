@@ -19,7 +19,8 @@ export type AttachedPort = typeof AttachedPort.Type
 
 /**
  * The port as it is on the server: the server is the caller's and ACTIVE or SHUTOFF, the port is bound
- * to it; whether Enamel made it and each of its floating IPs for the server.
+ * to it (or is Enamel's for it and left half detached); whether Enamel made it and each of its floating
+ * IPs for the server.
  */
 export const attachedPort = Effect.fn("ServerInterfaceDetach.attachedPort")(function* (
   serverId: string,
@@ -30,13 +31,17 @@ export const attachedPort = Effect.fn("ServerInterfaceDetach.attachedPort")(func
   const port = yield* Neutron.getPort(portId).pipe(
     Effect.catchTag("OpenStackNotFound", () => Effect.fail(notAttached))
   )
-  if (port.deviceId !== server.id) return yield* notAttached
+  const created = madeForServerByTags(server, port.tags)
+  // Enamel's port for this server bound to nothing: a detach that stopped before deleting it (a failure
+  // or a crash there), which asking again finishes.
+  const unfinishedDetach = created && port.deviceId === ""
+  if (port.deviceId !== server.id && !unfinishedDetach) return yield* notAttached
   const ips = yield* Neutron.listFloatingIps({ portId: port.id })
   const enamels = ips.filter((ip) => madeForServerByTags(server, ip.tags))
   const found: AttachedPort = {
     server_id: server.id,
     port_id: port.id,
-    created: madeForServerByTags(server, port.tags),
+    created,
     enamel_floating_ip_ids: enamels.map((ip) => ip.id),
     other_floating_ip_ids: ips.filter((ip) => !enamels.includes(ip)).map((ip) => ip.id)
   }

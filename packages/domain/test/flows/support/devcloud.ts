@@ -54,7 +54,10 @@ export const sshPublicKey = (): string => {
   return `ssh-ed25519 ${blob.toString("base64")} enamel-test`
 }
 
-/** A call to break: `times` calls (1 by default) whose method and URL path match, after `after` of them. */
+/**
+ * A call to break: `times` calls (1 by default) whose method and URL path match, after `after` of them;
+ * with `armedBy`, only calls after one matching that has been made (a poll after the change it waits for).
+ */
 export interface Fault {
   readonly method: HttpTransport.HttpMethod
   readonly path: RegExp
@@ -67,6 +70,7 @@ export interface Fault {
   readonly status: number
   readonly times?: number
   readonly after?: number
+  readonly armedBy?: { readonly method: HttpTransport.HttpMethod; readonly path: RegExp }
 }
 
 const faultyTransport = (faults: ReadonlyArray<Fault>) =>
@@ -74,14 +78,20 @@ const faultyTransport = (faults: ReadonlyArray<Fault>) =>
     Transport.HttpTransport,
     Effect.gen(function* () {
       const real = yield* Effect.provide(Transport.HttpTransport, Transport.layerFetch)
-      // How many matching calls each fault has seen so far.
+      // How many matching calls each fault has seen so far, and whether its arming call was made.
       const seen = yield* Ref.make(faults.map(() => 0))
+      const armed = faults.map((f) => f.armedBy === undefined)
       const pick = (call: HttpTransport.HttpCall) =>
         Ref.modify(seen, (counts) => {
           const path = new URL(call.url).pathname
           const matching = counts.map((n, i) => {
             const f = faults[i]
-            return f !== undefined && f.method === call.method && f.path.test(path) ? n + 1 : n
+            return f !== undefined && armed[i] && f.method === call.method && f.path.test(path) ? n + 1 : n
+          })
+          faults.forEach((f, i) => {
+            if (f.armedBy !== undefined && f.armedBy.method === call.method && f.armedBy.path.test(path)) {
+              armed[i] = true
+            }
           })
           const index = faults.findIndex((f, i) => {
             const n = matching[i] ?? 0
