@@ -7,50 +7,27 @@
  */
 
 import { floorCreate, resolveIds } from "./floor.js"
-import { call, type Login, login, sleep } from "./support/cloud.js"
+import { call, type Login, login } from "./support/cloud.js"
 import { deploy } from "./support/enamel.js"
 import { ensurePythonModules, runPython } from "./support/python.js"
 import { alternate, median, round } from "./support/stats.js"
+import { enamelCall, finished } from "./support/tasks.js"
 
-interface TaskView {
-  readonly task: {
-    readonly id: string
-    readonly state: string
-    readonly error: unknown
-    readonly result: { readonly servers?: ReadonlyArray<{ readonly id: string }> } | null
-  }
-}
-
-const enamelCall = async (apiUrl: string, who: Login, method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${apiUrl}${path}`, {
-    method,
-    headers: { "x-auth-token": who.token, "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) })
-  })
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`)
-  return (await response.json()) as TaskView
-}
-
-const finished = async (apiUrl: string, who: Login, taskId: string, everyMs: number) => {
-  for (let i = 0; i < 6000; i++) {
-    const { task } = await enamelCall(apiUrl, who, "GET", `/tasks/${taskId}`)
-    if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(task.state)) return task
-    await sleep(everyMs)
-  }
-  throw new Error(`task ${taskId} did not finish`)
+interface Created {
+  readonly servers?: ReadonlyArray<{ readonly id: string }>
 }
 
 /** Creates one server through Enamel and returns the seconds until its task SUCCEEDED; then deletes it. */
 const enamelCreate = async (apiUrl: string, who: Login, name: string) => {
   const started = performance.now()
-  const { task } = await enamelCall(apiUrl, who, "POST", "/servers", {
+  const { task } = await enamelCall<Created>(apiUrl, who, "POST", "/servers", {
     name,
     image: "tiny",
     flavor: "m1.tiny",
     boot_volume: { size_gb: 1 },
     networks: [{ network: "private", floating_ip: { network: "public" } }]
   })
-  const done = await finished(apiUrl, who, task.id, 50)
+  const done = await finished<Created>(apiUrl, who, task.id, 50)
   const seconds = (performance.now() - started) / 1000
   const serverId = done.result?.servers?.[0]?.id
   if (done.state !== "SUCCEEDED" || serverId === undefined)

@@ -5,7 +5,7 @@
  * the port at the same time; then the server polled every 0.2 s until ACTIVE. Names are resolved to ids
  * before the clock starts (Enamel resolves them inside its time). Everything is deleted afterwards.
  */
-import { call, type Login, sleep } from "./support/cloud.js"
+import { call, gone, type Login, pollUntil } from "./support/cloud.js"
 
 interface Id {
   readonly id: string
@@ -39,17 +39,6 @@ export const resolveIds = async (who: Login): Promise<FloorIds> => {
     networkId: await first(who, "network", "/v2.0/networks?name=private", "networks"),
     externalNetworkId: await first(who, "network", "/v2.0/networks?name=public", "networks")
   }
-}
-
-/** Polls every 0.2 s until `done` says so; fails on `failed` or after 5 minutes. */
-const pollUntil = async <A>(read: () => Promise<A>, done: (a: A) => boolean, failed: (a: A) => boolean) => {
-  for (let i = 0; i < 1500; i++) {
-    const value = await read()
-    if (done(value)) return value
-    if (failed(value)) throw new Error(`failed: ${JSON.stringify(value).slice(0, 300)}`)
-    await sleep(200)
-  }
-  throw new Error("timed out")
 }
 
 const volumeStatus = (who: Login, id: string) =>
@@ -125,17 +114,6 @@ export const floorCreate = async (who: Login, ids: FloorIds, name: string): Prom
     await removeAll(who, made)
   }
 }
-
-const gone = (read: () => Promise<unknown>) =>
-  pollUntil(
-    () =>
-      read().then(
-        () => false,
-        (error: unknown) => String(error).includes(" 404 ")
-      ),
-    (isGone) => isGone,
-    () => false
-  )
 
 /** Server first (and waited for, so the volume is detached), then its floating IP, port and volume. */
 const removeAll = async (who: Login, made: Made) => {

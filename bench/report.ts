@@ -1,5 +1,6 @@
 /** The markdown table of one `pnpm bench` run. */
 import type { AcceptResult, AcceptRow } from "./accept.js"
+import type { AttachComparison, AttachResult } from "./attach.js"
 import type { EndToEndResult } from "./endToEnd.js"
 import type { EngineResult } from "./engine.js"
 import type { ScaleResult } from "./scale.js"
@@ -17,6 +18,7 @@ export interface BenchResult {
   }
   readonly accept?: AcceptResult
   readonly endToEnd?: EndToEndResult
+  readonly attach?: AttachResult
   readonly engine?: EngineResult
   readonly scale?: ReadonlyArray<ScaleResult>
 }
@@ -71,6 +73,41 @@ const endToEndSection = (e: EndToEndResult) => {
   ]
 }
 
+const attachRows = (
+  what: string,
+  c: AttachComparison,
+  sides: Record<keyof AttachComparison["medians"], string>
+) =>
+  (["floor", "enamel", "openstacksdk"] as const).map(
+    (side) =>
+      `| ${what} | ${sides[side]} | ${c.medians[side]} | ${c.p90s[side]} | ${round(c.medians[side] / c.medians.floor)} | ${round(c.p90s[side] / c.p90s.floor)} | ${c.seconds[side].map((s) => s.toFixed(2)).join(" ")} |`
+  )
+
+const attachSection = (a: AttachResult) => [
+  "## Attach to a running server: a new 1 GB volume; a new port with a floating IP (target ≤ 1.05 × the floor)",
+  "",
+  `One server made for the part; ${a.rounds} timed rounds after ${a.warmUpRounds} untimed, the six runs in turn within each round, each once the server is ACTIVE with no task under way; each run's volume or port is removed after its clock stops. The floor makes the plumbing calls in critical-path order with plain fetch, polling every ${a.pollMs} ms as Enamel's waits do; openstacksdk's waits poll every 2 s (its default). p90 is the nearest-rank quantile (over 5 rounds, the slowest).`,
+  "",
+  "| what | side | median s | p90 s | median × floor | p90 × floor | every run, s |",
+  "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+  ...attachRows("volume", a.volume, {
+    floor: "floor: Cinder create → available → Nova os-volume_attachments → in-use",
+    enamel: 'Enamel POST /servers/{id}/volumes {"size_gb": 1} → SUCCEEDED',
+    openstacksdk: "openstacksdk create_volume(wait=True) + attach_volume(wait=True)"
+  }),
+  ...attachRows("interface + floating IP", a.interface, {
+    floor: "floor: Neutron create port → Nova os-interface → Neutron create floating IP",
+    enamel: "Enamel POST /servers/{id}/interfaces (private, floating IP from public) → SUCCEEDED",
+    openstacksdk: "openstacksdk create_port + create_server_interface + create_floating_ip(port=…)"
+  }),
+  "",
+  "Where Enamel's time went (the median of each part over its runs, ms; from the task's timeline and the client's clock):",
+  "",
+  `- volume: ${a.volume.enamelSplitMs.map(([part, ms]) => `${part} ${ms}`).join(" · ")}`,
+  `- interface + floating IP: ${a.interface.enamelSplitMs.map(([part, ms]) => `${part} ${ms}`).join(" · ")}`,
+  ""
+]
+
 const engineSection = (e: EngineResult) => [
   `## Engine overhead: ${e.stages} no-op stages (target ≤ 1 ms per stage)`,
   "",
@@ -106,6 +143,7 @@ export const markdown = (r: BenchResult) =>
     "",
     ...(r.accept === undefined ? [] : acceptSection(r.accept)),
     ...(r.endToEnd === undefined ? [] : endToEndSection(r.endToEnd)),
+    ...(r.attach === undefined ? [] : attachSection(r.attach)),
     ...(r.engine === undefined ? [] : engineSection(r.engine)),
     ...(r.scale === undefined ? [] : scaleSection(r.scale))
   ].join("\n")

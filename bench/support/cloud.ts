@@ -1,4 +1,4 @@
-/** The dev cloud as the benchmarks see it: identities, tokens, service endpoints, plain fetch. */
+/** The dev cloud as the benchmarks see it: identities, tokens, service endpoints, plain fetch, polling. */
 import { execFileSync } from "node:child_process"
 
 export const CLOUDS_YAML = "/var/lib/enamel-devcloud/clouds.yaml"
@@ -76,3 +76,30 @@ export const call = async <A>(
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** Polls every 0.2 s until `done` says so; fails on `failed` or after 5 minutes. */
+export const pollUntil = async <A>(
+  read: () => Promise<A>,
+  done: (a: A) => boolean,
+  failed: (a: A) => boolean
+) => {
+  for (let i = 0; i < 1500; i++) {
+    const value = await read()
+    if (done(value)) return value
+    if (failed(value)) throw new Error(`failed: ${JSON.stringify(value).slice(0, 300)}`)
+    await sleep(200)
+  }
+  throw new Error("timed out")
+}
+
+/** Polls every 0.2 s until `read` answers 404. */
+export const gone = (read: () => Promise<unknown>) =>
+  pollUntil(
+    () =>
+      read().then(
+        () => false,
+        (error: unknown) => String(error).includes(" 404 ")
+      ),
+    (isGone) => isGone,
+    () => false
+  )

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import { removeTopology } from "@enamel/broker/testing"
+import { registry } from "@enamel/domain/flows"
 import { Effect } from "effect"
 import { bundle } from "./build.js"
 import { call, identityEnv, login, sleep } from "./cloud.js"
@@ -146,7 +147,7 @@ export const tearDownLeftovers = async () => {
   const recent = (id: string) => Date.now() - Number.parseInt(id.slice(0, 8), 36) < 10 * 60_000
   for (const id of ids.split("\n").filter((line) => line !== "" && !recent(line))) {
     console.error(`removing what an interrupted run left: enamel_bench_${id}`)
-    await tearDown(id, ["server.create", "server.delete", "bench.noop"])
+    await tearDown(id, [...registry.commands.map((command) => command.type), "bench.noop"])
     await Effect.runPromise(
       removeTopology({
         namespace: floorNamespace(deploymentNamespace(id)),

@@ -1,0 +1,44 @@
+"""openstacksdk's side of the attach part (bench/attach.ts), as alice, on an existing server; timed from
+the first call to the last answer. Nothing is removed here: bench/attach.ts detaches and deletes what
+this printed (untimed), and sweeps what a failed run left by its name.
+
+  sdk_attach.py volume <server id> <name>
+      conn.create_volume(size=1, wait=True) then conn.attach_volume(server, volume, wait=True) (both
+      wait by polling every 2 s, the SDK's default). Prints {"seconds", "volume_id"}.
+  sdk_attach.py interface <server id> <name>
+      conn.network.create_port on the network "private" (found by name inside the time, as Enamel
+      does), conn.compute.create_server_interface(server, port_id=...), then
+      conn.create_floating_ip(network="public", port=<the port>). Not conn.add_auto_ip: with reuse=True
+      (its default) it takes any free floating IP of the project, another user's among them, and with
+      reuse=False and wait=True it waits for the floating IP to be ACTIVE, which it never is on the dev
+      cloud (no L3 agent); add_auto_ip(reuse=False) itself calls create_floating_ip. Prints {"seconds",
+      "port_id", "floating_ip_id"}.
+
+Run with Debian's /usr/bin/python3 (python3-openstacksdk)."""
+import json
+import sys
+import time
+
+import openstack
+
+what, server_id, name = sys.argv[1:4]
+conn = openstack.connect(cloud="alice")
+conn.authorize()  # the token is had before the clock starts, as for the other sides
+server = conn.compute.get_server(server_id)
+
+if what == "volume":
+    started = time.monotonic()
+    volume = conn.create_volume(size=1, name=name, wait=True, timeout=300)
+    conn.attach_volume(server, volume, wait=True, timeout=300)
+    seconds = time.monotonic() - started
+    print(json.dumps({"seconds": seconds, "volume_id": volume.id}))
+elif what == "interface":
+    started = time.monotonic()
+    network = conn.network.find_network("private", ignore_missing=False)
+    port = conn.network.create_port(network_id=network.id, name=name)
+    conn.compute.create_server_interface(server, port_id=port.id)
+    ip = conn.create_floating_ip(network="public", port=port.id)
+    seconds = time.monotonic() - started
+    print(json.dumps({"seconds": seconds, "port_id": port.id, "floating_ip_id": ip["id"]}))
+else:
+    sys.exit(f"unknown side {what}: volume or interface")
