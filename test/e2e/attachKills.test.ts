@@ -3,26 +3,21 @@
  * IPs and interfaces, on the dev cloud. Each kill comes while the stage is in doubt: the stage has done
  * its work in the cloud and the checkpoint saying so is not on disk (see stageHold.ts). Another worker
  * process resumes the task, which succeeds; the cloud then holds exactly one volume, floating IP or port
- * of the attach, attached once, and after the detach nothing the task made. One server per kind, reused
- * round after round; DELETE /servers/{id} ends each.
+ * of the attach, attached once, and after the detach nothing the task made. Then a cancel through the API
+ * while a worker is held mid-attach ends CANCELLED with nothing left. One server per kind, reused round
+ * after round; DELETE /servers/{id} ends each.
  */
 import type { ChildProcess } from "node:child_process"
 import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
 import { removeTopology } from "@enamel/broker/testing"
-import {
-  Cinder,
-  Neutron,
-  Nova,
-  type OpenStackClients,
-  Session,
-  type SessionShape
-} from "@enamel/openstack-clients"
-import { Effect, Layer } from "effect"
+import { Cinder, Neutron, Nova, type SessionShape } from "@enamel/openstack-clients"
+import { Effect, Layer, Schema } from "effect"
 import { afterAll } from "vitest"
 import { sessionFor, uniqueName } from "../../packages/openstack-clients/test/support/cloud.js"
 import * as CloudFlows from "../../packages/worker/src/cloud/cloudFlows.js"
 import { workerPools } from "../../packages/worker/src/WorkerProcess.js"
+import { asAlice } from "./attach.js"
 import {
   call,
   cloudCount,
@@ -76,6 +71,16 @@ const stages: Record<
   }
 }
 
+/**
+ * Where a cancel comes: the hold is on the stage's result, which may be written with the next stage's
+ * start, so the cancel takes effect at the next stage but one, or in the next stage if it waits. The
+ * floating IP attach has no such place: its one change is its last stage (a cancel then comes too late).
+ */
+const cancelAt: Partial<Record<Kind, string>> = {
+  volume: "attachVolume",
+  interface: "createPort"
+}
+
 const route: Record<Kind, string> = {
   volume: "volumes",
   floating_ip: "floating-ips",
@@ -88,16 +93,17 @@ const body: Record<Kind, unknown> = {
   interface: { network: "private", floating_ip: { network: "public" } }
 }
 
+const AttachResult = Schema.Struct({
+  volume_id: Schema.optional(Schema.String),
+  floating_ip_id: Schema.optional(Schema.String),
+  port_id: Schema.optional(Schema.String)
+})
+
 /** The id of what the attach made, from its result. */
 const madeId = (kind: Kind, result: unknown): string => {
-  const r = result as { volume_id?: string; floating_ip_id?: string; port_id?: string }
+  const r = Schema.decodeUnknownSync(AttachResult)(result)
   return (kind === "volume" ? r.volume_id : kind === "floating_ip" ? r.floating_ip_id : r.port_id) ?? ""
 }
-
-const asAlice =
-  (alice: SessionShape) =>
-  <A, E>(effect: Effect.Effect<A, E, Session | OpenStackClients.OpenStackClients>) =>
-    Effect.provideService(effect, Session, alice)
 
 /** Each attempt of the task's stage, in order: `attempt:state`. */
 const attempts = (taskId: string, path: string) =>
@@ -137,6 +143,20 @@ const inCloud = (kind: Kind, serverId: string, attachTask: string, id: string) =
           onServer: onServer.length
         }
       }
+    }
+  })
+
+/** The volumes, ports and floating IPs on the server. */
+const attachedTo = (serverId: string) =>
+  Effect.gen(function* () {
+    const ports = (yield* Nova.listInterfaces(serverId)).map((i) => i.portId).sort()
+    const ips = (yield* Neutron.listFloatingIps()).filter(
+      (ip) => ip.portId !== null && ports.includes(ip.portId)
+    )
+    return {
+      volumes: (yield* Nova.listVolumeAttachments(serverId)).map((a) => a.volumeId).sort(),
+      ports,
+      floatingIps: ips.map((ip) => ip.id).sort()
     }
   })
 
@@ -245,6 +265,29 @@ const eachKind = (kind: Kind, alice: SessionShape) =>
         made: [],
         onServer: 0
       })
+    }
+
+    // A cancel through the API while a worker is held at a stage of the attach, after something was
+    // made: the task ends CANCELLED and what it made is undone.
+    const cancelStage = cancelAt[kind]
+    if (cancelStage !== undefined) {
+      const beforeCancel = yield* cloud(attachedTo(server))
+      // The cancel is answered (its NOTIFY sent) before the held write goes on.
+      const cancelled = yield* holdAt(
+        `server.${kind}.attach`,
+        cancelStage,
+        accepted("POST", `/servers/${server}/${route[kind]}`, body[kind]),
+        ({ taskId }) =>
+          Effect.map(call("POST", `/tasks/${taskId}/cancel`, token), (answer) =>
+            expect(answer.status, JSON.stringify(answer.body)).toBe(202)
+          ),
+        { cutOff: false }
+      )
+      attachTasks.push(cancelled.taskId)
+      const ended = yield* finished(cancelled.taskId, token)
+      expect({ cancelStage, state: ended.state }).toEqual({ cancelStage, state: "CANCELLED" })
+      expect((yield* cloud(inCloud(kind, server, cancelled.taskId, ""))).made).toEqual([])
+      expect(yield* cloud(attachedTo(server))).toEqual(beforeCancel)
     }
 
     yield* succeeded(yield* accepted("DELETE", `/servers/${server}`))

@@ -4,51 +4,18 @@
  * of alice's own floating IP keeping it, and DELETE /servers/{id} releasing Enamel's and keeping alice's.
  */
 import { describe, expect, layer } from "@effect/vitest"
-import { removeTopology } from "@enamel/broker/testing"
-import { Neutron, Nova, type OpenStackClients, Session, type SessionShape } from "@enamel/openstack-clients"
-import { Effect, Layer, Option } from "effect"
-import { afterAll } from "vitest"
+import { Neutron, Nova } from "@enamel/openstack-clients"
+import { Effect, Option } from "effect"
 import { sessionFor, uniqueName } from "../../packages/openstack-clients/test/support/cloud.js"
-import * as CloudFlows from "../../packages/worker/src/cloud/cloudFlows.js"
-import { workerPools } from "../../packages/worker/src/WorkerProcess.js"
-import { call, deleteUserKeysAtEnd, enamelApi, finished, inProcessWorkerSettings, tokenOf } from "./enamel.js"
+import { asAlice, enamelServing, refused, succeeds } from "./attach.js"
+import { deleteUserKeysAtEnd, tokenOf } from "./enamel.js"
 
-const namespace = uniqueName("e2e-fips")
-const topics = ["server.create", "server.delete", "server.floating_ip.attach", "server.floating_ip.detach"]
-afterAll(() => Effect.runPromise(removeTopology({ namespace, topics, own: true })))
-
-const Enamel = enamelApi(workerPools(CloudFlows.layer)).pipe(
-  Layer.provide(
-    inProcessWorkerSettings(namespace, [
-      [
-        "ENAMEL_WORKER_TOPICS",
-        "server.create=2,server.delete=2,server.floating_ip.attach=2,server.floating_ip.detach=2"
-      ]
-    ])
-  )
-)
-
-interface Accepted {
-  readonly task: { readonly id: string }
-}
-interface ErrorAnswer {
-  readonly errors: ReadonlyArray<{ readonly code: string; readonly detail: string }>
-}
-
-const asAlice =
-  (alice: SessionShape) =>
-  <A, E>(effect: Effect.Effect<A, E, Session | OpenStackClients.OpenStackClients>) =>
-    Effect.provideService(effect, Session, alice)
-
-/** Sends a porcelain call, expects 202, and waits for its task to succeed; its result. */
-const succeeds = (method: string, path: string, token: string, body?: unknown) =>
-  Effect.gen(function* () {
-    const accepted = yield* call(method, path, token, body)
-    expect(accepted.status, JSON.stringify(accepted.body)).toBe(202)
-    const task = yield* finished((accepted.body as Accepted).task.id, token)
-    expect(task.state, JSON.stringify(task.error)).toBe("SUCCEEDED")
-    return task.result as unknown
-  })
+const Enamel = enamelServing("e2e-fips", {
+  "server.create": 2,
+  "server.delete": 2,
+  "server.floating_ip.attach": 2,
+  "server.floating_ip.detach": 2
+})
 
 describe("server floating IPs end to end on the dev cloud", () => {
   layer(Enamel, { timeout: 600_000, excludeTestServices: true })((it) => {
@@ -93,13 +60,15 @@ describe("server floating IPs end to end on the dev cloud", () => {
           const publicNet = yield* cloud(Neutron.findNetwork("public"))
           const own = yield* cloud(Neutron.createFloatingIp({ networkId: publicNet.id, portId: freePort }))
           yield* Effect.addFinalizer(() => cloud(Neutron.deleteFloatingIp(own.id)).pipe(Effect.ignore))
-          const full = yield* call("POST", `/servers/${server.id}/floating-ips`, token, { network: "public" })
+          const full = yield* refused("POST", `/servers/${server.id}/floating-ips`, token, {
+            network: "public"
+          })
           expect(full.status).toBe(409)
-          expect((full.body as ErrorAnswer).errors[0]?.code).toBe("floating_ip.no_free_port")
+          expect(full.code).toBe("floating_ip.no_free_port")
           const stranger = crypto.randomUUID()
-          const notOn = yield* call("DELETE", `/servers/${server.id}/floating-ips/${stranger}`, token)
+          const notOn = yield* refused("DELETE", `/servers/${server.id}/floating-ips/${stranger}`, token)
           expect(notOn.status).toBe(404)
-          expect((notOn.body as ErrorAnswer).errors[0]?.detail).toContain(stranger)
+          expect(notOn.detail).toContain(stranger)
 
           // Alice's taken off: kept, on no port. Put back by her, then the server deleted.
           expect(yield* succeeds("DELETE", `/servers/${server.id}/floating-ips/${own.id}`, token)).toEqual({

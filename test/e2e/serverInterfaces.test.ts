@@ -5,48 +5,18 @@
  * and floating IP Enamel made while keeping alice's port.
  */
 import { describe, expect, layer } from "@effect/vitest"
-import { removeTopology } from "@enamel/broker/testing"
-import { Neutron, Nova, type OpenStackClients, Session, type SessionShape } from "@enamel/openstack-clients"
-import { Effect, Layer, Option } from "effect"
-import { afterAll } from "vitest"
+import { Neutron, Nova, type OpenStackClients, type Session } from "@enamel/openstack-clients"
+import { Effect, Option } from "effect"
 import { sessionFor, uniqueName } from "../../packages/openstack-clients/test/support/cloud.js"
-import * as CloudFlows from "../../packages/worker/src/cloud/cloudFlows.js"
-import { workerPools } from "../../packages/worker/src/WorkerProcess.js"
-import { call, deleteUserKeysAtEnd, enamelApi, finished, inProcessWorkerSettings, tokenOf } from "./enamel.js"
+import { asAlice, enamelServing, succeeds } from "./attach.js"
+import { deleteUserKeysAtEnd, tokenOf } from "./enamel.js"
 
-const namespace = uniqueName("e2e-ifaces")
-const topics = ["server.create", "server.delete", "server.interface.attach", "server.interface.detach"]
-afterAll(() => Effect.runPromise(removeTopology({ namespace, topics, own: true })))
-
-const Enamel = enamelApi(workerPools(CloudFlows.layer)).pipe(
-  Layer.provide(
-    inProcessWorkerSettings(namespace, [
-      [
-        "ENAMEL_WORKER_TOPICS",
-        "server.create=2,server.delete=2,server.interface.attach=4,server.interface.detach=4"
-      ]
-    ])
-  )
-)
-
-interface Accepted {
-  readonly task: { readonly id: string }
-}
-
-const asAlice =
-  (alice: SessionShape) =>
-  <A, E>(effect: Effect.Effect<A, E, Session | OpenStackClients.OpenStackClients>) =>
-    Effect.provideService(effect, Session, alice)
-
-/** Sends a porcelain call, expects 202, and waits for its task to succeed; its result. */
-const succeeds = (method: string, path: string, token: string, body?: unknown) =>
-  Effect.gen(function* () {
-    const accepted = yield* call(method, path, token, body)
-    expect(accepted.status, JSON.stringify(accepted.body)).toBe(202)
-    const task = yield* finished((accepted.body as Accepted).task.id, token)
-    expect(task.state, JSON.stringify(task.error)).toBe("SUCCEEDED")
-    return task.result as unknown
-  })
+const Enamel = enamelServing("e2e-ifaces", {
+  "server.create": 2,
+  "server.delete": 2,
+  "server.interface.attach": 4,
+  "server.interface.detach": 4
+})
 
 interface AttachResult {
   readonly port_id: string

@@ -6,60 +6,18 @@
  * DELETE /servers/{id} removing everything Enamel made for the server while keeping alice's volume.
  */
 import { describe, expect, layer } from "@effect/vitest"
-import { removeTopology } from "@enamel/broker/testing"
-import { Cinder, Nova, type OpenStackClients, Session, type SessionShape } from "@enamel/openstack-clients"
-import { Effect, Layer, Option } from "effect"
-import { afterAll } from "vitest"
+import { Cinder, Nova } from "@enamel/openstack-clients"
+import { Effect, Option } from "effect"
 import { sessionFor, uniqueName } from "../../packages/openstack-clients/test/support/cloud.js"
-import * as CloudFlows from "../../packages/worker/src/cloud/cloudFlows.js"
-import { workerPools } from "../../packages/worker/src/WorkerProcess.js"
-import { call, deleteUserKeysAtEnd, enamelApi, finished, inProcessWorkerSettings, tokenOf } from "./enamel.js"
+import { asAlice, enamelServing, refused, succeeds } from "./attach.js"
+import { call, deleteUserKeysAtEnd, tokenOf } from "./enamel.js"
 
-const namespace = uniqueName("e2e-volumes")
-const topics = ["server.create", "server.delete", "server.volume.attach", "server.volume.detach"]
-afterAll(() => Effect.runPromise(removeTopology({ namespace, topics, own: true })))
-
-const Enamel = enamelApi(workerPools(CloudFlows.layer)).pipe(
-  Layer.provide(
-    inProcessWorkerSettings(namespace, [
-      [
-        "ENAMEL_WORKER_TOPICS",
-        "server.create=2,server.delete=2,server.volume.attach=4,server.volume.detach=4"
-      ]
-    ])
-  )
-)
-
-interface Accepted {
-  readonly task: { readonly id: string }
-}
-interface ErrorAnswer {
-  readonly errors: ReadonlyArray<{ readonly code: string; readonly detail: string }>
-}
-
-/** Runs `effect` as alice in the cloud. */
-const asAlice =
-  (alice: SessionShape) =>
-  <A, E>(effect: Effect.Effect<A, E, Session | OpenStackClients.OpenStackClients>) =>
-    Effect.provideService(effect, Session, alice)
-
-/** Sends a porcelain call, expects 202, and waits for its task to succeed; its result. */
-const succeeds = (method: string, path: string, token: string, body?: unknown) =>
-  Effect.gen(function* () {
-    const accepted = yield* call(method, path, token, body)
-    expect(accepted.status, JSON.stringify(accepted.body)).toBe(202)
-    const task = yield* finished((accepted.body as Accepted).task.id, token)
-    expect(task.state, JSON.stringify(task.error)).toBe("SUCCEEDED")
-    return task.result as unknown
-  })
-
-/** Sends a call the API must refuse: its status and the one error's code and detail. */
-const refused = (method: string, path: string, token: string, body?: unknown) =>
-  Effect.map(call(method, path, token, body), (answer) => ({
-    status: answer.status,
-    code: (answer.body as ErrorAnswer).errors[0]?.code,
-    detail: (answer.body as ErrorAnswer).errors[0]?.detail ?? ""
-  }))
+const Enamel = enamelServing("e2e-volumes", {
+  "server.create": 2,
+  "server.delete": 2,
+  "server.volume.attach": 4,
+  "server.volume.detach": 4
+})
 
 interface AttachResult {
   readonly volume_id: string

@@ -51,13 +51,15 @@ export interface Held {
  * Holds the first task of `type` that finishes stage `path` (its first attempt) until `whileHeld` has
  * run: `start` sends the call that makes the task (and returns its id), `whileHeld` gets the held task and
  * its worker (to kill it). The held database write is then cut off as the dead worker's would be
- * (`pg_terminate_backend`), so nothing of it is recorded, and the hold is removed.
+ * (`pg_terminate_backend`), so nothing of it is recorded, and the hold is removed. With `cutOff: false`
+ * the write goes on instead and the worker carries on from there (to cancel the task while it is held).
  */
 export const holdAt = <E1, R1, E2, R2>(
   type: string,
   path: string,
   start: Effect.Effect<string, E1, R1>,
-  whileHeld: (held: Held) => Effect.Effect<void, E2, R2>
+  whileHeld: (held: Held) => Effect.Effect<void, E2, R2>,
+  options: { readonly cutOff: boolean } = { cutOff: true }
 ) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
@@ -76,7 +78,7 @@ export const holdAt = <E1, R1, E2, R2>(
           SELECT lease_owner FROM tasks WHERE id = ${taskId}`
         const worker = lease?.leaseOwner ?? ""
         yield* whileHeld({ taskId, worker })
-        if (waiter !== undefined) yield* sql`SELECT pg_terminate_backend(${waiter.pid})`
+        if (waiter !== undefined && options.cutOff) yield* sql`SELECT pg_terminate_backend(${waiter.pid})`
         yield* sql`DELETE FROM test_stage_holds WHERE lock_key = ${key}`
         return { taskId, worker }
       })
