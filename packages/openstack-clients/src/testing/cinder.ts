@@ -1,10 +1,10 @@
 /**
  * Cinder v3 in the double: the versions document, volumes (created and deleted over a few calls; `error`
  * with a user message when a fault says so), snapshots (`cinderSnapshots.ts`), volume types and user
- * messages. Microversions 3.0–3.70.
+ * messages and the project's limits. Microversions 3.0–3.70.
  */
 import { Effect } from "effect"
-import { ownSnapshot, routeSnapshots } from "./cinderSnapshots.js"
+import { limits, ownSnapshot, routeSnapshots } from "./cinderSnapshots.js"
 import {
   type Answer,
   type Ctx,
@@ -316,6 +316,7 @@ export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
       ? refuse("cinder", 404, `Volume type ${id} could not be found.`)
       : Effect.succeed(ok({ volume_type: typeView(type) }))
   }
+  if (collection === "limits" && id === undefined && call.method === "GET") return checked(limits(ctx))
   if (collection === "messages" && id === undefined && call.method === "GET")
     return checked(listMessages(ctx))
   return undefined
