@@ -7,7 +7,14 @@
  * of later `server.delete` versions, which leave the waiting to stages of their own (`waits: true`), so
  * that a worker shutting down cuts the wait off rather than waiting it out. The waits are the clients'.
  */
-import { Cinder, Neutron, Nova, type OpenStackError, type Volume } from "@enamel/openstack-clients"
+import {
+  Cinder,
+  Neutron,
+  Nova,
+  type OpenStackError,
+  type Snapshot,
+  type Volume
+} from "@enamel/openstack-clients"
 import { Effect, Option } from "effect"
 
 const goneIfNotFound = <R>(self: Effect.Effect<void, OpenStackError, R>) =>
@@ -61,4 +68,26 @@ export const requestVolumeDelete = Effect.fn("Enamel.requestVolumeDelete")(funct
 export const removeVolume = Effect.fn("Enamel.removeVolume")(function* (id: string) {
   yield* deleteVolumeAsSeen(yield* Cinder.waitForVolumeDeletable(id))
   yield* Cinder.waitForVolumeDeleted(id)
+})
+
+/** Asks Cinder to delete the snapshot as it was seen, unless it is gone or Cinder is already deleting it. */
+const deleteSnapshotAsSeen = (seen: Option.Option<Snapshot>) =>
+  Option.match(seen, {
+    onNone: () => Effect.void,
+    onSome: (snapshot) =>
+      snapshot.status === "deleting" ? Effect.void : goneIfNotFound(Cinder.deleteSnapshot(snapshot.id))
+  })
+
+/**
+ * Asks Cinder to delete a snapshot, without waiting. It looks first, so that a second request for a
+ * snapshot already being deleted (a stage run again after a crash) is not refused.
+ */
+export const requestSnapshotDelete = Effect.fn("Enamel.requestSnapshotDelete")(function* (id: string) {
+  yield* deleteSnapshotAsSeen(yield* Cinder.findSnapshot(id))
+})
+
+/** Deletes the snapshot once Cinder allows it (not while it is still being made), and waits until it is gone. */
+export const removeSnapshot = Effect.fn("Enamel.removeSnapshot")(function* (id: string) {
+  yield* deleteSnapshotAsSeen(yield* Cinder.waitForSnapshotDeletable(id))
+  yield* Cinder.waitForSnapshotDeleted(id)
 })
