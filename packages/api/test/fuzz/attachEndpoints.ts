@@ -254,15 +254,15 @@ const collections = {
   "floating-ips": { body: floatingIpBody, fields: ["network"] }
 } as const
 
-/** POST /servers/{id}/volumes|interfaces|floating-ips. */
-export const attach = (known: KnownAttachments, collection: keyof typeof collections) =>
+/** POST /servers/{id}/<collection> with one of its bodies (the required `fields` named when it is wrong). */
+export const postToServer = (
+  known: KnownAttachments,
+  collection: string,
+  bodies: { readonly body: fc.Arbitrary<Body>; readonly fields: ReadonlyArray<string> }
+) =>
   user.chain((u) =>
     fc
-      .tuple(
-        serverPart(known, u),
-        sent(collections[collection].body, collections[collection].fields),
-        idempotencyKey
-      )
+      .tuple(serverPart(known, u), sent(bodies.body, bodies.fields), idempotencyKey)
       .chain(([server, body, key]) =>
         contentType(body.body).chain((type) =>
           withHeaders(u, {
@@ -280,6 +280,10 @@ export const attach = (known: KnownAttachments, collection: keyof typeof collect
         )
       )
   )
+
+/** POST /servers/{id}/volumes|interfaces|floating-ips. */
+export const attach = (known: KnownAttachments, collection: keyof typeof collections) =>
+  postToServer(known, collection, collections[collection])
 
 /** DELETE /servers/{id}/volumes/{volume_id}, …/interfaces/{port_id}, …/floating-ips/{floating_ip_id}. */
 export const detach = (known: KnownAttachments, collection: keyof typeof collections) =>
@@ -309,13 +313,13 @@ export const detach = (known: KnownAttachments, collection: keyof typeof collect
       )
   })
 
-/** GET /servers/{id}: the caller's server (200), another's or unknown (404), no UUID (400). */
-export const showServer = (known: KnownAttachments) =>
+/** GET /servers/{id}[/<below>]: the caller's server (200), another's or unknown (404), no UUID (400). */
+export const readServer = (known: KnownAttachments, below = "") =>
   user.chain((u) =>
     serverPart(known, u).chain((server) =>
       withHeaders(u, {
         method: "GET",
-        path: `/servers/${percentEncode(server.id)}`,
+        path: `/servers/${percentEncode(server.id)}${below}`,
         authenticated: true,
         ok: 200,
         faults: server.faults

@@ -1,6 +1,6 @@
 /**
- * Arbitraries for a server's backups: `POST|GET /servers/{id}/backups` and `DELETE
- * /servers/{id}/backups/{backup_id}`. The caller's own ACTIVE server (booted from an image, one volume
+ * Arbitraries for a server's backups: `POST /servers/{id}/backups` and `DELETE
+ * /servers/{id}/backups/{backup_id}` (`GET` is `readServer`'s). The caller's own ACTIVE server (booted from an image, one volume
  * attached: "all" is accepted, "boot" is a 409 naming it), another project's or unknown (404), no UUID
  * (400); for a delete, a backup set of that server (202), another UUID (404 naming the backup) or no UUID
  * (400); bodies right, wrong in one field (400, naming it), of any JSON, or not JSON. No worker runs here,
@@ -16,13 +16,12 @@ import {
   bad,
   type KnownAttachments,
   ok,
-  sent,
+  postToServer,
   serverPart,
   stray,
   wrongInt
 } from "./attachEndpoints.js"
 import { fault, idempotencyKey, other, percentEncode, type User, user, withHeaders } from "./cases.js"
-import { contentType } from "./serverEndpoints.js"
 
 /** Each user's backup set of their server: one snapshot of its volume, marked as Enamel marks a set. */
 export type KnownBackups = { readonly [Who in User]: string }
@@ -79,38 +78,7 @@ const backupBody: fc.Arbitrary<Body> = fc.oneof(
 
 /** POST /servers/{id}/backups. */
 export const createBackup = (known: KnownAttachments) =>
-  user.chain((u) =>
-    fc.tuple(serverPart(known, u), sent(backupBody, ["name"]), idempotencyKey).chain(([server, body, key]) =>
-      contentType(body.body).chain((type) =>
-        withHeaders(u, {
-          method: "POST",
-          path: `/servers/${percentEncode(server.id)}/backups`,
-          body: body.body,
-          authenticated: true,
-          ok: 202,
-          headers: {
-            ...type.headers,
-            ...(key.value === undefined ? {} : { "idempotency-key": key.value })
-          },
-          faults: [...server.faults, ...body.faults, ...type.faults, ...key.faults]
-        })
-      )
-    )
-  )
-
-/** GET /servers/{id}/backups: the caller's server (200), another's or unknown (404), no UUID (400). */
-export const listBackups = (known: KnownAttachments) =>
-  user.chain((u) =>
-    serverPart(known, u).chain((server) =>
-      withHeaders(u, {
-        method: "GET",
-        path: `/servers/${percentEncode(server.id)}/backups`,
-        authenticated: true,
-        ok: 200,
-        faults: server.faults
-      })
-    )
-  )
+  postToServer(known, "backups", { body: backupBody, fields: ["name"] })
 
 /** DELETE /servers/{id}/backups/{backup_id}. */
 export const deleteBackup = (known: KnownAttachments, backups: KnownBackups) =>

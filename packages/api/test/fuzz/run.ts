@@ -12,14 +12,8 @@ import { Effect } from "effect"
 import fc from "fast-check"
 import { send, serverOf, tokens } from "../harness.js"
 import { adminEndpoints } from "./adminEndpoints.js"
-import { attach, detach, type KnownAttachments, makeKnownAttachments, showServer } from "./attachEndpoints.js"
-import {
-  createBackup,
-  deleteBackup,
-  type KnownBackups,
-  listBackups,
-  makeKnownBackups
-} from "./backupEndpoints.js"
+import { attach, detach, type KnownAttachments, makeKnownAttachments, readServer } from "./attachEndpoints.js"
+import { createBackup, deleteBackup, type KnownBackups, makeKnownBackups } from "./backupEndpoints.js"
 import { type Case, fault } from "./cases.js"
 import { createServers, deleteServer, type KnownServers, otherMethods, versions } from "./serverEndpoints.js"
 import { type KnownTasks, listTasks, taskById, taskEvents } from "./taskEndpoints.js"
@@ -71,7 +65,7 @@ export const properties = (
   ["GET|POST|DELETE /tasks/{id}[/cancel]", taskById(tasks), 2_000],
   ["GET /tasks/{id}/events", taskEvents(tasks), 1_000],
   ["GET|PATCH /admin/topics[/{topic}], POST /admin/drain", adminEndpoints, 500],
-  ["GET /servers/{id}", showServer(attached), 400],
+  ["GET /servers/{id}", readServer(attached), 400],
   ["POST /servers/{id}/volumes", attach(attached, "volumes"), 500],
   ["DELETE /servers/{id}/volumes/{volume_id}", detach(attached, "volumes"), 300],
   ["POST /servers/{id}/interfaces", attach(attached, "interfaces"), 500],
@@ -79,7 +73,7 @@ export const properties = (
   ["POST /servers/{id}/floating-ips", attach(attached, "floating-ips"), 400],
   ["DELETE /servers/{id}/floating-ips/{floating_ip_id}", detach(attached, "floating-ips"), 300],
   ["POST /servers/{id}/backups", createBackup(attached), 400],
-  ["GET /servers/{id}/backups", listBackups(attached), 200],
+  ["GET /servers/{id}/backups", readServer(attached, "/backups"), 200],
   ["DELETE /servers/{id}/backups/{backup_id}", deleteBackup(attached, backups), 200]
 ]
 

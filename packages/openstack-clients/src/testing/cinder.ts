@@ -4,7 +4,7 @@
  * messages and the project's limits. Microversions 3.0–3.70.
  */
 import { Effect } from "effect"
-import { limits, ownSnapshot, routeSnapshots } from "./cinderSnapshots.js"
+import { limits, metadataFilter, ownSnapshot, routeSnapshots } from "./cinderSnapshots.js"
 import {
   type Answer,
   type Ctx,
@@ -231,16 +231,6 @@ const deleteVolume = (ctx: Ctx, id: string) =>
     schedule(state, state.steps.volumeDelete, () => state.volumes.delete(volume.id))
     return { status: 202 }
   })
-
-/** `metadata={"k": "v"}`: every pair. */
-const metadataFilter = (text: string | undefined): Effect.Effect<Record<string, string>, Refusal> => {
-  if (text === undefined) return Effect.succeed({})
-  try {
-    return Effect.succeed(stringRecord(JSON.parse(text)))
-  } catch {
-    return refuse("cinder", 400, `Invalid input received: metadata ${text} is not valid.`)
-  }
-}
 
 const listVolumes = (ctx: Ctx) =>
   Effect.gen(function* () {

@@ -119,8 +119,8 @@ const deleteSnapshot = (ctx: Ctx, id: string) =>
     return answer
   })
 
-/** `metadata={"k": "v"}`: every pair. */
-const metadataFilter = (text: string | undefined): Effect.Effect<Record<string, string>, Refusal> => {
+/** Cinder's `metadata={"k": "v"}` filter of volumes and snapshots: every pair. */
+export const metadataFilter = (text: string | undefined): Effect.Effect<Record<string, string>, Refusal> => {
   if (text === undefined) return Effect.succeed({})
   try {
     return Effect.succeed(stringRecord(JSON.parse(text)))

@@ -7,14 +7,7 @@
  * of later `server.delete` versions, which leave the waiting to stages of their own (`waits: true`), so
  * that a worker shutting down cuts the wait off rather than waiting it out. The waits are the clients'.
  */
-import {
-  Cinder,
-  Neutron,
-  Nova,
-  type OpenStackError,
-  type Snapshot,
-  type Volume
-} from "@enamel/openstack-clients"
+import { Cinder, Neutron, Nova, type OpenStackError } from "@enamel/openstack-clients"
 import { Effect, Option } from "effect"
 
 const goneIfNotFound = <R>(self: Effect.Effect<void, OpenStackError, R>) =>
@@ -43,13 +36,19 @@ export const removeServer = Effect.fn("Enamel.removeServer")(function* (id: stri
   yield* Nova.waitForServerDeleted(id)
 })
 
-/** Asks Cinder to delete the volume as it was seen, unless it is gone or Cinder is already deleting it. */
-const deleteVolumeAsSeen = (seen: Option.Option<Volume>) =>
-  Option.match(seen, {
-    onNone: () => Effect.void,
-    onSome: (volume) =>
-      volume.status === "deleting" ? Effect.void : goneIfNotFound(Cinder.deleteVolume(volume.id))
-  })
+/**
+ * Asks Cinder to delete a volume or snapshot as it was seen, unless it is gone or Cinder is already
+ * deleting it.
+ */
+const deleteAsSeen =
+  <R>(remove: (id: string) => Effect.Effect<void, OpenStackError, R>) =>
+  (seen: Option.Option<{ readonly id: string; readonly status: string }>) =>
+    Option.match(seen, {
+      onNone: () => Effect.void,
+      onSome: (found) => (found.status === "deleting" ? Effect.void : goneIfNotFound(remove(found.id)))
+    })
+
+const deleteVolumeAsSeen = deleteAsSeen((id) => Cinder.deleteVolume(id))
 
 /**
  * Asks Cinder to delete a volume that is deletable by now (`Cinder.waitForVolumeDeletable`), without
@@ -70,13 +69,7 @@ export const removeVolume = Effect.fn("Enamel.removeVolume")(function* (id: stri
   yield* Cinder.waitForVolumeDeleted(id)
 })
 
-/** Asks Cinder to delete the snapshot as it was seen, unless it is gone or Cinder is already deleting it. */
-const deleteSnapshotAsSeen = (seen: Option.Option<Snapshot>) =>
-  Option.match(seen, {
-    onNone: () => Effect.void,
-    onSome: (snapshot) =>
-      snapshot.status === "deleting" ? Effect.void : goneIfNotFound(Cinder.deleteSnapshot(snapshot.id))
-  })
+const deleteSnapshotAsSeen = deleteAsSeen((id) => Cinder.deleteSnapshot(id))
 
 /**
  * Asks Cinder to delete a snapshot, without waiting. It looks first, so that a second request for a
