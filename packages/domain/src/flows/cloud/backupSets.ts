@@ -5,7 +5,7 @@
  */
 import { Cinder, type Snapshot } from "@enamel/openstack-clients"
 import { Effect } from "effect"
-import { backupFilter, backupKey, deviceKey } from "./marks.js"
+import { backupFilter, backupKey, deviceKey, takenAtKey } from "./marks.js"
 import { requestSnapshotDelete } from "./remove.js"
 
 export interface BackupSet {
@@ -14,15 +14,25 @@ export interface BackupSet {
   readonly name: string | null
   /** When its first snapshot was made, as Cinder says it. */
   readonly createdAt: string
+  /** When it was asked for, to the millisecond (Enamel's mark; Cinder's time for a set without it). */
+  readonly takenAt: string
   readonly snapshots: ReadonlyArray<Snapshot>
 }
 
 /** The device the volume was attached as when its snapshot was taken, as the snapshot records it. */
 export const deviceOf = (snapshot: Snapshot): string | null => snapshot.metadata[deviceKey] ?? null
 
-/** Newest first; sets made in the same instant by backup id, so that every reader sees one order. */
+/** When the snapshot was asked for: Enamel's mark, or Cinder's time (as ISO 8601 in UTC) without it. */
+const takenAtOf = (snapshot: Snapshot): string => {
+  const marked = snapshot.metadata[takenAtKey]
+  if (marked !== undefined) return marked
+  const cinder = Date.parse(snapshot.createdAt.endsWith("Z") ? snapshot.createdAt : `${snapshot.createdAt}Z`)
+  return Number.isNaN(cinder) ? snapshot.createdAt : new Date(cinder).toISOString()
+}
+
+/** Newest first; sets taken in the same millisecond by backup id, so that every reader sees one order. */
 const newestFirst = (a: BackupSet, b: BackupSet) =>
-  b.createdAt.localeCompare(a.createdAt) || b.backupId.localeCompare(a.backupId)
+  b.takenAt.localeCompare(a.takenAt) || b.backupId.localeCompare(a.backupId)
 
 /** Snapshots grouped into their sets, newest set first. */
 export const groupBackupSets = (snapshots: ReadonlyArray<Snapshot>): ReadonlyArray<BackupSet> => {
@@ -37,10 +47,12 @@ export const groupBackupSets = (snapshots: ReadonlyArray<Snapshot>): ReadonlyArr
       const ordered = [...members].sort(
         (a, b) => a.createdAt.localeCompare(b.createdAt) || a.volumeId.localeCompare(b.volumeId)
       )
+      const first = ordered[0]
       return {
         backupId,
-        name: ordered[0]?.name ?? null,
-        createdAt: ordered[0]?.createdAt ?? "",
+        name: first?.name ?? null,
+        createdAt: first?.createdAt ?? "",
+        takenAt: ordered.map(takenAtOf).sort()[0] ?? "",
         snapshots: ordered
       }
     })

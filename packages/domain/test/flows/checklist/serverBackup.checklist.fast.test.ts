@@ -38,6 +38,7 @@ const deleteTask = (serverId: string, backupId: string) => ({
 })
 
 const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g
+const isoTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 
 /**
  * Alice's snapshots as lines, by name, the volume's name and the marks (ids left out), so that a clean
@@ -52,7 +53,7 @@ const snapshotLines = (world: World) =>
         (s) =>
           `${s.name ?? "-"} ${s.status} of=${volumeName(s.volumeId)} ` +
           Object.entries(s.metadata)
-            .map(([k, v]) => `${k}=${v.replace(uuid, "<id>")}`)
+            .map(([k, v]) => `${k}=${v.replace(uuid, "<id>").replace(isoTime, "<time>")}`)
             .join(",")
       )
       .sort()
@@ -65,7 +66,7 @@ const setLines = (name: string, volumes: ReadonlyArray<"boot" | "data"> = ["boot
       const [of, device] = volume === "boot" ? ["web-boot", "/dev/vda"] : ["web-volume", "/dev/vdb"]
       return (
         `${name} available of=${of} enamel_task=<id>,enamel_token=enamel-<id>-createSnapshots,` +
-        `enamel_server_id=<id>,enamel_backup_id=<id>,enamel_device=${device}`
+        `enamel_server_id=<id>,enamel_backup_id=<id>,enamel_device=${device},enamel_backup_at=<time>`
       )
     })
     .sort()

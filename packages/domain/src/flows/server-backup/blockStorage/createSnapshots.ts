@@ -1,5 +1,5 @@
 import { Cinder } from "@enamel/openstack-clients"
-import { Array as Arr, Effect, Schema } from "effect"
+import { Array as Arr, Clock, Effect, Schema } from "effect"
 import type { StageContext } from "../../../engine/flow/Stage.js"
 import { adoptOrCreate } from "../../cloud/adopt.js"
 import * as CloudStage from "../../cloud/CloudStage.js"
@@ -25,7 +25,7 @@ const removeSnapshotsOfStage = (token: string, known: ReadonlyArray<string>) =>
   })
 
 /** The snapshot of one volume: the one an earlier attempt made (found by the token), or a new one. */
-const snapshotOf = (plan: BackupPlan, volume: ChosenVolume, context: StageContext) => {
+const snapshotOf = (plan: BackupPlan, volume: ChosenVolume, context: StageContext, takenAt: string) => {
   const token = context.idempotencyToken
   return adoptOrCreate(
     context,
@@ -41,7 +41,8 @@ const snapshotOf = (plan: BackupPlan, volume: ChosenVolume, context: StageContex
       metadata: backupMetadataMarks(context.taskId, token, {
         serverId: plan.server_id,
         backupId: plan.backup_id,
-        device: volume.device
+        device: volume.device,
+        takenAt
       })
     })
   ).pipe(
@@ -56,9 +57,9 @@ const snapshotOf = (plan: BackupPlan, volume: ChosenVolume, context: StageContex
 }
 
 /**
- * Creates: a Cinder snapshot of each chosen volume, asked for together (one set), marked with the server
- * and the set's id (the backup marks) beside the task and the stage's token; a later attempt adopts the
- * snapshots an earlier one made instead of making more. When a snapshot cannot be made, the ones this
+ * Creates: a Cinder snapshot of each chosen volume, asked for together (one set), marked with the server,
+ * the set's id and the time (the backup marks) beside the task and the stage's token; a later attempt
+ * adopts the snapshots an earlier one made instead of making more. When a snapshot cannot be made, the ones this
  * stage made are deleted before it fails, so a set is never left half made. Undo: deletes the set's
  * snapshots (once Cinder allows: not while one is still being made) and waits until they are gone.
  */
@@ -66,9 +67,10 @@ export const createSnapshots = CloudStage.make({
   name: "createSnapshots",
   result: SnapshotSet,
   run: Effect.fn("ServerBackup.createSnapshots")(function* (plan: BackupPlan, context: StageContext) {
+    const takenAt = new Date(yield* Clock.currentTimeMillis).toISOString()
     const made = yield* Effect.forEach(
       plan.volumes,
-      (volume) => Effect.either(snapshotOf(plan, volume, context)),
+      (volume) => Effect.either(snapshotOf(plan, volume, context, takenAt)),
       {
         concurrency: "unbounded"
       }
