@@ -6,7 +6,7 @@
 import { ErrorCode } from "@enamel/domain"
 import { registry } from "@enamel/domain/flows"
 import { Context, Effect, Layer } from "effect"
-import { type Answer, send, serverOf, tokens } from "./harness.js"
+import { type Answer, activeServerOf, send, serverOf, tokens } from "./harness.js"
 
 /** A valid `POST /servers` body. */
 export const server = {
@@ -17,15 +17,18 @@ export const server = {
   networks: [{ network: "private", floating_ip: { network: "public" } }]
 }
 
-/** What some cases refer to, made once in the cloud double: a server of bob's (another project's). */
+/**
+ * What some cases refer to, made once in the cloud double: a server of bob's (another project's), and one
+ * of alice's booted from an image with no volume (ACTIVE).
+ */
 export class Fixtures extends Context.Tag("@enamel/api/test/Fixtures")<
   Fixtures,
-  { readonly bobServer: string }
+  { readonly bobServer: string; readonly aliceImageServer: string }
 >() {}
 
 export const FixturesLive = Layer.effect(
   Fixtures,
-  Effect.map(serverOf("bob"), (bobServer) => ({ bobServer }))
+  Effect.all({ bobServer: serverOf("bob"), aliceImageServer: activeServerOf("alice", "from-image") })
 )
 
 const nobody = "0b0e7d7e-8c55-4a4a-9d1f-9d8a1f8a7c11"
@@ -443,6 +446,105 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     status: 400,
     code: ErrorCode.requestInvalid,
     detail: 'id: must be a UUID, not "web-1"'
+  },
+  {
+    name: "backing up another project's server",
+    method: "POST",
+    path: ({ bobServer }) => `/servers/${bobServer}/backups`,
+    token: tokens.alice,
+    body: { name: "nightly" },
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: ({ bobServer }) => `server ${bobServer} not found`
+  },
+  {
+    name: "backing up the boot volume of a server booted from an image",
+    method: "POST",
+    path: ({ aliceImageServer }) => `/servers/${aliceImageServer}/backups`,
+    token: tokens.alice,
+    body: { name: "nightly", volumes: "boot" },
+    status: 409,
+    code: ErrorCode.backupNoVolume,
+    detail: ({ aliceImageServer }) =>
+      `server ${aliceImageServer} has no boot volume (it boots from an image): back up "all" its volumes instead`
+  },
+  {
+    name: "backing up a server with no volume at all",
+    method: "POST",
+    path: ({ aliceImageServer }) => `/servers/${aliceImageServer}/backups`,
+    token: tokens.alice,
+    body: { name: "nightly" },
+    status: 409,
+    code: ErrorCode.backupNoVolume,
+    detail: ({ aliceImageServer }) =>
+      `server ${aliceImageServer} has no volume attached: there is nothing to back up`
+  },
+  {
+    name: "a backup without its name",
+    method: "POST",
+    path: `/servers/${nobody}/backups`,
+    token: tokens.alice,
+    body: { rotation: 2 },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "name: is required"
+  },
+  {
+    name: "a rotation of 0",
+    method: "POST",
+    path: `/servers/${nobody}/backups`,
+    token: tokens.alice,
+    body: { name: "nightly", rotation: 0 },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    mentions: "rotation"
+  },
+  {
+    name: "volumes neither boot nor all",
+    method: "POST",
+    path: `/servers/${nobody}/backups`,
+    token: tokens.alice,
+    body: { name: "nightly", volumes: "data" },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    mentions: "volumes"
+  },
+  {
+    name: "a backup with a field the API does not have",
+    method: "POST",
+    path: `/servers/${nobody}/backups`,
+    token: tokens.alice,
+    body: { name: "nightly", keep: 3 },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    mentions: "keep"
+  },
+  {
+    name: "listing the backups of another project's server",
+    method: "GET",
+    path: ({ bobServer }) => `/servers/${bobServer}/backups`,
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: ({ bobServer }) => `server ${bobServer} not found`
+  },
+  {
+    name: "deleting a backup the server does not have",
+    method: "DELETE",
+    path: ({ aliceImageServer }) => `/servers/${aliceImageServer}/backups/${nobody}`,
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.backupNotFound,
+    detail: ({ aliceImageServer }) => `server ${aliceImageServer} has no backup ${nobody}`
+  },
+  {
+    name: "deleting a backup whose id is no UUID",
+    method: "DELETE",
+    path: `/servers/${nobody}/backups/nightly`,
+    token: tokens.alice,
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: 'backup_id: must be a UUID, not "nightly"'
   },
   {
     name: "deleting a server whose id is no UUID",

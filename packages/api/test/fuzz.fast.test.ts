@@ -1,6 +1,6 @@
 /**
  * The fuzzer in the fast tier: every endpoint of the contract over in-memory services (PGlite, the
- * in-process broker, the cloud double), 625 of the full run's 13,500 cases (FUZZ_RUNS changes it), so
+ * in-process broker, the cloud double), 625 of the full run's 14,300 cases (FUZZ_RUNS changes it), so
  * that the whole tier stays under a minute. The full run, over the real PostgreSQL, is `fuzz.test.ts`;
  * what is judged is `fuzz/verdict.ts`.
  */

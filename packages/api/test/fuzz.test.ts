@@ -1,5 +1,5 @@
 /**
- * Property-based fuzzing of every endpoint of the contract (fast-check), the full run: 13,500 seeded
+ * Property-based fuzzing of every endpoint of the contract (fast-check), the full run: 14,300 seeded
  * cases over the real PostgreSQL (with the in-process broker and the cloud double). No 5xx, no crash, 2xx
  * only for valid requests, every 4xx OpenStack's error document naming what was wrong (see
  * fuzz/verdict.ts). FUZZ_SEED=<n> replays a run; the seed is printed. FUZZ_RUNS changes the size. The fast

@@ -109,6 +109,18 @@ export const serverOf = (who: keyof typeof tokens, name = "existing") =>
     return server.id
   })
 
+/** A server of `who`'s booted from an image (no volume), waited until ACTIVE. */
+export const activeServerOf = (who: keyof typeof tokens, name: string) =>
+  Effect.gen(function* () {
+    const id = yield* serverOf(who, name)
+    const caller = (yield* TestCallers)[who]
+    yield* Effect.flatMap(Nova, (nova) => nova.waitForServerActive(id)).pipe(
+      Effect.provideService(Session, caller.session),
+      Effect.orDie
+    )
+    return id
+  })
+
 export interface Answer {
   readonly status: number
   readonly headers: Headers

@@ -16,6 +16,7 @@ import { Cause, Duration, Effect, Exit, Layer, Option, Predicate } from "effect"
 import fc from "fast-check"
 import { errorCases, Fixtures, FixturesLive, pathOf, server } from "./errorCases.js"
 import { makeKnownAttachments } from "./fuzz/attachEndpoints.js"
+import { makeKnownBackups } from "./fuzz/backupEndpoints.js"
 import { baseUrl, makeKnownServers, makeKnownTasks, properties } from "./fuzz/run.js"
 import { type Reply, sendCase } from "./fuzz/verdict.js"
 import { serverOf, TestApi, tokens } from "./harness.js"
@@ -129,8 +130,9 @@ const collect = Effect.gen(function* () {
   const tasks = yield* makeKnownTasks
   const servers = yield* makeKnownServers
   const attached = yield* makeKnownAttachments
+  const backups = yield* makeKnownBackups(attached)
   const base = yield* baseUrl
-  for (const [name, arbitrary] of properties(tasks, servers, attached)) {
+  for (const [name, arbitrary] of properties(tasks, servers, attached, backups)) {
     for (const c of fc.sample(arbitrary, { seed: 7, numRuns: 10 })) {
       const reply = yield* Effect.promise(() => sendCase(base, c))
       answers.push({ name: `fuzz ${name}`, method: c.method, path: c.path, reply })
@@ -273,7 +275,16 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
     }),
   "porcelain.detachServerInterface": (client) =>
     client.porcelain.detachServerInterface({ path: { id: uuid, port_id: uuid }, headers: {} }),
+  "porcelain.backupServer": (client) =>
+    client.porcelain.backupServer({
+      path: { id: uuid },
+      payload: { name: "nightly", volumes: "all", priority: 5 },
+      headers: {}
+    }),
+  "porcelain.deleteServerBackup": (client) =>
+    client.porcelain.deleteServerBackup({ path: { id: uuid, backup_id: uuid }, headers: {} }),
   "servers.getServer": (client) => client.servers.getServer({ path: { id: uuid } }),
+  "servers.listServerBackups": (client) => client.servers.listServerBackups({ path: { id: uuid } }),
   "tasks.listTasks": (client) => client.tasks.listTasks({ urlParams: {} }),
   "tasks.getTask": (client) => client.tasks.getTask({ path: { id: uuid } }),
   "tasks.taskEvents": (client) => client.tasks.taskEvents({ path: { id: uuid }, headers: {} }),

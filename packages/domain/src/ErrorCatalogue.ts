@@ -52,6 +52,10 @@ export const ErrorCode = {
   floatingIpNoFreePort: "floating_ip.no_free_port",
   floatingIpNotAttached: "floating_ip.not_attached",
   portNotAttached: "port.not_attached",
+  // A server's backup sets (Cinder snapshots)
+  backupNoVolume: "backup.no_volume",
+  backupOverQuota: "backup.over_quota",
+  backupNotFound: "backup.not_found",
   // OpenStack's answers, as a stage that called OpenStack reports them
   openstackNotFound: "openstack.not_found",
   openstackConflict: "openstack.conflict",
@@ -213,6 +217,20 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   },
   "port.not_attached": {
     meaning: "The port is not attached to that server (or does not exist); nothing was changed.",
+    seen: [answer(404), task]
+  },
+  "backup.no_volume": {
+    meaning:
+      'The server has no volume to back up: no boot volume (it boots from an image) for "volumes": "boot", or no volume attached at all.',
+    seen: [answer(409), task]
+  },
+  "backup.over_quota": {
+    meaning:
+      "The project's Cinder quota (snapshots, or gigabytes) does not allow a snapshot of each volume of the backup; nothing was made.",
+    seen: [answer(413), task]
+  },
+  "backup.not_found": {
+    meaning: "The server has no backup set with that id (or the server is not the caller's).",
     seen: [answer(404), task]
   },
   "openstack.not_found": {

@@ -71,7 +71,7 @@ interface Part {
 }
 
 /** The path's server: the caller's (fine), another project's or unknown (404), or no UUID (400). */
-const serverPart = (known: KnownAttachments, u: User): fc.Arbitrary<Part> =>
+export const serverPart = (known: KnownAttachments, u: User): fc.Arbitrary<Part> =>
   fc.oneof(
     { weight: 4, arbitrary: fc.constant({ id: known[u].server, faults: [] }) },
     fc
@@ -81,20 +81,25 @@ const serverPart = (known: KnownAttachments, u: User): fc.Arbitrary<Part> =>
   )
 
 /** A detach's second id: attached to the caller's server (fine), another UUID (404), or no UUID (400). */
-const attachedPart = (attached: string, elsewhere: string, param: string, what: string): fc.Arbitrary<Part> =>
+export const attachedPart = (
+  attached: string,
+  elsewhere: string,
+  param: string,
+  what: string
+): fc.Arbitrary<Part> =>
   fc.oneof(
     { weight: 3, arbitrary: fc.constant({ id: attached, faults: [] }) },
     fc.oneof(fc.constant(elsewhere), fc.uuid()).map((id) => ({ id, faults: [fault("semantic", 404, what)] })),
     notUuid.map((id) => ({ id, faults: [fault("input", 400, param)] }))
   )
 
-interface Body {
+export interface Body {
   readonly value: unknown
   readonly faults: ReadonlyArray<Fault>
 }
 
-const ok = (value: unknown): Body => ({ value, faults: [] })
-const bad = (value: unknown, ...names: ReadonlyArray<string>): Body => ({
+export const ok = (value: unknown): Body => ({ value, faults: [] })
+export const bad = (value: unknown, ...names: ReadonlyArray<string>): Body => ({
   value,
   faults: [fault("input", 400, ...names)]
 })
@@ -104,14 +109,22 @@ const nameOrId = fc
   .filter((s) => s.trim() === s && s.length > 0 && !s.includes("\u0000"))
 
 /** Out of range, not an integer, or not a number at all. */
-const wrongInt = (min: number, max: number) =>
+export const wrongInt = (min: number, max: number) =>
   fc.oneof(
     fc.constantFrom(min - 1, max + 1, 1.5, "3", null, true, [1], Number.MAX_SAFE_INTEGER),
     fc.integer({ min: max + 1 })
   )
 
 /** A field the API does not have, beside right ones. */
-const stray = fc.constantFrom("size", "volume_id", "server_id", "networks", "Network", "fixed_ips", "x")
+export const stray = fc.constantFrom(
+  "size",
+  "volume_id",
+  "server_id",
+  "networks",
+  "Network",
+  "fixed_ips",
+  "x"
+)
 
 /** `{size_gb, name?, volume_type?, image? | snapshot?}` or `{volume}`; `volume` is no volume of the project (404). */
 const volumeBody: fc.Arbitrary<Body> = fc.oneof(
@@ -211,7 +224,7 @@ const floatingIpBody: fc.Arbitrary<Body> = fc.oneof(
 )
 
 /** A body as sent: the JSON of `body`, any JSON (400 naming a field), or bytes that are not JSON. */
-const sent = (body: fc.Arbitrary<Body>, fields: ReadonlyArray<string>) =>
+export const sent = (body: fc.Arbitrary<Body>, fields: ReadonlyArray<string>) =>
   fc.oneof(
     {
       weight: 8,
@@ -241,15 +254,15 @@ const collections = {
   "floating-ips": { body: floatingIpBody, fields: ["network"] }
 } as const
 
-/** POST /servers/{id}/volumes|interfaces|floating-ips. */
-export const attach = (known: KnownAttachments, collection: keyof typeof collections) =>
+/** POST /servers/{id}/<collection> with one of its bodies (the required `fields` named when it is wrong). */
+export const postToServer = (
+  known: KnownAttachments,
+  collection: string,
+  bodies: { readonly body: fc.Arbitrary<Body>; readonly fields: ReadonlyArray<string> }
+) =>
   user.chain((u) =>
     fc
-      .tuple(
-        serverPart(known, u),
-        sent(collections[collection].body, collections[collection].fields),
-        idempotencyKey
-      )
+      .tuple(serverPart(known, u), sent(bodies.body, bodies.fields), idempotencyKey)
       .chain(([server, body, key]) =>
         contentType(body.body).chain((type) =>
           withHeaders(u, {
@@ -267,6 +280,10 @@ export const attach = (known: KnownAttachments, collection: keyof typeof collect
         )
       )
   )
+
+/** POST /servers/{id}/volumes|interfaces|floating-ips. */
+export const attach = (known: KnownAttachments, collection: keyof typeof collections) =>
+  postToServer(known, collection, collections[collection])
 
 /** DELETE /servers/{id}/volumes/{volume_id}, …/interfaces/{port_id}, …/floating-ips/{floating_ip_id}. */
 export const detach = (known: KnownAttachments, collection: keyof typeof collections) =>
@@ -296,13 +313,13 @@ export const detach = (known: KnownAttachments, collection: keyof typeof collect
       )
   })
 
-/** GET /servers/{id}: the caller's server (200), another's or unknown (404), no UUID (400). */
-export const showServer = (known: KnownAttachments) =>
+/** GET /servers/{id}[/<below>]: the caller's server (200), another's or unknown (404), no UUID (400). */
+export const readServer = (known: KnownAttachments, below = "") =>
   user.chain((u) =>
     serverPart(known, u).chain((server) =>
       withHeaders(u, {
         method: "GET",
-        path: `/servers/${percentEncode(server.id)}`,
+        path: `/servers/${percentEncode(server.id)}${below}`,
         authenticated: true,
         ok: 200,
         faults: server.faults

@@ -12,14 +12,15 @@ import { Effect } from "effect"
 import fc from "fast-check"
 import { send, serverOf, tokens } from "../harness.js"
 import { adminEndpoints } from "./adminEndpoints.js"
-import { attach, detach, type KnownAttachments, makeKnownAttachments, showServer } from "./attachEndpoints.js"
+import { attach, detach, type KnownAttachments, makeKnownAttachments, readServer } from "./attachEndpoints.js"
+import { createBackup, deleteBackup, type KnownBackups, makeKnownBackups } from "./backupEndpoints.js"
 import { type Case, fault } from "./cases.js"
 import { createServers, deleteServer, type KnownServers, otherMethods, versions } from "./serverEndpoints.js"
 import { type KnownTasks, listTasks, taskById, taskEvents } from "./taskEndpoints.js"
 import { sendCase, verdict } from "./verdict.js"
 
 /** The full run's size; FUZZ_RUNS replaces a tier's default. */
-export const fullRuns = 13_500
+export const fullRuns = 14_300
 
 const server = { name: "web", image: "tiny", flavor: "m1.tiny", networks: [{ network: "private" }] }
 
@@ -53,7 +54,8 @@ export const makeKnownServers = Effect.gen(function* () {
 export const properties = (
   tasks: KnownTasks,
   servers: KnownServers,
-  attached: KnownAttachments
+  attached: KnownAttachments,
+  backups: KnownBackups
 ): ReadonlyArray<readonly [string, fc.Arbitrary<Case>, number]> => [
   ["GET / and /openapi.json", versions, 600],
   ["PUT, PATCH, OPTIONS", otherMethods, 200],
@@ -63,13 +65,16 @@ export const properties = (
   ["GET|POST|DELETE /tasks/{id}[/cancel]", taskById(tasks), 2_000],
   ["GET /tasks/{id}/events", taskEvents(tasks), 1_000],
   ["GET|PATCH /admin/topics[/{topic}], POST /admin/drain", adminEndpoints, 500],
-  ["GET /servers/{id}", showServer(attached), 400],
+  ["GET /servers/{id}", readServer(attached), 400],
   ["POST /servers/{id}/volumes", attach(attached, "volumes"), 500],
   ["DELETE /servers/{id}/volumes/{volume_id}", detach(attached, "volumes"), 300],
   ["POST /servers/{id}/interfaces", attach(attached, "interfaces"), 500],
   ["DELETE /servers/{id}/interfaces/{port_id}", detach(attached, "interfaces"), 300],
   ["POST /servers/{id}/floating-ips", attach(attached, "floating-ips"), 400],
-  ["DELETE /servers/{id}/floating-ips/{floating_ip_id}", detach(attached, "floating-ips"), 300]
+  ["DELETE /servers/{id}/floating-ips/{floating_ip_id}", detach(attached, "floating-ips"), 300],
+  ["POST /servers/{id}/backups", createBackup(attached), 400],
+  ["GET /servers/{id}/backups", readServer(attached, "/backups"), 200],
+  ["DELETE /servers/{id}/backups/{backup_id}", deleteBackup(attached, backups), 200]
 ]
 
 /**
@@ -83,12 +88,13 @@ export const fuzzEveryEndpoint = (runs: number, seed: number) =>
     const tasks = yield* makeKnownTasks
     const servers = yield* makeKnownServers
     const attached = yield* makeKnownAttachments
+    const backups = yield* makeKnownBackups(attached)
     const base = yield* baseUrl
     const statuses = new Map<number, number>()
     const started = Date.now()
     yield* Effect.promise(() =>
       Promise.all(
-        properties(tasks, servers, attached).map(([name, arbitrary, share], i) => {
+        properties(tasks, servers, attached, backups).map(([name, arbitrary, share], i) => {
           const began = Date.now()
           const numRuns = Math.max(1, Math.round(share * scale))
           return fc

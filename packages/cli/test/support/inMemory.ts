@@ -4,13 +4,14 @@
  * double) and a stand-in Keystone that hands out alice's static token. `server.create` runs a stand-in
  * flow with the real flow's scopes (`server[i]/network[0]/createPort`, `server[i]/bootServer`): names
  * `slow-*` take seconds, `fail-*` fail on the last server's boot and are undone. The stand-in Keystone
- * hands out the admin's token to the user `admin` (`asAdmin`). The attach and detach commands run
+ * hands out the admin's token to the user `admin` (`asAdmin`). The attach, detach and backup commands run
  * stand-ins with one stage each whose result echoes the server; `aliceServer` makes a server of alice's in
- * the cloud double that the API's admission and `GET /servers/{id}` read.
+ * the cloud double that the API's admission, `GET /servers/{id}` and `GET /servers/{id}/backups` read.
  */
 import { createServer as createHttpServer } from "node:http"
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
+import { expect } from "@effect/vitest"
 import { Flow, runnable, Stage } from "@enamel/domain"
 import { embeddedAt } from "@enamel/embedded"
 import { Cinder, Neutron, Nova, Session } from "@enamel/openstack-clients"
@@ -20,6 +21,7 @@ import { TaskFlowsLayer, taskFlow } from "@enamel/worker"
 import { ConfigProvider, Context, Data, Effect, Layer, Schema } from "effect"
 import { TestCallers, TestEdges, tokens } from "../../../api/test/harness.js"
 import * as Cli from "../../src/Cli.js"
+import { ExitCode } from "../../src/exit.js"
 import { makeMemory, Output, type OutputShape } from "../../src/render/Output.js"
 
 class StageFailed extends Data.TaggedError("StageFailed")<{
@@ -87,7 +89,9 @@ const standIns = [
   runnable(echo("server.interface.attach", "attachInterface")),
   runnable(echo("server.interface.detach", "detachInterface")),
   runnable(echo("server.floating_ip.attach", "associateFloatingIp")),
-  runnable(echo("server.floating_ip.detach", "disassociateFloatingIp"))
+  runnable(echo("server.floating_ip.detach", "disassociateFloatingIp")),
+  runnable(echo("server.backup", "createSnapshots")),
+  runnable(echo("server.backup.delete", "deleteSnapshots"))
 ]
 
 const settings = Layer.setConfigProvider(
@@ -97,7 +101,7 @@ const settings = Layer.setConfigProvider(
         "ENAMEL_WORKER_TOPICS",
         "server.create=4,server.delete=2,server.volume.attach=2,server.volume.detach=2," +
           "server.interface.attach=2,server.interface.detach=2,server.floating_ip.attach=2," +
-          "server.floating_ip.detach=2"
+          "server.floating_ip.detach=2,server.backup=2,server.backup.delete=2"
       ],
       ["ENAMEL_OUTBOX_SWEEP", "200 millis"],
       ["ENAMEL_ACCESS_LOG", "false"]
@@ -180,6 +184,8 @@ export interface AliceServer {
   readonly enamels: string
   readonly hers: string
   readonly task: string
+  /** A backup set of the server's: one snapshot of `hers`, marked as `server.backup` marks a set. */
+  readonly backup: { readonly id: string; readonly snapshotId: string }
 }
 
 export class World extends Context.Tag("@enamel/cli/test/World")<
@@ -223,9 +229,18 @@ const makeAliceServer = (name: string) =>
         yield* Nova.attachVolume(created.id, volume.id)
         yield* Cinder.waitForVolumeAttached(volume.id, created.id)
       }
+      const backupId = crypto.randomUUID()
+      const snapshot = yield* Cinder.createSnapshot({
+        volumeId: hers.id,
+        name: "nightly",
+        force: true,
+        metadata: { enamel_server_id: created.id, enamel_backup_id: backupId, enamel_device: "/dev/vdc" }
+      })
+      yield* Cinder.waitForSnapshotAvailable(snapshot.id)
       return {
         serverId: created.id,
         portId: port.id,
+        backup: { id: backupId, snapshotId: snapshot.id },
         floatingIp: { id: floating.id, address: floating.floatingIpAddress },
         enamels: enamels.id,
         hers: hers.id,
@@ -288,4 +303,16 @@ export const enamel = (
     const memory = yield* makeMemory({ isTerminal: options.terminal ?? false, columns: 100, rows: 40 })
     const code = yield* enamelTo(memory.output, args, options.env)
     return { code, stdout: yield* memory.stdout, stderr: yield* memory.stderr }
+  })
+
+/** A command line the `enamel` command refuses before any call: exit 2, the message, and not even Keystone asked. */
+export const refusedBeforeAnyCall = (args: ReadonlyArray<string>, message: string) =>
+  Effect.gen(function* () {
+    const world = yield* World
+    const before = yield* world.keystoneRequests
+    const run = yield* enamel(args)
+    expect(run.code).toBe(ExitCode.usage)
+    expect(run.stderr).toContain(message)
+    expect(run.stdout).toBe("")
+    expect(yield* world.keystoneRequests).toBe(before)
   })

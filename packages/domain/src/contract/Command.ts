@@ -7,7 +7,7 @@ import { type RunnableFlow, runnable } from "../engine/flow/RunnableFlow.js"
 import type { FlowRun } from "../engine/flow/RunState.js"
 import { TaskPriority } from "../engine/task/Task.js"
 import * as Answers from "./answers.js"
-import type { Conflict, Forbidden, NotFound, ServiceUnavailable } from "./errors.js"
+import type { Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable } from "./errors.js"
 import * as Input from "./input.js"
 import { TaskResponse } from "./views.js"
 
@@ -18,8 +18,8 @@ export const IdempotencyHeaders = Input.header(
   })
 )
 
-/** Why the API refuses a request before accepting its task (the server is not the caller's, …). */
-export type Refusal = NotFound | Conflict | Forbidden | ServiceUnavailable
+/** Why the API refuses a request before accepting its task (the server is not the caller's, over quota, …). */
+export type Refusal = NotFound | Conflict | Forbidden | PayloadTooLarge | ServiceUnavailable
 
 /**
  * A porcelain command: one HTTP call, one task type, one flow (in every version tasks may still be

@@ -3,6 +3,7 @@ import { Schema } from "effect"
 import { ErrorCode } from "../ErrorCatalogue.js"
 import { TaskState } from "../engine/task/TaskState.js"
 import { registry } from "../flows/registry.js"
+import { BackupListResponse } from "../flows/server-backup-list/view.js"
 import { ServerResponse } from "../flows/server-show/view.js"
 import { Authentication } from "./Authentication.js"
 import * as Admin from "./admin.js"
@@ -150,6 +151,20 @@ export class ServersGroup extends HttpApiGroup.make("servers")
         "The server read live from Nova, Neutron, Cinder and Glance: status, flavor, image, its volumes with " +
           "devices, its ports with fixed IPs, security groups and floating IPs, and for each resource the " +
           "task that made it (null when Enamel did not). No task; nothing stored."
+      )
+  )
+  .add(
+    HttpApiEndpoint.get(
+      "listServerBackups"
+    )`/servers/${HttpApiSchema.param("id", Input.pathParam(Schema.UUID))}/backups`
+      .addSuccess(BackupListResponse)
+      .addError(Answers.badRequest(ErrorCode.requestInvalid))
+      .addError(Answers.notFound(ErrorCode.serverNotFound))
+      .annotate(
+        OpenApi.Description,
+        "The server's backup sets read live from Cinder (its snapshots marked with the server and a " +
+          "backup id), newest first: each set's name, when it was made, and its snapshots with the volume, " +
+          "the device it was attached as and the snapshot's status. No task; nothing stored."
       )
   )
   .addError(Answers.serviceUnavailable(ErrorCode.serviceUnavailable))

@@ -4,6 +4,9 @@
  */
 export * as NameCache from "./cloud/NameCache.js"
 export { registry } from "./registry.js"
+export * as ServerBackup from "./server-backup/index.js"
+export * as ServerBackupDelete from "./server-backup-delete/index.js"
+export * as ServerBackupList from "./server-backup-list/index.js"
 export * as ServerCreate from "./server-create/index.js"
 export * as ServerDelete from "./server-delete/index.js"
 export * as ServerFloatingIpAttach from "./server-floating-ip-attach/index.js"

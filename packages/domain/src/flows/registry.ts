@@ -1,4 +1,6 @@
 import { Registry } from "../contract/Registry.js"
+import * as ServerBackup from "./server-backup/index.js"
+import * as ServerBackupDelete from "./server-backup-delete/index.js"
 import * as ServerCreate from "./server-create/index.js"
 import * as ServerDelete from "./server-delete/index.js"
 import * as ServerFloatingIpAttach from "./server-floating-ip-attach/index.js"
@@ -22,3 +24,5 @@ export const registry = Registry.empty
   .add(ServerFloatingIpDetach.command)
   .add(ServerInterfaceAttach.command)
   .add(ServerInterfaceDetach.command)
+  .add(ServerBackup.command)
+  .add(ServerBackupDelete.command)

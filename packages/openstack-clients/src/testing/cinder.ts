@@ -1,10 +1,10 @@
 /**
  * Cinder v3 in the double: the versions document, volumes (created and deleted over a few calls; `error`
  * with a user message when a fault says so), snapshots (`cinderSnapshots.ts`), volume types and user
- * messages. Microversions 3.0–3.70.
+ * messages and the project's limits. Microversions 3.0–3.70.
  */
 import { Effect } from "effect"
-import { ownSnapshot, routeSnapshots } from "./cinderSnapshots.js"
+import { limits, metadataFilter, ownSnapshot, routeSnapshots } from "./cinderSnapshots.js"
 import {
   type Answer,
   type Ctx,
@@ -232,16 +232,6 @@ const deleteVolume = (ctx: Ctx, id: string) =>
     return { status: 202 }
   })
 
-/** `metadata={"k": "v"}`: every pair. */
-const metadataFilter = (text: string | undefined): Effect.Effect<Record<string, string>, Refusal> => {
-  if (text === undefined) return Effect.succeed({})
-  try {
-    return Effect.succeed(stringRecord(JSON.parse(text)))
-  } catch {
-    return refuse("cinder", 400, `Invalid input received: metadata ${text} is not valid.`)
-  }
-}
-
 const listVolumes = (ctx: Ctx) =>
   Effect.gen(function* () {
     const { state, caller, call } = ctx
@@ -316,6 +306,7 @@ export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
       ? refuse("cinder", 404, `Volume type ${id} could not be found.`)
       : Effect.succeed(ok({ volume_type: typeView(type) }))
   }
+  if (collection === "limits" && id === undefined && call.method === "GET") return checked(limits(ctx))
   if (collection === "messages" && id === undefined && call.method === "GET")
     return checked(listMessages(ctx))
   return undefined

@@ -240,7 +240,7 @@ export const overQuotaAnswer = (service: ServiceName, resource: string): Answer 
 /** The quota resource a create call counts against, for an injected over-quota answer. */
 export const quotaResourceOf = (call: CloudCall): string => {
   if (call.service === "nova") return call.path.startsWith("/os-keypairs") ? "key_pairs" : "instances"
-  if (call.service === "cinder") return "volumes"
+  if (call.service === "cinder") return call.path.startsWith("/snapshots") ? "snapshots" : "volumes"
   if (call.service === "neutron") return call.path.startsWith("/floatingips") ? "floatingip" : "port"
   return "resources"
 }

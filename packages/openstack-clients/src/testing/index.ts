@@ -15,6 +15,7 @@ export type {
   PortSnapshot,
   ProjectSnapshot,
   ServerSnapshot,
+  SnapshotRecord,
   VolumeSnapshot
 } from "./snapshot.js"
 export { emptyProject } from "./snapshot.js"

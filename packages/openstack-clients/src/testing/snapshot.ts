@@ -24,6 +24,16 @@ export interface VolumeSnapshot {
   readonly attachedTo: ReadonlyArray<string>
 }
 
+/** A Cinder snapshot (of a volume), as the state's snapshot shows it. */
+export interface SnapshotRecord {
+  readonly id: string
+  readonly name: string | null
+  readonly status: string
+  readonly size: number
+  readonly volumeId: string
+  readonly metadata: Readonly<Record<string, string>>
+}
+
 export interface PortSnapshot {
   readonly id: string
   readonly name: string
@@ -54,6 +64,7 @@ export interface KeypairSnapshot {
 export interface ProjectSnapshot {
   readonly servers: ReadonlyArray<ServerSnapshot>
   readonly volumes: ReadonlyArray<VolumeSnapshot>
+  readonly snapshots: ReadonlyArray<SnapshotRecord>
   readonly ports: ReadonlyArray<PortSnapshot>
   readonly floatingIps: ReadonlyArray<FloatingIpSnapshot>
   /** The keypairs of the project's users. */
@@ -66,6 +77,7 @@ export type CloudSnapshot = Readonly<Record<string, ProjectSnapshot>>
 export const emptyProject: ProjectSnapshot = {
   servers: [],
   volumes: [],
+  snapshots: [],
   ports: [],
   floatingIps: [],
   keypairs: []
@@ -103,6 +115,16 @@ export const snapshotOf = (state: CloudState): CloudSnapshot => {
           bootable: v.imageId !== undefined && v.status !== "creating",
           metadata: v.metadata,
           attachedTo: v.attachments.map((a) => a.serverId)
+        }))
+        .sort(byName),
+      snapshots: own(state.snapshots.values())
+        .map((s) => ({
+          id: s.id,
+          name: s.name,
+          status: s.status,
+          size: s.size,
+          volumeId: s.volumeId,
+          metadata: s.metadata
         }))
         .sort(byName),
       ports: own(state.ports.values())

@@ -17,6 +17,8 @@ export interface Steps {
   readonly volumeDelete: number
   /** Attach accepted (`attaching`) → `in-use` on the server; detach accepted (`detaching`) → `available`. */
   readonly volumeAttach: number
+  /** A snapshot `creating` → `available` (or `error`); `deleting` → gone. */
+  readonly snapshot: number
 }
 
 export const defaultSteps: Steps = {
@@ -24,7 +26,8 @@ export const defaultSteps: Steps = {
   serverDelete: 2,
   volumeCreate: 2,
   volumeDelete: 2,
-  volumeAttach: 2
+  volumeAttach: 2,
+  snapshot: 2
 }
 
 /** A project's limits, as the dev cloud sets them (key pairs are Nova's per-user default). */
@@ -37,6 +40,7 @@ export interface Quota {
   readonly volumes: number
   /** GiB */
   readonly gigabytes: number
+  readonly snapshots: number
   readonly ports: number
   readonly floatingIps: number
 }
@@ -48,6 +52,7 @@ export const devCloudQuota: Quota = {
   keyPairs: 100,
   volumes: 50,
   gigabytes: 1000,
+  snapshots: 50,
   ports: 500,
   floatingIps: 100
 }
@@ -240,6 +245,7 @@ export interface Snapshot {
   readonly projectId: string
   readonly volumeId: string
   readonly size: number
+  readonly metadata: Readonly<Record<string, string>>
   readonly createdAt: number
   status: string
 }

@@ -498,6 +498,7 @@ describe("the cloud double: projects", () => {
           expect(snapshot.beta).toEqual({
             servers: [],
             volumes: [],
+            snapshots: [],
             ports: [],
             floatingIps: [],
             keypairs: []

@@ -74,8 +74,13 @@ export const submit = <E, R>(
     )
   })
 
-/** `enamel server <thing> remove SERVER ID`: one detach call on what is attached to the server. */
+/**
+ * `enamel server <thing> remove SERVER ID` (or another verb: `server backup delete SERVER BACKUP`): one
+ * call that removes something of the server's.
+ */
 export const removeCommand = <E, R>(spec: {
+  /** The verb: `remove` unless said. */
+  readonly name?: string
   /** The argument's name (VOLUME) and what it is, in a refusal's words (volume). */
   readonly arg: { readonly name: string; readonly what: string; readonly description: string }
   readonly description: string
@@ -87,7 +92,7 @@ export const removeCommand = <E, R>(spec: {
   ) => Effect.Effect<{ readonly task: TaskView }, E, R>
 }) =>
   Command.make(
-    "remove",
+    spec.name ?? "remove",
     {
       server: serverArg,
       attached: Args.text({ name: spec.arg.name }).pipe(Args.withDescription(spec.arg.description)),

@@ -10,6 +10,10 @@
  *   `server.create` makes for its servers is found through the server's own marks instead (its task and
  *   the scope of its token); `server.delete` finds both, and never what carries neither (what the user
  *   brought and attached).
+ * - the backup marks, `enamel_server_id=<server id>` and `enamel_backup_id=<backup id>` (and the device,
+ *   `enamel_device`, and the time, `enamel_backup_at`): Cinder metadata of the snapshots of one backup set (`server.backup`), beside the task
+ *   mark and the token; a server's sets are found by them (`GET /servers/{id}/backups`, the rotation,
+ *   `server.backup.delete`).
  */
 
 export const taskKey = "enamel_task"
@@ -88,3 +92,39 @@ export const madeForServerByTags = (
     token.startsWith(scopeOfToken(serverToken))
   )
 }
+
+export const backupServerKey = "enamel_server_id"
+export const backupKey = "enamel_backup_id"
+/** The device the volume was attached as when the snapshot was taken (shown by `GET /servers/{id}/backups`). */
+export const deviceKey = "enamel_device"
+/**
+ * When the snapshot was asked for, to the millisecond (ISO 8601): what orders a server's sets, since
+ * Cinder's `created_at` may only say the second.
+ */
+export const takenAtKey = "enamel_backup_at"
+
+/** The Cinder metadata that finds a server's backup sets, or one of them. */
+export const backupFilter = (serverId: string, backupId?: string): Readonly<Record<string, string>> => ({
+  [backupServerKey]: serverId,
+  ...(backupId === undefined ? {} : { [backupKey]: backupId })
+})
+
+/**
+ * The Cinder metadata of a snapshot of backup set `backupId` of the server, made by the stage with this
+ * token, of the volume attached at `device`.
+ */
+export const backupMetadataMarks = (
+  taskId: string,
+  token: string,
+  set: {
+    readonly serverId: string
+    readonly backupId: string
+    readonly device: string | null
+    readonly takenAt: string
+  }
+): Readonly<Record<string, string>> => ({
+  ...metadataMarks(taskId, token),
+  ...backupFilter(set.serverId, set.backupId),
+  ...(set.device === null ? {} : { [deviceKey]: set.device }),
+  [takenAtKey]: set.takenAt
+})

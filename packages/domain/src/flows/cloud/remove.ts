@@ -7,7 +7,7 @@
  * of later `server.delete` versions, which leave the waiting to stages of their own (`waits: true`), so
  * that a worker shutting down cuts the wait off rather than waiting it out. The waits are the clients'.
  */
-import { Cinder, Neutron, Nova, type OpenStackError, type Volume } from "@enamel/openstack-clients"
+import { Cinder, Neutron, Nova, type OpenStackError } from "@enamel/openstack-clients"
 import { Effect, Option } from "effect"
 
 const goneIfNotFound = <R>(self: Effect.Effect<void, OpenStackError, R>) =>
@@ -36,13 +36,19 @@ export const removeServer = Effect.fn("Enamel.removeServer")(function* (id: stri
   yield* Nova.waitForServerDeleted(id)
 })
 
-/** Asks Cinder to delete the volume as it was seen, unless it is gone or Cinder is already deleting it. */
-const deleteVolumeAsSeen = (seen: Option.Option<Volume>) =>
-  Option.match(seen, {
-    onNone: () => Effect.void,
-    onSome: (volume) =>
-      volume.status === "deleting" ? Effect.void : goneIfNotFound(Cinder.deleteVolume(volume.id))
-  })
+/**
+ * Asks Cinder to delete a volume or snapshot as it was seen, unless it is gone or Cinder is already
+ * deleting it.
+ */
+const deleteAsSeen =
+  <R>(remove: (id: string) => Effect.Effect<void, OpenStackError, R>) =>
+  (seen: Option.Option<{ readonly id: string; readonly status: string }>) =>
+    Option.match(seen, {
+      onNone: () => Effect.void,
+      onSome: (found) => (found.status === "deleting" ? Effect.void : goneIfNotFound(remove(found.id)))
+    })
+
+const deleteVolumeAsSeen = deleteAsSeen((id) => Cinder.deleteVolume(id))
 
 /**
  * Asks Cinder to delete a volume that is deletable by now (`Cinder.waitForVolumeDeletable`), without
@@ -61,4 +67,20 @@ export const requestVolumeDelete = Effect.fn("Enamel.requestVolumeDelete")(funct
 export const removeVolume = Effect.fn("Enamel.removeVolume")(function* (id: string) {
   yield* deleteVolumeAsSeen(yield* Cinder.waitForVolumeDeletable(id))
   yield* Cinder.waitForVolumeDeleted(id)
+})
+
+const deleteSnapshotAsSeen = deleteAsSeen((id) => Cinder.deleteSnapshot(id))
+
+/**
+ * Asks Cinder to delete a snapshot, without waiting. It looks first, so that a second request for a
+ * snapshot already being deleted (a stage run again after a crash) is not refused.
+ */
+export const requestSnapshotDelete = Effect.fn("Enamel.requestSnapshotDelete")(function* (id: string) {
+  yield* deleteSnapshotAsSeen(yield* Cinder.findSnapshot(id))
+})
+
+/** Deletes the snapshot once Cinder allows it (not while it is still being made), and waits until it is gone. */
+export const removeSnapshot = Effect.fn("Enamel.removeSnapshot")(function* (id: string) {
+  yield* deleteSnapshotAsSeen(yield* Cinder.waitForSnapshotDeletable(id))
+  yield* Cinder.waitForSnapshotDeleted(id)
 })

@@ -156,7 +156,9 @@ describe("server.volume.attach's checklist on the cloud double", () => {
       const web = yield* setUp(world, { ownVolume: true })
       const snapshot = yield* asAlice(
         world,
-        Cinder.createSnapshot({ volumeId: web.ownVolumeId, name: "snap" })
+        Effect.tap(Cinder.createSnapshot({ volumeId: web.ownVolumeId, name: "snap" }), (made) =>
+          Cinder.waitForSnapshotAvailable(made.id)
+        )
       )
       const task = attachTask(web.serverId, { size_gb: 2, snapshot: snapshot.id, name: "restored" })
       const result = yield* succeeded(yield* runToEnd(world, ServerVolumeAttach.flow, task))
