@@ -56,6 +56,7 @@ export const ErrorCode = {
   backupNoVolume: "backup.no_volume",
   backupOverQuota: "backup.over_quota",
   backupNotFound: "backup.not_found",
+  serverHasBackups: "server.has_backups",
   // OpenStack's answers, as a stage that called OpenStack reports them
   openstackNotFound: "openstack.not_found",
   openstackConflict: "openstack.conflict",
@@ -232,6 +233,11 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   "backup.not_found": {
     meaning: "The server has no backup set with that id (or the server is not the caller's).",
     seen: [answer(404), task]
+  },
+  "server.has_backups": {
+    meaning:
+      "The server has backup sets, whose snapshots depend on its volumes: delete them first (DELETE /servers/{id}/backups/{backup_id}); nothing was deleted.",
+    seen: [answer(409)]
   },
   "openstack.not_found": {
     meaning:
