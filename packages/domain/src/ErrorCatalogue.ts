@@ -52,6 +52,9 @@ export const ErrorCode = {
   floatingIpNoFreePort: "floating_ip.no_free_port",
   floatingIpNotAttached: "floating_ip.not_attached",
   portNotAttached: "port.not_attached",
+  // Resizing a server
+  flavorNotFound: "flavor.not_found",
+  serverFlavorUnchanged: "server.flavor_unchanged",
   // OpenStack's answers, as a stage that called OpenStack reports them
   openstackNotFound: "openstack.not_found",
   openstackConflict: "openstack.conflict",
@@ -214,6 +217,14 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   "port.not_attached": {
     meaning: "The port is not attached to that server (or does not exist); nothing was changed.",
     seen: [answer(404), task]
+  },
+  "flavor.not_found": {
+    meaning: "The flavor (name or id) does not exist, or the caller's project may not use it.",
+    seen: [answer(404), task]
+  },
+  "server.flavor_unchanged": {
+    meaning: "The server has that flavor already: a resize must change the flavor.",
+    seen: [answer(409), task]
   },
   "openstack.not_found": {
     meaning:
