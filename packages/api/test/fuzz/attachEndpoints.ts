@@ -71,7 +71,7 @@ interface Part {
 }
 
 /** The path's server: the caller's (fine), another project's or unknown (404), or no UUID (400). */
-const serverPart = (known: KnownAttachments, u: User): fc.Arbitrary<Part> =>
+export const serverPart = (known: KnownAttachments, u: User): fc.Arbitrary<Part> =>
   fc.oneof(
     { weight: 4, arbitrary: fc.constant({ id: known[u].server, faults: [] }) },
     fc
@@ -88,30 +88,38 @@ const attachedPart = (attached: string, elsewhere: string, param: string, what: 
     notUuid.map((id) => ({ id, faults: [fault("input", 400, param)] }))
   )
 
-interface Body {
+export interface Body {
   readonly value: unknown
   readonly faults: ReadonlyArray<Fault>
 }
 
-const ok = (value: unknown): Body => ({ value, faults: [] })
-const bad = (value: unknown, ...names: ReadonlyArray<string>): Body => ({
+export const ok = (value: unknown): Body => ({ value, faults: [] })
+export const bad = (value: unknown, ...names: ReadonlyArray<string>): Body => ({
   value,
   faults: [fault("input", 400, ...names)]
 })
 
-const nameOrId = fc
+export const nameOrId = fc
   .string({ unit: "grapheme", minLength: 1, maxLength: 24 })
   .filter((s) => s.trim() === s && s.length > 0 && !s.includes("\u0000"))
 
 /** Out of range, not an integer, or not a number at all. */
-const wrongInt = (min: number, max: number) =>
+export const wrongInt = (min: number, max: number) =>
   fc.oneof(
     fc.constantFrom(min - 1, max + 1, 1.5, "3", null, true, [1], Number.MAX_SAFE_INTEGER),
     fc.integer({ min: max + 1 })
   )
 
 /** A field the API does not have, beside right ones. */
-const stray = fc.constantFrom("size", "volume_id", "server_id", "networks", "Network", "fixed_ips", "x")
+export const stray = fc.constantFrom(
+  "size",
+  "volume_id",
+  "server_id",
+  "networks",
+  "Network",
+  "fixed_ips",
+  "x"
+)
 
 /** `{size_gb, name?, volume_type?, image? | snapshot?}` or `{volume}`; `volume` is no volume of the project (404). */
 const volumeBody: fc.Arbitrary<Body> = fc.oneof(
@@ -211,7 +219,7 @@ const floatingIpBody: fc.Arbitrary<Body> = fc.oneof(
 )
 
 /** A body as sent: the JSON of `body`, any JSON (400 naming a field), or bytes that are not JSON. */
-const sent = (body: fc.Arbitrary<Body>, fields: ReadonlyArray<string>) =>
+export const sent = (body: fc.Arbitrary<Body>, fields: ReadonlyArray<string>) =>
   fc.oneof(
     {
       weight: 8,

@@ -14,6 +14,7 @@ import { send, serverOf, tokens } from "../harness.js"
 import { adminEndpoints } from "./adminEndpoints.js"
 import { attach, detach, type KnownAttachments, makeKnownAttachments, showServer } from "./attachEndpoints.js"
 import { type Case, fault } from "./cases.js"
+import { resize } from "./resizeEndpoint.js"
 import { createServers, deleteServer, type KnownServers, otherMethods, versions } from "./serverEndpoints.js"
 import { type KnownTasks, listTasks, taskById, taskEvents } from "./taskEndpoints.js"
 import { sendCase, verdict } from "./verdict.js"
@@ -69,7 +70,8 @@ export const properties = (
   ["POST /servers/{id}/interfaces", attach(attached, "interfaces"), 500],
   ["DELETE /servers/{id}/interfaces/{port_id}", detach(attached, "interfaces"), 300],
   ["POST /servers/{id}/floating-ips", attach(attached, "floating-ips"), 400],
-  ["DELETE /servers/{id}/floating-ips/{floating_ip_id}", detach(attached, "floating-ips"), 300]
+  ["DELETE /servers/{id}/floating-ips/{floating_ip_id}", detach(attached, "floating-ips"), 300],
+  ["POST /servers/{id}/resize", resize(attached), 400]
 ]
 
 /**
