@@ -87,7 +87,8 @@ const standIns = [
   runnable(echo("server.interface.attach", "attachInterface")),
   runnable(echo("server.interface.detach", "detachInterface")),
   runnable(echo("server.floating_ip.attach", "associateFloatingIp")),
-  runnable(echo("server.floating_ip.detach", "disassociateFloatingIp"))
+  runnable(echo("server.floating_ip.detach", "disassociateFloatingIp")),
+  runnable(echo("server.resize", "confirmResize"))
 ]
 
 const settings = Layer.setConfigProvider(
@@ -97,7 +98,7 @@ const settings = Layer.setConfigProvider(
         "ENAMEL_WORKER_TOPICS",
         "server.create=4,server.delete=2,server.volume.attach=2,server.volume.detach=2," +
           "server.interface.attach=2,server.interface.detach=2,server.floating_ip.attach=2," +
-          "server.floating_ip.detach=2"
+          "server.floating_ip.detach=2,server.resize=2"
       ],
       ["ENAMEL_OUTBOX_SWEEP", "200 millis"],
       ["ENAMEL_ACCESS_LOG", "false"]
