@@ -4,7 +4,7 @@ import { Effect, Fiber, Schema } from "effect"
 import { eventually } from "../../../test/support/poll.js"
 import { codeOfExit, ExitCode } from "../src/exit.js"
 import { makeMemory } from "../src/render/Output.js"
-import { asAdmin, enamel, enamelTo, World, WorldLive } from "./support/inMemory.js"
+import { asAdmin, enamel, enamelTo, refusedBeforeAnyCall, World, WorldLive } from "./support/inMemory.js"
 
 // `-f json` prints the API's own views, one JSON document each.
 const TaskJson = Schema.parseJson(TaskView)
@@ -58,18 +58,7 @@ layer(WorldLive, { timeout: 120_000, excludeTestServices: true })("enamel", (it)
       [["task", "list", "--state", "DONE"], "Expected one of the following cases"],
       [["task", "list", "-f", "yaml"], "Expected one of the following cases"],
       [["task", "frobnicate"], "Invalid subcommand"]
-    ] as const)("%j", ([args, message]) =>
-      Effect.gen(function* () {
-        const world = yield* World
-        const before = yield* world.keystoneRequests
-        const run = yield* enamel(args)
-        expect(run.code).toBe(ExitCode.usage)
-        expect(run.stderr).toContain(message)
-        expect(run.stdout).toBe("")
-        // Not even Keystone was asked.
-        expect(yield* world.keystoneRequests).toBe(before)
-      })
-    )
+    ] as const)("%j", ([args, message]) => refusedBeforeAnyCall(args, message))
   })
 
   it.effect("--help describes a command on stdout, without escapes off a terminal, and calls nothing", () =>

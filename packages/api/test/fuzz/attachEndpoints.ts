@@ -1,6 +1,7 @@
 /**
  * Arbitraries for what users attach to a server and `GET /servers/{id}`: `POST|DELETE
- * /servers/{id}/volumes|interfaces|floating-ips[/{…}]`. The caller's own ACTIVE server (202; 200 for the
+ * /servers/{id}/volumes|interfaces|floating-ips[/{…}]`; and `POST /servers/{id}/resize` (the server is on
+ * m1.tiny and stays there). The caller's own ACTIVE server (202; 200 for the
  * read), another project's or a UUID no server has (404, naming the server), or no UUID (400, naming the
  * id); for a detach, what is attached to that server (202), another UUID (404, naming the volume, port or
  * floating IP) or no UUID (400); bodies right, wrong in one field (400, naming it), of any JSON, or not
@@ -71,7 +72,7 @@ interface Part {
 }
 
 /** The path's server: the caller's (fine), another project's or unknown (404), or no UUID (400). */
-export const serverPart = (known: KnownAttachments, u: User): fc.Arbitrary<Part> =>
+const serverPart = (known: KnownAttachments, u: User): fc.Arbitrary<Part> =>
   fc.oneof(
     { weight: 4, arbitrary: fc.constant({ id: known[u].server, faults: [] }) },
     fc
@@ -88,38 +89,30 @@ const attachedPart = (attached: string, elsewhere: string, param: string, what: 
     notUuid.map((id) => ({ id, faults: [fault("input", 400, param)] }))
   )
 
-export interface Body {
+interface Body {
   readonly value: unknown
   readonly faults: ReadonlyArray<Fault>
 }
 
-export const ok = (value: unknown): Body => ({ value, faults: [] })
-export const bad = (value: unknown, ...names: ReadonlyArray<string>): Body => ({
+const ok = (value: unknown): Body => ({ value, faults: [] })
+const bad = (value: unknown, ...names: ReadonlyArray<string>): Body => ({
   value,
   faults: [fault("input", 400, ...names)]
 })
 
-export const nameOrId = fc
+const nameOrId = fc
   .string({ unit: "grapheme", minLength: 1, maxLength: 24 })
   .filter((s) => s.trim() === s && s.length > 0 && !s.includes("\u0000"))
 
 /** Out of range, not an integer, or not a number at all. */
-export const wrongInt = (min: number, max: number) =>
+const wrongInt = (min: number, max: number) =>
   fc.oneof(
     fc.constantFrom(min - 1, max + 1, 1.5, "3", null, true, [1], Number.MAX_SAFE_INTEGER),
     fc.integer({ min: max + 1 })
   )
 
 /** A field the API does not have, beside right ones. */
-export const stray = fc.constantFrom(
-  "size",
-  "volume_id",
-  "server_id",
-  "networks",
-  "Network",
-  "fixed_ips",
-  "x"
-)
+const stray = fc.constantFrom("size", "volume_id", "server_id", "networks", "Network", "fixed_ips", "x")
 
 /** `{size_gb, name?, volume_type?, image? | snapshot?}` or `{volume}`; `volume` is no volume of the project (404). */
 const volumeBody: fc.Arbitrary<Body> = fc.oneof(
@@ -218,8 +211,29 @@ const floatingIpBody: fc.Arbitrary<Body> = fc.oneof(
   stray.map((field) => bad({ network: "public", [field]: 1 }, field))
 )
 
+/** `{flavor, priority?}` for the server on m1.tiny: m1.small (fine), m1.tiny (409 naming it), or none (404). */
+const resizeBody: fc.Arbitrary<Body> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc
+      .record(
+        { flavor: fc.constant("m1.small"), priority: fc.integer({ min: 0, max: 9 }) },
+        { requiredKeys: ["flavor"] }
+      )
+      .map(ok)
+  },
+  fc.constant({ value: { flavor: "m1.tiny" }, faults: [fault("semantic", 409, "m1.tiny")] }),
+  nameOrId
+    .filter((name) => !name.startsWith("m1."))
+    .map((flavor) => ({ value: { flavor }, faults: [fault("semantic", 404, "flavor")] })),
+  fc.constant(bad({}, "flavor")),
+  fc.constantFrom("", " m1.small", 3, null, "x".repeat(256)).map((flavor) => bad({ flavor }, "flavor")),
+  wrongInt(0, 9).map((priority) => bad({ flavor: "m1.small", priority }, "priority")),
+  stray.map((field) => bad({ flavor: "m1.small", [field]: 1 }, field))
+)
+
 /** A body as sent: the JSON of `body`, any JSON (400 naming a field), or bytes that are not JSON. */
-export const sent = (body: fc.Arbitrary<Body>, fields: ReadonlyArray<string>) =>
+const sent = (body: fc.Arbitrary<Body>, fields: ReadonlyArray<string>) =>
   fc.oneof(
     {
       weight: 8,
@@ -246,10 +260,11 @@ export const sent = (body: fc.Arbitrary<Body>, fields: ReadonlyArray<string>) =>
 const collections = {
   volumes: { body: volumeBody, fields: ["size_gb", "volume"] },
   interfaces: { body: interfaceBody, fields: ["network", "port"] },
-  "floating-ips": { body: floatingIpBody, fields: ["network"] }
+  "floating-ips": { body: floatingIpBody, fields: ["network"] },
+  resize: { body: resizeBody, fields: ["flavor"] }
 } as const
 
-/** POST /servers/{id}/volumes|interfaces|floating-ips. */
+/** POST /servers/{id}/volumes|interfaces|floating-ips, and POST /servers/{id}/resize. */
 export const attach = (known: KnownAttachments, collection: keyof typeof collections) =>
   user.chain((u) =>
     fc
@@ -277,7 +292,7 @@ export const attach = (known: KnownAttachments, collection: keyof typeof collect
   )
 
 /** DELETE /servers/{id}/volumes/{volume_id}, …/interfaces/{port_id}, …/floating-ips/{floating_ip_id}. */
-export const detach = (known: KnownAttachments, collection: keyof typeof collections) =>
+export const detach = (known: KnownAttachments, collection: Exclude<keyof typeof collections, "resize">) =>
   user.chain((u) => {
     const [attached, param, what] =
       collection === "volumes"

@@ -14,7 +14,6 @@ import { send, serverOf, tokens } from "../harness.js"
 import { adminEndpoints } from "./adminEndpoints.js"
 import { attach, detach, type KnownAttachments, makeKnownAttachments, showServer } from "./attachEndpoints.js"
 import { type Case, fault } from "./cases.js"
-import { resize } from "./resizeEndpoint.js"
 import { createServers, deleteServer, type KnownServers, otherMethods, versions } from "./serverEndpoints.js"
 import { type KnownTasks, listTasks, taskById, taskEvents } from "./taskEndpoints.js"
 import { sendCase, verdict } from "./verdict.js"
@@ -71,7 +70,7 @@ export const properties = (
   ["DELETE /servers/{id}/interfaces/{port_id}", detach(attached, "interfaces"), 300],
   ["POST /servers/{id}/floating-ips", attach(attached, "floating-ips"), 400],
   ["DELETE /servers/{id}/floating-ips/{floating_ip_id}", detach(attached, "floating-ips"), 300],
-  ["POST /servers/{id}/resize", resize(attached), 400]
+  ["POST /servers/{id}/resize", attach(attached, "resize"), 400]
 ]
 
 /**

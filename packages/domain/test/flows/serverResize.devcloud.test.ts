@@ -9,29 +9,13 @@ import { Nova } from "@enamel/openstack-clients"
 import { Deferred, Effect, Schema } from "effect"
 import * as Checkpoints from "../../src/engine/flow/Checkpoints.js"
 import { runFlow } from "../../src/engine/flow/runFlow.js"
-import type { TimelineWrite } from "../../src/engine/task/TimelineEntry.js"
-import * as ServerCreate from "../../src/flows/server-create/index.js"
 import * as ServerResize from "../../src/flows/server-resize/index.js"
-import { uuid } from "./support/attach.js"
-import { aliceCloud, createRequest, faultyCloud, newTask, timeout, uniqueName } from "./support/devcloud.js"
-import { failed, states, succeeded, timeline } from "./support/expectations.js"
+import { aServerWith, uuid } from "./support/attach.js"
+import { aliceCloud, faultyCloud, newTask, timeout } from "./support/devcloud.js"
+import { failed, states, succeeded, timeline, watching } from "./support/expectations.js"
 
 /** A server booted from a 1 GiB volume of `tiny` on m1.tiny, on `private`; removed when the test ends. */
-const aServer = Effect.gen(function* () {
-  const name = uniqueName("resize")
-  const taskId = yield* newTask([name])
-  const params = createRequest({
-    name,
-    image: "tiny",
-    flavor: "m1.tiny",
-    boot_volume: { size_gb: 1 },
-    networks: [{ network: "private" }]
-  })
-  const made = yield* succeeded(yield* runFlow(ServerCreate.flow, { taskId, params }))
-  const server = made.servers[0]
-  if (server === undefined) return yield* Effect.dieMessage("no server was made")
-  return server.id
-})
+const aServer = aServerWith("resize", { boot_volume: { size_gb: 1 } })
 
 const resizeParams = (serverId: string, flavor = "m1.small") =>
   Schema.decodeUnknownSync(ServerResize.ResizeServerRequest)({ flavor, server_id: serverId })
@@ -43,20 +27,6 @@ const serverOf = (serverId: string) =>
     taskState: server.taskState,
     flavor: server.flavor?.originalName
   }))
-
-/** Watches the checkpoint store for `stage` to start running, and completes `started` then. */
-const watching = (stage: string, started: Deferred.Deferred<void>) =>
-  Effect.map(Checkpoints.Checkpoints, (store) => {
-    const seen = (entries: ReadonlyArray<TimelineWrite>) =>
-      entries.some((e) => e.phase === "run" && e.path === stage && e.state === "RUNNING")
-        ? Deferred.succeed(started, undefined)
-        : Effect.void
-    return Checkpoints.Checkpoints.of({
-      timeline: store.timeline,
-      record: (entry) => Effect.zipLeft(store.record(entry), seen([entry])),
-      recordAll: (entries) => Effect.zipLeft(store.recordAll(entries), seen(entries))
-    })
-  })
 
 const options = { timeout: 240_000, concurrent: true }
 
