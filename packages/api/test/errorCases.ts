@@ -430,6 +430,36 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     detail: `server ${nobody} not found`
   },
   {
+    name: "resizing another project's server",
+    method: "POST",
+    path: ({ bobServer }) => `/servers/${bobServer}/resize`,
+    token: tokens.alice,
+    body: { flavor: "m1.small" },
+    status: 404,
+    code: ErrorCode.serverNotFound,
+    detail: ({ bobServer }) => `server ${bobServer} not found`
+  },
+  {
+    name: "resizing without a flavor",
+    method: "POST",
+    path: `/servers/${nobody}/resize`,
+    token: tokens.alice,
+    body: { priority: 3 },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    mentions: "flavor"
+  },
+  {
+    name: "resizing with a field the API does not have",
+    method: "POST",
+    path: `/servers/${nobody}/resize`,
+    token: tokens.alice,
+    body: { flavor: "m1.small", flavorRef: "m1.small" },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    mentions: "flavorRef"
+  },
+  {
     name: "showing another project's server",
     method: "GET",
     path: ({ bobServer }) => `/servers/${bobServer}`,

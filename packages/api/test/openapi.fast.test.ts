@@ -283,6 +283,12 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
     }),
   "porcelain.deleteServerBackup": (client) =>
     client.porcelain.deleteServerBackup({ path: { id: uuid, backup_id: uuid }, headers: {} }),
+  "porcelain.resizeServer": (client) =>
+    client.porcelain.resizeServer({
+      path: { id: uuid },
+      payload: { flavor: "m1.small", priority: 5 },
+      headers: {}
+    }),
   "servers.getServer": (client) => client.servers.getServer({ path: { id: uuid } }),
   "servers.listServerBackups": (client) => client.servers.listServerBackups({ path: { id: uuid } }),
   "tasks.listTasks": (client) => client.tasks.listTasks({ urlParams: {} }),

@@ -57,6 +57,9 @@ export const ErrorCode = {
   backupOverQuota: "backup.over_quota",
   backupNotFound: "backup.not_found",
   serverHasBackups: "server.has_backups",
+  // Resizing a server
+  flavorNotFound: "flavor.not_found",
+  serverFlavorUnchanged: "server.flavor_unchanged",
   // OpenStack's answers, as a stage that called OpenStack reports them
   openstackNotFound: "openstack.not_found",
   openstackConflict: "openstack.conflict",
@@ -238,6 +241,14 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
     meaning:
       "The server has backup sets, whose snapshots depend on its volumes: delete them first (DELETE /servers/{id}/backups/{backup_id}); nothing was deleted.",
     seen: [answer(409)]
+  },
+  "flavor.not_found": {
+    meaning: "The flavor (name or id) does not exist, or the caller's project may not use it.",
+    seen: [answer(404), task]
+  },
+  "server.flavor_unchanged": {
+    meaning: "The server has that flavor already: a resize must change the flavor.",
+    seen: [answer(409), task]
   },
   "openstack.not_found": {
     meaning:

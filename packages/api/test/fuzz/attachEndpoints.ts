@@ -1,6 +1,7 @@
 /**
  * Arbitraries for what users attach to a server and `GET /servers/{id}`: `POST|DELETE
- * /servers/{id}/volumes|interfaces|floating-ips[/{…}]`. The caller's own ACTIVE server (202; 200 for the
+ * /servers/{id}/volumes|interfaces|floating-ips[/{…}]`; and `POST /servers/{id}/resize` (the server is on
+ * m1.tiny and stays there). The caller's own ACTIVE server (202; 200 for the
  * read), another project's or a UUID no server has (404, naming the server), or no UUID (400, naming the
  * id); for a detach, what is attached to that server (202), another UUID (404, naming the volume, port or
  * floating IP) or no UUID (400); bodies right, wrong in one field (400, naming it), of any JSON, or not
@@ -223,6 +224,27 @@ const floatingIpBody: fc.Arbitrary<Body> = fc.oneof(
   stray.map((field) => bad({ network: "public", [field]: 1 }, field))
 )
 
+/** `{flavor, priority?}` for the server on m1.tiny: m1.small (fine), m1.tiny (409 naming it), or none (404). */
+const resizeBody: fc.Arbitrary<Body> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc
+      .record(
+        { flavor: fc.constant("m1.small"), priority: fc.integer({ min: 0, max: 9 }) },
+        { requiredKeys: ["flavor"] }
+      )
+      .map(ok)
+  },
+  fc.constant({ value: { flavor: "m1.tiny" }, faults: [fault("semantic", 409, "m1.tiny")] }),
+  nameOrId
+    .filter((name) => !name.startsWith("m1."))
+    .map((flavor) => ({ value: { flavor }, faults: [fault("semantic", 404, "flavor")] })),
+  fc.constant(bad({}, "flavor")),
+  fc.constantFrom("", " m1.small", 3, null, "x".repeat(256)).map((flavor) => bad({ flavor }, "flavor")),
+  wrongInt(0, 9).map((priority) => bad({ flavor: "m1.small", priority }, "priority")),
+  stray.map((field) => bad({ flavor: "m1.small", [field]: 1 }, field))
+)
+
 /** A body as sent: the JSON of `body`, any JSON (400 naming a field), or bytes that are not JSON. */
 export const sent = (body: fc.Arbitrary<Body>, fields: ReadonlyArray<string>) =>
   fc.oneof(
@@ -285,8 +307,12 @@ export const postToServer = (
 export const attach = (known: KnownAttachments, collection: keyof typeof collections) =>
   postToServer(known, collection, collections[collection])
 
+/** POST /servers/{id}/resize (the server is one of the caller's, or another's, or none). */
+export const resize = (known: KnownAttachments) =>
+  postToServer(known, "resize", { body: resizeBody, fields: ["flavor"] })
+
 /** DELETE /servers/{id}/volumes/{volume_id}, …/interfaces/{port_id}, …/floating-ips/{floating_ip_id}. */
-export const detach = (known: KnownAttachments, collection: keyof typeof collections) =>
+export const detach = (known: KnownAttachments, collection: Exclude<keyof typeof collections, "resize">) =>
   user.chain((u) => {
     const [attached, param, what] =
       collection === "volumes"

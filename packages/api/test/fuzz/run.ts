@@ -12,7 +12,14 @@ import { Effect } from "effect"
 import fc from "fast-check"
 import { send, serverOf, tokens } from "../harness.js"
 import { adminEndpoints } from "./adminEndpoints.js"
-import { attach, detach, type KnownAttachments, makeKnownAttachments, readServer } from "./attachEndpoints.js"
+import {
+  attach,
+  detach,
+  type KnownAttachments,
+  makeKnownAttachments,
+  readServer,
+  resize
+} from "./attachEndpoints.js"
 import { createBackup, deleteBackup, type KnownBackups, makeKnownBackups } from "./backupEndpoints.js"
 import { type Case, fault } from "./cases.js"
 import { createServers, deleteServer, type KnownServers, otherMethods, versions } from "./serverEndpoints.js"
@@ -74,7 +81,8 @@ export const properties = (
   ["DELETE /servers/{id}/floating-ips/{floating_ip_id}", detach(attached, "floating-ips"), 300],
   ["POST /servers/{id}/backups", createBackup(attached), 400],
   ["GET /servers/{id}/backups", readServer(attached, "/backups"), 200],
-  ["DELETE /servers/{id}/backups/{backup_id}", deleteBackup(attached, backups), 200]
+  ["DELETE /servers/{id}/backups/{backup_id}", deleteBackup(attached, backups), 200],
+  ["POST /servers/{id}/resize", resize(attached), 400]
 ]
 
 /**

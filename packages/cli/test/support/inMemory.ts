@@ -91,7 +91,8 @@ const standIns = [
   runnable(echo("server.floating_ip.attach", "associateFloatingIp")),
   runnable(echo("server.floating_ip.detach", "disassociateFloatingIp")),
   runnable(echo("server.backup", "createSnapshots")),
-  runnable(echo("server.backup.delete", "deleteSnapshots"))
+  runnable(echo("server.backup.delete", "deleteSnapshots")),
+  runnable(echo("server.resize", "confirmResize"))
 ]
 
 const settings = Layer.setConfigProvider(
@@ -101,7 +102,7 @@ const settings = Layer.setConfigProvider(
         "ENAMEL_WORKER_TOPICS",
         "server.create=4,server.delete=2,server.volume.attach=2,server.volume.detach=2," +
           "server.interface.attach=2,server.interface.detach=2,server.floating_ip.attach=2," +
-          "server.floating_ip.detach=2,server.backup=2,server.backup.delete=2"
+          "server.floating_ip.detach=2,server.backup=2,server.backup.delete=2,server.resize=2"
       ],
       ["ENAMEL_OUTBOX_SWEEP", "200 millis"],
       ["ENAMEL_ACCESS_LOG", "false"]
@@ -305,7 +306,10 @@ export const enamel = (
     return { code, stdout: yield* memory.stdout, stderr: yield* memory.stderr }
   })
 
-/** A command line the `enamel` command refuses before any call: exit 2, the message, and not even Keystone asked. */
+/**
+ * Runs the command line and checks that it is refused before any call (not even Keystone is asked): exit
+ * 2, `message` on stderr, nothing on stdout.
+ */
 export const refusedBeforeAnyCall = (args: ReadonlyArray<string>, message: string) =>
   Effect.gen(function* () {
     const world = yield* World

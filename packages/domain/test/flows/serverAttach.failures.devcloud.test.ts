@@ -11,7 +11,6 @@ import type { CheckpointError } from "../../src/engine/errors.js"
 import * as Checkpoints from "../../src/engine/flow/Checkpoints.js"
 import type { FlowOutcome } from "../../src/engine/flow/FlowOutcome.js"
 import { runFlow } from "../../src/engine/flow/runFlow.js"
-import type { TimelineWrite } from "../../src/engine/task/TimelineEntry.js"
 import * as ServerFloatingIpAttach from "../../src/flows/server-floating-ip-attach/index.js"
 import * as ServerFloatingIpDetach from "../../src/flows/server-floating-ip-detach/index.js"
 import * as ServerInterfaceAttach from "../../src/flows/server-interface-attach/index.js"
@@ -28,7 +27,7 @@ import {
   nothingLeft,
   timeout
 } from "./support/devcloud.js"
-import { failed, states, succeeded, timeline } from "./support/expectations.js"
+import { failed, states, succeeded, timeline, watching } from "./support/expectations.js"
 
 /** The server's ports and floating IPs, to compare before and after. */
 const serverState = (serverId: string) =>
@@ -58,20 +57,6 @@ const attachFaults: ReadonlyArray<{
   // The port is attached when the floating IP fails: detached and deleted again.
   { flow: "interface", stage: "createFloatingIp", fault: refuse("POST", /\/floatingips$/) }
 ]
-
-/** Watches the checkpoint store for `stage` to start running, and completes `started` then. */
-const watching = (stage: string, started: Deferred.Deferred<void>) =>
-  Effect.map(Checkpoints.Checkpoints, (store) => {
-    const seen = (entries: ReadonlyArray<TimelineWrite>) =>
-      entries.some((e) => e.phase === "run" && e.path === stage && e.state === "RUNNING")
-        ? Deferred.succeed(started, undefined)
-        : Effect.void
-    return Checkpoints.Checkpoints.of({
-      timeline: store.timeline,
-      record: (entry) => Effect.zipLeft(store.record(entry), seen([entry])),
-      recordAll: (entries) => Effect.zipLeft(store.recordAll(entries), seen(entries))
-    })
-  })
 
 describe("attach and detach failures and cancels on the dev cloud", () => {
   layer(aliceCloud, { timeout, excludeTestServices: true })((it) => {

@@ -1,5 +1,6 @@
 /**
- * Nova in the double: the version document, servers (`novaServers.ts`), their volume attachments
+ * Nova in the double: the version document, servers (`novaServers.ts`) and their actions
+ * (`novaServerActions.ts`: resize, confirm, revert, stop, start), their volume attachments
  * (`novaVolumeAttachments.ts`) and interfaces (`novaInterfaces.ts`), flavors and keypairs.
  * Microversions 2.1–2.93, as Zed's.
  */
@@ -20,6 +21,7 @@ import {
   stringField
 } from "./http.js"
 import { routeInterfaces } from "./novaInterfaces.js"
+import { serverAction } from "./novaServerActions.js"
 import {
   badRequest,
   createServer,
@@ -153,6 +155,9 @@ export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
   if (collection === "servers" && id !== undefined && more === "os-interface" && beyond === undefined) {
     const served = routeInterfaces(ctx, id, item)
     return served === undefined ? undefined : checked(served)
+  }
+  if (collection === "servers" && id !== undefined && more === "action" && item === undefined) {
+    return call.method === "POST" ? checked(serverAction(ctx, id)) : undefined
   }
   if (collection === "flavors" && get && more === undefined) {
     const flavors = [...state.flavors.values()]

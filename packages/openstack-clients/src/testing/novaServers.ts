@@ -79,13 +79,34 @@ const addressesOf = (state: CloudState, server: Server) => {
   return addresses
 }
 
+const vmStates: Record<Server["status"], string> = {
+  BUILD: "building",
+  ACTIVE: "active",
+  SHUTOFF: "stopped",
+  RESIZE: "active",
+  VERIFY_RESIZE: "resized",
+  REVERT_RESIZE: "resized",
+  ERROR: "error"
+}
+
+/** Nova's power states: 0 no state, 1 running, 4 shut down. */
+const powerStates: Record<Server["status"], number> = {
+  BUILD: 0,
+  ACTIVE: 1,
+  SHUTOFF: 4,
+  RESIZE: 1,
+  VERIFY_RESIZE: 1,
+  REVERT_RESIZE: 1,
+  ERROR: 0
+}
+
 export const serverView = (state: CloudState, server: Server) => {
   const groups = new Set(
     server.portIds
       .flatMap((id) => state.ports.get(id)?.securityGroupIds ?? [])
       .map((id) => state.securityGroups.get(id)?.name ?? id)
   )
-  const vmState = server.status === "BUILD" ? "building" : server.status === "ACTIVE" ? "active" : "error"
+  const vmState = vmStates[server.status]
   return {
     id: server.id,
     name: server.name,
@@ -121,7 +142,7 @@ export const serverView = (state: CloudState, server: Server) => {
     security_groups: [...groups].map((name) => ({ name })),
     "OS-EXT-STS:task_state": server.taskState,
     "OS-EXT-STS:vm_state": vmState,
-    "OS-EXT-STS:power_state": server.status === "ACTIVE" ? 1 : 0,
+    "OS-EXT-STS:power_state": powerStates[server.status],
     "os-extended-volumes:volumes_attached": [
       ...server.volumes.map((v) => ({ id: v.id, delete_on_termination: v.deleteOnTermination })),
       ...[...state.volumes.values()]

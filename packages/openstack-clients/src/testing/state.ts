@@ -19,6 +19,8 @@ export interface Steps {
   readonly volumeAttach: number
   /** A snapshot `creating` → `available` (or `error`); `deleting` → gone. */
   readonly snapshot: number
+  /** Resize accepted (RESIZE) → VERIFY_RESIZE; confirm or revert accepted → back in the old state. */
+  readonly serverResize: number
 }
 
 export const defaultSteps: Steps = {
@@ -27,7 +29,8 @@ export const defaultSteps: Steps = {
   volumeCreate: 2,
   volumeDelete: 2,
   volumeAttach: 2,
-  snapshot: 2
+  snapshot: 2,
+  serverResize: 2
 }
 
 /** A project's limits, as the dev cloud sets them (key pairs are Nova's per-user default). */
@@ -196,7 +199,7 @@ export interface Server {
   readonly name: string
   readonly projectId: string
   readonly userId: string
-  readonly flavor: Flavor
+  flavor: Flavor
   readonly imageId: string | undefined
   readonly metadata: Readonly<Record<string, string>>
   readonly tags: ReadonlyArray<string>
@@ -205,8 +208,10 @@ export interface Server {
   readonly availabilityZone: string
   readonly createdAt: number
   portIds: Array<string>
-  status: "BUILD" | "ACTIVE" | "ERROR"
+  status: "BUILD" | "ACTIVE" | "SHUTOFF" | "RESIZE" | "VERIFY_RESIZE" | "REVERT_RESIZE" | "ERROR"
   taskState: string | null
+  /** A resize under way or awaiting its confirm: the flavor and state it came from. */
+  resize?: { readonly from: Flavor; readonly state: "ACTIVE" | "SHUTOFF"; confirming: boolean }
   fault: { readonly message: string; readonly at: number } | undefined
   launchedAt: number | null
   updatedAt: number

@@ -11,16 +11,29 @@ import { succeeded } from "./expectations.js"
 /** A UUID in a URL path. */
 export const uuid = "[0-9a-f-]{36}"
 
+/**
+ * A server of `tiny` on m1.tiny with one port on `private` (booted from the image unless `extra` says
+ * otherwise, e.g. a boot volume), named after `prefix`, removed when the test ends.
+ */
+export const aServerWith = (prefix: string, extra: Record<string, unknown> = {}) =>
+  Effect.gen(function* () {
+    const name = uniqueName(prefix)
+    const taskId = yield* newTask([name])
+    const params = createRequest({
+      name,
+      image: "tiny",
+      flavor: "m1.tiny",
+      networks: [{ network: "private" }],
+      ...extra
+    })
+    const made = yield* succeeded(yield* runFlow(ServerCreate.flow, { taskId, params }))
+    const server = made.servers[0]
+    if (server === undefined) return yield* Effect.dieMessage("no server was made")
+    return server.id
+  })
+
 /** A server booted from the image with one port on `private`, removed when the test ends. */
-export const aServer = Effect.gen(function* () {
-  const name = uniqueName("attach")
-  const taskId = yield* newTask([name])
-  const params = createRequest({ name, image: "tiny", flavor: "m1.tiny", networks: [{ network: "private" }] })
-  const made = yield* succeeded(yield* runFlow(ServerCreate.flow, { taskId, params }))
-  const server = made.servers[0]
-  if (server === undefined) return yield* Effect.dieMessage("no server was made")
-  return server.id
-})
+export const aServer = aServerWith("attach")
 
 export const volumeParams = (serverId: string) =>
   Schema.decodeUnknownSync(ServerVolumeAttach.AttachVolumeRequest)({ size_gb: 1, server_id: serverId })

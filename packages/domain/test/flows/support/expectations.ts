@@ -1,10 +1,10 @@
 /** What a finished `server.create` must have left in the cloud, checked through the clients. */
 import { expect } from "@effect/vitest"
 import { Cinder, Neutron, Nova } from "@enamel/openstack-clients"
-import { Effect } from "effect"
+import { Deferred, Effect } from "effect"
 import * as Checkpoints from "../../../src/engine/flow/Checkpoints.js"
 import type { FlowOutcome } from "../../../src/engine/flow/FlowOutcome.js"
-import type { TimelineEntry } from "../../../src/engine/task/TimelineEntry.js"
+import type { TimelineEntry, TimelineWrite } from "../../../src/engine/task/TimelineEntry.js"
 import type { CreatedServer } from "../../../src/flows/server-create/result.js"
 
 /** The result of a run that must have succeeded; otherwise the test fails with the run's error. */
@@ -53,4 +53,18 @@ export const expectBuilt = (server: CreatedServer) =>
       expect(ip.address).toMatch(/^172\.24\.4\./)
       expect(server.ports.map((p) => p.id)).toContain(ip.port_id)
     }
+  })
+
+/** The checkpoint store, watched for `stage` to start running: `started` completes then (to cancel there). */
+export const watching = (stage: string, started: Deferred.Deferred<void>) =>
+  Effect.map(Checkpoints.Checkpoints, (store) => {
+    const seen = (entries: ReadonlyArray<TimelineWrite>) =>
+      entries.some((e) => e.phase === "run" && e.path === stage && e.state === "RUNNING")
+        ? Deferred.succeed(started, undefined)
+        : Effect.void
+    return Checkpoints.Checkpoints.of({
+      timeline: store.timeline,
+      record: (entry) => Effect.zipLeft(store.record(entry), seen([entry])),
+      recordAll: (entries) => Effect.zipLeft(store.recordAll(entries), seen(entries))
+    })
   })
