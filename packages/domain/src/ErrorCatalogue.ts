@@ -60,6 +60,7 @@ export const ErrorCode = {
   // Resizing a server
   flavorNotFound: "flavor.not_found",
   serverFlavorUnchanged: "server.flavor_unchanged",
+  flavorAmbiguous: "flavor.ambiguous",
   // OpenStack's answers, as a stage that called OpenStack reports them
   openstackNotFound: "openstack.not_found",
   openstackConflict: "openstack.conflict",
@@ -248,6 +249,10 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   },
   "server.flavor_unchanged": {
     meaning: "The server has that flavor already: a resize must change the flavor.",
+    seen: [answer(409), task]
+  },
+  "flavor.ambiguous": {
+    meaning: "The flavor's name matches several flavors the project can use: give the flavor's id.",
     seen: [answer(409), task]
   },
   "openstack.not_found": {

@@ -3,7 +3,7 @@ import { Effect, Schema } from "effect"
 import { Conflict, NotFound, type ServiceUnavailable } from "../../contract/errors.js"
 import * as CloudStage from "../cloud/CloudStage.js"
 import { cloudUnavailable, usableServer } from "../cloud/servers.js"
-import { FlavorNotFound, FlavorUnchanged } from "./errors.js"
+import { FlavorAmbiguous, FlavorNotFound, FlavorUnchanged } from "./errors.js"
 import { FlavorRef, PreviousFlavorRef, type ResizeServerRequest } from "./request.js"
 
 /** What `checkRequest` found: the server, the state to bring it back to, the new and the old flavor. */
@@ -35,7 +35,10 @@ const previousFlavor = (server: Server) =>
 export const resizePlan = Effect.fn("ServerResize.resizePlan")(function* (request: ResizeServerRequest) {
   const server = yield* usableServer(request.server_id)
   const flavor = yield* Nova.findFlavor(request.flavor).pipe(
-    Effect.catchTag("OpenStackNotFound", () => Effect.fail(new FlavorNotFound({ flavor: request.flavor })))
+    Effect.catchTags({
+      OpenStackNotFound: () => Effect.fail(new FlavorNotFound({ flavor: request.flavor })),
+      OpenStackConflict: () => Effect.fail(new FlavorAmbiguous({ flavor: request.flavor }))
+    })
   )
   const current = flavorNameOf(server)
   if (flavor.name === current || flavor.id === server.flavor?.id) {
@@ -52,7 +55,8 @@ export const resizePlan = Effect.fn("ServerResize.resizePlan")(function* (reques
 
 /**
  * Admission, with the caller's token: the server is the caller's (404) and ACTIVE or SHUTOFF (409), the
- * flavor exists (404 naming it) and is not the server's (409 naming it).
+ * flavor exists (404 naming it), is not the server's (409 naming it) and is one flavor (409 when its name
+ * matches several).
  */
 export const admitResize = (request: ResizeServerRequest) =>
   resizePlan(request).pipe(
@@ -64,6 +68,7 @@ export const admitResize = (request: ResizeServerRequest) =>
           return Effect.fail(new NotFound({ code: error.code, detail: error.message }))
         case "ServerNotReady":
         case "FlavorUnchanged":
+        case "FlavorAmbiguous":
           return Effect.fail(new Conflict({ code: error.code, detail: error.message }))
         default:
           return Effect.fail(cloudUnavailable(`whether server ${request.server_id} can be resized`, error))

@@ -20,7 +20,9 @@ export const command = Command.make({
   endpoint: HttpApiEndpoint.post("resizeServer")`/servers/${serverId}/resize`
     .setPayload(ResizeServerBody)
     .addError(Answers.notFound(ErrorCode.serverNotFound, ErrorCode.flavorNotFound))
-    .addError(Answers.conflict(ErrorCode.serverNotReady, ErrorCode.serverFlavorUnchanged)),
+    .addError(
+      Answers.conflict(ErrorCode.serverNotReady, ErrorCode.serverFlavorUnchanged, ErrorCode.flavorAmbiguous)
+    ),
   pathParams: { id: "server_id" },
   concurrency: 4,
   flow,

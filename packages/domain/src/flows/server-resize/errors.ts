@@ -24,3 +24,15 @@ export class FlavorUnchanged extends Schema.TaggedError<FlavorUnchanged>()(
     return `server ${this.serverId} is on flavor ${this.flavor} already`
   }
 }
+
+/** The flavor's name matches several flavors the project can use: only its id says which. */
+export class FlavorAmbiguous extends Schema.TaggedError<FlavorAmbiguous>()(
+  "FlavorAmbiguous",
+  { flavor: Schema.String },
+  { description: "The flavor's name matches several flavors" }
+) {
+  readonly code = ErrorCode.flavorAmbiguous
+  override get message(): string {
+    return `flavor ${this.flavor} names several flavors: give its id`
+  }
+}
