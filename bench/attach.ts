@@ -13,34 +13,15 @@
  * server is ACTIVE with no task under way. Whatever happens, the end sweeps everything named
  * `bench-attach-<tag>-…` and the floating IPs on it, and fails the part if anything is left.
  */
-import {
-  type AttachIds,
-  floatingIps,
-  floorInterfaceAttach,
-  floorVolumeAttach,
-  named,
-  removeFloatingIp,
-  removePort,
-  removeServer,
-  removeVolume,
-  resolveAttachIds,
-  settled
-} from "./attachFloor.js"
+import { type AttachIds, floorInterfaceAttach, floorVolumeAttach, resolveAttachIds } from "./attachFloor.js"
 import { type Login, login } from "./support/cloud.js"
+import { type Comparison, compare, type Split } from "./support/comparison.js"
 import { deploy } from "./support/enamel.js"
 import { ensurePythonModules, runPython } from "./support/python.js"
-import { alternate, median, quantile, round } from "./support/stats.js"
-import { succeeded, timeSplit } from "./support/tasks.js"
-
-export type AttachSide = "enamel" | "floor" | "openstacksdk"
-
-export interface AttachComparison {
-  readonly seconds: Readonly<Record<AttachSide, ReadonlyArray<number>>>
-  readonly medians: Readonly<Record<AttachSide, number>>
-  readonly p90s: Readonly<Record<AttachSide, number>>
-  /** Where Enamel's time went: the median of each part over its runs, ms (`timeSplit`). */
-  readonly enamelSplitMs: ReadonlyArray<readonly [string, number]>
-}
+import { floatingIps, removeFloatingIp, removePort, removeVolume, settled } from "./support/resources.js"
+import { alternateAfterWarmUp } from "./support/stats.js"
+import { attempt, sweepNamed, sweptAfter } from "./support/sweep.js"
+import { enamelServer, succeeded, timedTask } from "./support/tasks.js"
 
 export interface AttachResult {
   /** Timed rounds, after `warmUpRounds` untimed ones. */
@@ -48,8 +29,8 @@ export interface AttachResult {
   readonly warmUpRounds: number
   /** How often the floor polls, as Enamel's waits do. */
   readonly pollMs: number
-  readonly volume: AttachComparison
-  readonly interface: AttachComparison
+  readonly volume: Comparison
+  readonly interface: Comparison
 }
 
 const WARM_UP_ROUNDS = 1
@@ -72,7 +53,7 @@ interface Run {
   /** Every floating IP a run reported making, for the final check. */
   readonly floatingIpIds: Set<string>
   /** Where each Enamel run's time went (`timeSplit`). */
-  readonly splits: Record<What, Array<ReadonlyArray<readonly [string, number]>>>
+  readonly splits: Record<What, Array<Split>>
 }
 
 /** What `server.volume.attach` and `server.interface.attach` give back, as far as the part reads it. */
@@ -90,17 +71,14 @@ type What = "volume" | "interface"
  */
 const enamelAttach = async (run: Run, what: What) => {
   const { alice, apiUrl, serverId } = run
-  const postedAt = Date.now()
-  const started = performance.now()
-  const task =
+  const { task, seconds, split } =
     what === "volume"
-      ? await succeeded<Made>(apiUrl, alice, 50, "POST", `/servers/${serverId}/volumes`, { size_gb: 1 })
-      : await succeeded<Made>(apiUrl, alice, 50, "POST", `/servers/${serverId}/interfaces`, {
+      ? await timedTask<Made>(apiUrl, alice, "POST", `/servers/${serverId}/volumes`, { size_gb: 1 })
+      : await timedTask<Made>(apiUrl, alice, "POST", `/servers/${serverId}/interfaces`, {
           network: "private",
           floating_ip: { network: "public" }
         })
-  const took = (performance.now() - started) / 1000
-  run.splits[what].push(timeSplit(task, postedAt, Date.now()))
+  run.splits[what].push(split)
   const made = task.result
   if (made.floating_ip !== undefined) run.floatingIpIds.add(made.floating_ip.id)
   const undo =
@@ -108,7 +86,7 @@ const enamelAttach = async (run: Run, what: What) => {
       ? `/servers/${serverId}/volumes/${made.volume_id}`
       : `/servers/${serverId}/interfaces/${made.port_id}`
   await succeeded(apiUrl, alice, 200, "DELETE", undo)
-  return took
+  return seconds
 }
 
 const sdkVolume = async ({ alice, serverId, prefix }: Run, r: number) => {
@@ -132,41 +110,7 @@ const sdkInterface = async ({ alice, serverId, prefix, floatingIpIds }: Run, r: 
   return out.seconds
 }
 
-/** The median of each part of Enamel's runs' time, in the order of the first run. */
-const medianSplit = (runs: ReadonlyArray<ReadonlyArray<readonly [string, number]>>) =>
-  (runs[0] ?? []).map(
-    ([part]) =>
-      [part, Math.round(median(runs.map((r) => r.find(([p]) => p === part)?.[1] ?? Number.NaN)))] as const
-  )
-
-const compare = (
-  s: Record<AttachSide, ReadonlyArray<number>>,
-  splits: ReadonlyArray<ReadonlyArray<readonly [string, number]>>
-): AttachComparison => ({
-  seconds: s,
-  enamelSplitMs: medianSplit(splits),
-  medians: {
-    enamel: round(median(s.enamel)),
-    floor: round(median(s.floor)),
-    openstacksdk: round(median(s.openstacksdk))
-  },
-  p90s: {
-    enamel: round(quantile(s.enamel, 0.9)),
-    floor: round(quantile(s.floor, 0.9)),
-    openstacksdk: round(quantile(s.openstacksdk, 0.9))
-  }
-})
-
-/** Logs a failed step of the sweep and goes on: the sweep must try everything. */
-const attempt = async (what: string, step: () => Promise<unknown>) => {
-  await step().catch((error: unknown) => console.error(`attach bench clean-up: ${what}: ${String(error)}`))
-}
-
-/**
- * Removes what the part made, whatever state a failure left it in: the server (through Enamel, which also
- * releases what its tasks made; through Nova if that fails), then every port (with its floating IPs) and
- * volume named with the prefix, and the floating IPs the runs reported. Returns what is still there.
- */
+/** The shared sweep (`sweepNamed`), then the floating IPs the runs reported or that carry the prefix. */
 const sweep = async (
   alice: Login,
   apiUrl: string,
@@ -174,31 +118,13 @@ const sweep = async (
   serverId: string | undefined,
   ips: Set<string>
 ) => {
-  if (serverId !== undefined) {
-    const id = serverId
-    await attempt(`DELETE /servers/${id}`, () => succeeded(apiUrl, alice, 200, "DELETE", `/servers/${id}`))
-  }
-  const before = await named(alice, prefix)
-  for (const id of before.servers) await attempt(`server ${id}`, () => removeServer(alice, id))
-  for (const id of before.ports)
-    await attempt(`port ${id}`, async () => {
-      for (const ip of await removePort(alice, id)) ips.add(ip)
-    })
-  for (const id of before.volumes) await attempt(`volume ${id}`, () => removeVolume(alice, id))
+  const left = await sweepNamed("attach", alice, apiUrl, prefix, serverId, ips)
   const ours = (ip: { id: string; description: string }) =>
     ips.has(ip.id) || ip.description.startsWith(prefix)
   for (const ip of (await floatingIps(alice)).filter(ours))
-    await attempt(`floating IP ${ip.id}`, () => removeFloatingIp(alice, ip.id))
-  const left = await named(alice, prefix)
+    await attempt("attach", `floating IP ${ip.id}`, () => removeFloatingIp(alice, ip.id))
   return { ...left, floatingIps: (await floatingIps(alice)).filter(ours).map((ip) => ip.id) }
 }
-
-type Left = Awaited<ReturnType<typeof sweep>>
-
-const leftCount = (left: Left) =>
-  left.servers.length + left.volumes.length + left.ports.length + left.floatingIps.length
-
-const leftover = (left: Left) => `the attach part left something in alice's project: ${JSON.stringify(left)}`
 
 export const attachBench = async (rounds: number): Promise<AttachResult> => {
   ensurePythonModules(["openstack"])
@@ -208,78 +134,38 @@ export const attachBench = async (rounds: number): Promise<AttachResult> => {
   const prefix = `bench-attach-${Date.now().toString(36)}-`
   const floatingIpIds = new Set<string>()
   let serverId: string | undefined
+  const work = async (): Promise<AttachResult> => {
+    serverId = await enamelServer(enamel.apiUrl, alice, `${prefix}server`)
+    const splits: Run["splits"] = { volume: [], interface: [] }
+    const run: Run = { alice, apiUrl: enamel.apiUrl, serverId, ids, prefix, floatingIpIds, splits }
+    // The server ACTIVE with no task under way before every run; one untimed round first.
+    const all = await alternateAfterWarmUp(rounds, WARM_UP_ROUNDS, () => settled(alice, run.serverId), {
+      volumeEnamel: () => enamelAttach(run, "volume"),
+      volumeFloor: (r) => floorVolumeAttach(alice, run.serverId, `${prefix}floor-volume${r}`),
+      volumeOpenstacksdk: (r) => sdkVolume(run, r),
+      interfaceEnamel: () => enamelAttach(run, "interface"),
+      interfaceFloor: (r) => floorInterfaceAttach(alice, ids, run.serverId, `${prefix}floor-port${r}`),
+      interfaceOpenstacksdk: (r) => sdkInterface(run, r)
+    })
+    const timed = <A>(xs: ReadonlyArray<A>) => xs.slice(WARM_UP_ROUNDS)
+    return {
+      rounds,
+      warmUpRounds: WARM_UP_ROUNDS,
+      pollMs: 200,
+      volume: compare(
+        { enamel: all.volumeEnamel, floor: all.volumeFloor, openstacksdk: all.volumeOpenstacksdk },
+        timed(splits.volume)
+      ),
+      interface: compare(
+        { enamel: all.interfaceEnamel, floor: all.interfaceFloor, openstacksdk: all.interfaceOpenstacksdk },
+        timed(splits.interface)
+      )
+    }
+  }
   try {
-    let result: AttachResult | undefined
-    let failure: unknown
-    try {
-      // Untimed: the server, which also makes alice's key (application credential) once, as any first
-      // request does.
-      const created = await succeeded<{ servers: ReadonlyArray<{ id: string }> }>(
-        enamel.apiUrl,
-        alice,
-        200,
-        "POST",
-        "/servers",
-        {
-          name: `${prefix}server`,
-          image: "tiny",
-          flavor: "m1.tiny",
-          boot_volume: { size_gb: 1 },
-          networks: [{ network: "private" }]
-        }
-      )
-      serverId = created.result.servers[0]?.id
-      if (serverId === undefined) throw new Error("Enamel made no server")
-      const splits: Run["splits"] = { volume: [], interface: [] }
-      const run: Run = { alice, apiUrl: enamel.apiUrl, serverId, ids, prefix, floatingIpIds, splits }
-      const timed = (side: (run: Run, r: number) => Promise<number>) => async (r: number) => {
-        await settled(alice, run.serverId)
-        return side(run, r)
-      }
-      // One more round than asked: the first is untimed, so that every side's code and the cloud's
-      // caches are warm (the worker runs all the time in use).
-      const all = await alternate(rounds + WARM_UP_ROUNDS, {
-        volumeEnamel: timed((x) => enamelAttach(x, "volume")),
-        volumeFloor: timed((x, r) => floorVolumeAttach(x.alice, x.serverId, `${x.prefix}floor-volume${r}`)),
-        volumeOpenstacksdk: timed(sdkVolume),
-        interfaceEnamel: timed((x) => enamelAttach(x, "interface")),
-        interfaceFloor: timed((x, r) =>
-          floorInterfaceAttach(x.alice, x.ids, x.serverId, `${x.prefix}floor-port${r}`)
-        ),
-        interfaceOpenstacksdk: timed(sdkInterface)
-      })
-      const t = <A>(xs: ReadonlyArray<A>) => xs.slice(WARM_UP_ROUNDS)
-      result = {
-        rounds,
-        warmUpRounds: WARM_UP_ROUNDS,
-        pollMs: 200,
-        volume: compare(
-          { enamel: t(all.volumeEnamel), floor: t(all.volumeFloor), openstacksdk: t(all.volumeOpenstacksdk) },
-          t(splits.volume)
-        ),
-        interface: compare(
-          {
-            enamel: t(all.interfaceEnamel),
-            floor: t(all.interfaceFloor),
-            openstacksdk: t(all.interfaceOpenstacksdk)
-          },
-          t(splits.interface)
-        )
-      }
-    } catch (error) {
-      failure = error
-    }
-    if (result === undefined) {
-      // The failure is what propagates; the sweep's own trouble and the leftovers are said here.
-      const left = await sweep(alice, enamel.apiUrl, prefix, serverId, floatingIpIds).catch(
-        (error: unknown) => console.error(`attach bench clean-up: ${String(error)}`)
-      )
-      if (left !== undefined && leftCount(left) > 0) console.error(leftover(left))
-      throw failure
-    }
-    const left = await sweep(alice, enamel.apiUrl, prefix, serverId, floatingIpIds)
-    if (leftCount(left) > 0) throw new Error(leftover(left))
-    return result
+    return await sweptAfter("attach", work, () =>
+      sweep(alice, enamel.apiUrl, prefix, serverId, floatingIpIds)
+    )
   } finally {
     await enamel.close()
   }

@@ -1,9 +1,11 @@
 /** The markdown table of one `pnpm bench` run. */
 import type { AcceptResult, AcceptRow } from "./accept.js"
-import type { AttachComparison, AttachResult } from "./attach.js"
+import type { AttachResult } from "./attach.js"
+import type { BackupResult } from "./backup.js"
 import type { EndToEndResult } from "./endToEnd.js"
 import type { EngineResult } from "./engine.js"
 import type { ScaleResult } from "./scale.js"
+import type { Comparison, Side } from "./support/comparison.js"
 import { round } from "./support/stats.js"
 
 export interface BenchResult {
@@ -19,6 +21,7 @@ export interface BenchResult {
   readonly accept?: AcceptResult
   readonly endToEnd?: EndToEndResult
   readonly attach?: AttachResult
+  readonly backup?: BackupResult
   readonly engine?: EngineResult
   readonly scale?: ReadonlyArray<ScaleResult>
 }
@@ -73,11 +76,8 @@ const endToEndSection = (e: EndToEndResult) => {
   ]
 }
 
-const attachRows = (
-  what: string,
-  c: AttachComparison,
-  sides: Record<keyof AttachComparison["medians"], string>
-) =>
+/** One row per side of a comparison: median, p90, both × the floor's, every run. */
+const comparisonRows = (what: string, c: Comparison, sides: Record<Side, string>) =>
   (["floor", "enamel", "openstacksdk"] as const).map(
     (side) =>
       `| ${what} | ${sides[side]} | ${c.medians[side]} | ${c.p90s[side]} | ${round(c.medians[side] / c.medians.floor)} | ${round(c.p90s[side] / c.p90s.floor)} | ${c.seconds[side].map((s) => s.toFixed(2)).join(" ")} |`
@@ -90,12 +90,12 @@ const attachSection = (a: AttachResult) => [
   "",
   "| what | side | median s | p90 s | median × floor | p90 × floor | every run, s |",
   "| --- | --- | ---: | ---: | ---: | ---: | --- |",
-  ...attachRows("volume", a.volume, {
+  ...comparisonRows("volume", a.volume, {
     floor: "floor: Cinder create → available → Nova os-volume_attachments → in-use",
     enamel: 'Enamel POST /servers/{id}/volumes {"size_gb": 1} → SUCCEEDED',
     openstacksdk: "openstacksdk create_volume(wait=True) + attach_volume(wait=True)"
   }),
-  ...attachRows("interface + floating IP", a.interface, {
+  ...comparisonRows("interface + floating IP", a.interface, {
     floor: "floor: Neutron create port → Nova os-interface → Neutron create floating IP",
     enamel: "Enamel POST /servers/{id}/interfaces (private, floating IP from public) → SUCCEEDED",
     openstacksdk: "openstacksdk create_port + create_server_interface + create_floating_ip(port=…)"
@@ -103,8 +103,31 @@ const attachSection = (a: AttachResult) => [
   "",
   "Where Enamel's time went (the median of each part over its runs, ms; from the task's timeline and the client's clock):",
   "",
-  `- volume: ${a.volume.enamelSplitMs.map(([part, ms]) => `${part} ${ms}`).join(" · ")}`,
-  `- interface + floating IP: ${a.interface.enamelSplitMs.map(([part, ms]) => `${part} ${ms}`).join(" · ")}`,
+  splitLine("volume", a.volume),
+  splitLine("interface + floating IP", a.interface),
+  ""
+]
+
+const splitLine = (what: string, c: Comparison) =>
+  `- ${what}: ${c.enamelSplitMs.map(([part, ms]) => `${part} ${ms}`).join(" · ")}`
+
+const backupSection = (b: BackupResult) => [
+  "## Back up a running server: a snapshot of its attached 1 GB boot volume (target ≤ 1.05 × the floor)",
+  "",
+  `One volume-backed server made for the part; ${b.rounds} timed rounds after ${b.warmUpRounds} untimed, the three runs in turn within each round, each once the server is ACTIVE with no task under way; each run's snapshot is deleted after its clock stops (Enamel's through DELETE /servers/{id}/backups/{backup_id}). The floor makes Enamel's plumbing calls with plain fetch, with the volume found before its clock starts; the floor and openstacksdk poll every ${b.pollMs} ms as Enamel's waits do. p90 is the nearest-rank quantile (over 5 rounds, the slowest).`,
+  "",
+  "| what | side | median s | p90 s | median × floor | p90 × floor | every run, s |",
+  "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+  ...comparisonRows("backup", b.backup, {
+    floor: "floor: Cinder POST /snapshots (force, Enamel's metadata) → available",
+    enamel: 'Enamel POST /servers/{id}/backups {"name": …} → SUCCEEDED',
+    openstacksdk:
+      'openstacksdk block_storage.create_snapshot(force=True) + wait_for_status("available", interval=0.2)'
+  }),
+  "",
+  "Where Enamel's time went (the median of each part over its runs, ms; from the task's timeline and the client's clock):",
+  "",
+  splitLine("backup", b.backup),
   ""
 ]
 
@@ -144,6 +167,7 @@ export const markdown = (r: BenchResult) =>
     ...(r.accept === undefined ? [] : acceptSection(r.accept)),
     ...(r.endToEnd === undefined ? [] : endToEndSection(r.endToEnd)),
     ...(r.attach === undefined ? [] : attachSection(r.attach)),
+    ...(r.backup === undefined ? [] : backupSection(r.backup)),
     ...(r.engine === undefined ? [] : engineSection(r.engine)),
     ...(r.scale === undefined ? [] : scaleSection(r.scale))
   ].join("\n")

@@ -1,14 +1,15 @@
 /**
- * `pnpm bench`: the four comparisons of the benchmark issue and the attach comparison of issue 17, each
- * side by side and alternating in one run; writes bench/results/<time>.json and .md and prints the
- * markdown. Not part of the test suite. Needs PostgreSQL, RabbitMQ and the dev cloud, which
- * scripts/bench.sh (`pnpm bench`) starts first. BENCH_PARTS (default accept,endToEnd,attach,engine,scale)
- * picks parts; the other BENCH_* variables below size them.
+ * `pnpm bench`: the four comparisons of the benchmark issue, the attach comparison of issue 17 and the
+ * backup comparison of issue 18, each side by side and alternating in one run; writes
+ * bench/results/<time>.json and .md and prints the markdown. Not part of the test suite. Needs PostgreSQL,
+ * RabbitMQ and the dev cloud, which scripts/bench.sh (`pnpm bench`) starts first. BENCH_PARTS (default
+ * accept,endToEnd,attach,backup,engine,scale) picks parts; the other BENCH_* variables below size them.
  */
 import { mkdirSync, writeFileSync } from "node:fs"
 import { cpus, loadavg, totalmem } from "node:os"
 import { acceptBench } from "./accept.js"
 import { attachBench } from "./attach.js"
+import { backupBench } from "./backup.js"
 import { endToEndBench } from "./endToEnd.js"
 import { engineBench } from "./engine.js"
 import { type BenchResult, markdown } from "./report.js"
@@ -16,7 +17,7 @@ import { scaleBench } from "./scale.js"
 import { tearDownLeftovers } from "./support/enamel.js"
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? String(fallback))
-const parts = new Set((process.env.BENCH_PARTS ?? "accept,endToEnd,attach,engine,scale").split(","))
+const parts = new Set((process.env.BENCH_PARTS ?? "accept,endToEnd,attach,backup,engine,scale").split(","))
 
 const main = async () => {
   const started = performance.now()
@@ -31,6 +32,7 @@ const main = async () => {
     : undefined
   const endToEnd = parts.has("endToEnd") ? await endToEndBench(setting("BENCH_ROUNDS", 10)) : undefined
   const attach = parts.has("attach") ? await attachBench(setting("BENCH_ATTACH_ROUNDS", 5)) : undefined
+  const backup = parts.has("backup") ? await backupBench(setting("BENCH_BACKUP_ROUNDS", 5)) : undefined
   const engine = parts.has("engine")
     ? await engineBench(setting("BENCH_STAGES", 1000), setting("BENCH_ENGINE_ROUNDS", 3))
     : undefined
@@ -65,6 +67,7 @@ const main = async () => {
     ...(accept === undefined ? {} : { accept }),
     ...(endToEnd === undefined ? {} : { endToEnd }),
     ...(attach === undefined ? {} : { attach }),
+    ...(backup === undefined ? {} : { backup }),
     ...(engine === undefined ? {} : { engine }),
     ...(scale === undefined ? {} : { scale })
   }

@@ -33,3 +33,27 @@ export const alternate = async <K extends string, A>(
   }
   return results
 }
+
+/**
+ * `alternate` after `warmUp` more rounds whose results are dropped (so that every side's code and the
+ * cloud's caches are warm), with `before` awaited, untimed, ahead of every run.
+ */
+export const alternateAfterWarmUp = async <K extends string, A>(
+  rounds: number,
+  warmUp: number,
+  before: () => Promise<unknown>,
+  sides: Readonly<Record<K, (round: number) => Promise<A>>>
+): Promise<Record<K, Array<A>>> => {
+  const keys = Object.keys(sides) as Array<K>
+  const prepared = Object.fromEntries(
+    keys.map((k) => [
+      k,
+      async (r: number) => {
+        await before()
+        return sides[k](r)
+      }
+    ])
+  ) as Record<K, (round: number) => Promise<A>>
+  const all = await alternate(rounds + warmUp, prepared)
+  return Object.fromEntries(keys.map((k) => [k, all[k].slice(warmUp)])) as Record<K, Array<A>>
+}

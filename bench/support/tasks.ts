@@ -98,3 +98,45 @@ export const timeSplit = (task: Task<unknown>, postedAt: number, seenAt: number)
     ["last stage → seen ended", seenAt - lastEnd]
   ] as Array<readonly [string, number]>
 }
+
+/**
+ * A command run to its end (`succeeded`, looked at every 50 ms), timed from the request until the client
+ * saw it SUCCEEDED, with where that time went (`timeSplit`).
+ */
+export const timedTask = async <R>(
+  apiUrl: string,
+  who: Login,
+  method: string,
+  path: string,
+  body?: unknown
+) => {
+  const postedAt = Date.now()
+  const started = performance.now()
+  const task = await succeeded<R>(apiUrl, who, 50, method, path, body)
+  const seconds = (performance.now() - started) / 1000
+  return { task, seconds, split: timeSplit(task, postedAt, Date.now()) }
+}
+
+/**
+ * A server with a 1 GB boot volume from the `tiny` image on `private`, made through Enamel (untimed; it
+ * also makes the caller's key, as any first request does). Returns its id.
+ */
+export const enamelServer = async (apiUrl: string, who: Login, name: string) => {
+  const created = await succeeded<{ servers: ReadonlyArray<{ id: string }> }>(
+    apiUrl,
+    who,
+    200,
+    "POST",
+    "/servers",
+    {
+      name,
+      image: "tiny",
+      flavor: "m1.tiny",
+      boot_volume: { size_gb: 1 },
+      networks: [{ network: "private" }]
+    }
+  )
+  const serverId = created.result.servers[0]?.id
+  if (serverId === undefined) throw new Error("Enamel made no server")
+  return serverId
+}
