@@ -4,6 +4,7 @@ import { makeServiceApi } from "../http/ServiceApi.js"
 import { makeFlavorOperations } from "./flavors.js"
 import { makeInterfaceAttachmentOperations } from "./interfaceAttachments.js"
 import { makeKeypairOperations } from "./keypairs.js"
+import { makeRebuildOperations } from "./rebuild.js"
 import { makeServerOperations } from "./servers.js"
 import { makeVolumeAttachmentOperations } from "./volumeAttachments.js"
 
@@ -18,15 +19,17 @@ export const novaMicroversions: MicroversionRange = {
   maximum: "2.93"
 }
 
-/** Nova: servers (with waiters), their volume and interface attachments, flavors and keypairs. */
+/** Nova: servers (with waiters; rebuilt in `rebuild.ts`), their volume and interface attachments, flavors and keypairs. */
 export class Nova extends Effect.Service<Nova>()("@enamel/openstack-clients/Nova", {
   accessors: true,
   effect: Effect.gen(function* () {
     const api = yield* makeServiceApi({ name: "nova", type: "compute", microversions: novaMicroversions })
+    const servers = makeServerOperations(api)
     return {
       /** The microversion negotiated with the session's cloud. */
       microversion: api.microversion,
-      ...makeServerOperations(api),
+      ...servers,
+      ...makeRebuildOperations(api, servers.getServer),
       ...makeVolumeAttachmentOperations(api),
       ...makeInterfaceAttachmentOperations(api),
       ...makeFlavorOperations(api),
