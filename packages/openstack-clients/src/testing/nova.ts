@@ -20,6 +20,7 @@ import {
   stringField
 } from "./http.js"
 import { routeInterfaces } from "./novaInterfaces.js"
+import { routeServerAction } from "./novaRebuild.js"
 import {
   badRequest,
   createServer,
@@ -149,6 +150,9 @@ export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
         ? Effect.dieMessage(`cloud double: nova has no ${call.method} ${call.path}`)
         : served
     })
+  }
+  if (collection === "servers" && id !== undefined && more === "action" && call.method === "POST") {
+    return routeServerAction(ctx, id)
   }
   if (collection === "servers" && id !== undefined && more === "os-interface" && beyond === undefined) {
     const served = routeInterfaces(ctx, id, item)
