@@ -14,7 +14,7 @@ import { type UsageError, usage } from "./UsageError.js"
 type Given<A> = A | undefined
 
 /** Decodes `body` with the endpoint's schema; a refusal names the flags, as `flagOf` maps the fields. */
-const checked = <A, I>(
+export const checked = <A, I>(
   schema: Schema.Schema<A, I>,
   flagOf: Readonly<Record<string, string>>,
   body: object
@@ -33,7 +33,7 @@ const checked = <A, I>(
   )
 
 /** `{ key: value }`, or nothing when the flag was not given. */
-const defined = (key: string, value: unknown): Readonly<Record<string, unknown>> =>
+export const defined = (key: string, value: unknown): Readonly<Record<string, unknown>> =>
   value === undefined ? {} : { [key]: value }
 
 export interface VolumeFlags {

@@ -3,6 +3,7 @@ import { create } from "./create.js"
 import { del } from "./delete.js"
 import { floatingIp } from "./floatingIp.js"
 import { iface } from "./interface.js"
+import { rebuild } from "./rebuild.js"
 import { show } from "./show.js"
 import { volume } from "./volume.js"
 
@@ -12,5 +13,5 @@ import { volume } from "./volume.js"
  */
 export const server = Command.make("server").pipe(
   Command.withDescription("Servers: create, show and delete them; add and remove what is attached to them."),
-  Command.withSubcommands([create, del, show, volume, iface, floatingIp])
+  Command.withSubcommands([create, del, show, volume, iface, floatingIp, rebuild])
 )
