@@ -274,7 +274,11 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
   "porcelain.detachServerInterface": (client) =>
     client.porcelain.detachServerInterface({ path: { id: uuid, port_id: uuid }, headers: {} }),
   "porcelain.rebuildServer": (client) =>
-    client.porcelain.rebuildServer({ path: { id: uuid }, payload: { image: "tiny", priority: 5 }, headers: {} }),
+    client.porcelain.rebuildServer({
+      path: { id: uuid },
+      payload: { image: "tiny", priority: 5 },
+      headers: {}
+    }),
   "servers.getServer": (client) => client.servers.getServer({ path: { id: uuid } }),
   "tasks.listTasks": (client) => client.tasks.listTasks({ urlParams: {} }),
   "tasks.getTask": (client) => client.tasks.getTask({ path: { id: uuid } }),

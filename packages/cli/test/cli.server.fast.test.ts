@@ -9,7 +9,7 @@ import { TaskDetailView, TaskView } from "@enamel/domain/contract"
 import { ServerShow } from "@enamel/domain/flows"
 import { Effect, Schema } from "effect"
 import { ExitCode } from "../src/exit.js"
-import { enamel, World, WorldLive } from "./support/inMemory.js"
+import { enamel, refusedBeforeAnyCall, World, WorldLive } from "./support/inMemory.js"
 
 const TaskJson = Schema.parseJson(TaskView)
 const TaskDetailJson = Schema.parseJson(TaskDetailView)
@@ -57,17 +57,7 @@ layer(WorldLive, { timeout: 120_000, excludeTestServices: true })("enamel server
         "--idempotency-key: must be 1 to 255 characters, not 256"
       ],
       [["server", "show", "web"], "server web: must be an id"]
-    ] as const)("%j", ([args, message]) =>
-      Effect.gen(function* () {
-        const world = yield* World
-        const before = yield* world.keystoneRequests
-        const run = yield* enamel(args)
-        expect(run.code).toBe(ExitCode.usage)
-        expect(run.stderr).toContain(message)
-        expect(run.stdout).toBe("")
-        expect(yield* world.keystoneRequests).toBe(before)
-      })
-    )
+    ] as const)("%j", ([args, message]) => refusedBeforeAnyCall(args, message))
   })
 
   describe("against Enamel in memory", () => {

@@ -189,7 +189,8 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
     seen: [answer(409), task]
   },
   "server.not_volume_backed": {
-    meaning: "The server boots from an image on its compute host, not from a volume; only volume-backed servers are rebuilt.",
+    meaning:
+      "The server boots from an image on its compute host, not from a volume; only volume-backed servers are rebuilt.",
     seen: [answer(409), task]
   },
   "server.rebuild_not_offered": {

@@ -11,6 +11,7 @@
 import { createServer as createHttpServer } from "node:http"
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
+import { expect } from "@effect/vitest"
 import { Flow, runnable, Stage } from "@enamel/domain"
 import { embeddedAt } from "@enamel/embedded"
 import { Cinder, Neutron, Nova, Session } from "@enamel/openstack-clients"
@@ -20,6 +21,7 @@ import { TaskFlowsLayer, taskFlow } from "@enamel/worker"
 import { ConfigProvider, Context, Data, Effect, Layer, Schema } from "effect"
 import { TestCallers, TestEdges, tokens } from "../../../api/test/harness.js"
 import * as Cli from "../../src/Cli.js"
+import { ExitCode } from "../../src/exit.js"
 import { makeMemory, Output, type OutputShape } from "../../src/render/Output.js"
 
 class StageFailed extends Data.TaggedError("StageFailed")<{
@@ -288,4 +290,19 @@ export const enamel = (
     const memory = yield* makeMemory({ isTerminal: options.terminal ?? false, columns: 100, rows: 40 })
     const code = yield* enamelTo(memory.output, args, options.env)
     return { code, stdout: yield* memory.stdout, stderr: yield* memory.stderr }
+  })
+
+/**
+ * Runs the command line and checks that it is refused before any call (not even Keystone is asked): exit
+ * 2, `message` on stderr, nothing on stdout.
+ */
+export const refusedBeforeAnyCall = (args: ReadonlyArray<string>, message: string) =>
+  Effect.gen(function* () {
+    const world = yield* World
+    const before = yield* world.keystoneRequests
+    const run = yield* enamel(args)
+    expect(run.code).toBe(ExitCode.usage)
+    expect(run.stderr).toContain(message)
+    expect(run.stdout).toBe("")
+    expect(yield* world.keystoneRequests).toBe(before)
   })

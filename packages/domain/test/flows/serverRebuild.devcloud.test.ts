@@ -49,6 +49,16 @@ const addressesOf = (serverId: string) =>
 const params = (serverId: string, image: string) =>
   Schema.decodeUnknownSync(ServerRebuild.RebuildRequest)({ image, server_id: serverId })
 
+/** A volume-backed server, a new image to rebuild it from, how the server is now, and a task for it. */
+const prepared = Effect.gen(function* () {
+  const server = yield* aVolumeServer
+  const image = yield* anImage(uniqueName("rebuild-image"))
+  const before = yield* addressesOf(server.id)
+  const imageBefore = yield* volumeImageId(server.volumeId)
+  const taskId = yield* newTask()
+  return { server, image, before, imageBefore, taskId }
+})
+
 const stages = ["checkRequest", "rebuildServer", "waitServerRebuilt"]
 
 describe("server.rebuild on the dev cloud (the rebuild path: Nova 2.93 with Cinder's reimage)", () => {
@@ -57,13 +67,12 @@ describe("server.rebuild on the dev cloud (the rebuild path: Nova 2.93 with Cind
       "rebuilds from a new image: same server, root volume rewritten from the image, same fixed and floating IPs",
       () =>
         Effect.gen(function* () {
-          const server = yield* aVolumeServer
-          const image = yield* anImage(uniqueName("rebuild-image"))
-          const before = yield* addressesOf(server.id)
+          const { server, image, before, imageBefore, taskId } = yield* prepared
           expect(before.floating.length).toBe(1)
-          expect(yield* volumeImageId(server.volumeId)).not.toBe(image)
-          const taskId = yield* newTask()
-          const result = yield* succeeded(yield* runFlow(ServerRebuild.flow, { taskId, params: params(server.id, image) }))
+          expect(imageBefore).not.toBe(image)
+          const result = yield* succeeded(
+            yield* runFlow(ServerRebuild.flow, { taskId, params: params(server.id, image) })
+          )
           expect(result).toEqual({ server_id: server.id, path: "rebuild", boot_volume_id: server.volumeId })
           expect(yield* addressesOf(server.id)).toEqual(before)
           expect(yield* volumeImageId(server.volumeId)).toBe(image)
@@ -78,10 +87,7 @@ describe("server.rebuild on the dev cloud (the rebuild path: Nova 2.93 with Cind
         `a crash right after ${stage} ran (its result lost), then a resume: rebuilt once more at most, addresses kept`,
         () =>
           Effect.gen(function* () {
-            const server = yield* aVolumeServer
-            const image = yield* anImage(uniqueName("rebuild-image"))
-            const before = yield* addressesOf(server.id)
-            const taskId = yield* newTask()
+            const { server, image, before, taskId } = yield* prepared
             const store = yield* dyingStore(
               (e) => e.phase === "run" && e.path === stage && e.state === "SUCCEEDED",
               false
@@ -92,7 +98,9 @@ describe("server.rebuild on the dev cloud (the rebuild path: Nova 2.93 with Cind
               )
             )
             expect(Exit.isInterrupted(crashed)).toBe(true)
-            const result = yield* succeeded(yield* runFlow(ServerRebuild.flow, { taskId, params: params(server.id, image) }))
+            const result = yield* succeeded(
+              yield* runFlow(ServerRebuild.flow, { taskId, params: params(server.id, image) })
+            )
             expect(result.path).toBe("rebuild")
             expect(yield* addressesOf(server.id)).toEqual(before)
             expect(yield* volumeImageId(server.volumeId)).toBe(image)
@@ -103,7 +111,10 @@ describe("server.rebuild on the dev cloud (the rebuild path: Nova 2.93 with Cind
     }
 
     const refusals = [
-      { stage: "checkRequest", fault: refuse("GET", new RegExp(`/servers/${uuid}/os-volume_attachments$`), 403) },
+      {
+        stage: "checkRequest",
+        fault: refuse("GET", new RegExp(`/servers/${uuid}/os-volume_attachments$`), 403)
+      },
       { stage: "rebuildServer", fault: refuse("POST", new RegExp(`/servers/${uuid}/action$`), 403) }
     ]
     for (const { stage, fault } of refusals) {
@@ -111,11 +122,7 @@ describe("server.rebuild on the dev cloud (the rebuild path: Nova 2.93 with Cind
         `a refusal at ${stage}: the task fails there and the server is as it was`,
         () =>
           Effect.gen(function* () {
-            const server = yield* aVolumeServer
-            const image = yield* anImage(uniqueName("rebuild-image"))
-            const before = yield* addressesOf(server.id)
-            const imageBefore = yield* volumeImageId(server.volumeId)
-            const taskId = yield* newTask()
+            const { server, image, before, imageBefore, taskId } = yield* prepared
             const outcome = yield* failed(
               yield* runFlow(ServerRebuild.flow, { taskId, params: params(server.id, image) }).pipe(
                 Effect.provide(faultyCloud([fault]))
@@ -135,10 +142,7 @@ describe("server.rebuild on the dev cloud (the rebuild path: Nova 2.93 with Cind
       "a failure while waiting (after Nova took the rebuild): the task fails there, the server runs again with its addresses",
       () =>
         Effect.gen(function* () {
-          const server = yield* aVolumeServer
-          const image = yield* anImage(uniqueName("rebuild-image"))
-          const before = yield* addressesOf(server.id)
-          const taskId = yield* newTask()
+          const { server, image, before, taskId } = yield* prepared
           const lostWait = {
             ...refuse("GET", new RegExp(`/servers/${uuid}$`), 403),
             armedBy: { method: "POST" as const, path: new RegExp(`/servers/${uuid}/action$`) }
@@ -161,7 +165,9 @@ describe("server.rebuild on the dev cloud (the rebuild path: Nova 2.93 with Cind
         Effect.gen(function* () {
           const serverId = yield* aServer
           const taskId = yield* newTask()
-          const outcome = yield* failed(yield* runFlow(ServerRebuild.flow, { taskId, params: params(serverId, "tiny") }))
+          const outcome = yield* failed(
+            yield* runFlow(ServerRebuild.flow, { taskId, params: params(serverId, "tiny") })
+          )
           expect(outcome.error.stage).toBe("checkRequest")
           expect(outcome.error.code).toBe(ErrorCode.serverNotVolumeBacked)
           expect((yield* Nova.getServer(serverId)).status).toBe("ACTIVE")

@@ -2,8 +2,8 @@ import { Effect, Encoding, Option } from "effect"
 import type { OpenStackError } from "../errors.js"
 import { parseVersion } from "../http/microversion.js"
 import type { ServiceApi } from "../http/ServiceApi.js"
-import type { Session } from "../identity/Session.js"
 import { segment } from "../http/url.js"
+import type { Session } from "../identity/Session.js"
 import { type WaitOptions, waitFor } from "../wait.js"
 import { type Server, serverFailure } from "./servers.js"
 
@@ -64,7 +64,8 @@ export const makeRebuildOperations = (
         isDone: (seen) =>
           Option.exists(
             seen,
-            (server) => server.taskState === null && (server.status === "ACTIVE" || server.status === "SHUTOFF")
+            (server) =>
+              server.taskState === null && (server.status === "ACTIVE" || server.status === "SHUTOFF")
           ),
         failure: (server: Server) =>
           server.status === "ERROR" ? Option.some(Effect.fail(serverFailure(server))) : Option.none()

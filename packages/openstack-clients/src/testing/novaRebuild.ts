@@ -31,7 +31,11 @@ export const routeServerAction = (ctx: Ctx, id: string) => {
     }
     const root = server.imageId === undefined ? ctx.state.volumes.get(server.volumes[0]?.id ?? "") : undefined
     if (server.imageId === undefined && microversion < 93) {
-      return yield* refuse("nova", 400, "Unable to rebuild with a different image for a volume-backed server.")
+      return yield* refuse(
+        "nova",
+        400,
+        "Unable to rebuild with a different image for a volume-backed server."
+      )
     }
     Object.assign(server, { taskState: "rebuilding", updatedAt: ctx.now })
     schedule(ctx.state, rebuildSteps, (at) => {

@@ -9,7 +9,12 @@ import { Effect, Schema } from "effect"
 import { Conflict, NotFound, type ServiceUnavailable } from "../../contract/errors.js"
 import * as CloudStage from "../cloud/CloudStage.js"
 import { cloudUnavailable, isBootDevice, usableServer } from "../cloud/servers.js"
-import { ImageNotFound, RebuildNotOffered, RebuildRequestUnresolved, ServerNotVolumeBacked } from "./errors.js"
+import {
+  ImageNotFound,
+  RebuildNotOffered,
+  RebuildRequestUnresolved,
+  ServerNotVolumeBacked
+} from "./errors.js"
 import { RebuildPath, type RebuildRequest } from "./request.js"
 
 /** The volume API microversion with Cinder's reimage (`os-reimage`), which Nova's 2.93 rebuild needs. */
@@ -44,7 +49,8 @@ export const choosePath = Effect.gen(function* () {
   const compute = yield* Nova.microversion
   const volume = yield* Cinder.microversion
   const path: RebuildPath =
-    microversionAtLeast(compute, volumeBackedRebuildMicroversion) && microversionAtLeast(volume, reimageMicroversion)
+    microversionAtLeast(compute, volumeBackedRebuildMicroversion) &&
+    microversionAtLeast(volume, reimageMicroversion)
       ? "rebuild"
       : "replace"
   return { path, compute: compute ?? null, volume: volume ?? null }

@@ -3,8 +3,8 @@
  * the path) and gives back.
  */
 import { Schema } from "effect"
-import { Text } from "../../contract/text.js"
 import * as Input from "../../contract/input.js"
+import { Text } from "../../contract/text.js"
 
 export const type = "server.rebuild"
 

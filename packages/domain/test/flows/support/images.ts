@@ -36,9 +36,7 @@ export const anImage = (name: string) =>
       json
     )
     const id = String(made.id)
-    yield* Effect.addFinalizer(() =>
-      Effect.ignore(call("image", `/v2/images/${id}`, { method: "DELETE" }))
-    )
+    yield* Effect.addFinalizer(() => Effect.ignore(call("image", `/v2/images/${id}`, { method: "DELETE" })))
     const uploaded = yield* call("image", `/v2/images/${id}/file`, {
       method: "PUT",
       headers: { "Content-Type": "application/octet-stream" },

@@ -14,7 +14,7 @@ export const Rebuilding = Schema.Struct({ server_id: Schema.String, image_id: Sc
 export type Rebuilding = typeof Rebuilding.Type
 
 /** Nova's task states while it rebuilds a server. */
-const rebuilding = (taskState: string | null) => taskState !== null && taskState.startsWith("rebuild")
+const rebuilding = (taskState: string | null) => taskState?.startsWith("rebuild") === true
 
 /**
  * Changes: the server's root, by Nova's rebuild at microversion 2.93 (Cinder reimages the boot volume
@@ -28,8 +28,7 @@ export const rebuildServer = CloudStage.make({
   result: Rebuilding,
   run: Effect.fn("ServerRebuild.rebuildServer")(function* (input: RebuildInput, context: StageContext) {
     const { plan } = input
-    const underWay =
-      context.attempt > 1 && rebuilding((yield* Nova.getServer(plan.server_id)).taskState)
+    const underWay = context.attempt > 1 && rebuilding((yield* Nova.getServer(plan.server_id)).taskState)
     if (!underWay) {
       yield* Nova.rebuildServer(plan.server_id, {
         imageId: plan.image_id,
