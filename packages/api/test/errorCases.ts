@@ -6,6 +6,7 @@
 import { ErrorCode } from "@enamel/domain"
 import { registry } from "@enamel/domain/flows"
 import { Context, Effect, Layer } from "effect"
+import { rebuildErrorCases } from "./errorCases.rebuild.js"
 import { type Answer, activeServerOf, send, serverOf, tokens } from "./harness.js"
 
 /** A valid `POST /servers` body. */
@@ -801,7 +802,8 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     status: 415,
     code: ErrorCode.requestUnsupportedMediaType,
     mentions: "Content-Type"
-  }
+  },
+  ...rebuildErrorCases
 ]
 
 /** The case's path, with what it refers to. */

@@ -289,6 +289,12 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
       payload: { flavor: "m1.small", priority: 5 },
       headers: {}
     }),
+  "porcelain.rebuildServer": (client) =>
+    client.porcelain.rebuildServer({
+      path: { id: uuid },
+      payload: { image: "tiny", priority: 5 },
+      headers: {}
+    }),
   "servers.getServer": (client) => client.servers.getServer({ path: { id: uuid } }),
   "servers.listServerBackups": (client) => client.servers.listServerBackups({ path: { id: uuid } }),
   "tasks.listTasks": (client) => client.tasks.listTasks({ urlParams: {} }),

@@ -44,6 +44,9 @@ export const ErrorCode = {
   serverNotFound: "server.not_found",
   serverRequestUnresolved: "server.request_unresolved",
   serverNotReady: "server.not_ready",
+  serverNotVolumeBacked: "server.not_volume_backed",
+  serverRebuildNotOffered: "server.rebuild_not_offered",
+  imageNotFound: "image.not_found",
   // What is attached to a server
   volumeNotFound: "volume.not_found",
   volumeNotAvailable: "volume.not_available",
@@ -193,6 +196,20 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
     meaning:
       "The server is neither ACTIVE nor SHUTOFF (building, in ERROR, being deleted, …): volumes are attached to and detached from a running or stopped server only.",
     seen: [answer(409), task]
+  },
+  "server.not_volume_backed": {
+    meaning:
+      "The server boots from an image on its compute host, not from a volume; only volume-backed servers are rebuilt.",
+    seen: [answer(409), task]
+  },
+  "server.rebuild_not_offered": {
+    meaning:
+      "The cloud does not rebuild volume-backed servers (Nova microversion 2.93 with Cinder's volume API 3.68), and rebuilding by replacement is not available yet; nothing was changed.",
+    seen: [task]
+  },
+  "image.not_found": {
+    meaning: "The image does not exist, is not visible to the caller, or is not active.",
+    seen: [answer(404), task]
   },
   "volume.not_found": {
     meaning: "The volume does not exist, or is not in the caller's project.",

@@ -270,6 +270,24 @@ export const sent = (body: fc.Arbitrary<Body>, fields: ReadonlyArray<string>) =>
     nastyString.map((s) => ({ body: s, faults: [fault("input", 400, ...fields, "body")] }))
   )
 
+/** The fuzz's own server boots from its image: a rebuild of it, however well asked, is a 409 naming that. */
+const rebuildBody: fc.Arbitrary<Body> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc
+      .record(
+        { image: fc.constant("tiny"), priority: fc.integer({ min: 0, max: 9 }) },
+        { requiredKeys: ["image"] }
+      )
+      .map((value) => ({ value, faults: [fault("semantic", 409, "volume")] }))
+  },
+  fc.constant(bad({}, "image")),
+  fc.constantFrom("", " tiny", 3, null, "x".repeat(256)).map((image) => bad({ image }, "image")),
+  fc.constantFrom("", 3, null).map((keypair) => bad({ image: "tiny", keypair }, "keypair")),
+  wrongInt(0, 9).map((priority) => bad({ image: "tiny", priority }, "priority")),
+  stray.map((field) => bad({ image: "tiny", [field]: 1 }, field))
+)
+
 const collections = {
   volumes: { body: volumeBody, fields: ["size_gb", "volume"] },
   interfaces: { body: interfaceBody, fields: ["network", "port"] },
@@ -306,6 +324,10 @@ export const postToServer = (
 /** POST /servers/{id}/volumes|interfaces|floating-ips. */
 export const attach = (known: KnownAttachments, collection: keyof typeof collections) =>
   postToServer(known, collection, collections[collection])
+
+/** POST /servers/{id}/rebuild (the caller's server boots from its image: refused with a 409). */
+export const rebuild = (known: KnownAttachments) =>
+  postToServer(known, "rebuild", { body: rebuildBody, fields: ["image"] })
 
 /** POST /servers/{id}/resize (the server is one of the caller's, or another's, or none). */
 export const resize = (known: KnownAttachments) =>

@@ -18,6 +18,7 @@ import {
   type KnownAttachments,
   makeKnownAttachments,
   readServer,
+  rebuild,
   resize
 } from "./attachEndpoints.js"
 import { createBackup, deleteBackup, type KnownBackups, makeKnownBackups } from "./backupEndpoints.js"
@@ -82,7 +83,8 @@ export const properties = (
   ["POST /servers/{id}/backups", createBackup(attached), 400],
   ["GET /servers/{id}/backups", readServer(attached, "/backups"), 200],
   ["DELETE /servers/{id}/backups/{backup_id}", deleteBackup(attached, backups), 200],
-  ["POST /servers/{id}/resize", resize(attached), 400]
+  ["POST /servers/{id}/resize", resize(attached), 400],
+  ["POST /servers/{id}/rebuild", rebuild(attached), 400]
 ]
 
 /**

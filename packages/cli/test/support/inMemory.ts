@@ -92,7 +92,8 @@ const standIns = [
   runnable(echo("server.floating_ip.detach", "disassociateFloatingIp")),
   runnable(echo("server.backup", "createSnapshots")),
   runnable(echo("server.backup.delete", "deleteSnapshots")),
-  runnable(echo("server.resize", "confirmResize"))
+  runnable(echo("server.resize", "confirmResize")),
+  runnable(echo("server.rebuild", "rebuildServer"))
 ]
 
 const settings = Layer.setConfigProvider(
@@ -102,7 +103,7 @@ const settings = Layer.setConfigProvider(
         "ENAMEL_WORKER_TOPICS",
         "server.create=4,server.delete=2,server.volume.attach=2,server.volume.detach=2," +
           "server.interface.attach=2,server.interface.detach=2,server.floating_ip.attach=2," +
-          "server.floating_ip.detach=2,server.backup=2,server.backup.delete=2,server.resize=2"
+          "server.floating_ip.detach=2,server.backup=2,server.backup.delete=2,server.resize=2,server.rebuild=2"
       ],
       ["ENAMEL_OUTBOX_SWEEP", "200 millis"],
       ["ENAMEL_ACCESS_LOG", "false"]

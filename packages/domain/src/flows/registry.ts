@@ -7,6 +7,7 @@ import * as ServerFloatingIpAttach from "./server-floating-ip-attach/index.js"
 import * as ServerFloatingIpDetach from "./server-floating-ip-detach/index.js"
 import * as ServerInterfaceAttach from "./server-interface-attach/index.js"
 import * as ServerInterfaceDetach from "./server-interface-detach/index.js"
+import * as ServerRebuild from "./server-rebuild/index.js"
 import * as ServerResize from "./server-resize/index.js"
 import * as ServerVolumeAttach from "./server-volume-attach/index.js"
 import * as ServerVolumeDetach from "./server-volume-detach/index.js"
@@ -28,3 +29,4 @@ export const registry = Registry.empty
   .add(ServerBackup.command)
   .add(ServerBackupDelete.command)
   .add(ServerResize.command)
+  .add(ServerRebuild.command)

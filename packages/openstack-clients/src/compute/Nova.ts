@@ -4,6 +4,7 @@ import { makeServiceApi } from "../http/ServiceApi.js"
 import { makeFlavorOperations } from "./flavors.js"
 import { makeInterfaceAttachmentOperations } from "./interfaceAttachments.js"
 import { makeKeypairOperations } from "./keypairs.js"
+import { makeRebuildOperations } from "./rebuild.js"
 import { makeServerActionOperations } from "./serverActions.js"
 import { makeServerOperations } from "./servers.js"
 import { makeVolumeAttachmentOperations } from "./volumeAttachments.js"
@@ -19,7 +20,7 @@ export const novaMicroversions: MicroversionRange = {
   maximum: "2.93"
 }
 
-/** Nova: servers (with waiters) and their resize, stop and start actions, their volume and interface attachments, flavors and keypairs. */
+/** Nova: servers (with waiters) and their resize, stop, start and rebuild actions, their volume and interface attachments, flavors and keypairs. */
 export class Nova extends Effect.Service<Nova>()("@enamel/openstack-clients/Nova", {
   accessors: true,
   effect: Effect.gen(function* () {
@@ -30,6 +31,7 @@ export class Nova extends Effect.Service<Nova>()("@enamel/openstack-clients/Nova
       microversion: api.microversion,
       ...servers,
       ...makeServerActionOperations(api, servers.getServer),
+      ...makeRebuildOperations(api, servers.getServer),
       ...makeVolumeAttachmentOperations(api),
       ...makeInterfaceAttachmentOperations(api),
       ...makeFlavorOperations(api),

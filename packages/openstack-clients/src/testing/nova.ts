@@ -21,6 +21,7 @@ import {
   stringField
 } from "./http.js"
 import { routeInterfaces } from "./novaInterfaces.js"
+import { routeServerAction } from "./novaRebuild.js"
 import { serverAction } from "./novaServerActions.js"
 import {
   badRequest,
@@ -157,7 +158,9 @@ export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
     return served === undefined ? undefined : checked(served)
   }
   if (collection === "servers" && id !== undefined && more === "action" && item === undefined) {
-    return call.method === "POST" ? checked(serverAction(ctx, id)) : undefined
+    if (call.method !== "POST") return undefined
+    // A rebuild (`novaRebuild.ts`), or resize, confirm, revert, stop and start (`novaServerActions.ts`).
+    return routeServerAction(ctx, id) ?? checked(serverAction(ctx, id))
   }
   if (collection === "flavors" && get && more === undefined) {
     const flavors = [...state.flavors.values()]

@@ -4,6 +4,7 @@ import { create } from "./create.js"
 import { del } from "./delete.js"
 import { floatingIp } from "./floatingIp.js"
 import { iface } from "./interface.js"
+import { rebuild } from "./rebuild.js"
 import { resize } from "./resize.js"
 import { show } from "./show.js"
 import { volume } from "./volume.js"
@@ -14,7 +15,7 @@ import { volume } from "./volume.js"
  */
 export const server = Command.make("server").pipe(
   Command.withDescription(
-    "Servers: create, show, resize and delete them; add and remove what is attached to them; back them up."
+    "Servers: create, show, resize, rebuild and delete them; add and remove what is attached to them; back them up."
   ),
-  Command.withSubcommands([create, del, show, volume, iface, floatingIp, backup, resize])
+  Command.withSubcommands([create, del, show, volume, iface, floatingIp, backup, resize, rebuild])
 )

@@ -1,0 +1,59 @@
+import { Schema } from "effect"
+import { ErrorCode } from "../../ErrorCatalogue.js"
+
+/** The image to rebuild from does not exist, is not visible to the caller, or is not active. */
+export class ImageNotFound extends Schema.TaggedError<ImageNotFound>()(
+  "ImageNotFound",
+  { image: Schema.String, status: Schema.optional(Schema.String) },
+  { description: "The image does not exist (or is not visible to the caller), or is not active" }
+) {
+  readonly code = ErrorCode.imageNotFound
+  override get message(): string {
+    return this.status === undefined
+      ? `image ${this.image} not found`
+      : `image ${this.image} is ${this.status}, not active`
+  }
+}
+
+/** The server boots from an image on the compute host, not from a volume: Enamel rebuilds only the latter. */
+export class ServerNotVolumeBacked extends Schema.TaggedError<ServerNotVolumeBacked>()(
+  "ServerNotVolumeBacked",
+  { serverId: Schema.String },
+  { description: "The server does not boot from a volume" }
+) {
+  readonly code = ErrorCode.serverNotVolumeBacked
+  override get message(): string {
+    return `server ${this.serverId} does not boot from a volume; only volume-backed servers are rebuilt`
+  }
+}
+
+/** Something the request names besides the image (its keypair) does not exist. */
+export class RebuildRequestUnresolved extends Schema.TaggedError<RebuildRequestUnresolved>()(
+  "RebuildRequestUnresolved",
+  { problems: Schema.Array(Schema.String) },
+  { description: "The request names something that does not exist or cannot be used" }
+) {
+  readonly code = ErrorCode.serverRequestUnresolved
+  override get message(): string {
+    return this.problems.join("; ")
+  }
+}
+
+/**
+ * The cloud offers no rebuild of a volume-backed server (Nova 2.93 with Cinder's volume API 3.68), and
+ * this version of the flow does not rebuild by replacement.
+ */
+export class RebuildNotOffered extends Schema.TaggedError<RebuildNotOffered>()(
+  "RebuildNotOffered",
+  { compute: Schema.NullOr(Schema.String), volume: Schema.NullOr(Schema.String) },
+  { description: "The cloud cannot rebuild a volume-backed server" }
+) {
+  readonly code = ErrorCode.serverRebuildNotOffered
+  override get message(): string {
+    return (
+      `the cloud offers compute ${this.compute ?? "without microversions"} and volume ` +
+      `${this.volume ?? "without microversions"}; a volume-backed server is rebuilt with compute 2.93 and ` +
+      "volume 3.68 (Cinder's reimage), and rebuilding by replacement is not available yet"
+    )
+  }
+}
