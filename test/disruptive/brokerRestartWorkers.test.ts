@@ -146,8 +146,15 @@ describe("RabbitMQ restart with workers running", () => {
         const during: Array<string> = []
         yield* Effect.addFinalizer(() => Effect.ignore(rabbitmqctl("start_app")))
         const stopAt = Date.now()
+        // Stopped by a flag, not interrupted: an interrupted POST may have made its task (202) without
+        // the test recording it, and that task's stages would then count as extra runs.
+        let loading = true
         const load = yield* Effect.fork(
-          Effect.forever(Effect.zipRight(post(during), Effect.sleep("500 millis")))
+          Effect.whileLoop({
+            while: () => loading,
+            body: () => Effect.zipRight(post(during), Effect.sleep("500 millis")),
+            step: () => undefined
+          })
         )
         yield* rabbitmqctl("stop_app")
         const stopped = Date.now()
@@ -157,7 +164,8 @@ describe("RabbitMQ restart with workers running", () => {
         )
         yield* rabbitmqctl("start_app")
         const startedAt = Date.now()
-        yield* Fiber.interrupt(load)
+        loading = false
+        yield* Fiber.join(load)
         const statusesDuringOutage = statuses.length - before.length
 
         // After: more tasks, for the same (not restarted) worker processes.
