@@ -109,6 +109,7 @@ describe("server.delete on the dev cloud", () => {
             "deletePorts#1:SUCCEEDED",
             "deleteServer#1:SUCCEEDED",
             "deleteVolumes#1:SUCCEEDED",
+            "findBackupSets#1:SUCCEEDED",
             "findOwnedResources#1:SUCCEEDED",
             "waitServerDeleted#1:SUCCEEDED",
             "waitVolumesDeletable#1:SUCCEEDED",
@@ -178,6 +179,7 @@ describe("server.delete on the dev cloud", () => {
           expect(yield* runs(deleteTask)).toEqual([
             "deleteFloatingIps#1:SUCCEEDED",
             "deleteServer#1:SUCCEEDED",
+            "findBackupSets#1:SUCCEEDED",
             "findOwnedResources#1:SUCCEEDED",
             "waitServerDeleted#1:INTERRUPTED"
           ])
@@ -192,6 +194,7 @@ describe("server.delete on the dev cloud", () => {
             "deletePorts#1:SUCCEEDED",
             "deleteServer#1:SUCCEEDED",
             "deleteVolumes#1:SUCCEEDED",
+            "findBackupSets#1:SUCCEEDED",
             "findOwnedResources#1:SUCCEEDED",
             "waitServerDeleted#1:INTERRUPTED",
             "waitServerDeleted#2:SUCCEEDED",
