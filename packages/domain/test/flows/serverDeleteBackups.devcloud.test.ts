@@ -7,10 +7,8 @@
  */
 import { describe, expect, layer } from "@effect/vitest"
 import { Cinder, Neutron, Nova } from "@enamel/openstack-clients"
-import { Effect, Predicate, Schema } from "effect"
+import { Effect, Schema } from "effect"
 import { runFlow } from "../../src/engine/flow/runFlow.js"
-import { backupServerKey } from "../../src/flows/cloud/marks.js"
-import { removeSnapshot } from "../../src/flows/cloud/remove.js"
 import * as ServerBackup from "../../src/flows/server-backup/index.js"
 import * as ServerCreate from "../../src/flows/server-create/index.js"
 import * as ServerDelete from "../../src/flows/server-delete/index.js"
@@ -22,19 +20,12 @@ import {
   leftovers,
   newTask,
   nothingLeft,
+  serverSnapshots,
+  serverSnapshotsCleanUp,
   timeout,
   uniqueName
 } from "./support/devcloud.js"
-import { failed, succeeded } from "./support/expectations.js"
-
-const serverSnapshots = (serverId: string) =>
-  Cinder.listSnapshots({ metadata: { [backupServerKey]: serverId } })
-
-const gone = <A, E, R>(get: Effect.Effect<A, E, R>) =>
-  get.pipe(
-    Effect.as(false),
-    Effect.catchIf(Predicate.isTagged("OpenStackNotFound"), () => Effect.succeed(true))
-  )
+import { failed, gone, succeeded } from "./support/expectations.js"
 
 const backUp = (serverId: string, name: string) =>
   Effect.flatMap(
@@ -63,12 +54,8 @@ const aBackedUpServer = Effect.gen(function* () {
   if (server?.volume_id === undefined || port === undefined || ip === undefined) {
     return yield* Effect.dieMessage(`unexpected result ${JSON.stringify(made)}`)
   }
-  // Registered after the task's clean-up, so run before it: a volume with snapshots cannot be deleted.
-  yield* Effect.addFinalizer(() =>
-    Effect.flatMap(serverSnapshots(server.id), (left) =>
-      Effect.forEach(left, (s) => removeSnapshot(s.id), { concurrency: "unbounded", discard: true })
-    ).pipe(Effect.catchAllCause((cause) => Effect.logWarning("test clean-up of snapshots failed", cause)))
-  )
+  // Registered last, so run first: a volume with snapshots cannot be deleted.
+  yield* serverSnapshotsCleanUp(server.id)
   const backup = yield* backUp(server.id, "nightly")
   return {
     createTask,

@@ -1,6 +1,6 @@
 /**
- * What versions 3 and 4 do once the server and what Enamel made for it are found: the same stages at the
- * same paths in both (so either version's checkpoints resume here), written once.
+ * What versions 2, 3 and 4 do once the server and what Enamel made for it are found: the same stages at
+ * the same paths in each (their shape files pin that), written once.
  */
 import { Effect } from "effect"
 import * as Flow from "../../engine/flow/Flow.js"
