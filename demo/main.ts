@@ -101,7 +101,11 @@ const main = Effect.gen(function* () {
   })
   if (keep) return yield* Output.line("\n--keep: the servers stay.")
   for (const s of servers) {
-    const deleting = yield* enamel.api.porcelain.deleteServer({ path: { id: s.id }, headers: {} })
+    const deleting = yield* enamel.api.porcelain.deleteServer({
+      path: { id: s.id },
+      urlParams: {},
+      headers: {}
+    })
     yield* follow(enamel, `DELETE /servers/${s.id}`, deleting.task)
   }
   const forgotten = yield* forgetKey(user)

@@ -137,6 +137,27 @@ describe("Enamel API", () => {
       })
     )
 
+    it.effect(
+      "DELETE /servers/{id}?delete_backups=true of a server with backups answers 202; the flag is in the params",
+      () =>
+        Effect.gen(function* () {
+          const { aliceBackedUp } = yield* Fixtures
+          const path = `/servers/${aliceBackedUp.server}`
+          const refused = yield* send("DELETE", path, { token: tokens.alice })
+          expect([refused.status, firstError(refused).code]).toEqual([409, ErrorCode.serverHasBackups])
+          const answer = yield* send("DELETE", `${path}?delete_backups=true`, { token: tokens.alice })
+          expect(answer.status).toBe(202)
+          expect(taskOf(answer)).toMatchObject({
+            type: "server.delete",
+            params: { server_id: aliceBackedUp.server, delete_backups: true }
+          })
+          // Left out, the flag is not stored at all: such a task's params are what they were before it existed.
+          const plain = yield* serverOf("alice", "plain")
+          const without = yield* send("DELETE", `/servers/${plain}`, { token: tokens.alice })
+          expect(taskOf(without).params).toEqual({ server_id: plain })
+        })
+    )
+
     it.effect("DELETE /servers/{id} answers 503 with Retry-After when Nova cannot say", () =>
       Effect.gen(function* () {
         const cloud = yield* CloudDouble.CloudDouble

@@ -5,9 +5,10 @@
  */
 import { ErrorCode } from "@enamel/domain"
 import { registry } from "@enamel/domain/flows"
+import { Cinder, Session } from "@enamel/openstack-clients"
 import { Context, Effect, Layer } from "effect"
 import { rebuildErrorCases } from "./errorCases.rebuild.js"
-import { type Answer, activeServerOf, send, serverOf, tokens } from "./harness.js"
+import { type Answer, activeServerOf, send, serverOf, TestCallers, tokens } from "./harness.js"
 
 /** A valid `POST /servers` body. */
 export const server = {
@@ -24,12 +25,37 @@ export const server = {
  */
 export class Fixtures extends Context.Tag("@enamel/api/test/Fixtures")<
   Fixtures,
-  { readonly bobServer: string; readonly aliceImageServer: string }
+  {
+    readonly bobServer: string
+    readonly aliceImageServer: string
+    readonly aliceBackedUp: { readonly server: string; readonly backup: string }
+  }
 >() {}
+
+/** A server of alice's with one backup set: a snapshot of a volume of hers, marked as Enamel marks a set. */
+const backedUpServerOf = (who: keyof typeof tokens) =>
+  Effect.gen(function* () {
+    const server = yield* serverOf(who, "backed-up")
+    const backup = crypto.randomUUID()
+    yield* Effect.gen(function* () {
+      const volume = yield* Cinder.createVolume({ size: 1, name: "backed-up-data" })
+      yield* Cinder.waitForVolumeAvailable(volume.id)
+      yield* Cinder.createSnapshot({
+        volumeId: volume.id,
+        name: "nightly",
+        metadata: { enamel_server_id: server, enamel_backup_id: backup }
+      })
+    }).pipe(Effect.provideService(Session, (yield* TestCallers)[who].session), Effect.orDie)
+    return { server, backup }
+  })
 
 export const FixturesLive = Layer.effect(
   Fixtures,
-  Effect.all({ bobServer: serverOf("bob"), aliceImageServer: activeServerOf("alice", "from-image") })
+  Effect.all({
+    bobServer: serverOf("bob"),
+    aliceImageServer: activeServerOf("alice", "from-image"),
+    aliceBackedUp: backedUpServerOf("alice")
+  })
 )
 
 const nobody = "0b0e7d7e-8c55-4a4a-9d1f-9d8a1f8a7c11"
@@ -576,6 +602,62 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     status: 400,
     code: ErrorCode.requestInvalid,
     detail: 'backup_id: must be a UUID, not "nightly"'
+  },
+  {
+    name: "deleting a server that has backups (its volumes could not be deleted)",
+    method: "DELETE",
+    path: ({ aliceBackedUp }) => `/servers/${aliceBackedUp.server}`,
+    token: tokens.alice,
+    status: 409,
+    code: ErrorCode.serverHasBackups,
+    detail: ({ aliceBackedUp: { server, backup } }) =>
+      `server ${server} has backups ${backup}, whose snapshots depend on its volumes; delete them first ` +
+      `(DELETE /servers/${server}/backups/{backup_id}), or with the server (DELETE /servers/${server}?delete_backups=true)`
+  },
+  {
+    name: "deleting a server that has backups, delete_backups=false",
+    method: "DELETE",
+    path: ({ aliceBackedUp }) => `/servers/${aliceBackedUp.server}?delete_backups=false`,
+    token: tokens.alice,
+    status: 409,
+    code: ErrorCode.serverHasBackups,
+    mentions: "delete_backups=true"
+  },
+  {
+    name: "delete_backups that is neither true nor false",
+    method: "DELETE",
+    path: ({ aliceBackedUp }) => `/servers/${aliceBackedUp.server}?delete_backups=maybe`,
+    token: tokens.alice,
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: 'delete_backups: must be true or false, not "maybe"'
+  },
+  {
+    name: "delete_backups given twice",
+    method: "DELETE",
+    path: ({ aliceBackedUp }) => `/servers/${aliceBackedUp.server}?delete_backups=true&delete_backups=true`,
+    token: tokens.alice,
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "delete_backups: must be given once"
+  },
+  {
+    name: "a misspelt query parameter on a command (was ignored: the 409 said nothing of it)",
+    method: "DELETE",
+    path: ({ aliceBackedUp }) => `/servers/${aliceBackedUp.server}?delete_backup=true`,
+    token: tokens.alice,
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "delete_backup: is not a query parameter of this request; did you mean delete_backups?"
+  },
+  {
+    name: "a query parameter a command does not have",
+    method: "DELETE",
+    path: ({ aliceBackedUp }) => `/servers/${aliceBackedUp.server}?force=1`,
+    token: tokens.alice,
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "force: is not a query parameter of this request (the parameters here: delete_backups)"
   },
   {
     name: "deleting a server whose id is no UUID",

@@ -4,7 +4,7 @@
  * document — the status is one the operation declares, the body is valid against its schema (JSON
  * Schema 2020-12, as OpenAPI 3.1 says) — and read back by a client made from the contract with
  * `HttpApiClient.make(EnamelApi)`: a typed success, or a typed error with the answer's code and detail,
- * never a decode failure.
+ * never a decode failure. The query parameters of each accepted request are documented ones, with valid values.
  */
 import { HttpApiClient, HttpClient, HttpClientResponse } from "@effect/platform"
 import { describe, expect, layer } from "@effect/vitest"
@@ -103,6 +103,14 @@ const collect = Effect.gen(function* () {
   )
   const own = yield* serverOf("alice", "to-delete")
   answers.push(yield* record("DELETE own server", "DELETE", `/servers/${own}`, { token: tokens.alice }))
+  const plain = yield* serverOf("alice", "to-delete-plainly")
+  const { aliceBackedUp } = fixtures
+  for (const [name, path] of [
+    ["DELETE with its backups", `/servers/${aliceBackedUp.server}?delete_backups=true`],
+    ["DELETE, delete_backups=false", `/servers/${plain}?delete_backups=false`]
+  ] as const) {
+    answers.push(yield* record(name, "DELETE", path, { token: tokens.alice }))
+  }
   answers.push(yield* record("GET /", "GET", "/"))
   answers.push(yield* record("GET /tasks", "GET", "/tasks?state=all&limit=5", { token: tokens.alice }))
   answers.push(yield* record("GET /tasks/{id}", "GET", `/tasks/${taskId}`, { token: tokens.alice }))
@@ -209,6 +217,34 @@ const againstDocument = (
   return validate(body) ? undefined : `body invalid against the document: ${ajvErrors(validate)}`
 }
 
+/**
+ * What is wrong with an accepted request's query against the document, or undefined: a documented
+ * parameter (`in: query`) must have a value valid against its schema; and a porcelain command, which
+ * refuses parameters it does not have (reads ignore them), must have taken only documented ones.
+ */
+const queryAgainstDocument = (
+  document: Json,
+  validator: (schema: unknown) => ValidateFunction,
+  answer: Recorded
+): string | undefined => {
+  const found = operationFor(document, answer.method, answer.path)
+  if (found === undefined || answer.reply.status >= 400) return undefined
+  const parameters = Array.isArray(found.operation.parameters) ? found.operation.parameters : []
+  const documented = new Map(
+    parameters.flatMap((p: unknown) => (isJson(p) && p.in === "query" ? [[String(p.name), p.schema]] : []))
+  )
+  for (const [name, value] of new URLSearchParams(answer.path.split("?")[1] ?? "")) {
+    const strict = Array.isArray(found.operation.tags) && found.operation.tags.includes("porcelain")
+    if (!documented.has(name)) {
+      if (strict) return `query parameter ${name} was taken but is not documented`
+      continue
+    }
+    const validate = validator(documented.get(name))
+    if (!validate(value)) return `query ${name}=${value} was taken but is invalid: ${ajvErrors(validate)}`
+  }
+  return undefined
+}
+
 const ajvErrors = (validate: ValidateFunction) =>
   JSON.stringify(validate.errors?.slice(0, 3).map((e) => `${e.instancePath} ${e.message}`) ?? [])
 
@@ -250,7 +286,8 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
       },
       headers: {}
     }),
-  "porcelain.deleteServer": (client) => client.porcelain.deleteServer({ path: { id: uuid }, headers: {} }),
+  "porcelain.deleteServer": (client) =>
+    client.porcelain.deleteServer({ path: { id: uuid }, urlParams: { delete_backups: true }, headers: {} }),
   "porcelain.attachServerVolume": (client) =>
     client.porcelain.attachServerVolume({
       path: { id: uuid },
@@ -348,6 +385,8 @@ describe("/openapi.json against live answers", () => {
             const where = `${answer.name}: ${answer.method} ${answer.path.slice(0, 80)} → ${answer.reply.status}`
             const documented = againstDocument(document, validator, answer)
             if (documented !== undefined) wrong.push(`${where}: ${documented}`)
+            const query = queryAgainstDocument(document, validator, answer)
+            if (query !== undefined) wrong.push(`${where}: ${query}`)
             const read = yield* byTheClient(document, answer)
             if (read !== undefined) wrong.push(`${where}: the client: ${read}`)
           }
@@ -368,6 +407,17 @@ describe("/openapi.json against live answers", () => {
             "invalid against the document"
           )
           expect(yield* byTheClient(document, platformShaped)).toContain("not a typed error")
+          // A query the document does not have, or a value it does not allow, is caught too.
+          const accepted = answers.find((a) => a.name === "DELETE with its backups")
+          expect(accepted?.reply.status).toBe(202)
+          if (accepted === undefined) return
+          for (const [query, problem] of [
+            ["delete_backups=true&undocumented=1", "undocumented was taken but is not documented"],
+            ["delete_backups=yes", "delete_backups=yes was taken but is invalid"]
+          ] as const) {
+            const path = `${accepted.path.split("?")[0]}?${query}`
+            expect(queryAgainstDocument(document, validator, { ...accepted, path })).toContain(problem)
+          }
           // The sample reaches the answers that matter: successes and every kind of error.
           const statuses = new Set(answers.map((a) => a.reply.status))
           for (const status of [200, 202, 400, 401, 403, 404, 406, 409, 413, 415])

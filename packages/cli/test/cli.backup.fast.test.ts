@@ -2,7 +2,7 @@
  * `enamel server backup create|list|delete` in the fast tier, against Enamel in memory (see
  * support/inMemory.ts): bad command lines refused before any call, the body `create` sends (read back from
  * the task's params), --wait to the end, the API's refusals, and the server's sets listed in the three
- * formats.
+ * formats; and `server delete --delete-backups`, which a server with backups needs.
  */
 import { describe, expect, layer } from "@effect/vitest"
 import { TaskDetailView, TaskView } from "@enamel/domain/contract"
@@ -163,6 +163,35 @@ layer(WorldLive, { timeout: 120_000, excludeTestServices: true })("enamel server
               `^Error: server ${made.serverId} has no backup ${other}\\n {2}code backup\\.not_found, HTTP 404, request id req-`
             )
           )
+        })
+    )
+
+    it.effect(
+      "server delete of a server with backups: refused naming them; --delete-backups sends the flag",
+      () =>
+        Effect.gen(function* () {
+          const made = yield* (yield* World).aliceServer("delete-backed-up")
+          const refused = yield* enamel(["server", "delete", made.serverId])
+          expect(refused.code).toBe(ExitCode.failed)
+          expect(refused.stderr).toMatch(
+            new RegExp(
+              `^Error: server ${made.serverId} has backups ${made.backup.id}, .*delete_backups=true\\)\n {2}code server\\.has_backups, HTTP 409, request id req-`
+            )
+          )
+          const accepted = yield* enamel([
+            "server",
+            "delete",
+            made.serverId,
+            "--delete-backups",
+            "-f",
+            "json"
+          ])
+          expect([accepted.code, accepted.stderr]).toEqual([0, ""])
+          const task = yield* Schema.decodeUnknown(TaskJson)(accepted.stdout)
+          expect([task.type, task.params]).toEqual([
+            "server.delete",
+            { server_id: made.serverId, delete_backups: true }
+          ])
         })
     )
   })

@@ -170,7 +170,11 @@ describe("EnamelClient on the dev cloud", () => {
         )(created.result).servers[0]
         expect(server).toBeDefined()
         if (server === undefined) return
-        const deleting = yield* client.api.porcelain.deleteServer({ path: { id: server.id }, headers: {} })
+        const deleting = yield* client.api.porcelain.deleteServer({
+          path: { id: server.id },
+          urlParams: {},
+          headers: {}
+        })
         const deleted = yield* client.waitForTask(deleting.task.id)
         expect([deleted.state, deleted.error]).toEqual(["SUCCEEDED", null])
         expect(yield* cloudCount(task.id, alice)).toEqual({

@@ -128,7 +128,7 @@ layer(EnamelInMemory, { timeout: 60_000, excludeTestServices: true })((it) => {
 
         const someoneElses = crypto.randomUUID()
         const refused = yield* failure(
-          client.api.porcelain.deleteServer({ path: { id: someoneElses }, headers: {} })
+          client.api.porcelain.deleteServer({ path: { id: someoneElses }, urlParams: {}, headers: {} })
         )
         expect(refused).toMatchObject({ status: 404, code: ErrorCode.serverNotFound })
 

@@ -257,8 +257,8 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   },
   "server.has_backups": {
     meaning:
-      "The server has backup sets, whose snapshots depend on its volumes: delete them first (DELETE /servers/{id}/backups/{backup_id}); nothing was deleted.",
-    seen: [answer(409)]
+      "The server has backup sets, whose snapshots depend on its volumes, and the request did not ask to delete them: delete them first (DELETE /servers/{id}/backups/{backup_id}) or with the server (DELETE /servers/{id}?delete_backups=true); nothing was deleted. A task fails with it at findBackupSets when a backup was taken after its request was accepted.",
+    seen: [answer(409), task]
   },
   "flavor.not_found": {
     meaning: "The flavor (name or id) does not exist, or the caller's project may not use it.",

@@ -8,7 +8,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { ErrorCode, meanings } from "@enamel/domain"
 import { EnamelApi, Input } from "@enamel/domain/contract"
 import { registry } from "@enamel/domain/flows"
-import { Option, Predicate, type Schema } from "effect"
+import { Option, Predicate, type Schema, SchemaAST } from "effect"
 
 const spec = OpenApi.fromApi(EnamelApi)
 
@@ -70,6 +70,15 @@ describe("the registry", () => {
       it("reads its body strictly, if it has one: an unknown field is refused", () => {
         const payload: Option.Option<Schema.Schema.All> = command.endpoint.payloadSchema
         if (Option.isSome(payload)) expect(Input.refusesUnknownFields(payload.value)).toBe(true)
+      })
+
+      it("reads its query strictly, if it has one, and each of its parameters goes into the params", () => {
+        const query: Option.Option<Schema.Schema.All> = command.endpoint.urlParamsSchema
+        if (Option.isNone(query)) return expect(command.urlParams).toEqual({})
+        expect(Input.refusesUnknownFields(query.value)).toBe(true)
+        const ast = query.value.ast
+        const names = SchemaAST.isTypeLiteral(ast) ? ast.propertySignatures.map((p) => String(p.name)) : []
+        expect(Object.keys(command.urlParams).sort()).toEqual(names.sort())
       })
 
       it("has an OpenAPI operation that lists the codes of each error answer", () => {

@@ -22,19 +22,28 @@ const encodeMessage = Schema.encodeSync(TaskMessageJson)
 type Registered = (typeof registry.commands)[number]
 const isPriority = Schema.is(TaskPriority)
 
-/** The request's parts a porcelain endpoint may have: a JSON body, path parameters, the headers. */
+/** The request's parts a porcelain endpoint may have: a JSON body, path and query parameters, the headers. */
 interface PorcelainRequest {
   readonly payload?: unknown
   readonly path?: unknown
+  readonly urlParams?: unknown
   readonly headers: { readonly "idempotency-key"?: string | undefined }
 }
 
-/** The task's params: the body's fields, and the path parameters the command names (`id` → `server_id`). */
+/**
+ * The task's params: the body's fields, and the path and query parameters the command names (`id` →
+ * `server_id`), as the endpoint decoded them; a query parameter left out stays out.
+ */
 const paramsOf = (command: Registered, request: PorcelainRequest): Record<string, unknown> => {
   const params: Record<string, unknown> = Predicate.isRecord(request.payload) ? { ...request.payload } : {}
-  if (Predicate.isRecord(request.path)) {
-    for (const [param, field] of Object.entries(command.pathParams)) params[field] = request.path[param]
+  const take = (given: unknown, names: Readonly<Record<string, string>>) => {
+    if (!Predicate.isRecord(given)) return
+    for (const [param, field] of Object.entries(names)) {
+      if (given[param] !== undefined) params[field] = given[param]
+    }
   }
+  take(request.path, command.pathParams)
+  take(request.urlParams, command.urlParams)
   return params
 }
 

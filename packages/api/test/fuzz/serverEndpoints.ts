@@ -12,6 +12,7 @@ import {
   notUuid,
   other,
   percentEncode,
+  received,
   user,
   withHeaders
 } from "./cases.js"
@@ -154,10 +155,41 @@ export interface KnownServers {
   readonly bob: string
 }
 
+interface Query {
+  readonly query: string
+  readonly faults: ReadonlyArray<Fault>
+}
+
+/**
+ * DELETE's query: none, `delete_backups=true|false` (the known servers have no backups: both 202), any
+ * other value or the parameter twice (400 naming it), or a parameter it does not have (400 naming that:
+ * a command refuses what it does not know, so a misspelt flag is never ignored).
+ */
+const deleteQuery: fc.Arbitrary<Query> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant<Query>({ query: "", faults: [] }) },
+  fc.constantFrom("true", "false").map((v): Query => ({ query: `?delete_backups=${v}`, faults: [] })),
+  nastyString
+    .filter((v) => !["true", "false"].includes(received(v)))
+    .map(
+      (v): Query => ({
+        query: `?delete_backups=${percentEncode(v)}`,
+        faults: [fault("input", 400, "delete_backups")]
+      })
+    ),
+  fc.constant<Query>({
+    query: "?delete_backups=true&delete_backups=false",
+    faults: [fault("input", 400, "delete_backups")]
+  }),
+  fc
+    .tuple(fc.stringMatching(/^[a-z][a-z_]{0,15}$/), fc.constantFrom("true", "1", ""))
+    .filter(([name]) => name !== "delete_backups")
+    .map(([name, v]): Query => ({ query: `?${name}=${v}`, faults: [fault("input", 400, name)] }))
+)
+
 /**
  * DELETE /servers/{id}: the caller's own server is accepted (202: a task, which no worker runs here);
  * another project's, or a UUID no server has, is a 404 naming the server (Nova asked with the caller's
- * token); anything but a UUID is a 400 naming the id.
+ * token); anything but a UUID is a 400 naming the id; and `deleteQuery`'s parameters.
  */
 export const deleteServer = (known: KnownServers) =>
   user.chain((u) =>
@@ -170,16 +202,17 @@ export const deleteServer = (known: KnownServers) =>
             .map((id) => ({ id, faults: [fault("semantic", 404, "server")] })),
           notUuid.map((id) => ({ id, faults: [fault("input", 400, "id")] }))
         ),
-        idempotencyKey
+        idempotencyKey,
+        deleteQuery
       )
-      .chain(([{ id, faults }, key]) =>
+      .chain(([{ id, faults }, key, query]) =>
         withHeaders(u, {
           method: "DELETE",
-          path: `/servers/${percentEncode(id)}`,
+          path: `/servers/${percentEncode(id)}${query.query}`,
           authenticated: true,
           ok: 202,
           headers: key.value === undefined ? {} : { "idempotency-key": key.value },
-          faults: [...faults, ...key.faults]
+          faults: [...faults, ...key.faults, ...query.faults]
         })
       )
   )

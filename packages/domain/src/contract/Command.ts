@@ -38,6 +38,11 @@ export interface Command<Endpoint extends HttpApiEndpoint.HttpApiEndpoint.Any, R
   readonly path: string
   /** Which path parameters go into the task's params, and under which name (`{ id: "server_id" }`). */
   readonly pathParams: Readonly<Record<string, string>>
+  /**
+   * Which query parameters go into the task's params, and under which name (`{ delete_backups:
+   * "delete_backups" }`); the endpoint declares them with `setUrlParams(Input.commandQuery(…))`.
+   */
+  readonly urlParams: Readonly<Record<string, string>>
   /** How many tasks of this type a worker runs at once unless ENAMEL_WORKER_TOPICS says otherwise. */
   readonly concurrency: number
   /** The priority (0–9) of a task whose request does not give one. */
@@ -60,6 +65,7 @@ export interface Spec<
   Name extends string,
   Method extends HttpMethod.HttpMethod,
   Path,
+  UrlParams,
   Payload,
   Error,
   RE,
@@ -74,12 +80,12 @@ export interface Spec<
 > {
   readonly type: string
   readonly description: string
-  /** The route, its path and payload schemas, and the refusals its admission can answer with. */
+  /** The route, its path, query and payload schemas, and the refusals its admission can answer with. */
   readonly endpoint: HttpApiEndpoint.HttpApiEndpoint<
     Name,
     Method,
     Path,
-    never,
+    UrlParams,
     Payload,
     never,
     void,
@@ -88,6 +94,8 @@ export interface Spec<
     RE
   >
   readonly pathParams?: { readonly [K in keyof Path]?: string }
+  /** The query parameters that go into the params, by the field each becomes. */
+  readonly urlParams?: { readonly [K in keyof UrlParams]?: string }
   readonly concurrency: number
   readonly priority?: number
   /** The newest version of the flow: new tasks run it. */
@@ -102,6 +110,7 @@ export const make = <
   const Name extends string,
   Method extends HttpMethod.HttpMethod,
   Path,
+  UrlParams,
   Payload,
   Error,
   RE,
@@ -114,7 +123,7 @@ export const make = <
   RE2 = never,
   RA = never
 >(
-  spec: Spec<Name, Method, Path, Payload, Error, RE, I, O, E, R, II, OI, RE2, RA>
+  spec: Spec<Name, Method, Path, UrlParams, Payload, Error, RE, I, O, E, R, II, OI, RE2, RA>
 ) => {
   // A command changes things, so it is never a GET: its body (if any) is read, and may be refused.
   if (!Answers.mayCarryBody(spec.endpoint.method)) {
@@ -141,9 +150,12 @@ export const make = <
       `${spec.description} Runs as a task of type \`${spec.type}\`; answers 202 with it.`
     )
     .annotate(OpenApi.Summary, spec.type)
-  const pathParams: Record<string, string> = {}
-  for (const [param, field] of Object.entries(spec.pathParams ?? {})) {
-    if (typeof field === "string") pathParams[param] = field
+  const fieldsOf = (declared: object | undefined) => {
+    const fields: Record<string, string> = {}
+    for (const [param, field] of Object.entries(declared ?? {})) {
+      if (typeof field === "string") fields[param] = field
+    }
+    return fields
   }
   const command: Command<typeof endpoint, Exclude<R, FlowRun> | RE2, RA> = {
     type: spec.type,
@@ -151,7 +163,8 @@ export const make = <
     endpoint,
     method: spec.endpoint.method,
     path: spec.endpoint.path,
-    pathParams,
+    pathParams: fieldsOf(spec.pathParams),
+    urlParams: fieldsOf(spec.urlParams),
     concurrency: spec.concurrency,
     priority: Schema.decodeSync(TaskPriority)(spec.priority ?? 5),
     versions: [latest, ...(spec.earlier ?? [])],

@@ -36,6 +36,17 @@ export const body = <S extends Schema.Annotable.All>(schema: S): Schema.Annotabl
 export const query = <S extends Schema.Annotable.All>(schema: S): Schema.Annotable.Self<S> =>
   schema.annotations({ parseOptions: { errors: "all" }, decodingFallback: reworded("query") })
 
+/**
+ * A porcelain command's query parameters: read as strictly as a body, since a command changes things and a
+ * misspelt flag must not be ignored (`?delete_backup=true` is refused, naming it); every problem is
+ * reported. Reads (`GET /tasks`) keep OpenStack's habit of ignoring unknown ones (`query`).
+ */
+export const commandQuery = <S extends Schema.Annotable.All>(schema: S): Schema.Annotable.Self<S> =>
+  schema.annotations({
+    parseOptions: { onExcessProperty: "error", errors: "all" },
+    decodingFallback: reworded("query")
+  })
+
 /** Request headers (all of a request's arrive: the others are not the schema's business). */
 export const header = <S extends Schema.Annotable.All>(schema: S): Schema.Annotable.Self<S> =>
   schema.annotations({ decodingFallback: reworded("headers") })

@@ -283,11 +283,12 @@ const suggestion = (unknown: string, fields: ReadonlyArray<string>): string | un
   return starting.length === 1 ? starting[0] : undefined
 }
 
-const unknownField = (key: PropertyKey, fields: ReadonlyArray<string>): string => {
+const unknownField = (key: PropertyKey, fields: ReadonlyArray<string>, source: Source): string => {
   const meant = typeof key === "string" ? suggestion(key, fields) : undefined
+  const [what, these] = source === "query" ? ["a query parameter", "parameters"] : ["a field", "fields"]
   return meant !== undefined
-    ? `is not a field of this request; did you mean ${meant}?`
-    : `is not a field of this request (the fields here: ${fields.join(", ")})`
+    ? `is not ${what} of this request; did you mean ${meant}?`
+    : `is not ${what} of this request (the ${these} here: ${fields.join(", ")})`
 }
 
 /** Whether a one-or-more value is the several (an issue or a key is never an array itself). */
@@ -337,7 +338,7 @@ const walk = (
       })
     }
     case "Unexpected":
-      return at(unknownField(path[path.length - 1] ?? "", context.fields ?? []))
+      return at(unknownField(path[path.length - 1] ?? "", context.fields ?? [], context.source))
     case "Missing":
       return at("is required")
     case "Forbidden":

@@ -9,8 +9,7 @@ import { describe, expect, layer } from "@effect/vitest"
 import { Cinder } from "@enamel/openstack-clients"
 import { Effect, Schema } from "effect"
 import { runFlow } from "../../src/engine/flow/runFlow.js"
-import { backupServerKey, taskKey } from "../../src/flows/cloud/marks.js"
-import { removeSnapshot } from "../../src/flows/cloud/remove.js"
+import { taskKey } from "../../src/flows/cloud/marks.js"
 import * as ServerBackup from "../../src/flows/server-backup/index.js"
 import * as ServerBackupDelete from "../../src/flows/server-backup-delete/index.js"
 import * as ServerBackupList from "../../src/flows/server-backup-list/index.js"
@@ -23,14 +22,12 @@ import {
   type Fault,
   faultyCloud,
   newTask,
+  serverSnapshots,
+  serverSnapshotsCleanUp,
   timeout,
   uniqueName
 } from "./support/devcloud.js"
 import { failed, succeeded } from "./support/expectations.js"
-
-/** The server's backup snapshots in Cinder, whatever their set. */
-const serverSnapshots = (serverId: string) =>
-  Cinder.listSnapshots({ metadata: { [backupServerKey]: serverId } })
 
 /** A server booted from a 1 GiB volume with a second volume attached; its backups removed when the test ends. */
 const aServerWithVolumes = Effect.gen(function* () {
@@ -52,11 +49,7 @@ const aServerWithVolumes = Effect.gen(function* () {
     yield* runFlow(ServerVolumeAttach.flow, { taskId: attachTask, params: volumeParams(server.id) })
   )
   // Registered last, so run first: a volume with snapshots cannot be deleted.
-  yield* Effect.addFinalizer(() =>
-    Effect.flatMap(serverSnapshots(server.id), (left) =>
-      Effect.forEach(left, (s) => removeSnapshot(s.id), { concurrency: "unbounded", discard: true })
-    ).pipe(Effect.catchAllCause((cause) => Effect.logWarning("test clean-up of snapshots failed", cause)))
-  )
+  yield* serverSnapshotsCleanUp(server.id)
   return { serverId: server.id, bootVolumeId: server.volume_id, dataVolumeId: data.volume_id }
 })
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, layer } from "@effect/vitest"
 import { Cinder, HttpTransport, Neutron, Nova, OpenStackClients } from "@enamel/openstack-clients"
-import { Clock, Deferred, Effect, Exit, Fiber, Layer, Predicate, Ref } from "effect"
+import { Clock, Deferred, Effect, Exit, Fiber, Layer, Ref } from "effect"
 import { sessionLayer, testSettings } from "../../../openstack-clients/test/support/cloud.js"
 import { runFlow } from "../../src/engine/flow/runFlow.js"
 import * as ServerCreate from "../../src/flows/server-create/index.js"
@@ -21,13 +21,7 @@ import {
   timeout,
   uniqueName
 } from "./support/devcloud.js"
-import { failed, states, succeeded, timeline } from "./support/expectations.js"
-
-const gone = <A, E, R>(get: Effect.Effect<A, E, R>) =>
-  get.pipe(
-    Effect.as(false),
-    Effect.catchIf(Predicate.isTagged("OpenStackNotFound"), () => Effect.succeed(true))
-  )
+import { failed, gone, states, succeeded, timeline } from "./support/expectations.js"
 
 /** `path#attempt:STATE` of a task's stage runs, sorted. */
 const runs = (taskId: string) => Effect.map(timeline(taskId), (entries) => states(entries, "run").sort())
@@ -109,6 +103,7 @@ describe("server.delete on the dev cloud", () => {
             "deletePorts#1:SUCCEEDED",
             "deleteServer#1:SUCCEEDED",
             "deleteVolumes#1:SUCCEEDED",
+            "findBackupSets#1:SUCCEEDED",
             "findOwnedResources#1:SUCCEEDED",
             "waitServerDeleted#1:SUCCEEDED",
             "waitVolumesDeletable#1:SUCCEEDED",
@@ -178,6 +173,7 @@ describe("server.delete on the dev cloud", () => {
           expect(yield* runs(deleteTask)).toEqual([
             "deleteFloatingIps#1:SUCCEEDED",
             "deleteServer#1:SUCCEEDED",
+            "findBackupSets#1:SUCCEEDED",
             "findOwnedResources#1:SUCCEEDED",
             "waitServerDeleted#1:INTERRUPTED"
           ])
@@ -192,6 +188,7 @@ describe("server.delete on the dev cloud", () => {
             "deletePorts#1:SUCCEEDED",
             "deleteServer#1:SUCCEEDED",
             "deleteVolumes#1:SUCCEEDED",
+            "findBackupSets#1:SUCCEEDED",
             "findOwnedResources#1:SUCCEEDED",
             "waitServerDeleted#1:INTERRUPTED",
             "waitServerDeleted#2:SUCCEEDED",

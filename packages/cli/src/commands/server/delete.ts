@@ -1,21 +1,34 @@
-import { Args, Command } from "@effect/cli"
+import { Args, Command, Options } from "@effect/cli"
 import { Effect } from "effect"
 import { parseId } from "../../input/ids.js"
-import { idempotencyKey, submit, wait } from "./shared.js"
+import { described, idempotencyKey, submit, wait } from "./shared.js"
 
-/** `enamel server delete ID [--wait]`. */
+const deleteBackups = described(
+  Options.boolean("delete-backups"),
+  "delete the server's backups first (without it, a server with backups is refused)"
+)
+
+/** `enamel server delete ID [--delete-backups] [--wait]`. */
 export const del = Command.make(
   "delete",
-  { id: Args.text({ name: "ID" }).pipe(Args.withDescription("the server's id")), idempotencyKey, wait },
+  {
+    id: Args.text({ name: "ID" }).pipe(Args.withDescription("the server's id")),
+    deleteBackups,
+    idempotencyKey,
+    wait
+  },
   (flags) =>
     Effect.gen(function* () {
       const serverId = yield* parseId("server", flags.id)
+      // Only when asked: the request without the flag stays the same as before it existed.
+      const urlParams = flags.deleteBackups ? { delete_backups: true } : {}
       yield* submit(flags, (client, headers) =>
-        client.api.porcelain.deleteServer({ path: { id: serverId }, headers })
+        client.api.porcelain.deleteServer({ path: { id: serverId }, urlParams, headers })
       )
     })
 ).pipe(
   Command.withDescription(
-    "Delete a server and everything Enamel made for it (boot volume, volumes, ports, floating IPs), as one task."
+    "Delete a server and everything Enamel made for it (boot volume, volumes, ports, floating IPs), as one " +
+      "task; with --delete-backups its backups first."
   )
 )

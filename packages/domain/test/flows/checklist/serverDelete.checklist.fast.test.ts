@@ -29,8 +29,9 @@ import { type Checklist, expectChecklist, undoOrder } from "./timeline.js"
 /** Every stage, and the stages that must be done before it starts. */
 const checklist: Checklist = [
   ["findOwnedResources", []],
-  ["deleteFloatingIps", ["findOwnedResources"]],
-  ["deleteServer", ["findOwnedResources"]],
+  ["findBackupSets", ["findOwnedResources"]],
+  ["deleteFloatingIps", ["findBackupSets"]],
+  ["deleteServer", ["findBackupSets"]],
   ["waitServerDeleted", ["deleteServer"]],
   ["deletePorts", ["deleteFloatingIps", "waitServerDeleted"]],
   ["waitVolumesDeletable", ["deleteFloatingIps", "waitServerDeleted"]],
@@ -57,7 +58,8 @@ const expectedResult = ({ web1 }: Made) => ({
   server_id: web1.id,
   floating_ip_ids: web1.floating_ips.map((ip) => ip.id),
   port_ids: web1.ports.map((p) => p.id).sort(),
-  volume_ids: [web1.volume_id]
+  volume_ids: [web1.volume_id],
+  backup_ids: []
 })
 
 const sortedPorts = <A extends { readonly port_ids: ReadonlyArray<string> }>(result: A) => ({
@@ -69,6 +71,9 @@ const sortedPorts = <A extends { readonly port_ids: ReadonlyArray<string> }>(res
 const failureAt: Record<string, { readonly rule: Fault.FaultRule; readonly once?: "started" }> = {
   findOwnedResources: {
     rule: { service: "nova", method: "GET", path: "/servers/*", answer: Fault.status(403) }
+  },
+  findBackupSets: {
+    rule: { service: "cinder", method: "GET", path: "/snapshots/detail", answer: Fault.status(403) }
   },
   deleteFloatingIps: {
     rule: { service: "neutron", method: "DELETE", path: "/floatingips/*", answer: Fault.status(403) }
@@ -120,7 +125,7 @@ const crashes: ReadonlyArray<CrashCase> = stages.flatMap((path) => {
 })
 
 /** The stages whose failure leaves web-1 itself in place. */
-const stillThere = new Set(["findOwnedResources", "deleteServer"])
+const stillThere = new Set(["findOwnedResources", "findBackupSets", "deleteServer"])
 
 /** Runs the task with the failure declared for the stage. */
 const failAt = (world: World, path: string, task: ReturnType<typeof deleteTask>) =>

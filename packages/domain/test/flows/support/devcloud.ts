@@ -16,8 +16,14 @@ import { HttpTransportStub } from "@enamel/openstack-clients/testing"
 import { Array as Arr, Duration, Effect, Layer, Ref, Schema } from "effect"
 import { cloudLayer, sessionLayer, testSettings } from "../../../../openstack-clients/test/support/cloud.js"
 import * as CheckpointsMemory from "../../../src/engine/flow/CheckpointsMemory.js"
-import { taskKey, taskTag, tokenOfTags } from "../../../src/flows/cloud/marks.js"
-import { removeFloatingIp, removePort, removeServer, removeVolume } from "../../../src/flows/cloud/remove.js"
+import { backupServerKey, taskKey, taskTag, tokenOfTags } from "../../../src/flows/cloud/marks.js"
+import {
+  removeFloatingIp,
+  removePort,
+  removeServer,
+  removeSnapshot,
+  removeVolume
+} from "../../../src/flows/cloud/remove.js"
 import { CreateServersRequest } from "../../../src/flows/server-create/request.js"
 
 export { uniqueName } from "../../../../openstack-clients/test/support/cloud.js"
@@ -184,4 +190,19 @@ export const keypairExists = (name: string) =>
   Nova.getKeypair(name).pipe(
     Effect.as(true),
     Effect.catchTag("OpenStackNotFound", () => Effect.succeed(false))
+  )
+
+/** The server's backup snapshots in Cinder, whatever their set. */
+export const serverSnapshots = (serverId: string) =>
+  Cinder.listSnapshots({ metadata: { [backupServerKey]: serverId } })
+
+/**
+ * Removes the server's backup snapshots when the test's scope closes; register it after the server's
+ * task, so that it runs first: a volume with snapshots cannot be deleted.
+ */
+export const serverSnapshotsCleanUp = (serverId: string) =>
+  Effect.addFinalizer(() =>
+    Effect.flatMap(serverSnapshots(serverId), (left) =>
+      Effect.forEach(left, (s) => removeSnapshot(s.id), { concurrency: "unbounded", discard: true })
+    ).pipe(Effect.catchAllCause((cause) => Effect.logWarning("test clean-up of snapshots failed", cause)))
   )

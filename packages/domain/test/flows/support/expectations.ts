@@ -1,7 +1,7 @@
 /** What a finished `server.create` must have left in the cloud, checked through the clients. */
 import { expect } from "@effect/vitest"
 import { Cinder, Neutron, Nova } from "@enamel/openstack-clients"
-import { Deferred, Effect } from "effect"
+import { Deferred, Effect, Predicate } from "effect"
 import * as Checkpoints from "../../../src/engine/flow/Checkpoints.js"
 import type { FlowOutcome } from "../../../src/engine/flow/FlowOutcome.js"
 import type { TimelineEntry, TimelineWrite } from "../../../src/engine/task/TimelineEntry.js"
@@ -12,6 +12,13 @@ export const succeeded = <O>(outcome: FlowOutcome<O>) =>
   outcome._tag === "Succeeded"
     ? Effect.succeed(outcome.result)
     : Effect.dieMessage(`expected the flow to succeed, it ended ${outcome._tag}: ${JSON.stringify(outcome)}`)
+
+/** Whether the cloud answers "not found" for the thing `get` reads (anything else it answers: false). */
+export const gone = <A, E, R>(get: Effect.Effect<A, E, R>) =>
+  get.pipe(
+    Effect.as(false),
+    Effect.catchIf(Predicate.isTagged("OpenStackNotFound"), () => Effect.succeed(true))
+  )
 
 /** The error and undo report of a run that must have failed. */
 export const failed = <O>(outcome: FlowOutcome<O>) =>

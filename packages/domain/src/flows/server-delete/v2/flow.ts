@@ -8,51 +8,22 @@
  */
 import { Effect } from "effect"
 import * as Flow from "../../../engine/flow/Flow.js"
-import { deleteFloatingIps } from "../deleteFloatingIps.js"
-import { deletePorts } from "../deletePorts.js"
-import { deleteServer } from "../deleteServer.js"
-import { deleteVolumes } from "../deleteVolumes.js"
 import { findServerResources } from "../findServerResources.js"
+import { removeFound, removeFoundStages } from "../removeFound.js"
 import { DeleteServerRequest, DeleteServerResult, type } from "../request.js"
-import { waitServerDeleted } from "../waitServerDeleted.js"
-import { waitVolumesDeletable } from "../waitVolumesDeletable.js"
-import { waitVolumesDeleted } from "../waitVolumesDeleted.js"
 
 export const flow = Flow.make({
   type,
   version: 2,
   params: DeleteServerRequest,
   result: DeleteServerResult,
-  stages: {
-    findServerResources,
-    deleteFloatingIps,
-    deleteServer,
-    waitServerDeleted,
-    deletePorts,
-    waitVolumesDeletable,
-    deleteVolumes,
-    waitVolumesDeleted
-  },
+  stages: { findServerResources, ...removeFoundStages },
   program: ({ server_id }) =>
     Effect.gen(function* () {
       // 1. The server, and what Enamel made for it (found by the marks it left on them).
       const found = yield* Flow.stage(findServerResources, server_id)
-      // 2. Its floating IPs; alongside, the server: delete it → wait until it is gone.
-      yield* Flow.parallel(
-        Flow.stage(deleteFloatingIps, found.floating_ip_ids),
-        Flow.stage(deleteServer, found.server_id).pipe(
-          Effect.andThen(Flow.stage(waitServerDeleted, found.server_id))
-        )
-      )
-      // 3. Its ports, now free; alongside, its boot volume: wait until Cinder lets go of it → delete it →
-      //    wait until it is gone.
-      yield* Flow.parallel(
-        Flow.stage(deletePorts, found.port_ids),
-        Flow.stage(waitVolumesDeletable, found.volume_ids).pipe(
-          Effect.andThen(Flow.stage(deleteVolumes, found.volume_ids)),
-          Effect.andThen(Flow.stage(waitVolumesDeleted, found.volume_ids))
-        )
-      )
+      // 2. Its floating IPs and the server; 3. its ports and boot volume.
+      yield* removeFound(found)
       return found
     })
 })
