@@ -189,7 +189,7 @@ const rebuildSection = (r: RebuildResult) => [
         floor: "floor: Nova rebuild at 2.93 → ACTIVE",
         enamel: 'Enamel POST /servers/{id}/rebuild {"image": name} → SUCCEEDED',
         openstacksdk:
-          'openstacksdk compute.post(rebuild, microversion="2.93") + wait_for_server(interval=0.2)'
+          'openstacksdk compute.post(rebuild, microversion="2.93") + get_server every 0.2 s until ACTIVE'
       }
     ]
   ])
