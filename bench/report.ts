@@ -4,6 +4,8 @@ import type { AttachResult } from "./attach.js"
 import type { BackupResult } from "./backup.js"
 import type { EndToEndResult } from "./endToEnd.js"
 import type { EngineResult } from "./engine.js"
+import type { RebuildResult } from "./rebuild.js"
+import type { ResizeResult } from "./resize.js"
 import type { ScaleResult } from "./scale.js"
 import type { Comparison, Side } from "./support/comparison.js"
 import { round } from "./support/stats.js"
@@ -22,6 +24,8 @@ export interface BenchResult {
   readonly endToEnd?: EndToEndResult
   readonly attach?: AttachResult
   readonly backup?: BackupResult
+  readonly resize?: ResizeResult
+  readonly rebuild?: RebuildResult
   readonly engine?: EngineResult
   readonly scale?: ReadonlyArray<ScaleResult>
 }
@@ -111,24 +115,84 @@ const attachSection = (a: AttachResult) => [
 const splitLine = (what: string, c: Comparison) =>
   `- ${what}: ${c.enamelSplitMs.map(([part, ms]) => `${part} ${ms}`).join(" · ")}`
 
-const backupSection = (b: BackupResult) => [
-  "## Back up a running server: a snapshot of its attached 1 GB boot volume (target ≤ 1.05 × the floor)",
-  "",
-  `One volume-backed server made for the part; ${b.rounds} timed rounds after ${b.warmUpRounds} untimed, the three runs in turn within each round, each once the server is ACTIVE with no task under way; each run's snapshot is deleted after its clock stops (Enamel's through DELETE /servers/{id}/backups/{backup_id}). The floor makes Enamel's plumbing calls with plain fetch, with the volume found before its clock starts; the floor and openstacksdk poll every ${b.pollMs} ms as Enamel's waits do. p90 is the nearest-rank quantile (over 5 rounds, the slowest).`,
-  "",
+/** The table of one or more comparisons, and where Enamel's time went in each. */
+const comparisonTable = (
+  rows: ReadonlyArray<readonly [string, Comparison, Record<Side, string>]>
+): ReadonlyArray<string> => [
   "| what | side | median s | p90 s | median × floor | p90 × floor | every run, s |",
   "| --- | --- | ---: | ---: | ---: | ---: | --- |",
-  ...comparisonRows("backup", b.backup, {
-    floor: "floor: Cinder POST /snapshots (force, Enamel's metadata) → available",
-    enamel: 'Enamel POST /servers/{id}/backups {"name": …} → SUCCEEDED',
-    openstacksdk:
-      'openstacksdk block_storage.create_snapshot(force=True) + wait_for_status("available", interval=0.2)'
-  }),
+  ...rows.flatMap(([what, c, sides]) => comparisonRows(what, c, sides)),
   "",
   "Where Enamel's time went (the median of each part over its runs, ms; from the task's timeline and the client's clock):",
   "",
-  splitLine("backup", b.backup),
+  ...rows.map(([what, c]) => splitLine(what, c)),
   ""
+]
+
+const backupSection = (b: BackupResult) => [
+  "## Back up a running server: a snapshot of its attached 1 GB boot volume, then its deletion (target ≤ 1.05 × the floor)",
+  "",
+  `One volume-backed server made for the part; ${b.rounds} timed rounds after ${b.warmUpRounds} untimed, the three runs in turn within each round, each once the server is ACTIVE with no task under way; each run deletes the snapshot it made, timed as the second comparison (Enamel's through DELETE /servers/{id}/backups/{backup_id}). The floor makes Enamel's plumbing calls with plain fetch, with the volume (and the snapshot to delete) known before its clock starts; the floor and openstacksdk poll every ${b.pollMs} ms as Enamel's waits do. p90 is the nearest-rank quantile (over 5 rounds, the slowest).`,
+  "",
+  ...comparisonTable([
+    [
+      "backup",
+      b.backup,
+      {
+        floor: "floor: Cinder POST /snapshots (force, Enamel's metadata) → available",
+        enamel: 'Enamel POST /servers/{id}/backups {"name": …} → SUCCEEDED',
+        openstacksdk:
+          'openstacksdk block_storage.create_snapshot(force=True) + wait_for_status("available", interval=0.2)'
+      }
+    ],
+    [
+      "backup delete",
+      b.delete,
+      {
+        floor: "floor: Cinder DELETE /snapshots/{id} → 404",
+        enamel: "Enamel DELETE /servers/{id}/backups/{backup_id} → SUCCEEDED",
+        openstacksdk: "openstacksdk block_storage.delete_snapshot + wait_for_delete(interval=0.2)"
+      }
+    ]
+  ])
+]
+
+const resizeSection = (r: ResizeResult) => [
+  "## Resize a running server: m1.tiny ↔ m1.small, confirmed, until ACTIVE on the new flavor (target ≤ 1.05 × the floor)",
+  "",
+  `One volume-backed server made for the part; ${r.rounds} timed rounds after ${r.warmUpRounds} untimed, the three runs in turn within each round, each resizing the server from where the run before left it, once it is ACTIVE with no task under way. The floor makes Enamel's plumbing calls with plain fetch, with the flavor's id known before its clock starts; the floor and openstacksdk poll every ${r.pollMs} ms as Enamel's waits do. p90 is the nearest-rank quantile.`,
+  "",
+  ...comparisonTable([
+    [
+      "resize",
+      r.resize,
+      {
+        floor: "floor: Nova resize → VERIFY_RESIZE → confirmResize → ACTIVE on the new flavor",
+        enamel: 'Enamel POST /servers/{id}/resize {"flavor": name} → SUCCEEDED',
+        openstacksdk:
+          'openstacksdk resize_server + wait_for_server("VERIFY_RESIZE", interval=0.2) + confirm_server_resize → ACTIVE'
+      }
+    ]
+  ])
+]
+
+const rebuildSection = (r: RebuildResult) => [
+  "## Rebuild a running volume-backed server from another image: Nova 2.93 with Cinder's reimage (target ≤ 1.05 × the floor)",
+  "",
+  `One volume-backed server made for the part; ${r.rounds} timed rounds after ${r.warmUpRounds} untimed, the three runs in turn within each round, each rebuilding the server from the other of two images (tiny, and a private 1 MiB image), once it is ACTIVE with no task under way. The floor makes Enamel's plumbing calls with plain fetch, with the image's id known before its clock starts; the floor and openstacksdk poll every ${r.pollMs} ms as Enamel's waits do. p90 is the nearest-rank quantile.`,
+  "",
+  ...comparisonTable([
+    [
+      "rebuild",
+      r.rebuild,
+      {
+        floor: "floor: Nova rebuild at 2.93 → ACTIVE",
+        enamel: 'Enamel POST /servers/{id}/rebuild {"image": name} → SUCCEEDED',
+        openstacksdk:
+          'openstacksdk compute.post(rebuild, microversion="2.93") + get_server every 0.2 s until ACTIVE'
+      }
+    ]
+  ])
 ]
 
 const engineSection = (e: EngineResult) => [
@@ -168,6 +232,8 @@ export const markdown = (r: BenchResult) =>
     ...(r.endToEnd === undefined ? [] : endToEndSection(r.endToEnd)),
     ...(r.attach === undefined ? [] : attachSection(r.attach)),
     ...(r.backup === undefined ? [] : backupSection(r.backup)),
+    ...(r.resize === undefined ? [] : resizeSection(r.resize)),
+    ...(r.rebuild === undefined ? [] : rebuildSection(r.rebuild)),
     ...(r.engine === undefined ? [] : engineSection(r.engine)),
     ...(r.scale === undefined ? [] : scaleSection(r.scale))
   ].join("\n")

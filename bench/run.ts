@@ -1,9 +1,10 @@
 /**
  * `pnpm bench`: the four comparisons of the benchmark issue, the attach comparison of issue 17 and the
- * backup comparison of issue 18, each side by side and alternating in one run; writes
- * bench/results/<time>.json and .md and prints the markdown. Not part of the test suite. Needs PostgreSQL,
- * RabbitMQ and the dev cloud, which scripts/bench.sh (`pnpm bench`) starts first. BENCH_PARTS (default
- * accept,endToEnd,attach,backup,engine,scale) picks parts; the other BENCH_* variables below size them.
+ * backup (with its deletion), resize and rebuild comparisons of issue 18, each side by side and
+ * alternating in one run; writes bench/results/<time>.json and .md and prints the markdown. Not part of
+ * the test suite. Needs PostgreSQL, RabbitMQ and the dev cloud, which scripts/bench.sh (`pnpm bench`)
+ * starts first. BENCH_PARTS (default accept,endToEnd,attach,backup,resize,rebuild,engine,scale) picks
+ * parts; the other BENCH_* variables below size them.
  */
 import { mkdirSync, writeFileSync } from "node:fs"
 import { cpus, loadavg, totalmem } from "node:os"
@@ -12,12 +13,16 @@ import { attachBench } from "./attach.js"
 import { backupBench } from "./backup.js"
 import { endToEndBench } from "./endToEnd.js"
 import { engineBench } from "./engine.js"
+import { rebuildBench } from "./rebuild.js"
 import { type BenchResult, markdown } from "./report.js"
+import { resizeBench } from "./resize.js"
 import { scaleBench } from "./scale.js"
 import { tearDownLeftovers } from "./support/enamel.js"
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? String(fallback))
-const parts = new Set((process.env.BENCH_PARTS ?? "accept,endToEnd,attach,backup,engine,scale").split(","))
+const parts = new Set(
+  (process.env.BENCH_PARTS ?? "accept,endToEnd,attach,backup,resize,rebuild,engine,scale").split(",")
+)
 
 const main = async () => {
   const started = performance.now()
@@ -33,6 +38,9 @@ const main = async () => {
   const endToEnd = parts.has("endToEnd") ? await endToEndBench(setting("BENCH_ROUNDS", 10)) : undefined
   const attach = parts.has("attach") ? await attachBench(setting("BENCH_ATTACH_ROUNDS", 5)) : undefined
   const backup = parts.has("backup") ? await backupBench(setting("BENCH_BACKUP_ROUNDS", 5)) : undefined
+  // An even number: each side resizes up and down as often (bench/resize.ts).
+  const resize = parts.has("resize") ? await resizeBench(setting("BENCH_RESIZE_ROUNDS", 4)) : undefined
+  const rebuild = parts.has("rebuild") ? await rebuildBench(setting("BENCH_REBUILD_ROUNDS", 4)) : undefined
   const engine = parts.has("engine")
     ? await engineBench(setting("BENCH_STAGES", 1000), setting("BENCH_ENGINE_ROUNDS", 3))
     : undefined
@@ -68,6 +76,8 @@ const main = async () => {
     ...(endToEnd === undefined ? {} : { endToEnd }),
     ...(attach === undefined ? {} : { attach }),
     ...(backup === undefined ? {} : { backup }),
+    ...(resize === undefined ? {} : { resize }),
+    ...(rebuild === undefined ? {} : { rebuild }),
     ...(engine === undefined ? {} : { engine }),
     ...(scale === undefined ? {} : { scale })
   }

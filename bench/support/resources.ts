@@ -1,5 +1,5 @@
 /**
- * The dev cloud's servers, volumes, snapshots, ports and floating IPs as the benchmarks read, wait for and
+ * The dev cloud's servers, volumes, snapshots, ports, floating IPs and images as the benchmarks read, wait for and
  * remove them with plain fetch: the untimed removals that end a run, and the sweeps by name at the end of
  * a part. Every removal succeeds when the thing is gone already.
  */
@@ -120,11 +120,13 @@ export const removePort = async (who: Login, portId: string) => {
   return released
 }
 
-interface Server {
+export interface Server {
   readonly id: string
   readonly name: string
   readonly status: string
   readonly "OS-EXT-STS:task_state"?: string | null
+  /** Its name since compute microversion 2.47. */
+  readonly flavor?: { readonly original_name?: string }
 }
 
 export const serverOf = (who: Login, id: string) =>
@@ -144,19 +146,48 @@ export const removeServer = async (who: Login, serverId: string) => {
   await gone(() => serverOf(who, serverId))
 }
 
-/** What alice's project holds whose name starts with `prefix`: servers, volumes, snapshots, ports. */
+/** A private raw image of alice's, 1 MiB of zeros, active; returns its id. */
+export const uploadImage = async (who: Login, name: string) => {
+  const image = await call<{ id: string }>(who, "image", "POST", "/v2/images", {
+    name,
+    disk_format: "raw",
+    container_format: "bare",
+    visibility: "private"
+  })
+  const base = who.endpoints.image
+  const uploaded = await fetch(`${base}/v2/images/${image.id}/file`, {
+    method: "PUT",
+    headers: { "x-auth-token": who.token, "content-type": "application/octet-stream" },
+    body: new Uint8Array(1024 * 1024)
+  })
+  if (!uploaded.ok) throw new Error(`image upload: ${uploaded.status} ${await uploaded.text()}`)
+  return image.id
+}
+
+export const removeImage = async (who: Login, imageId: string) => {
+  await unlessGone(call(who, "image", "DELETE", `/v2/images/${imageId}`))
+}
+
+/** What alice's project holds whose name starts with `prefix`: servers, volumes, snapshots, ports, images. */
 export const named = async (who: Login, prefix: string) => {
   const ours = (name: string | null) => name?.startsWith(prefix) === true
-  const [servers, volumes, snapshots, ports] = await Promise.all([
+  const [servers, volumes, snapshots, ports, images] = await Promise.all([
     call<{ servers: ReadonlyArray<Server> }>(who, "compute", "GET", "/servers"),
     call<{ volumes: ReadonlyArray<Volume> }>(who, "volumev3", "GET", "/volumes"),
     call<{ snapshots: ReadonlyArray<Snapshot> }>(who, "volumev3", "GET", "/snapshots"),
-    call<{ ports: ReadonlyArray<Port> }>(who, "network", "GET", "/v2.0/ports")
+    call<{ ports: ReadonlyArray<Port> }>(who, "network", "GET", "/v2.0/ports"),
+    call<{ images: ReadonlyArray<{ id: string; name: string | null }> }>(
+      who,
+      "image",
+      "GET",
+      "/v2/images?visibility=private"
+    )
   ])
   return {
     servers: servers.servers.filter((s) => ours(s.name)).map((s) => s.id),
     volumes: volumes.volumes.filter((v) => ours(v.name)).map((v) => v.id),
     snapshots: snapshots.snapshots.filter((s) => ours(s.name)).map((s) => s.id),
-    ports: ports.ports.filter((p) => ours(p.name)).map((p) => p.id)
+    ports: ports.ports.filter((p) => ours(p.name)).map((p) => p.id),
+    images: images.images.filter((i) => ours(i.name)).map((i) => i.id)
   }
 }

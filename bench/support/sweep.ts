@@ -3,7 +3,7 @@
  * the sweep left anything.
  */
 import type { Login } from "./cloud.js"
-import { named, removePort, removeServer, removeSnapshot, removeVolume } from "./resources.js"
+import { named, removeImage, removePort, removeServer, removeSnapshot, removeVolume } from "./resources.js"
 import { succeeded } from "./tasks.js"
 
 /** Logs a failed step of a sweep and goes on: a sweep must try everything. */
@@ -47,7 +47,7 @@ export const sweptAfter = async <A>(part: string, work: () => Promise<A>, sweep:
  * Removes what a part made, whatever state a failure left it in: the snapshots named with the prefix (a
  * server with backups cannot be deleted), the part's server through Enamel (which also releases what its
  * tasks made; through Nova if that fails), then every server, port (with its floating IPs, whose ids are
- * added to `released`), snapshot and volume named with the prefix. Returns what is still named so.
+ * added to `released`), snapshot, volume and image named with the prefix. Returns what is still named so.
  */
 export const sweepNamed = async (
   part: string,
@@ -75,5 +75,6 @@ export const sweepNamed = async (
     })
   await removeSnapshots(before.snapshots)
   for (const id of before.volumes) await attempt(part, `volume ${id}`, () => removeVolume(who, id))
+  for (const id of before.images) await attempt(part, `image ${id}`, () => removeImage(who, id))
   return named(who, prefix)
 }

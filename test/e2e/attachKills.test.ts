@@ -7,8 +7,6 @@
  * while a worker is held mid-attach ends CANCELLED with nothing left. One server per kind, reused round
  * after round; DELETE /servers/{id} ends each.
  */
-import type { ChildProcess } from "node:child_process"
-import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
 import { removeTopology } from "@enamel/broker/testing"
 import { Cinder, Neutron, Nova, type SessionShape } from "@enamel/openstack-clients"
@@ -28,8 +26,8 @@ import {
   type TaskBody,
   tokenOf
 } from "./enamel.js"
+import { accepted, killableWorkers, succeededTask } from "./killedWorkers.js"
 import { holdAt, installStageHolds } from "./stageHold.js"
-import { killHard, startWorker } from "./workerProcesses.js"
 
 const namespace = uniqueName("attach-kills")
 const kinds = ["volume", "floating_ip", "interface"] as const
@@ -105,17 +103,6 @@ const madeId = (kind: Kind, result: unknown): string => {
   return (kind === "volume" ? r.volume_id : kind === "floating_ip" ? r.floating_ip_id : r.port_id) ?? ""
 }
 
-/** Each attempt of the task's stage, in order: `attempt:state`. */
-const attempts = (taskId: string, path: string) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    Effect.map(
-      sql<{ attempt: number; state: string }>`
-        SELECT attempt, state FROM task_timeline
-        WHERE task_id = ${taskId} AND phase = 'run' AND path = ${path} ORDER BY attempt`,
-      (rows) => rows.map((r) => `${r.attempt}:${r.state}`)
-    )
-  )
-
 /** What the cloud holds of one attach, as alice sees it: counted by the task's marks, and on the server. */
 const inCloud = (kind: Kind, serverId: string, attachTask: string, id: string) =>
   Effect.gen(function* () {
@@ -172,56 +159,16 @@ const eachKind = (kind: Kind, alice: SessionShape) =>
     const cloud = asAlice(alice)
     const token = yield* tokenOf(alice)
 
-    // Two worker processes serving this kind's topics; a killed one is replaced at once.
-    const workers = new Map<string, ChildProcess>()
-    let generation = 0
-    const spawn = Effect.gen(function* () {
-      const name = `${kind}-${generation++}`
-      workers.set(
-        name,
-        yield* startWorker(name, namespace, {
-          ENAMEL_WORKER_TOPICS: `server.${kind}.attach=1,server.${kind}.detach=1`,
-          ENAMEL_LEASE_TTL: "1500 millis",
-          ENAMEL_WORKER_RETRY_DELAY: "300 millis"
-        })
-      )
-    })
-    yield* spawn
-    yield* spawn
-
-    const accepted = (method: string, path: string, payload?: unknown) =>
-      Effect.gen(function* () {
-        const answer = yield* call(method, path, token, payload)
-        expect(answer.status, JSON.stringify(answer.body)).toBe(202)
-        return (answer.body as TaskBody).task.id
-      })
-    const succeeded = (taskId: string) =>
-      Effect.gen(function* () {
-        const task = yield* finished(taskId, token)
-        expect(task.state, JSON.stringify(task.error)).toBe("SUCCEEDED")
-        return task.result as unknown
-      })
-    /** Sends the call, kills the worker once the task is held at `stage`, and waits for another to finish it. */
-    const killedAt = (type: string, stage: string, method: string, path: string, payload?: unknown) =>
-      Effect.gen(function* () {
-        const held = yield* holdAt(type, stage, accepted(method, path, payload), ({ worker }) =>
-          Effect.gen(function* () {
-            const victim = workers.get(worker)
-            expect(victim, `the worker ${worker} holding the task`).toBeDefined()
-            if (victim !== undefined) yield* killHard(victim)
-            workers.delete(worker)
-          })
-        )
-        console.log(`attach kills: ${kind}: killed ${held.worker} at ${type} ${stage} (${held.taskId})`)
-        yield* spawn
-        const result = yield* succeeded(held.taskId)
-        // The first attempt was cut off in doubt; the second, in another worker, finished the stage.
-        expect(yield* attempts(held.taskId, stage)).toEqual(["1:RUNNING", "2:SUCCEEDED"])
-        return { taskId: held.taskId, result }
-      })
+    const { killedAt } = yield* killableWorkers(
+      kind,
+      namespace,
+      `server.${kind}.attach=1,server.${kind}.detach=1`,
+      token
+    )
+    const succeeded = (taskId: string) => succeededTask(token, taskId)
 
     const server = yield* succeeded(
-      yield* accepted("POST", "/servers", {
+      yield* accepted(token, "POST", "/servers", {
         name: uniqueName(`kills-${kind}`),
         image: "tiny",
         flavor: "m1.tiny",
@@ -276,7 +223,7 @@ const eachKind = (kind: Kind, alice: SessionShape) =>
       const cancelled = yield* holdAt(
         `server.${kind}.attach`,
         cancelStage,
-        accepted("POST", `/servers/${server}/${route[kind]}`, body[kind]),
+        accepted(token, "POST", `/servers/${server}/${route[kind]}`, body[kind]),
         ({ taskId }) =>
           Effect.map(call("POST", `/tasks/${taskId}/cancel`, token), (answer) =>
             expect(answer.status, JSON.stringify(answer.body)).toBe(202)
@@ -290,7 +237,7 @@ const eachKind = (kind: Kind, alice: SessionShape) =>
       expect(yield* cloud(attachedTo(server))).toEqual(beforeCancel)
     }
 
-    yield* succeeded(yield* accepted("DELETE", `/servers/${server}`))
+    yield* succeeded(yield* accepted(token, "DELETE", `/servers/${server}`))
     for (const taskId of attachTasks) {
       expect(yield* cloudCount(taskId, alice)).toEqual({ servers: 0, volumes: 0, ports: 0, floatingIps: 0 })
     }

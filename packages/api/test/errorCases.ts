@@ -6,6 +6,7 @@
 import { ErrorCode } from "@enamel/domain"
 import { registry } from "@enamel/domain/flows"
 import { Cinder, Session } from "@enamel/openstack-clients"
+import { CloudDouble } from "@enamel/openstack-clients/testing"
 import { Context, Effect, Layer } from "effect"
 import { rebuildErrorCases } from "./errorCases.rebuild.js"
 import { type Answer, activeServerOf, send, serverOf, TestCallers, tokens } from "./harness.js"
@@ -21,7 +22,8 @@ export const server = {
 
 /**
  * What some cases refer to, made once in the cloud double: a server of bob's (another project's), and one
- * of alice's booted from an image with no volume (ACTIVE).
+ * of alice's booted from an image with no volume (ACTIVE, on m1.tiny); and two flavors named `m1.twin`,
+ * which Nova allows, so that the name is ambiguous.
  */
 export class Fixtures extends Context.Tag("@enamel/api/test/Fixtures")<
   Fixtures,
@@ -49,12 +51,18 @@ const backedUpServerOf = (who: keyof typeof tokens) =>
     return { server, backup }
   })
 
+export const twinFlavor = "m1.twin"
+
 export const FixturesLive = Layer.effect(
   Fixtures,
-  Effect.all({
-    bobServer: serverOf("bob"),
-    aliceImageServer: activeServerOf("alice", "from-image"),
-    aliceBackedUp: backedUpServerOf("alice")
+  Effect.gen(function* () {
+    const cloud = yield* CloudDouble.CloudDouble
+    yield* Effect.repeatN(cloud.addFlavor({ name: twinFlavor, vcpus: 1, ram: 1024, disk: 2 }), 1)
+    return yield* Effect.all({
+      bobServer: serverOf("bob"),
+      aliceImageServer: activeServerOf("alice", "from-image"),
+      aliceBackedUp: backedUpServerOf("alice")
+    })
   })
 )
 
@@ -465,6 +473,36 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     status: 404,
     code: ErrorCode.serverNotFound,
     detail: ({ bobServer }) => `server ${bobServer} not found`
+  },
+  {
+    name: "resizing to a flavor that does not exist",
+    method: "POST",
+    path: ({ aliceImageServer }) => `/servers/${aliceImageServer}/resize`,
+    token: tokens.alice,
+    body: { flavor: "m9.huge" },
+    status: 404,
+    code: ErrorCode.flavorNotFound,
+    detail: "flavor m9.huge not found"
+  },
+  {
+    name: "resizing to the flavor the server has",
+    method: "POST",
+    path: ({ aliceImageServer }) => `/servers/${aliceImageServer}/resize`,
+    token: tokens.alice,
+    body: { flavor: "m1.tiny" },
+    status: 409,
+    code: ErrorCode.serverFlavorUnchanged,
+    detail: ({ aliceImageServer }) => `server ${aliceImageServer} is on flavor m1.tiny already`
+  },
+  {
+    name: "resizing to a flavor name two flavors have",
+    method: "POST",
+    path: ({ aliceImageServer }) => `/servers/${aliceImageServer}/resize`,
+    token: tokens.alice,
+    body: { flavor: twinFlavor },
+    status: 409,
+    code: ErrorCode.flavorAmbiguous,
+    detail: `flavor ${twinFlavor} names several flavors: give its id`
   },
   {
     name: "resizing without a flavor",

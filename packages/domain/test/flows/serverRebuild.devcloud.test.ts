@@ -6,7 +6,7 @@
  * Rebuilding by replacement, which the dev cloud has no reason to take, is not in this version.
  */
 import { describe, expect, layer } from "@effect/vitest"
-import { Cinder, Neutron, Nova } from "@enamel/openstack-clients"
+import { Cinder, Nova } from "@enamel/openstack-clients"
 import { Effect, Exit, Schema } from "effect"
 import { dyingStore } from "../../../../test/support/dyingStore.js"
 import { ErrorCode } from "../../src/ErrorCatalogue.js"
@@ -14,6 +14,7 @@ import * as Checkpoints from "../../src/engine/flow/Checkpoints.js"
 import { runFlow } from "../../src/engine/flow/runFlow.js"
 import * as ServerCreate from "../../src/flows/server-create/index.js"
 import * as ServerRebuild from "../../src/flows/server-rebuild/index.js"
+import { addressesOf } from "./support/addresses.js"
 import { aServer, refuse, uuid } from "./support/attach.js"
 import { aliceCloud, faultyCloud, fullServer, newTask, timeout, uniqueName } from "./support/devcloud.js"
 import { failed, states, succeeded, timeline } from "./support/expectations.js"
@@ -28,23 +29,6 @@ const aVolumeServer = Effect.gen(function* () {
   if (server?.volume_id === undefined) return yield* Effect.dieMessage("no volume-backed server was made")
   return { id: server.id, volumeId: server.volume_id }
 })
-
-/** What must not change: status, fixed addresses, floating IPs on the server's ports, the root volume. */
-const addressesOf = (serverId: string) =>
-  Effect.gen(function* () {
-    const server = yield* Nova.getServer(serverId)
-    const fixed = Object.values(server.addresses)
-      .flat()
-      .filter((a) => a.type === "fixed")
-      .map((a) => a.addr)
-      .sort()
-    const ports = (yield* Neutron.listPorts({ deviceId: serverId })).map((p) => p.id)
-    const floating = (yield* Neutron.listFloatingIps())
-      .filter((ip) => ip.portId !== null && ports.includes(ip.portId))
-      .map((ip) => `${ip.floatingIpAddress}@${ip.portId}`)
-      .sort()
-    return { status: server.status, fixed, floating, volumes: server.volumesAttached.map((v) => v.id) }
-  })
 
 const params = (serverId: string, image: string) =>
   Schema.decodeUnknownSync(ServerRebuild.RebuildRequest)({ image, server_id: serverId })

@@ -5,7 +5,7 @@
  *
  * ```ts
  * const program = Nova.listServers().pipe(Effect.provide(CloudDouble.layerClients("alice")))
- * const cloud = yield* CloudDouble.CloudDouble          // snapshot, calls, inject, setQuota, addNetwork
+ * const cloud = yield* CloudDouble.CloudDouble          // snapshot, calls, inject, setQuota, addNetwork, addFlavor
  * yield* cloud.inject({ service: "nova", method: "POST", path: "/servers", answer: Fault.overQuota })
  * ```
  */
@@ -40,7 +40,16 @@ import * as Nova from "./nova.js"
 import { makeRules } from "./rules.js"
 import { addNetwork, type NetworkSpec, projectNamed, type SeededUser, seed, seededUsers } from "./seed.js"
 import { type CloudSnapshot, snapshotOf } from "./snapshot.js"
-import { advance, type CloudState, defaultSteps, type Quota, type Steps, type Token } from "./state.js"
+import {
+  advance,
+  type CloudState,
+  defaultSteps,
+  type Flavor,
+  type Quota,
+  type Steps,
+  type Token,
+  uuid
+} from "./state.js"
 
 export { authUrl } from "./http.js"
 
@@ -99,6 +108,11 @@ export interface CloudDoubleShape {
   readonly addNetwork: (
     spec: NetworkSpec
   ) => Effect.Effect<{ readonly networkId: string; readonly subnetId: string }>
+  /**
+   * Adds a public flavor and returns its id. Names need not be unique, as in Nova: two flavors of one
+   * name make a look-up by that name ambiguous.
+   */
+  readonly addFlavor: (spec: Omit<Flavor, "id">) => Effect.Effect<string>
   readonly seeded: Effect.Effect<Seeded>
 }
 
@@ -291,6 +305,12 @@ export const make = (options: Options = {}): Effect.Effect<CloudDoubleShape> =>
           return network === undefined || subnetId === undefined
             ? Effect.dieMessage(`cloud double: no project ${spec.project}`)
             : Effect.succeed({ networkId: network.id, subnetId })
+        }),
+      addFlavor: (spec) =>
+        Effect.sync(() => {
+          const flavor: Flavor = { id: uuid(), ...spec }
+          state.flavors.set(flavor.id, flavor)
+          return flavor.id
         }),
       seeded
     }

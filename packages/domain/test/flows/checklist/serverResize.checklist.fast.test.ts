@@ -1,8 +1,8 @@
 /**
  * `server.resize`, run for real on the cloud double as alice, on `web` (made by server.create, booted
  * from a volume, on m1.tiny): a resize to m1.small that ends ACTIVE, one of a stopped server that ends
- * SHUTOFF, refusals at checkRequest, a failure at each stage up to the confirm reverting to m1.tiny, and a
- * crash at each stage then a resume that resizes once.
+ * SHUTOFF, refusals at checkRequest (among them a flavor name two flavors share), a failure at each stage
+ * up to the confirm reverting to m1.tiny, and a crash at each stage then a resume that resizes once.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { ServerResize } from "@enamel/domain/flows"
@@ -140,7 +140,7 @@ describe("server.resize's checklist on the cloud double", () => {
   )
 
   it.live(
-    "the flavor it has, a flavor that does not exist, a server that does not: refused at checkRequest",
+    "the flavor it has, a flavor that does not exist, a name two flavors have, a server that does not: refused at checkRequest",
     () =>
       Effect.gen(function* () {
         const world = yield* makeWorld()
@@ -155,6 +155,13 @@ describe("server.resize's checklist on the cloud double", () => {
         )
         expect(none.error).toMatchObject({ code: "flavor.not_found", stage: "checkRequest" })
         expect(none.error.message).toContain("m9.huge")
+        // Nova lets two flavors share a name; the name then says neither, and only an id would.
+        yield* Effect.repeatN(world.cloud.addFlavor({ name: "m1.twin", vcpus: 1, ram: 1024, disk: 2 }), 1)
+        const twins = yield* failed(
+          yield* runToEnd(world, ServerResize.flow, resizeTask(web.serverId, "m1.twin"))
+        )
+        expect(twins.error).toMatchObject({ code: "flavor.ambiguous", stage: "checkRequest" })
+        expect(twins.error.message).toContain("m1.twin")
         const missing = yield* failed(
           yield* runToEnd(world, ServerResize.flow, resizeTask(crypto.randomUUID()))
         )

@@ -1,12 +1,13 @@
 /**
  * A second image for the rebuild tests (the clients have no image upload: Enamel never makes images), and
  * the image a volume was last written from, as Cinder records it (`volume_image_metadata`), read as alice
- * with plain HTTP calls on her session's token.
+ * with plain HTTP calls on her session's token (`call`, which tests also use for what the clients do not read).
  */
 import { Session } from "@enamel/openstack-clients"
 import { Effect, Redacted } from "effect"
 
-const call = (service: string, path: string, init: RequestInit = {}) =>
+/** A plain HTTP call to one of the session's services, with its token. */
+export const call = (service: string, path: string, init: RequestInit = {}) =>
   Effect.gen(function* () {
     const session = yield* Session
     const auth = yield* session.authentication
@@ -19,7 +20,8 @@ const call = (service: string, path: string, init: RequestInit = {}) =>
     )
   })
 
-const json = (response: Response) =>
+/** The JSON of a 2xx answer; any other dies, naming the status and URL. */
+export const json = (response: Response) =>
   response.ok
     ? Effect.promise(() => response.json() as Promise<Record<string, unknown>>)
     : Effect.dieMessage(`${response.status} from ${response.url}`)
