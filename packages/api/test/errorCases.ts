@@ -106,7 +106,37 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     body: { ...server, image: undefined },
     status: 400,
     code: ErrorCode.requestInvalid,
-    detail: "image: is required"
+    detail: "image: is required (or boot_volume.snapshot)"
+  },
+  {
+    name: "an image and a snapshot to boot from",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, boot_volume: { snapshot: nobody } },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: `image: give image or boot_volume.snapshot, not both: the boot volume is made from snapshot ${nobody}`
+  },
+  {
+    name: "a boot volume with neither size_gb nor snapshot",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, boot_volume: { volume_type: "lvm" } },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "boot_volume.size_gb: is required (or snapshot)"
+  },
+  {
+    name: "booting from a snapshot that does not exist (or is another project's)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, image: undefined, boot_volume: { snapshot: nobody } },
+    status: 404,
+    code: ErrorCode.snapshotNotFound,
+    detail: `snapshot ${nobody} not found`
   },
   {
     name: "count 0 (said 'Expected undefined' too)",
@@ -342,7 +372,17 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     body: { size_gb: 1, volume: nobody },
     status: 400,
     code: ErrorCode.requestInvalid,
-    detail: "body: must give exactly one of size_gb or volume"
+    detail: "body: must give exactly one of size_gb (or snapshot) or volume"
+  },
+  {
+    name: "attaching a new volume from a snapshot that does not exist (or is another project's)",
+    method: "POST",
+    path: ({ aliceImageServer }) => `/servers/${aliceImageServer}/volumes`,
+    token: tokens.alice,
+    body: { snapshot: nobody },
+    status: 404,
+    code: ErrorCode.snapshotNotFound,
+    detail: `snapshot ${nobody} not found`
   },
   {
     name: "attaching a volume with a field the API does not have",
