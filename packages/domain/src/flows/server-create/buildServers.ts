@@ -15,7 +15,7 @@ import { createServer, type ServersSpec } from "./createServer.js"
 import type { CachedName } from "./names.js"
 import { createFloatingIp } from "./network/createFloatingIp.js"
 import { createPort } from "./network/createPort.js"
-import { serverNames } from "./plan.js"
+import { type Boot, type PlannedNetwork, serverNames } from "./plan.js"
 import type { CreateServersRequest } from "./request.js"
 
 /** How many servers of one request are built at the same time. */
@@ -33,16 +33,22 @@ export const serverStages = {
   "server[]/waitServerActive": waitServerActive
 }
 
-export interface BuildInput extends Omit<ServersSpec, "keyName"> {
-  readonly request: ServersSpec["request"] & Pick<CreateServersRequest, "name" | "count" | "keypair">
-  readonly keypair: { readonly name: string; readonly imports: boolean } | undefined
-  readonly cachedNames: ReadonlyArray<CachedName> | undefined
+/** What both versions' plans say alike (their `resolveRequest` results). */
+export interface PlannedServers {
+  readonly flavor_id: string
+  readonly networks: ReadonlyArray<PlannedNetwork>
+  readonly keypair?: { readonly name: string; readonly imports: boolean } | undefined
+  readonly cached_names?: ReadonlyArray<CachedName> | undefined
 }
 
-export const buildServers = ({ request, keypair, cachedNames, ...spec }: BuildInput) =>
+type BuildRequest = ServersSpec["request"] & Pick<CreateServersRequest, "name" | "count" | "keypair">
+
+/** The servers of the request, as planned, each booting from `boot`. */
+export const buildServers = (request: BuildRequest, plan: PlannedServers, boot: Boot) =>
   Effect.gen(function* () {
     // Opened by the first server whose ports all exist (see `createServer`).
     const portsMade = yield* Effect.makeLatch()
+    const { keypair, cached_names: cachedNames } = plan
     const [, servers] = yield* Flow.parallel(
       // Alongside: names taken from the cache are confirmed once the first server's ports exist (until
       // then the look-ups would queue before the port calls); one that changed undoes what was made.
@@ -58,7 +64,16 @@ export const buildServers = ({ request, keypair, cachedNames, ...spec }: BuildIn
         return yield* Flow.forEach(
           "server",
           serverNames(request.name, request.count),
-          (name) => createServer({ ...spec, request, name, keyName: keypair?.name, portsMade }),
+          (name) =>
+            createServer({
+              request,
+              boot,
+              flavorId: plan.flavor_id,
+              networks: plan.networks,
+              name,
+              keyName: keypair?.name,
+              portsMade
+            }),
           { concurrency: serverConcurrency }
         )
       })

@@ -26,13 +26,6 @@ export const flow = Flow.make({
       //    and looked up again while the servers are made.
       const plan = yield* Flow.stage(resolveRequest, request)
       // 2, 3. The keypair → each server from its boot volume (of the image or the snapshot) or image.
-      return yield* buildServers({
-        request,
-        boot: plan.boot,
-        flavorId: plan.flavor_id,
-        networks: plan.networks,
-        keypair: plan.keypair,
-        cachedNames: plan.cached_names
-      })
+      return yield* buildServers(request, plan, plan.boot)
     })
 })

@@ -104,32 +104,30 @@ const name = NameOrId.annotations({
 })
 const count = Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 20)), { default: () => 1 })
 
-/** What the servers are made of besides their image and boot volume, the same in every version. */
-const serverFields = {
+/**
+ * The request's fields, with the image and boot volume each version takes (in one order: the order of
+ * the fields is part of a version's shape).
+ */
+const fieldsWith = <I extends Schema.Struct.Field, B extends Schema.Struct.Field>(
+  image: I,
+  bootVolume: B
+) => ({
+  name,
+  count,
+  image,
   flavor: NameOrId,
+  boot_volume: bootVolume,
   networks: Schema.Array(NetworkRequest).pipe(Schema.minItems(1), Schema.maxItems(8)),
   keypair: Schema.optional(KeypairRequest),
   user_data: Schema.optional(Text.pipe(Schema.maxLength(49152))),
   metadata: Schema.optional(Metadata),
   availability_zone: Schema.optional(NameOrId),
   priority: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 9)), { default: () => 5 })
-}
+})
 
 /** `server.create` version 1's params: the image is required, the boot volume is made from it. */
 export const CreateServersRequestV1 = Input.body(
-  Schema.Struct({
-    name,
-    count,
-    image: NameOrId,
-    flavor: serverFields.flavor,
-    boot_volume: Schema.optional(BootVolumeRequestV1),
-    networks: serverFields.networks,
-    keypair: serverFields.keypair,
-    user_data: serverFields.user_data,
-    metadata: serverFields.metadata,
-    availability_zone: serverFields.availability_zone,
-    priority: serverFields.priority
-  })
+  Schema.Struct(fieldsWith(NameOrId, Schema.optional(BootVolumeRequestV1)))
 )
 export type CreateServersRequestV1 = typeof CreateServersRequestV1.Type
 
@@ -139,19 +137,7 @@ export type CreateServersRequestV1 = typeof CreateServersRequestV1.Type
  * unknown field anywhere is refused, naming it.
  */
 export const CreateServersRequest = Input.body(
-  Schema.Struct({
-    name,
-    count,
-    image: Schema.optional(NameOrId),
-    flavor: serverFields.flavor,
-    boot_volume: Schema.optional(BootVolumeRequest),
-    networks: serverFields.networks,
-    keypair: serverFields.keypair,
-    user_data: serverFields.user_data,
-    metadata: serverFields.metadata,
-    availability_zone: serverFields.availability_zone,
-    priority: serverFields.priority
-  }).pipe(
+  Schema.Struct(fieldsWith(Schema.optional(NameOrId), Schema.optional(BootVolumeRequest))).pipe(
     Schema.filter((r) => {
       const snapshot = r.boot_volume?.snapshot
       if (snapshot !== undefined && r.image !== undefined) {

@@ -38,13 +38,6 @@ export const flow = Flow.make({
       // 1. Everything the request names exists; nothing is created when something is missing.
       const plan = yield* Flow.stage(resolveRequest, request)
       // 2, 3. The keypair → each server from its boot volume or image.
-      return yield* buildServers({
-        request,
-        boot: bootOf(request, plan),
-        flavorId: plan.flavor_id,
-        networks: plan.networks,
-        keypair: plan.keypair,
-        cachedNames: plan.cached_names
-      })
+      return yield* buildServers(request, plan, bootOf(request, plan))
     })
 })
