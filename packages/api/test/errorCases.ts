@@ -7,7 +7,7 @@ import { ErrorCode } from "@enamel/domain"
 import { registry } from "@enamel/domain/flows"
 import { Context, Effect, Layer } from "effect"
 import { rebuildErrorCases } from "./errorCases.rebuild.js"
-import { type Answer, activeServerOf, send, serverOf, tokens } from "./harness.js"
+import { type Answer, activeServerOf, send, serverOf, snapshotOf, tokens } from "./harness.js"
 
 /** A valid `POST /servers` body. */
 export const server = {
@@ -19,17 +19,27 @@ export const server = {
 }
 
 /**
- * What some cases refer to, made once in the cloud double: a server of bob's (another project's), and one
- * of alice's booted from an image with no volume (ACTIVE).
+ * What some cases refer to, made once in the cloud double: a server of bob's (another project's), one
+ * of alice's booted from an image with no volume (ACTIVE), a snapshot of bob's and a 2 GiB one of alice's.
  */
 export class Fixtures extends Context.Tag("@enamel/api/test/Fixtures")<
   Fixtures,
-  { readonly bobServer: string; readonly aliceImageServer: string }
+  {
+    readonly bobServer: string
+    readonly aliceImageServer: string
+    readonly bobSnapshot: string
+    readonly aliceLargeSnapshot: string
+  }
 >() {}
 
 export const FixturesLive = Layer.effect(
   Fixtures,
-  Effect.all({ bobServer: serverOf("bob"), aliceImageServer: activeServerOf("alice", "from-image") })
+  Effect.all({
+    bobServer: serverOf("bob"),
+    aliceImageServer: activeServerOf("alice", "from-image"),
+    bobSnapshot: snapshotOf("bob", 1),
+    aliceLargeSnapshot: snapshotOf("alice", 2)
+  })
 )
 
 const nobody = "0b0e7d7e-8c55-4a4a-9d1f-9d8a1f8a7c11"
@@ -40,6 +50,8 @@ export interface ErrorCase {
   readonly path: string | ((fixtures: Fixtures["Type"]) => string)
   readonly token?: string
   readonly body?: unknown
+  /** Or a body with what it refers to. */
+  readonly fixtureBody?: (fixtures: Fixtures["Type"]) => unknown
   readonly raw?: string
   readonly headers?: Record<string, string>
   readonly status: number
@@ -127,6 +139,35 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     status: 400,
     code: ErrorCode.requestInvalid,
     detail: "boot_volume.size_gb: is required (or snapshot)"
+  },
+  {
+    name: "booting from another project's snapshot",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    fixtureBody: ({ bobSnapshot }) => ({
+      ...server,
+      image: undefined,
+      boot_volume: { snapshot: bobSnapshot }
+    }),
+    status: 404,
+    code: ErrorCode.snapshotNotFound,
+    detail: ({ bobSnapshot }) => `snapshot ${bobSnapshot} not found`
+  },
+  {
+    name: "booting from a snapshot larger than size_gb",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    fixtureBody: ({ aliceLargeSnapshot }) => ({
+      ...server,
+      image: undefined,
+      boot_volume: { snapshot: aliceLargeSnapshot, size_gb: 1 }
+    }),
+    status: 409,
+    code: ErrorCode.volumeSmallerThanSnapshot,
+    detail: ({ aliceLargeSnapshot }) =>
+      `size_gb 1 is smaller than snapshot ${aliceLargeSnapshot} (2 GiB); leave size_gb out to take the snapshot's size`
   },
   {
     name: "booting from a snapshot that does not exist (or is another project's)",
@@ -850,16 +891,21 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
 export const pathOf = (c: ErrorCase, fixtures: Fixtures["Type"]) =>
   typeof c.path === "string" ? c.path : c.path(fixtures)
 
+/** The case's body, with what it refers to. */
+export const bodyOf = (c: ErrorCase, fixtures: Fixtures["Type"]): unknown =>
+  c.fixtureBody === undefined ? c.body : c.fixtureBody(fixtures)
+
 /** Sends a case as written. */
 export const sendCase = (c: ErrorCase) =>
-  Effect.flatMap(Fixtures, (fixtures) =>
-    send(c.method, pathOf(c, fixtures), {
+  Effect.flatMap(Fixtures, (fixtures) => {
+    const body = bodyOf(c, fixtures)
+    return send(c.method, pathOf(c, fixtures), {
       ...(c.token === undefined ? {} : { token: c.token }),
-      ...(c.body === undefined ? {} : { body: c.body }),
+      ...(body === undefined ? {} : { body }),
       ...(c.raw === undefined ? {} : { raw: c.raw }),
       ...(c.headers === undefined ? {} : { headers: c.headers })
     })
-  )
+  })
 
 /** The first error of an OpenStack error document. */
 export const firstError = (answer: Answer) => {
