@@ -12,6 +12,7 @@ import { describe, expect, layer } from "@effect/vitest"
 import { BrokerAmqp } from "@enamel/broker"
 import { removeTopology } from "@enamel/broker/testing"
 import { Flow, runnable, Stage } from "@enamel/domain"
+import { ServerCreate } from "@enamel/domain/flows"
 import { OutboxRelay } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { TaskFlowsLayer } from "@enamel/worker"
@@ -34,6 +35,8 @@ const step = Stage.make({
 })
 const standIn = Flow.make({
   type: "server.create",
+  // The version the API gives new tasks: a worker runs no other.
+  version: ServerCreate.flow.version,
   params: Schema.Unknown,
   result: Schema.Number,
   program: () =>

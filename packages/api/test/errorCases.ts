@@ -9,7 +9,7 @@ import { Cinder, Session } from "@enamel/openstack-clients"
 import { CloudDouble } from "@enamel/openstack-clients/testing"
 import { Context, Effect, Layer } from "effect"
 import { rebuildErrorCases } from "./errorCases.rebuild.js"
-import { type Answer, activeServerOf, send, serverOf, TestCallers, tokens } from "./harness.js"
+import { type Answer, activeServerOf, send, serverOf, snapshotOf, TestCallers, tokens } from "./harness.js"
 
 /** A valid `POST /servers` body. */
 export const server = {
@@ -21,9 +21,9 @@ export const server = {
 }
 
 /**
- * What some cases refer to, made once in the cloud double: a server of bob's (another project's), and one
- * of alice's booted from an image with no volume (ACTIVE, on m1.tiny); and two flavors named `m1.twin`,
- * which Nova allows, so that the name is ambiguous.
+ * What some cases refer to, made once in the cloud double: a server of bob's (another project's), one
+ * of alice's booted from an image with no volume (ACTIVE, on m1.tiny), a snapshot of bob's and a 2 GiB
+ * one of alice's; and two flavors named `m1.twin`, which Nova allows, so that the name is ambiguous.
  */
 export class Fixtures extends Context.Tag("@enamel/api/test/Fixtures")<
   Fixtures,
@@ -31,6 +31,8 @@ export class Fixtures extends Context.Tag("@enamel/api/test/Fixtures")<
     readonly bobServer: string
     readonly aliceImageServer: string
     readonly aliceBackedUp: { readonly server: string; readonly backup: string }
+    readonly bobSnapshot: string
+    readonly aliceLargeSnapshot: string
   }
 >() {}
 
@@ -61,7 +63,9 @@ export const FixturesLive = Layer.effect(
     return yield* Effect.all({
       bobServer: serverOf("bob"),
       aliceImageServer: activeServerOf("alice", "from-image"),
-      aliceBackedUp: backedUpServerOf("alice")
+      aliceBackedUp: backedUpServerOf("alice"),
+      bobSnapshot: snapshotOf("bob", 1),
+      aliceLargeSnapshot: snapshotOf("alice", 2)
     })
   })
 )
@@ -74,6 +78,8 @@ export interface ErrorCase {
   readonly path: string | ((fixtures: Fixtures["Type"]) => string)
   readonly token?: string
   readonly body?: unknown
+  /** Or a body with what it refers to. */
+  readonly fixtureBody?: (fixtures: Fixtures["Type"]) => unknown
   readonly raw?: string
   readonly headers?: Record<string, string>
   readonly status: number
@@ -140,7 +146,66 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     body: { ...server, image: undefined },
     status: 400,
     code: ErrorCode.requestInvalid,
-    detail: "image: is required"
+    detail: "image: is required (or boot_volume.snapshot)"
+  },
+  {
+    name: "an image and a snapshot to boot from",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, boot_volume: { snapshot: nobody } },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: `image: give image or boot_volume.snapshot, not both: the boot volume is made from snapshot ${nobody}`
+  },
+  {
+    name: "a boot volume with neither size_gb nor snapshot",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, boot_volume: { volume_type: "lvm" } },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "boot_volume.size_gb: is required (or snapshot)"
+  },
+  {
+    name: "booting from another project's snapshot",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    fixtureBody: ({ bobSnapshot }) => ({
+      ...server,
+      image: undefined,
+      boot_volume: { snapshot: bobSnapshot }
+    }),
+    status: 404,
+    code: ErrorCode.snapshotNotFound,
+    detail: ({ bobSnapshot }) => `snapshot ${bobSnapshot} not found`
+  },
+  {
+    name: "booting from a snapshot larger than size_gb",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    fixtureBody: ({ aliceLargeSnapshot }) => ({
+      ...server,
+      image: undefined,
+      boot_volume: { snapshot: aliceLargeSnapshot, size_gb: 1 }
+    }),
+    status: 409,
+    code: ErrorCode.volumeSmallerThanSnapshot,
+    detail: ({ aliceLargeSnapshot }) =>
+      `size_gb 1 is smaller than snapshot ${aliceLargeSnapshot} (2 GiB); leave size_gb out to take the snapshot's size`
+  },
+  {
+    name: "booting from a snapshot that does not exist (or is another project's)",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, image: undefined, boot_volume: { snapshot: nobody } },
+    status: 404,
+    code: ErrorCode.snapshotNotFound,
+    detail: `snapshot ${nobody} not found`
   },
   {
     name: "count 0 (said 'Expected undefined' too)",
@@ -376,7 +441,17 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     body: { size_gb: 1, volume: nobody },
     status: 400,
     code: ErrorCode.requestInvalid,
-    detail: "body: must give exactly one of size_gb or volume"
+    detail: "body: must give exactly one of size_gb (or snapshot) or volume"
+  },
+  {
+    name: "attaching a new volume from a snapshot that does not exist (or is another project's)",
+    method: "POST",
+    path: ({ aliceImageServer }) => `/servers/${aliceImageServer}/volumes`,
+    token: tokens.alice,
+    body: { snapshot: nobody },
+    status: 404,
+    code: ErrorCode.snapshotNotFound,
+    detail: `snapshot ${nobody} not found`
   },
   {
     name: "attaching a volume with a field the API does not have",
@@ -930,16 +1005,21 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
 export const pathOf = (c: ErrorCase, fixtures: Fixtures["Type"]) =>
   typeof c.path === "string" ? c.path : c.path(fixtures)
 
+/** The case's body, with what it refers to. */
+export const bodyOf = (c: ErrorCase, fixtures: Fixtures["Type"]): unknown =>
+  c.fixtureBody === undefined ? c.body : c.fixtureBody(fixtures)
+
 /** Sends a case as written. */
 export const sendCase = (c: ErrorCase) =>
-  Effect.flatMap(Fixtures, (fixtures) =>
-    send(c.method, pathOf(c, fixtures), {
+  Effect.flatMap(Fixtures, (fixtures) => {
+    const body = bodyOf(c, fixtures)
+    return send(c.method, pathOf(c, fixtures), {
       ...(c.token === undefined ? {} : { token: c.token }),
-      ...(c.body === undefined ? {} : { body: c.body }),
+      ...(body === undefined ? {} : { body }),
       ...(c.raw === undefined ? {} : { raw: c.raw }),
       ...(c.headers === undefined ? {} : { headers: c.headers })
     })
-  )
+  })
 
 /** The first error of an OpenStack error document. */
 export const firstError = (answer: Answer) => {

@@ -3,7 +3,7 @@ import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { BrokerMemory } from "@enamel/broker"
 import type { Caller } from "@enamel/domain/contract"
-import { Nova, OpenStackClients, Session } from "@enamel/openstack-clients"
+import { Cinder, Nova, OpenStackClients, Session } from "@enamel/openstack-clients"
 import { CloudDouble, type SeededUser } from "@enamel/openstack-clients/testing"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { ConfigProvider, Context, DateTime, Effect, Layer, Redacted } from "effect"
@@ -119,6 +119,21 @@ export const activeServerOf = (who: keyof typeof tokens, name: string) =>
       Effect.orDie
     )
     return id
+  })
+
+/** A snapshot of `who`'s, of a new volume of `sizeGb`, waited until available. */
+export const snapshotOf = (who: keyof typeof tokens, sizeGb: number) =>
+  Effect.gen(function* () {
+    const caller = (yield* TestCallers)[who]
+    const cinder = yield* Cinder
+    const snapshot = yield* Effect.gen(function* () {
+      const volume = yield* cinder.createVolume({ size: sizeGb, name: `${who}-snapshotted` })
+      yield* cinder.waitForVolumeAvailable(volume.id)
+      const made = yield* cinder.createSnapshot({ volumeId: volume.id, name: `${who}-snapshot` })
+      yield* cinder.waitForSnapshotAvailable(made.id)
+      return made
+    }).pipe(Effect.provideService(Session, caller.session), Effect.orDie)
+    return snapshot.id
   })
 
 export interface Answer {

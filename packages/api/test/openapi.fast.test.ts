@@ -14,7 +14,7 @@ import { TopicSettings } from "@enamel/persistence"
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020.js"
 import { Cause, Duration, Effect, Exit, Layer, Option, Predicate } from "effect"
 import fc from "fast-check"
-import { errorCases, Fixtures, FixturesLive, pathOf, server } from "./errorCases.js"
+import { bodyOf, errorCases, Fixtures, FixturesLive, pathOf, server } from "./errorCases.js"
 import { makeKnownAttachments } from "./fuzz/attachEndpoints.js"
 import { makeKnownBackups } from "./fuzz/backupEndpoints.js"
 import { baseUrl, makeKnownServers, makeKnownTasks, properties } from "./fuzz/run.js"
@@ -75,11 +75,12 @@ const collect = Effect.gen(function* () {
   const answers: Array<Recorded> = []
   const fixtures = yield* Fixtures
   for (const c of errorCases) {
+    const json = bodyOf(c, fixtures)
     const headers = {
-      ...(c.body === undefined && c.raw === undefined ? {} : { "content-type": "application/json" }),
+      ...(json === undefined && c.raw === undefined ? {} : { "content-type": "application/json" }),
       ...c.headers
     }
-    const body = c.raw ?? (c.body === undefined ? undefined : JSON.stringify(c.body))
+    const body = c.raw ?? (json === undefined ? undefined : JSON.stringify(json))
     answers.push(
       yield* record(c.name, c.method, pathOf(c, fixtures), {
         ...(c.token === undefined ? {} : { token: c.token }),

@@ -21,7 +21,42 @@ const other = "00000000-0000-4000-8000-000000000000"
 layer(WorldLive, { timeout: 120_000, excludeTestServices: true })("enamel server …", (it) => {
   describe("refusing a bad command line before any call", () => {
     it.effect.each([
-      [["server", "volume", "add", server], "give --size GB (a new volume) or --volume V"],
+      [["server", "volume", "add", server], "give --size GB or --snapshot S (a new volume) or --volume V"],
+      [["server", "volume", "add", server, "--snapshot", "nightly"], "--snapshot nightly: must be an id"],
+      [
+        ["server", "create", "web", "--flavor", "m1.tiny", "--network", "private"],
+        "give --image I, or --boot-snapshot SNAPSHOT"
+      ],
+      [
+        [
+          "server",
+          "create",
+          "web",
+          "--image",
+          "tiny",
+          "--boot-snapshot",
+          other,
+          "--flavor",
+          "m1.tiny",
+          "--network",
+          "private"
+        ],
+        "give --image I, or --boot-snapshot SNAPSHOT"
+      ],
+      [
+        [
+          "server",
+          "create",
+          "web",
+          "--boot-snapshot",
+          "nightly",
+          "--flavor",
+          "m1.tiny",
+          "--network",
+          "private"
+        ],
+        "--boot-snapshot nightly: must be an id"
+      ],
       [["server", "volume", "add", server, "--size", "1", "--volume", other], "not both nor neither"],
       [["server", "volume", "add", server, "--size", "0"], "--size: must be"],
       [["server", "volume", "add", server, "--size", "1", "--priority", "12"], "--priority: must be"],
@@ -107,6 +142,31 @@ layer(WorldLive, { timeout: 120_000, excludeTestServices: true })("enamel server
         const final = yield* Schema.decodeUnknown(TaskDetailJson)(waited.stdout)
         expect([final.type, final.state]).toEqual(["server.volume.attach", "SUCCEEDED"])
         expect(final.timeline.map((e) => e.stage)).toContain("attachVolume")
+      })
+    )
+
+    it.effect("a restore from a snapshot alice does not have: the API's 404 for create and volume add", () =>
+      Effect.gen(function* () {
+        const made = yield* (yield* World).aliceServer("restore")
+        const volume = yield* enamel(["server", "volume", "add", made.serverId, "--snapshot", other])
+        expect(volume.code).toBe(ExitCode.failed)
+        expect(volume.stderr).toContain(`snapshot ${other} not found`)
+        expect(volume.stderr).toMatch(/code snapshot\.not_found, HTTP 404/)
+        const create = yield* enamel([
+          "server",
+          "create",
+          "restored",
+          "--boot-snapshot",
+          other,
+          "--boot-volume",
+          "2,delete-on-termination=false",
+          "--flavor",
+          "m1.tiny",
+          "--network",
+          "private"
+        ])
+        expect(create.code).toBe(ExitCode.failed)
+        expect(create.stderr).toMatch(/code snapshot\.not_found, HTTP 404/)
       })
     )
 

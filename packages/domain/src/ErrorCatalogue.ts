@@ -60,6 +60,10 @@ export const ErrorCode = {
   backupOverQuota: "backup.over_quota",
   backupNotFound: "backup.not_found",
   serverHasBackups: "server.has_backups",
+  // Restoring a snapshot (a backup's) as a new volume
+  snapshotNotFound: "snapshot.not_found",
+  snapshotNotAvailable: "snapshot.not_available",
+  volumeSmallerThanSnapshot: "volume.smaller_than_snapshot",
   // Resizing a server
   flavorNotFound: "flavor.not_found",
   serverFlavorUnchanged: "server.flavor_unchanged",
@@ -259,6 +263,20 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
     meaning:
       "The server has backup sets, whose snapshots depend on its volumes, and the request did not ask to delete them: delete them first (DELETE /servers/{id}/backups/{backup_id}) or with the server (DELETE /servers/{id}?delete_backups=true); nothing was deleted. A task fails with it at findBackupSets when a backup was taken after its request was accepted.",
     seen: [answer(409), task]
+  },
+  "snapshot.not_found": {
+    meaning: "The snapshot to make the volume from does not exist, or is not in the caller's project.",
+    seen: [answer(404)]
+  },
+  "snapshot.not_available": {
+    meaning:
+      "The snapshot to make the volume from is not available (still being made, being deleted, in error).",
+    seen: [answer(409)]
+  },
+  "volume.smaller_than_snapshot": {
+    meaning:
+      "size_gb is smaller than the snapshot the volume is made from; leave size_gb out to take the snapshot's size.",
+    seen: [answer(409)]
   },
   "flavor.not_found": {
     meaning: "The flavor (name or id) does not exist, or the caller's project may not use it.",

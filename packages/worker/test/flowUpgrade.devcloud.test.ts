@@ -21,7 +21,7 @@ import { bootServer } from "../../domain/src/flows/server-create/compute/bootSer
 import { waitServerActive } from "../../domain/src/flows/server-create/compute/waitServerActive.js"
 import { createFloatingIp } from "../../domain/src/flows/server-create/network/createFloatingIp.js"
 import { createPort } from "../../domain/src/flows/server-create/network/createPort.js"
-import { resolveRequest } from "../../domain/src/flows/server-create/resolveRequest.js"
+import { resolveRequest } from "../../domain/src/flows/server-create/v1/resolveRequest.js"
 import {
   aliceCloud,
   fullServer,
@@ -47,7 +47,7 @@ const confirmServer = { ...waitServerActive, name: "confirmServer" }
 const serverCreateV2 = Flow.make({
   type: ServerCreate.type,
   version: 2,
-  params: ServerCreate.CreateServersRequest,
+  params: ServerCreate.CreateServersRequestV1,
   result: Schema.Struct({ server_id: Schema.String, floating_ip_id: Schema.String }),
   stages: {
     resolveRequest,
@@ -74,7 +74,7 @@ const serverCreateV2 = Flow.make({
             }
             const volume = yield* Flow.stage(createRootVolume, {
               serverName: name,
-              imageId: plan.image_id,
+              source: { _tag: "image", image_id: plan.image_id },
               sizeGb: request.boot_volume?.size_gb ?? 1,
               volumeTypeId: plan.volume_type_id
             })
@@ -92,8 +92,7 @@ const serverCreateV2 = Flow.make({
             const server = yield* Flow.stage(bootServer, {
               name,
               flavorId: plan.flavor_id,
-              imageId: plan.image_id,
-              volume: { id: volume.id, deleteOnTermination: true },
+              from: { volume: { id: volume.id, deleteOnTermination: true } },
               portIds: [port.id],
               keyName: undefined,
               userData: undefined,
@@ -114,16 +113,16 @@ const serverCreateV2 = Flow.make({
 /** Alice's session and the clients: what a worker gives the flow for her task. */
 const environment = () => cloudLayer("alice")
 
-const oldBuild = Effect.map(taskFlow(runnable(ServerCreate.flow), environment), (v1) => fromList([v1]))
+const oldBuild = Effect.map(taskFlow(runnable(ServerCreate.flowV1), environment), (v1) => fromList([v1]))
 const newBuild = Effect.map(
   Effect.all([
     taskFlow(runnable(serverCreateV2), environment),
-    taskFlow(runnable(ServerCreate.flow), environment)
+    taskFlow(runnable(ServerCreate.flowV1), environment)
   ]),
   fromList
 )
 
-const encodeParams = Schema.encodeSync(ServerCreate.CreateServersRequest)
+const encodeParams = Schema.encodeUnknownSync(ServerCreate.CreateServersRequestV1)
 
 /** The task as the API stored it: alice's, accepted for `flowVersion`. */
 const taskRecord = (id: string, flowVersion: number, params: unknown): TaskRecord => {

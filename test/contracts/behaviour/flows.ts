@@ -1,4 +1,5 @@
 import { Flow, runnable, Stage } from "@enamel/domain"
+import { ServerCreate } from "@enamel/domain/flows"
 import { TaskFlowsLayer, taskFlow } from "@enamel/worker"
 import { Data, Effect, Layer, Schema } from "effect"
 
@@ -41,6 +42,8 @@ const steps = (count: number, sleepMs: number) =>
 
 const behaviour = Flow.make({
   type: "server.create",
+  // The version the API gives new tasks: a worker runs no other.
+  version: ServerCreate.flow.version,
   params: Schema.Struct({ name: Schema.String }),
   result: Schema.Array(Schema.String),
   program: ({ name }) =>

@@ -127,7 +127,10 @@ export const stray = fc.constantFrom(
   "x"
 )
 
-/** `{size_gb, name?, volume_type?, image? | snapshot?}` or `{volume}`; `volume` is no volume of the project (404). */
+/**
+ * `{size_gb, name?, volume_type?, image? | snapshot?}`, `{snapshot}` or `{volume}`; `volume` and `snapshot`
+ * are none of the project's (404).
+ */
 const volumeBody: fc.Arbitrary<Body> = fc.oneof(
   {
     weight: 3,
@@ -145,12 +148,19 @@ const volumeBody: fc.Arbitrary<Body> = fc.oneof(
         },
         { requiredKeys: ["size_gb"] }
       )
-      .map(({ source, ...rest }) => ok({ ...rest, ...source }))
+      // A snapshot is no snapshot of the project (404 before the 202).
+      .map(({ source, ...rest }) =>
+        source !== undefined && "snapshot" in source
+          ? { value: { ...rest, ...source }, faults: [fault("semantic", 404, "snapshot")] }
+          : ok({ ...rest, ...source })
+      )
   },
+  // A snapshot alone: a volume of its size, but no snapshot of the project (404).
+  fc.uuid().map((snapshot) => ({ value: { snapshot }, faults: [fault("semantic", 404, "snapshot")] })),
   fc.uuid().map((volume) => ({ value: { volume }, faults: [fault("semantic", 404, "volume")] })),
   wrongInt(1, 16384).map((size_gb) => bad({ size_gb }, "size_gb")),
   wrongInt(0, 9).map((priority) => bad({ size_gb: 1, priority }, "priority")),
-  fc.constant(bad({}, "size_gb", "volume")),
+  fc.constant(bad({}, "size_gb", "snapshot", "volume")),
   fc.uuid().map((volume) => bad({ size_gb: 1, volume }, "size_gb", "volume")),
   fc.uuid().map((volume) => bad({ volume, name: "data" }, "name")),
   fc.uuid().map((snapshot) => bad({ size_gb: 1, image: "tiny", snapshot }, "image", "snapshot")),

@@ -58,12 +58,18 @@ const volumeFlagOf = {
   priority: "--priority"
 }
 
-/** `--size GB [--name N] [--type T] [--image I | --snapshot S]`, or `--volume V`. */
+/**
+ * `--size GB [--name N] [--type T] [--image I | --snapshot S]`, `--snapshot S` alone (a volume of the
+ * snapshot's size), or `--volume V`.
+ */
 export const volumePayload = (flags: VolumeFlags): Either.Either<VolumePayload, UsageError> =>
   Either.gen(function* () {
-    if ((flags.size === undefined) === (flags.volume === undefined)) {
+    const isNew = flags.size !== undefined || flags.snapshot !== undefined
+    if (isNew === (flags.volume !== undefined)) {
       return yield* Either.left(
-        usage("give --size GB (a new volume) or --volume V (an existing one), not both nor neither")
+        usage(
+          "give --size GB or --snapshot S (a new volume) or --volume V (an existing one), not both nor neither"
+        )
       )
     }
     const forNew = [

@@ -1,6 +1,7 @@
 import { ServerCreate } from "@enamel/domain/flows"
 import { Either, ParseResult, Schema } from "effect"
 import { type BootVolumeFlag, parseBootVolume } from "./bootVolume.js"
+import { parseId } from "./ids.js"
 import { parseNetwork, parsePort } from "./network.js"
 import { parseProperties } from "./property.js"
 import { type UsageError, usage } from "./UsageError.js"
@@ -8,7 +9,9 @@ import { type UsageError, usage } from "./UsageError.js"
 /** `enamel server create`'s flags as given (files already read), before they are checked. */
 export interface CreateFlags {
   readonly name: string
-  readonly image: string
+  readonly image?: string | undefined
+  /** Boot from a new volume made from this snapshot (a restore) instead of the image. */
+  readonly bootSnapshot?: string | undefined
   readonly flavor: string
   readonly networks: ReadonlyArray<string>
   readonly ports: ReadonlyArray<string>
@@ -32,6 +35,7 @@ const flagOf: Readonly<Record<string, string>> = {
   image: "--image",
   flavor: "--flavor",
   boot_volume: "--boot-volume",
+  "boot_volume.snapshot": "--boot-snapshot",
   networks: "--network/--port",
   keypair: "--key-name/--public-key-file",
   "keypair.name": "--key-name",
@@ -72,16 +76,25 @@ export const createServersPayload = (flags: CreateFlags): Either.Either<CreateSe
     if (flags.publicKey !== undefined && flags.keyName === undefined) {
       return yield* Either.left(usage("--public-key-file needs --key-name: the name to import the key under"))
     }
+    if ((flags.image === undefined) === (flags.bootSnapshot === undefined)) {
+      return yield* Either.left(
+        usage("give --image I, or --boot-snapshot SNAPSHOT to boot from a volume made from it; not both")
+      )
+    }
     const bootVolume: BootVolumeFlag | undefined =
       flags.bootVolume === undefined ? undefined : yield* parseBootVolume(flags.bootVolume)
+    const snapshot =
+      flags.bootSnapshot === undefined ? undefined : yield* parseId("--boot-snapshot", flags.bootSnapshot)
     const metadata = yield* parseProperties(flags.properties)
     const body = {
       name: flags.name,
-      image: flags.image,
+      ...(flags.image === undefined ? {} : { image: flags.image }),
       flavor: flags.flavor,
       networks: withFloatingIp,
       ...(flags.count === undefined ? {} : { count: flags.count }),
-      ...(bootVolume === undefined ? {} : { boot_volume: bootVolume }),
+      ...(bootVolume === undefined && snapshot === undefined
+        ? {}
+        : { boot_volume: { ...bootVolume, ...(snapshot === undefined ? {} : { snapshot }) } }),
       ...(flags.keyName === undefined
         ? {}
         : {

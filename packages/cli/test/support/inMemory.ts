@@ -13,6 +13,7 @@ import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { expect } from "@effect/vitest"
 import { Flow, runnable, Stage } from "@enamel/domain"
+import { registry } from "@enamel/domain/flows"
 import { embeddedAt } from "@enamel/embedded"
 import { Cinder, Neutron, Nova, Session } from "@enamel/openstack-clients"
 import { CloudDouble } from "@enamel/openstack-clients/testing"
@@ -28,6 +29,9 @@ class StageFailed extends Data.TaggedError("StageFailed")<{
   readonly code: string
   readonly message: string
 }> {}
+
+/** The version the API gives new tasks of the type: a stand-in must be it, or no worker takes them. */
+const latestVersion = (type: string) => registry.commands.find((c) => c.type === type)?.latest.version ?? 1
 
 const step = (name: string) =>
   Stage.make({
@@ -49,6 +53,7 @@ const bootServer = step("bootServer")
 
 const createServer = Flow.make({
   type: "server.create",
+  version: latestVersion("server.create"),
   params: Schema.Struct({ name: Schema.String, count: Schema.Int }),
   result: Schema.Struct({ servers: Schema.Array(Schema.String) }),
   program: ({ name, count }) =>
@@ -76,6 +81,7 @@ const createServer = Flow.make({
 const echo = (type: string, stageName: string) =>
   Flow.make({
     type,
+    version: latestVersion(type),
     params: Schema.Struct({ server_id: Schema.String }),
     result: Schema.Struct({ server_id: Schema.String, stage: Schema.String }),
     program: ({ server_id }) =>

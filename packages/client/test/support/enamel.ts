@@ -8,6 +8,7 @@ import * as net from "node:net"
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Flow, runnable, Stage } from "@enamel/domain"
+import { ServerCreate } from "@enamel/domain/flows"
 import { embeddedAt } from "@enamel/embedded"
 import {
   type Authentication,
@@ -33,6 +34,8 @@ const step = Stage.make({
 /** `server.create` stand-in: `slow-*` takes eight steps of 250 ms, anything else three of 20 ms. */
 const standIn = Flow.make({
   type: "server.create",
+  // The version the API gives new tasks: a worker runs no other.
+  version: ServerCreate.flow.version,
   params: Schema.Struct({ name: Schema.String }),
   result: Schema.Array(Schema.String),
   program: ({ name }) =>

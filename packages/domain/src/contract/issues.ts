@@ -345,6 +345,11 @@ const walk = (
       return at("cannot be checked now")
     case "Refinement": {
       const inner = within(context, issue.ast)
+      const named = issue.issue
+      // A filter that named the field at fault (`Schema.filter(p => … || { path: ["image"], message })`).
+      if (named._tag === "Pointer" && named.issue._tag === "Type" && named.issue.message !== undefined) {
+        return [{ path: [...path, ...keysOf(named)], message: named.issue.message }]
+      }
       return issue.kind === "From"
         ? walk(issue.issue, path, inner)
         : at(refused(issue, inner.field ?? issue.ast))

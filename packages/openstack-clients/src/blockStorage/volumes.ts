@@ -37,6 +37,10 @@ export const Volume = Schema.Struct({
     Schema.fromKey("availability_zone")
   ),
   attachments: Schema.optionalWith(Schema.Array(VolumeAttachment), { default: () => [] }),
+  /** The snapshot the volume was made from, if any. */
+  snapshotId: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null }).pipe(
+    Schema.fromKey("snapshot_id")
+  ),
   createdAt: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("created_at"))
 })
 export type Volume = typeof Volume.Type

@@ -11,7 +11,12 @@ export const create = Command.make(
     name: Args.text({ name: "NAME" }).pipe(
       Args.withDescription("the server's name; with --count N they are NAME-1 … NAME-N")
     ),
-    image: described(Options.text("image"), "image name or id"),
+    image: described(Options.text("image").pipe(Options.optional), "image name or id"),
+    bootSnapshot: described(
+      Options.text("boot-snapshot").pipe(Options.withPseudoName("SNAPSHOT"), Options.optional),
+      "instead of --image: boot from a new volume made from this snapshot (id), such as a backup's " +
+        "(its size unless --boot-volume gives one)"
+    ),
     flavor: described(Options.text("flavor"), "flavor name or id"),
     networks: described(
       Options.text("network").pipe(
@@ -33,7 +38,8 @@ export const create = Command.make(
         Options.withPseudoName("SIZE_GB[,type=T][,delete-on-termination=false]"),
         Options.optional
       ),
-      "boot from a new volume of the image (deleted with the server unless delete-on-termination=false)"
+      "boot from a new volume of the image or --boot-snapshot (deleted with the server unless " +
+        "delete-on-termination=false)"
     ),
     keyName: described(Options.text("key-name").pipe(Options.optional), "the keypair to put on the servers"),
     publicKey: described(
@@ -61,7 +67,8 @@ export const create = Command.make(
     Effect.gen(function* () {
       const payload = yield* createServersPayload({
         name: flags.name,
-        image: flags.image,
+        image: Option.getOrUndefined(flags.image),
+        bootSnapshot: Option.getOrUndefined(flags.bootSnapshot),
         flavor: flags.flavor,
         networks: flags.networks,
         ports: flags.ports,

@@ -22,7 +22,7 @@ const add = Command.make(
     ),
     snapshot: described(
       Options.text("snapshot").pipe(Options.optional),
-      "make the new volume from this snapshot (id)"
+      "make the new volume from this snapshot (id), such as a backup's; alone, the volume is its size"
     ),
     volume: described(
       Options.text("volume").pipe(Options.optional),
@@ -50,7 +50,7 @@ const add = Command.make(
     })
 ).pipe(
   Command.withDescription(
-    "Attach a volume to a server: a new one (--size, empty or from --image or --snapshot), created and " +
+    "Attach a volume to a server: a new one (--size, empty or from --image; or from --snapshot), created and " +
       "waited for, or an existing one (--volume); undone entirely when any part fails."
   )
 )

@@ -1,15 +1,37 @@
 import { HttpApiEndpoint } from "@effect/platform"
+import { Effect } from "effect"
+import * as Answers from "../../contract/answers.js"
 import * as Command from "../../contract/Command.js"
+import { ErrorCode } from "../../ErrorCatalogue.js"
+import { runnable } from "../../engine/flow/RunnableFlow.js"
+import { admitUsableSnapshot } from "../cloud/snapshots.js"
 import { flow, type } from "./flow.js"
-import { CreateServersRequest } from "./request.js"
+import { CreateServersRequest as CreateServersBody, type CreateServersRequest } from "./request.js"
+import * as v1 from "./v1/flow.js"
+
+/**
+ * With the caller's own token, before the 202, for a restore: the boot volume's snapshot is the
+ * caller's (404), available (409) and no larger than `size_gb` (409). A request from an image is
+ * checked by the task's first stage only, as before.
+ */
+const admission = (request: CreateServersRequest) => {
+  const snapshot = request.boot_volume?.snapshot
+  return snapshot === undefined ? Effect.void : admitUsableSnapshot(snapshot, request.boot_volume?.size_gb)
+}
 
 /** `POST /servers` → `server.create`. */
 export const command = Command.make({
   type,
   description:
-    "Creates one or more servers, each with its boot volume, ports, security groups, keypair and floating IPs; " +
-    "undoes all of it when any part fails.",
-  endpoint: HttpApiEndpoint.post("createServers", "/servers").setPayload(CreateServersRequest),
+    "Creates one or more servers, each with its boot volume (from the image, or from a snapshot such as a " +
+    "backup's), ports, security groups, keypair and floating IPs; undoes all of it when any part fails.",
+  endpoint: HttpApiEndpoint.post("createServers", "/servers")
+    .setPayload(CreateServersBody)
+    .addError(Answers.notFound(ErrorCode.snapshotNotFound))
+    .addError(Answers.conflict(ErrorCode.snapshotNotAvailable, ErrorCode.volumeSmallerThanSnapshot)),
   concurrency: 4,
-  flow
+  // Version 2 boots from a snapshot too; tasks accepted before it resume by version 1.
+  flow,
+  earlier: [runnable(v1.flow)],
+  admission
 })

@@ -2,38 +2,51 @@ import { Array as Arr, Deferred, Effect } from "effect"
 import * as Flow from "../../engine/flow/Flow.js"
 import { createBootVolume } from "./blockStorage/createBootVolume.js"
 import { waitVolumeAvailable } from "./blockStorage/waitVolumeAvailable.js"
-import { bootServer } from "./compute/bootServer.js"
+import { type BootInput, bootServer } from "./compute/bootServer.js"
 import { waitServerActive } from "./compute/waitServerActive.js"
 import { createFloatingIp } from "./network/createFloatingIp.js"
 import { type AttachedPort, createPort } from "./network/createPort.js"
-import type { Plan, PlannedNetwork } from "./plan.js"
+import type { Boot, PlannedNetwork } from "./plan.js"
 import type { CreateServersRequest } from "./request.js"
 import type { CreatedServer } from "./result.js"
 
-export interface ServerInput {
-  readonly name: string
-  readonly request: CreateServersRequest
-  readonly plan: Plan
+/** What every server of a request is made of, as either version's request and plan give it. */
+export interface ServersSpec {
+  readonly request: Pick<CreateServersRequest, "user_data" | "metadata" | "availability_zone">
+  readonly boot: Boot
+  readonly flavorId: string
+  readonly networks: ReadonlyArray<PlannedNetwork>
   readonly keyName: string | undefined
+}
+
+export interface ServerInput extends ServersSpec {
+  readonly name: string
   /** Opened once this server's ports all exist (the first server to get there opens it). */
   readonly portsMade?: Effect.Latch
 }
 
-/** The boot volume, created from the image and then waited for; none when the request boots from the image. */
-const bootVolume = ({ name, request, plan }: ServerInput) => {
-  const asked = request.boot_volume
-  if (asked === undefined) return Effect.succeed(undefined)
-  return Effect.gen(function* () {
+/**
+ * What the server boots from: the image, or its boot volume, created from the image or the snapshot and
+ * then waited for.
+ */
+const bootFrom = ({ name, boot }: ServerInput) =>
+  Effect.gen(function* () {
+    if (boot._tag === "image") {
+      const fromImage: BootInput["from"] = { imageId: boot.image_id }
+      return fromImage
+    }
     const volume = yield* Flow.stage(createBootVolume, {
       serverName: name,
-      imageId: plan.image_id,
-      sizeGb: asked.size_gb,
-      volumeTypeId: plan.volume_type_id
+      source: boot.source,
+      sizeGb: boot.size_gb,
+      volumeTypeId: boot.volume_type_id
     })
     yield* Flow.stage(waitVolumeAvailable, volume)
-    return { id: volume.id, deleteOnTermination: asked.delete_on_termination }
+    const fromVolume: BootInput["from"] = {
+      volume: { id: volume.id, deleteOnTermination: boot.delete_on_termination }
+    }
+    return fromVolume
   })
-}
 
 /** A new port on the network, or the user's own port as it is. */
 const port = (serverName: string, network: PlannedNetwork, index: number) => {
@@ -84,13 +97,12 @@ const portHandOff = (networks: ReadonlyArray<PlannedNetwork>, portsMade: Effect.
 /** The boot volume while the ports are made → boot on the volume and every port → ACTIVE. */
 const boot = (input: ServerInput, ports: Effect.Effect<ReadonlyArray<AttachedPort>>) =>
   Effect.gen(function* () {
-    const { name, request, plan } = input
-    const [volume, portList] = yield* Flow.parallel(bootVolume(input), ports)
+    const { name, request } = input
+    const [from, portList] = yield* Flow.parallel(bootFrom(input), ports)
     const server = yield* Flow.stage(bootServer, {
       name,
-      flavorId: plan.flavor_id,
-      imageId: plan.image_id,
-      volume,
+      flavorId: input.flavorId,
+      from,
       portIds: portList.map((p) => p.id),
       keyName: input.keyName,
       userData: request.user_data,
@@ -98,7 +110,7 @@ const boot = (input: ServerInput, ports: Effect.Effect<ReadonlyArray<AttachedPor
       availabilityZone: request.availability_zone
     })
     const active = yield* Flow.stage(waitServerActive, server)
-    return { volume, server, active }
+    return { volumeId: "volume" in from ? from.volume.id : undefined, server, active }
   })
 
 /** One network: its port, handed on to the boot as soon as it exists → its floating IP. */
@@ -115,7 +127,7 @@ const attach = (serverName: string, { network, handOn }: NetworkHandOff, index: 
  */
 export const createServer = (input: ServerInput) =>
   Effect.gen(function* () {
-    const ports = yield* portHandOff(input.plan.networks, input.portsMade)
+    const ports = yield* portHandOff(input.networks, input.portsMade)
     const [booted, attached] = yield* Flow.parallel(
       boot(input, ports.all),
       Flow.forEach("network", ports.networks, (network, index) => attach(input.name, network, index), {
@@ -125,7 +137,7 @@ export const createServer = (input: ServerInput) =>
     const created: CreatedServer = {
       name: input.name,
       id: booted.server.id,
-      volume_id: booted.volume?.id,
+      volume_id: booted.volumeId,
       ports: attached.map((a) => a.port),
       floating_ips: attached.flatMap((a) => (a.floatingIp === undefined ? [] : [a.floatingIp])),
       addresses: booted.active.addresses

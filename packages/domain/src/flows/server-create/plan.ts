@@ -17,14 +17,34 @@ export const PlannedNetwork = Schema.Struct({
 })
 export type PlannedNetwork = typeof PlannedNetwork.Type
 
+/** What a boot volume is made from: the image, or (a restore) a snapshot. */
+export const BootVolumeSource = Schema.Union(
+  Schema.TaggedStruct("image", { image_id: Schema.String }),
+  Schema.TaggedStruct("snapshot", { snapshot_id: Schema.String })
+)
+export type BootVolumeSource = typeof BootVolumeSource.Type
+
+/** What each server boots from: the image on its host's disk, or a new volume. */
+export const Boot = Schema.Union(
+  Schema.TaggedStruct("image", { image_id: Schema.String }),
+  Schema.TaggedStruct("volume", {
+    source: BootVolumeSource,
+    /** The size asked for, or the snapshot's when none was. */
+    size_gb: Schema.Number,
+    volume_type_id: Schema.optional(Schema.String),
+    delete_on_termination: Schema.Boolean
+  })
+)
+export type Boot = typeof Boot.Type
+
 /**
- * What `resolveRequest` found: the request's names as ids. Stored as the stage's result, so a resumed
- * run builds exactly what the first run planned even if names change meanwhile.
+ * What version 2's `resolveRequest` found: the request's names as ids, and what the servers boot from.
+ * Stored as the stage's result, so a resumed run builds exactly what the first run planned even if names
+ * change meanwhile.
  */
 export const Plan = Schema.Struct({
-  image_id: Schema.String,
+  boot: Boot,
   flavor_id: Schema.String,
-  volume_type_id: Schema.optional(Schema.String),
   networks: Schema.Array(PlannedNetwork),
   /** `imports`: the key is to be imported (and removed again on failure); else it exists already. */
   keypair: Schema.optional(Schema.Struct({ name: Schema.String, imports: Schema.Boolean })),

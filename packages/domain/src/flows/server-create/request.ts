@@ -18,11 +18,36 @@ const IpAddress = Schema.String.pipe(
   Schema.annotations({ title: "an IPv4 or IPv6 address" })
 )
 
-export const BootVolumeRequest = Schema.Struct({
-  size_gb: Schema.Int.pipe(Schema.between(1, 16384)),
+const SizeGb = Schema.Int.pipe(Schema.between(1, 16384))
+const deleteOnTermination = Schema.optionalWith(Schema.Boolean, { default: () => true })
+
+/** Version 1's boot volume: always from the image. */
+export const BootVolumeRequestV1 = Schema.Struct({
+  size_gb: SizeGb,
   volume_type: Schema.optional(NameOrId),
-  delete_on_termination: Schema.optionalWith(Schema.Boolean, { default: () => true })
+  delete_on_termination: deleteOnTermination
 })
+
+/**
+ * A boot volume from the image, or (a restore) from a snapshot of the caller's, such as a backup's:
+ * then `size_gb` may be left out and is the snapshot's size.
+ */
+export const BootVolumeRequest = Schema.Struct({
+  size_gb: Schema.optional(SizeGb),
+  snapshot: Schema.optional(
+    Schema.UUID.annotations({
+      description: "make the boot volume from this snapshot (id), not from the image"
+    })
+  ),
+  volume_type: Schema.optional(NameOrId),
+  delete_on_termination: deleteOnTermination
+}).pipe(
+  Schema.filter(
+    (v) =>
+      v.size_gb !== undefined ||
+      v.snapshot !== undefined || { path: ["size_gb"], message: "is required (or snapshot)" }
+  )
+)
 
 export const NetworkRequest = Schema.Struct({
   network: Schema.optional(NameOrId),
@@ -74,25 +99,58 @@ const Metadata = Schema.Record({ key: Schema.String, value: MetadataValue }).pip
   })
 )
 
+const name = NameOrId.annotations({
+  description: "base name; with count > 1 servers are named <name>-1 … <name>-N"
+})
+const count = Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 20)), { default: () => 1 })
+
 /**
- * `POST /servers`: one or more servers, each with its boot volume, ports and floating IPs. Read as a
- * body (`Input.body`): an unknown field anywhere is refused, naming it.
+ * The request's fields, with the image and boot volume each version takes (in one order: the order of
+ * the fields is part of a version's shape).
+ */
+const fieldsWith = <I extends Schema.Struct.Field, B extends Schema.Struct.Field>(
+  image: I,
+  bootVolume: B
+) => ({
+  name,
+  count,
+  image,
+  flavor: NameOrId,
+  boot_volume: bootVolume,
+  networks: Schema.Array(NetworkRequest).pipe(Schema.minItems(1), Schema.maxItems(8)),
+  keypair: Schema.optional(KeypairRequest),
+  user_data: Schema.optional(Text.pipe(Schema.maxLength(49152))),
+  metadata: Schema.optional(Metadata),
+  availability_zone: Schema.optional(NameOrId),
+  priority: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 9)), { default: () => 5 })
+})
+
+/** `server.create` version 1's params: the image is required, the boot volume is made from it. */
+export const CreateServersRequestV1 = Input.body(
+  Schema.Struct(fieldsWith(NameOrId, Schema.optional(BootVolumeRequestV1)))
+)
+export type CreateServersRequestV1 = typeof CreateServersRequestV1.Type
+
+/**
+ * `POST /servers`: one or more servers, each with its boot volume, ports and floating IPs, booted from
+ * the image or from a boot volume made from a snapshot (a restore). Read as a body (`Input.body`): an
+ * unknown field anywhere is refused, naming it.
  */
 export const CreateServersRequest = Input.body(
-  Schema.Struct({
-    name: NameOrId.annotations({
-      description: "base name; with count > 1 servers are named <name>-1 … <name>-N"
-    }),
-    count: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 20)), { default: () => 1 }),
-    image: NameOrId,
-    flavor: NameOrId,
-    boot_volume: Schema.optional(BootVolumeRequest),
-    networks: Schema.Array(NetworkRequest).pipe(Schema.minItems(1), Schema.maxItems(8)),
-    keypair: Schema.optional(KeypairRequest),
-    user_data: Schema.optional(Text.pipe(Schema.maxLength(49152))),
-    metadata: Schema.optional(Metadata),
-    availability_zone: Schema.optional(NameOrId),
-    priority: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 9)), { default: () => 5 })
-  })
+  Schema.Struct(fieldsWith(Schema.optional(NameOrId), Schema.optional(BootVolumeRequest))).pipe(
+    Schema.filter((r) => {
+      const snapshot = r.boot_volume?.snapshot
+      if (snapshot !== undefined && r.image !== undefined) {
+        return {
+          path: ["image"],
+          message: `give image or boot_volume.snapshot, not both: the boot volume is made from snapshot ${snapshot}`
+        }
+      }
+      return (
+        snapshot !== undefined ||
+        r.image !== undefined || { path: ["image"], message: "is required (or boot_volume.snapshot)" }
+      )
+    })
+  )
 )
 export type CreateServersRequest = typeof CreateServersRequest.Type

@@ -1,133 +1,79 @@
-import { Cinder, Neutron, Nova } from "@enamel/openstack-clients"
-import { Array as Arr, Effect, Option, Ref } from "effect"
+import type { Snapshot } from "@enamel/openstack-clients"
+import { Array as Arr, Effect } from "effect"
 import * as CloudStage from "../cloud/CloudStage.js"
-import { contains } from "../cloud/ipAddress.js"
+import { snapshotOrProblem } from "../cloud/snapshots.js"
 import { combineFailures, problem } from "./errors.js"
-import { type CachedName, named, resolverWith } from "./names.js"
-import { Plan, type PlannedNetwork } from "./plan.js"
+import { type Boot, Plan } from "./plan.js"
 import type { CreateServersRequest } from "./request.js"
-
-type Resolve = ReturnType<typeof resolverWith>
-
-type NetworkRequest = CreateServersRequest["networks"][number]
-type KeypairRequest = NonNullable<CreateServersRequest["keypair"]>
-
-const subnetHolding = (networkName: string, networkId: string, address: string) =>
-  Effect.flatMap(Neutron.listSubnets({ networkId }), (subnets) =>
-    Option.match(
-      Arr.findFirst(subnets, (subnet) => contains(subnet.cidr, address)),
-      {
-        onNone: () => Effect.fail(problem(`no subnet of network ${networkName} holds ${address}`)),
-        onSome: (subnet) => Effect.succeed({ subnet_id: subnet.id, ip_address: address })
-      }
-    )
-  )
-
-/** An existing port: it must exist and be free; it can serve one server only. */
-const existingPort = (portId: string, count: number) =>
-  Effect.gen(function* () {
-    if (count > 1) return yield* problem(`port ${portId} can be attached to one server only, not ${count}`)
-    const port = yield* named("port", portId, Neutron.getPort(portId))
-    if (port.deviceId !== "") return yield* problem(`port ${portId} is in use by ${port.deviceId}`)
-    return {
-      networkId: port.networkId,
-      existing: { id: port.id, fixed_ips: port.fixedIps.map((ip) => ip.ipAddress) }
-    }
-  })
-
-const resolveNetwork = (resolve: Resolve, request: NetworkRequest, count: number) =>
-  Effect.gen(function* () {
-    if (request.fixed_ip !== undefined && count > 1) {
-      return yield* problem(`fixed IP ${request.fixed_ip} can be given to one server only, not ${count}`)
-    }
-    const networkName = request.network ?? ""
-    const [network, securityGroupIds, floatingNetworkId] = yield* Effect.all(
-      [
-        request.port === undefined
-          ? Effect.map(resolve("network", networkName), (networkId) => ({ networkId, existing: undefined }))
-          : existingPort(request.port, count),
-        Effect.forEach(request.security_groups ?? [], (name) => resolve("security group", name), {
-          concurrency: "unbounded"
-        }),
-        request.floating_ip === undefined
-          ? Effect.void
-          : resolve("external network", request.floating_ip.network)
-      ],
-      { concurrency: "unbounded", mode: "validate" }
-    ).pipe(Effect.mapError((errors) => combineFailures(Arr.getSomes(errors))))
-    const planned: PlannedNetwork = {
-      network_id: network.networkId,
-      existing_port: network.existing,
-      fixed_ip:
-        request.fixed_ip === undefined
-          ? undefined
-          : yield* subnetHolding(networkName, network.networkId, request.fixed_ip),
-      security_group_ids: request.security_groups === undefined ? undefined : securityGroupIds,
-      floating_network_id: floatingNetworkId ?? undefined
-    }
-    return planned
-  })
-
-/** `ssh-ed25519 AAAA… comment`: the same key whatever the comment. */
-const sameKey = (a: string, b: string): boolean =>
-  a.trim().split(/\s+/).slice(0, 2).join(" ") === b.trim().split(/\s+/).slice(0, 2).join(" ")
-
-/** A named keypair must exist; a keypair with a public key is imported unless the same key is there. */
-const resolveKeypair = (request: KeypairRequest) =>
-  Nova.getKeypair(request.name).pipe(
-    Effect.map(Option.some),
-    Effect.catchTag("OpenStackNotFound", () => Effect.succeedNone),
-    Effect.flatMap((existing) => {
-      const publicKey = request.public_key
-      if (Option.isNone(existing)) {
-        return publicKey === undefined
-          ? Effect.fail(problem(`keypair ${request.name} not found`))
-          : Effect.succeed({ name: request.name, imports: true })
-      }
-      return publicKey === undefined || sameKey(existing.value.publicKey, publicKey)
-        ? Effect.succeed({ name: request.name, imports: false })
-        : Effect.fail(problem(`keypair ${request.name} exists with a different public key`))
-    })
-  )
+import { resolveParts, resolvingNames } from "./resolveParts.js"
 
 /**
- * Resolves everything the request names (image, flavor, volume type, networks, ports, security groups,
- * external networks, keypair) and fails with every problem at once, before anything is created. Names
- * the NameCache holds are taken from it and listed in the plan, for `confirmNames` to check while the
- * servers are being made (ports and keypairs, whose state matters, are always asked for).
+ * What the servers boot from. The request's own check (image or boot_volume.snapshot, exactly one;
+ * size_gb unless a snapshot) leaves no other case; the problem names it should that check change.
+ */
+const bootOf = (
+  request: CreateServersRequest,
+  imageId: string | undefined,
+  snapshot: Snapshot | undefined,
+  volumeTypeId: string | undefined
+): Effect.Effect<Boot, ReturnType<typeof problem>> => {
+  const asked = request.boot_volume
+  if (asked === undefined) {
+    return imageId === undefined
+      ? Effect.fail(problem("no image to boot from"))
+      : Effect.succeed({ _tag: "image", image_id: imageId })
+  }
+  const source =
+    snapshot !== undefined
+      ? ({ _tag: "snapshot", snapshot_id: snapshot.id } as const)
+      : imageId === undefined
+        ? undefined
+        : ({ _tag: "image", image_id: imageId } as const)
+  const sizeGb = asked.size_gb ?? snapshot?.size
+  if (source === undefined || sizeGb === undefined) {
+    return Effect.fail(problem("the boot volume needs an image and size_gb, or a snapshot"))
+  }
+  return Effect.succeed({
+    _tag: "volume",
+    source,
+    size_gb: sizeGb,
+    volume_type_id: volumeTypeId,
+    delete_on_termination: asked.delete_on_termination
+  })
+}
+
+/**
+ * Resolves everything the request names (the image or the boot volume's snapshot, flavor, volume type,
+ * networks, ports, security groups, external networks, keypair) and fails with every problem at once,
+ * before anything is created. A snapshot must be the caller's, available and no larger than `size_gb`.
+ * Names the NameCache holds are taken from it and listed in the plan, for `confirmNames` to check while
+ * the servers are being made (ports, keypairs and snapshots, whose state matters, are always asked for).
  */
 export const resolveRequest = CloudStage.make({
   name: "resolveRequest",
   result: Plan,
   run: Effect.fn("ServerCreate.resolveRequest")(function* (request: CreateServersRequest) {
-    const volumeType = request.boot_volume?.volume_type
-    const hits = yield* Ref.make<ReadonlyArray<CachedName>>([])
-    const resolve = resolverWith(hits)
-    const found = yield* Effect.all(
-      {
-        imageId: resolve("image", request.image),
-        flavorId: resolve("flavor", request.flavor),
-        volumeTypeId:
-          volumeType === undefined ? Effect.succeed(undefined) : resolve("volume type", volumeType),
-        networks: Effect.validateAll(
-          request.networks,
-          (network) => resolveNetwork(resolve, network, request.count),
-          { concurrency: "unbounded" }
-        ).pipe(Effect.mapError(combineFailures)),
-        keypair: request.keypair === undefined ? Effect.succeed(undefined) : resolveKeypair(request.keypair),
-        // Agree on Cinder's microversion now, while we wait anyway, rather than before the first volume.
-        cinder: request.boot_volume === undefined ? Effect.void : Cinder.microversion
-      },
-      { concurrency: "unbounded", mode: "validate" }
-    ).pipe(Effect.mapError((errors) => combineFailures(Arr.getSomes(Object.values(errors)))))
-    const cached = yield* Ref.get(hits)
+    const image = request.image
+    const snapshotId = request.boot_volume?.snapshot
+    const { found, cachedNames } = yield* resolvingNames((resolve) =>
+      Effect.all(
+        {
+          imageId: image === undefined ? Effect.succeed(undefined) : resolve("image", image),
+          snapshot:
+            snapshotId === undefined
+              ? Effect.succeed(undefined)
+              : snapshotOrProblem(snapshotId, request.boot_volume?.size_gb, problem),
+          parts: resolveParts(request, resolve)
+        },
+        { concurrency: "unbounded", mode: "validate" }
+      ).pipe(Effect.mapError((errors) => combineFailures(Arr.getSomes(Object.values(errors)))))
+    )
     const plan: Plan = {
-      image_id: found.imageId,
-      flavor_id: found.flavorId,
-      volume_type_id: found.volumeTypeId,
-      networks: found.networks,
-      keypair: found.keypair,
-      cached_names: Arr.isNonEmptyReadonlyArray(cached) ? cached : undefined
+      boot: yield* bootOf(request, found.imageId, found.snapshot, found.parts.volumeTypeId),
+      flavor_id: found.parts.flavorId,
+      networks: found.parts.networks,
+      keypair: found.parts.keypair,
+      cached_names: cachedNames
     }
     return plan
   })

@@ -2,6 +2,7 @@ import { Cinder, Glance, type OpenStackError } from "@enamel/openstack-clients"
 import { Effect, Schema } from "effect"
 import * as CloudStage from "../cloud/CloudStage.js"
 import { usableServer } from "../cloud/servers.js"
+import { snapshotOrProblem } from "../cloud/snapshots.js"
 import { AttachRequestUnresolved } from "./errors.js"
 import { availableVolume } from "./existingVolume.js"
 import type { AttachVolumeRequest } from "./request.js"
@@ -40,22 +41,13 @@ const activeImage = (name: string) =>
       : Effect.fail(problem(`image ${name} is not active (${image.status})`))
   )
 
-const availableSnapshot = (id: string, sizeGb: number) =>
-  Effect.flatMap(named("snapshot", id, Cinder.getSnapshot(id)), (snapshot) =>
-    snapshot.status !== "available"
-      ? Effect.fail(problem(`snapshot ${id} is ${snapshot.status}, not available`))
-      : snapshot.size > sizeGb
-        ? Effect.fail(problem(`size_gb ${sizeGb} is smaller than snapshot ${id} (${snapshot.size} GiB)`))
-        : Effect.succeed(snapshot.id)
-  )
-
 const optional = <A, E, R>(value: string | undefined, f: (value: string) => Effect.Effect<A, E, R>) =>
   value === undefined ? Effect.succeed(undefined) : f(value)
 
 /**
  * Checks, before anything is made: the server is the caller's and ACTIVE or SHUTOFF; the existing volume
  * is the caller's and available, or the new volume's image, snapshot and volume type exist (every problem
- * at once). Creates nothing.
+ * at once; a snapshot is available and no larger than `size_gb`). Creates nothing.
  */
 export const checkRequest = CloudStage.make({
   name: "checkRequest",
@@ -67,14 +59,13 @@ export const checkRequest = CloudStage.make({
       const plan: AttachPlan = { server_id: server.id, volume: { _tag: "existing", id: volume.id } }
       return plan
     }
-    const sizeGb = request.size_gb ?? 1
     const found = yield* Effect.all(
       {
         volumeTypeId: optional(request.volume_type, (name) =>
           Effect.map(named("volume type", name, Cinder.findVolumeType(name)), (t) => t.id)
         ),
         imageId: optional(request.image, activeImage),
-        snapshotId: optional(request.snapshot, (id) => availableSnapshot(id, sizeGb))
+        snapshot: optional(request.snapshot, (id) => snapshotOrProblem(id, request.size_gb, problem))
       },
       { concurrency: "unbounded", mode: "validate" }
     ).pipe(
@@ -92,11 +83,12 @@ export const checkRequest = CloudStage.make({
       server_id: server.id,
       volume: {
         _tag: "new",
-        size_gb: sizeGb,
+        // A volume from a snapshot is the snapshot's size unless a size is asked for.
+        size_gb: request.size_gb ?? found.snapshot?.size ?? 1,
         name: request.name ?? `${server.name}-volume`,
         volume_type_id: found.volumeTypeId,
         image_id: found.imageId,
-        snapshot_id: found.snapshotId
+        snapshot_id: found.snapshot?.id
       }
     }
     return plan

@@ -2,5 +2,13 @@
 export { AttachPlan } from "./checkRequest.js"
 export { command } from "./command.js"
 export { AttachRequestUnresolved, VolumeNotAvailable, VolumeNotFound } from "./errors.js"
+/** The newest version: the one new tasks get. */
 export { flow } from "./flow.js"
-export { AttachVolumeBody, AttachVolumeRequest, AttachVolumeResult, type } from "./request.js"
+export {
+  AttachVolumeBody,
+  AttachVolumeRequest,
+  AttachVolumeRequestV1,
+  AttachVolumeResult,
+  type
+} from "./request.js"
+export { flow as flowV1 } from "./v1/flow.js"

@@ -20,7 +20,9 @@ const fields = {
   name: Schema.optional(Text.pipe(Schema.maxLength(255))),
   volume_type: Schema.optional(NameOrId),
   image: Schema.optional(NameOrId.annotations({ description: "the new volume's image (name or id)" })),
-  snapshot: Schema.optional(Schema.UUID.annotations({ description: "the new volume's snapshot" })),
+  snapshot: Schema.optional(
+    Schema.UUID.annotations({ description: "the new volume's snapshot (its size when size_gb is left out)" })
+  ),
   volume: Schema.optional(
     Schema.UUID.annotations({ description: "an existing volume of the project, attached as it is" })
   ),
@@ -29,9 +31,17 @@ const fields = {
 
 type Fields = Schema.Struct.Type<typeof fields>
 
-/** A new volume (`size_gb`, from an image or a snapshot or empty) or an existing one (`volume`). */
-const exactlyOneVolume = (r: Fields) =>
+/** Version 1's: a new volume (`size_gb`, from an image or a snapshot or empty) or an existing one (`volume`). */
+const exactlyOneVolumeV1 = (r: Fields) =>
   (r.size_gb === undefined) !== (r.volume === undefined) || "must give exactly one of size_gb or volume"
+
+/**
+ * A new volume (`size_gb`, or `snapshot` whose size it then takes; from an image or a snapshot or empty)
+ * or an existing one (`volume`).
+ */
+const exactlyOneVolume = (r: Fields) =>
+  (r.size_gb === undefined && r.snapshot === undefined) !== (r.volume === undefined) ||
+  "must give exactly one of size_gb (or snapshot) or volume"
 
 const newVolumeFieldsOnlyForNew = (r: Fields) =>
   r.volume === undefined ||
@@ -53,13 +63,22 @@ export const AttachVolumeBody = Input.body(
   )
 )
 
+const taskFields = { ...fields, server_id: Schema.NonEmptyTrimmedString }
+
 /** The task's params: the body and the server. */
-export const AttachVolumeRequest = Schema.Struct({ ...fields, server_id: Schema.NonEmptyTrimmedString }).pipe(
+export const AttachVolumeRequest = Schema.Struct(taskFields).pipe(
   Schema.filter(exactlyOneVolume),
   Schema.filter(newVolumeFieldsOnlyForNew),
   Schema.filter(oneSource)
 )
 export type AttachVolumeRequest = typeof AttachVolumeRequest.Type
+
+/** Version 1's params: `size_gb` even with a snapshot (frozen: version 1's workers decode with it). */
+export const AttachVolumeRequestV1 = Schema.Struct(taskFields).pipe(
+  Schema.filter(exactlyOneVolumeV1),
+  Schema.filter(newVolumeFieldsOnlyForNew),
+  Schema.filter(oneSource)
+)
 
 export const AttachVolumeResult = Schema.Struct({
   volume_id: Schema.String,

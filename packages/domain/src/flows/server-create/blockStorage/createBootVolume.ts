@@ -5,10 +5,11 @@ import { adoptOrCreate } from "../../cloud/adopt.js"
 import * as CloudStage from "../../cloud/CloudStage.js"
 import { metadataMarks, tokenKey } from "../../cloud/marks.js"
 import { removeVolume } from "../../cloud/remove.js"
+import type { BootVolumeSource } from "../plan.js"
 
 export interface BootVolumeInput {
   readonly serverName: string
-  readonly imageId: string
+  readonly source: BootVolumeSource
   readonly sizeGb: number
   readonly volumeTypeId: string | undefined
 }
@@ -16,7 +17,10 @@ export interface BootVolumeInput {
 export const CreatedVolume = Schema.Struct({ id: Schema.String })
 export type CreatedVolume = typeof CreatedVolume.Type
 
-/** Creates: a bootable volume from the image (Cinder), marked with the stage's token. Undo: deletes it. */
+/**
+ * Creates: a bootable volume from the image, or from a snapshot (a restore), marked with the stage's
+ * token (Cinder). Undo: deletes it.
+ */
 export const createBootVolume = CloudStage.make({
   name: "createBootVolume",
   result: CreatedVolume,
@@ -28,7 +32,9 @@ export const createBootVolume = CloudStage.make({
       Cinder.createVolume({
         size: input.sizeGb,
         name: `${input.serverName}-boot`,
-        imageId: input.imageId,
+        ...(input.source._tag === "image"
+          ? { imageId: input.source.image_id }
+          : { snapshotId: input.source.snapshot_id }),
         ...(input.volumeTypeId === undefined ? {} : { volumeType: input.volumeTypeId }),
         metadata: metadataMarks(context.taskId, token)
       })

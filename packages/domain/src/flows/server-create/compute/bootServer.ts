@@ -9,9 +9,10 @@ import { removeServer } from "../../cloud/remove.js"
 export interface BootInput {
   readonly name: string
   readonly flavorId: string
-  readonly imageId: string
-  /** Boot from this volume (the image is then only the volume's source). */
-  readonly volume: { readonly id: string; readonly deleteOnTermination: boolean } | undefined
+  /** Boot from the image on the host's disk, or from this volume. */
+  readonly from:
+    | { readonly imageId: string }
+    | { readonly volume: { readonly id: string; readonly deleteOnTermination: boolean } }
   readonly portIds: ReadonlyArray<string>
   readonly keyName: string | undefined
   readonly userData: string | undefined
@@ -22,7 +23,10 @@ export interface BootInput {
 export const BootedServer = Schema.Struct({ id: Schema.String })
 export type BootedServer = typeof BootedServer.Type
 
-const bootFromVolume = (volume: NonNullable<BootInput["volume"]>): BlockDevice => ({
+const bootFromVolume = (volume: {
+  readonly id: string
+  readonly deleteOnTermination: boolean
+}): BlockDevice => ({
   sourceType: "volume",
   destinationType: "volume",
   uuid: volume.id,
@@ -54,9 +58,9 @@ export const bootServer = CloudStage.make({
         name: input.name,
         flavorId: input.flavorId,
         networks: input.portIds.map((portId) => ({ portId })),
-        ...(input.volume === undefined
-          ? { imageId: input.imageId }
-          : { blockDevices: [bootFromVolume(input.volume)] }),
+        ...("volume" in input.from
+          ? { blockDevices: [bootFromVolume(input.from.volume)] }
+          : { imageId: input.from.imageId }),
         ...(input.keyName === undefined ? {} : { keyName: input.keyName }),
         ...(input.userData === undefined ? {} : { userData: input.userData }),
         ...(input.availabilityZone === undefined ? {} : { availabilityZone: input.availabilityZone }),
