@@ -57,3 +57,37 @@ export class RebuildNotOffered extends Schema.TaggedError<RebuildNotOffered>()(
     )
   }
 }
+
+/** Cinder's quota does not allow the new root volume that rebuilding by replacement makes. */
+export class RebuildOverQuota extends Schema.TaggedError<RebuildOverQuota>()(
+  "RebuildOverQuota",
+  { quota: Schema.String, limit: Schema.Number, used: Schema.Number, needed: Schema.Number },
+  { description: "The project's quota does not allow the new root volume" }
+) {
+  readonly code = ErrorCode.rebuildOverQuota
+  override get message(): string {
+    return (
+      `quota ${this.quota} exceeded: rebuilding by replacement needs ${this.needed} more for the new root ` +
+      `volume, the project uses ${this.used} of its ${this.limit}`
+    )
+  }
+}
+
+/**
+ * A volume of the server is deleted with it (delete_on_termination), and the cloud's Nova is older than
+ * 2.85, which lets the owner change that: deleting the server to replace it would delete the volume.
+ */
+export class VolumeDeletedOnTermination extends Schema.TaggedError<VolumeDeletedOnTermination>()(
+  "VolumeDeletedOnTermination",
+  { serverId: Schema.String, volumeIds: Schema.Array(Schema.String), compute: Schema.NullOr(Schema.String) },
+  { description: "Replacing the server would delete a volume with it" }
+) {
+  readonly code = ErrorCode.rebuildVolumeDeletedOnTermination
+  override get message(): string {
+    return (
+      `server ${this.serverId}'s volumes ${this.volumeIds.join(", ")} are deleted with it, and Nova at ` +
+      `compute ${this.compute ?? "without microversions"} (before 2.85) cannot change that; rebuilding by ` +
+      "replacement deletes the server, so nothing was changed"
+    )
+  }
+}

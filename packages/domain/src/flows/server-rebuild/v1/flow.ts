@@ -1,14 +1,15 @@
 /**
- * `server.rebuild` version 1: the flow behind `POST /servers/{id}/rebuild`, on clouds that rebuild a
- * volume-backed server themselves (Nova 2.93 with Cinder's reimage). Frozen once released: a change (such
- * as rebuilding by replacement on other clouds) makes version 2 beside it (see the package README).
+ * `server.rebuild` version 1, as released: tasks accepted before version 2 resume by it (frozen; see the
+ * package README). It rebuilds only on clouds that rebuild a volume-backed server themselves (Nova 2.93
+ * with Cinder's reimage) and fails at `checkRequest` elsewhere; version 2 (`../flow.ts`) also rebuilds by
+ * replacement.
  */
 import { Effect } from "effect"
-import * as Flow from "../../engine/flow/Flow.js"
+import * as Flow from "../../../engine/flow/Flow.js"
+import { rebuildServer } from "../compute/rebuildServer.js"
+import { waitServerRebuilt } from "../compute/waitServerRebuilt.js"
+import { RebuildRequest, type RebuildResult, RebuildResult as Result, type } from "../request.js"
 import { checkRequest } from "./checkRequest.js"
-import { rebuildServer } from "./compute/rebuildServer.js"
-import { waitServerRebuilt } from "./compute/waitServerRebuilt.js"
-import { RebuildRequest, type RebuildResult, RebuildResult as Result, type } from "./request.js"
 
 export const flow = Flow.make({
   type,
