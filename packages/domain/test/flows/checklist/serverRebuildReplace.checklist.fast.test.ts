@@ -48,7 +48,7 @@ const webRequest = (bootVolume: Record<string, unknown> = {}) =>
     metadata: { role: "web" }
   })
 
-const task = <I>(schema: Schema.Schema<I, unknown>, params: Record<string, unknown>) => ({
+const task = <I, II>(schema: Schema.Schema<I, II>, params: Record<string, unknown>) => ({
   taskId: crypto.randomUUID(),
   params: Schema.decodeUnknownSync(schema)(params)
 })
