@@ -3,7 +3,8 @@
  * flow takes the `rebuild` path: the same server and root volume, the volume rewritten from the new image,
  * the same fixed and floating IPs. A refusal at each stage leaves the server as it was, or (once Nova
  * has the rebuild) running again with its addresses; a crash right after each stage resumes to the end.
- * Rebuilding by replacement, which the dev cloud has no reason to take, is not in this version.
+ * Rebuilding by replacement, which the dev cloud takes only when its versions are shown lower, is
+ * `serverRebuildReplace.devcloud.test.ts`.
  */
 import { describe, expect, layer } from "@effect/vitest"
 import { Cinder, Neutron, Nova } from "@enamel/openstack-clients"
