@@ -14,22 +14,12 @@ import { Effect, Schema } from "effect"
 import { runFlow } from "../../src/engine/flow/runFlow.js"
 import { removeSnapshot } from "../../src/flows/cloud/remove.js"
 import * as ServerBackup from "../../src/flows/server-backup/index.js"
-import * as ServerCreate from "../../src/flows/server-create/index.js"
 import * as ServerDelete from "../../src/flows/server-delete/index.js"
 import * as ServerRebuild from "../../src/flows/server-rebuild/index.js"
-import { aliceCloud, cloudWithNovaAt, fullServer, newTask, timeout, uniqueName } from "./support/devcloud.js"
+import { aVolumeServer } from "./support/attach.js"
+import { aliceCloud, cloudWithNovaAt, newTask, timeout, uniqueName } from "./support/devcloud.js"
 import { succeeded } from "./support/expectations.js"
 import { anImage, volumeImageId } from "./support/images.js"
-
-/** A server booted from a new 1 GiB volume of `tiny`, with a port on `private` and a floating IP. */
-const aVolumeServer = Effect.gen(function* () {
-  const name = uniqueName("replace")
-  const taskId = yield* newTask([name])
-  const made = yield* succeeded(yield* runFlow(ServerCreate.flow, { taskId, params: fullServer(name) }))
-  const server = made.servers[0]
-  if (server?.volume_id === undefined) return yield* Effect.dieMessage("no volume-backed server was made")
-  return { id: server.id, name, volumeId: server.volume_id }
-})
 
 /** How the server is reached: its name and status, its ports in order with their fixed IPs, the floating IPs on them. */
 const addressesOf = (serverId: string) =>
@@ -52,7 +42,7 @@ const rebuildParams = (serverId: string, image: string) =>
 /** The server rebuilt by replacement from a new image; what it was and what it is. */
 const replaced = (options: { readonly backup: boolean }) =>
   Effect.gen(function* () {
-    const server = yield* aVolumeServer
+    const server = yield* aVolumeServer("replace")
     const image = yield* anImage(uniqueName("replace-image"))
     if (options.backup) {
       const params = Schema.decodeUnknownSync(ServerBackup.BackupRequest)({

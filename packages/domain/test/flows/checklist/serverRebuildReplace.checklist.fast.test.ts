@@ -191,29 +191,17 @@ const failureAt: Record<string, { readonly rule?: Fault.FaultRule; readonly arme
   }
 }
 
+/** A crash once the stage's call reached the cloud, its answer lost. */
+const landed = (path: string, call: Fault.CallPattern) =>
+  crashCase(() => ({ _tag: "CallLanded", path, call }))
+
 const crashes: ReadonlyArray<CrashCase> = [
   ...stages.map((path) => crashCase(() => ({ _tag: "OutcomeUnrecorded", path }))),
   crashCase(() => ({ _tag: "StageStarted", path: "deleteOldServer" })),
-  crashCase(() => ({
-    _tag: "CallLanded",
-    path: "createBootVolume",
-    call: { service: "cinder", method: "POST", path: "/volumes" }
-  })),
-  crashCase(() => ({
-    _tag: "CallLanded",
-    path: "deleteOldServer",
-    call: { service: "nova", method: "DELETE", path: "/servers/*" }
-  })),
-  crashCase(() => ({
-    _tag: "CallLanded",
-    path: "bootNewServer",
-    call: { service: "nova", method: "POST", path: "/servers" }
-  })),
-  crashCase(() => ({
-    _tag: "CallLanded",
-    path: "remarkResources",
-    call: { service: "cinder", method: "POST", path: "/volumes/*/metadata" }
-  }))
+  landed("createBootVolume", { service: "cinder", method: "POST", path: "/volumes" }),
+  landed("deleteOldServer", { service: "nova", method: "DELETE", path: "/servers/*" }),
+  landed("bootNewServer", { service: "nova", method: "POST", path: "/servers" }),
+  landed("remarkResources", { service: "cinder", method: "POST", path: "/volumes/*/metadata" })
 ]
 
 /** Alice's project after a clean run, the same (names for ids) in every world: computed once. */
