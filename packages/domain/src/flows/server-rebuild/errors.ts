@@ -41,7 +41,7 @@ export class RebuildRequestUnresolved extends Schema.TaggedError<RebuildRequestU
 
 /**
  * The cloud offers no rebuild of a volume-backed server (Nova 2.93 with Cinder's volume API 3.68), and
- * this version of the flow does not rebuild by replacement.
+ * version 1 of the flow (tasks accepted before version 2) does not rebuild by replacement.
  */
 export class RebuildNotOffered extends Schema.TaggedError<RebuildNotOffered>()(
   "RebuildNotOffered",
@@ -53,7 +53,8 @@ export class RebuildNotOffered extends Schema.TaggedError<RebuildNotOffered>()(
     return (
       `the cloud offers compute ${this.compute ?? "without microversions"} and volume ` +
       `${this.volume ?? "without microversions"}; a volume-backed server is rebuilt with compute 2.93 and ` +
-      "volume 3.68 (Cinder's reimage), and rebuilding by replacement is not available yet"
+      "volume 3.68 (Cinder's reimage), and this task's flow (server.rebuild version 1) does not rebuild by " +
+      "replacement"
     )
   }
 }

@@ -12,11 +12,12 @@ import {
   Cinder,
   type FloatingIp,
   Neutron,
+  type OpenStackError,
   type Port,
   type Snapshot,
   type Volume
 } from "@enamel/openstack-clients"
-import { Array as Arr, Effect, Option, Schema } from "effect"
+import { Array as Arr, Effect, type Option, Schema } from "effect"
 import { backupServerKey, serverKey, serverTag } from "../cloud/marks.js"
 
 /** What carried the marks of the old server when they were moved. */
@@ -64,42 +65,26 @@ const findMarked = (ids: ReadonlyArray<string>) =>
     unbounded
   )
 
-const present = <A, E, R>(look: Effect.Effect<Option.Option<A>, E, R>) =>
-  Effect.map(look, (found) => Option.toArray(found))
+/** Each id's resource as it is now; those gone since are left out. */
+const existing = <A, E, R>(
+  ids: ReadonlyArray<string>,
+  find: (id: string) => Effect.Effect<Option.Option<A>, E, R>
+) => Effect.map(Effect.forEach(ids, find, unbounded), Arr.getSomes)
 
-const optional = <A, E extends { readonly _tag: string }, R>(get: Effect.Effect<A, E, R>) =>
+const orNone = <A, R>(get: Effect.Effect<A, OpenStackError, R>) =>
   get.pipe(
     Effect.asSome,
-    Effect.catchIf(
-      (error): error is E => error._tag === "OpenStackNotFound",
-      () => Effect.succeedNone
-    )
+    Effect.catchTag("OpenStackNotFound", () => Effect.succeedNone)
   )
 
-/** The resources listed, as they are now (those gone since left out). */
+/** The resources listed, as they are now. */
 const lookUp = (moved: MovedMarks) =>
   Effect.all(
     {
-      ports: Effect.map(
-        Effect.forEach(moved.port_ids, (id) => present(optional(Neutron.getPort(id))), unbounded),
-        Arr.flatten
-      ),
-      floatingIps: Effect.map(
-        Effect.forEach(
-          moved.floating_ip_ids,
-          (id) => present(optional(Neutron.getFloatingIp(id))),
-          unbounded
-        ),
-        Arr.flatten
-      ),
-      volumes: Effect.map(
-        Effect.forEach(moved.volume_ids, (id) => present(Cinder.findVolume(id)), unbounded),
-        Arr.flatten
-      ),
-      snapshots: Effect.map(
-        Effect.forEach(moved.snapshot_ids, (id) => present(Cinder.findSnapshot(id)), unbounded),
-        Arr.flatten
-      )
+      ports: existing(moved.port_ids, (id) => orNone(Neutron.getPort(id))),
+      floatingIps: existing(moved.floating_ip_ids, (id) => orNone(Neutron.getFloatingIp(id))),
+      volumes: existing(moved.volume_ids, (id) => Cinder.findVolume(id)),
+      snapshots: existing(moved.snapshot_ids, (id) => Cinder.findSnapshot(id))
     },
     unbounded
   )

@@ -192,7 +192,7 @@ const failureAt: Record<string, { readonly rule?: Fault.FaultRule; readonly arme
 }
 
 /** A crash once the stage's call reached the cloud, its answer lost. */
-const landed = (path: string, call: Fault.CallPattern) =>
+const landed = (path: string, call: Fault.CallPattern & { readonly nth?: number }) =>
   crashCase(() => ({ _tag: "CallLanded", path, call }))
 
 const crashes: ReadonlyArray<CrashCase> = [
@@ -360,6 +360,34 @@ describe("server.rebuild version 2 by replacement on a cloud double without Nova
         })
     )
   }
+
+  it.live(
+    "a crash while the old root is booted again (its boot landed), then a resume: web runs once, as it was",
+    () =>
+      Effect.gen(function* () {
+        const world = yield* makeWorld({ computeMaxMicroversion: yoga })
+        const web = yield* setUp(world)
+        const before = yield* attachmentsOf(world, web.serverId)
+        const failure = failureAt.deleteOldBootVolume?.rule
+        if (failure === undefined)
+          return yield* Effect.dieMessage("no failure declared for deleteOldBootVolume")
+        yield* world.cloud.inject(failure)
+        const rebuild = rebuildTask(web.serverId)
+        // The second server boot of the run is the undo's (the first was bootNewServer's).
+        const crash = landed("deleteOldServer", { service: "nova", method: "POST", path: "/servers", nth: 2 })
+        yield* crashed(
+          yield* runProcess(world, ServerRebuild.flow, rebuild, { crash: crash.at(rebuild.taskId) })
+        )
+        yield* world.pass(restartDelay)
+        const outcome = yield* failed(yield* runToEnd(world, ServerRebuild.flow, rebuild))
+        expect(outcome.error.stage).toBe("deleteOldBootVolume")
+        expect(outcome.compensation.failed).toEqual([])
+        expect(asBefore(yield* aliceShape(world))).toEqual(asBefore(web.baseline))
+        const servers = yield* asAlice(world, Nova.listServers())
+        expect(servers.length).toBe(1)
+        expect(yield* attachmentsOf(world, servers[0]?.id ?? "")).toEqual(before)
+      })
+  )
 
   for (const crash of crashes) {
     it.live(`a crash ${crash.name}, then a resume: web replaced once, as by a clean run`, () =>

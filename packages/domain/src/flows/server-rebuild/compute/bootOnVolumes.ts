@@ -28,16 +28,22 @@ const device = (volume: KeptVolume, bootIndex: number | undefined): BlockDevice 
   deleteOnTermination: volume.delete_on_termination
 })
 
+/** The server an earlier attempt of the stage booted, if any. */
+export const findBooted = (server: ReplacedServer, context: StageContext) =>
+  Effect.map(
+    Nova.listServers({ name: server.name, metadata: { [rebuildTokenKey]: context.idempotencyToken } }),
+    Arr.head
+  )
+
 /** Boots the server (or adopts the one an earlier attempt of the stage booted); its id. */
 export const bootOnVolumes = Effect.fn("ServerRebuild.bootOnVolumes")(function* (
   input: BootOnVolumes,
   context: StageContext
 ) {
   const { server } = input
-  const token = context.idempotencyToken
   const booted = yield* adoptOrCreate(
     context,
-    Effect.map(Nova.listServers({ name: server.name, metadata: { [rebuildTokenKey]: token } }), Arr.head),
+    findBooted(server, context),
     Nova.createServer({
       name: server.name,
       flavorId: server.flavor_id,
@@ -46,7 +52,7 @@ export const bootOnVolumes = Effect.fn("ServerRebuild.bootOnVolumes")(function* 
       ...(input.keyName === null ? {} : { keyName: input.keyName }),
       ...(input.userData === undefined ? {} : { userData: input.userData }),
       ...(server.availability_zone === null ? {} : { availabilityZone: server.availability_zone }),
-      metadata: { ...server.metadata, [rebuildTokenKey]: token },
+      metadata: { ...server.metadata, [rebuildTokenKey]: context.idempotencyToken },
       tags: server.tags
     })
   )

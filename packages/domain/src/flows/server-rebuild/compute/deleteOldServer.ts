@@ -5,7 +5,7 @@ import * as CloudStage from "../../cloud/CloudStage.js"
 import { requestServerDelete } from "../../cloud/remove.js"
 import { ReplacedServer } from "../checkRequest.js"
 import { moveServerMarks } from "../ownership.js"
-import { bootOnVolumes } from "./bootOnVolumes.js"
+import { bootOnVolumes, findBooted } from "./bootOnVolumes.js"
 
 /**
  * Nova deletes none of the server's volumes with it: delete_on_termination off where it was on (2.85;
@@ -35,22 +35,28 @@ const restoreOldServer = Effect.fn("ServerRebuild.restoreOldServer")(function* (
   server: ReplacedServer,
   context: StageContext
 ) {
-  yield* Nova.waitForServerDeleted(server.server_id)
-  const volumes = [server.boot_volume, ...server.data_volumes]
-  yield* Effect.forEach(volumes, (volume) => Cinder.waitForVolumeAvailable(volume.id), {
-    concurrency: "unbounded",
-    discard: true
-  })
-  const restored = yield* bootOnVolumes(
-    {
-      server,
-      root: server.boot_volume,
-      volumes: server.data_volumes,
-      keyName: server.key_name,
-      userData: undefined
-    },
-    context
-  )
+  // A re-run (after a crash) takes the server an earlier attempt booted: its volumes are in use by it.
+  const earlier = context.attempt > 1 ? yield* findBooted(server, context) : Option.none()
+  const restored = Option.isSome(earlier)
+    ? earlier.value.id
+    : yield* Effect.gen(function* () {
+        yield* Nova.waitForServerDeleted(server.server_id)
+        yield* Effect.forEach(
+          [server.boot_volume, ...server.data_volumes],
+          (volume) => Cinder.waitForVolumeAvailable(volume.id),
+          { concurrency: "unbounded", discard: true }
+        )
+        return yield* bootOnVolumes(
+          {
+            server,
+            root: server.boot_volume,
+            volumes: server.data_volumes,
+            keyName: server.key_name,
+            userData: undefined
+          },
+          context
+        )
+      })
   yield* Nova.waitForServerActive(restored)
   yield* moveServerMarks(server.server_id, restored)
 })
