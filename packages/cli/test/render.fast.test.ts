@@ -105,6 +105,33 @@ describe("the final report", () => {
     expect(finalReport({ ...ended.task, timeline })).toMatchSnapshot()
   })
 
+  it("says which way a server was rebuilt, and the new server's id when it was replaced", () => {
+    const rebuilt = (result: Record<string, unknown>) =>
+      finalReport({
+        ...task("SUCCEEDED", 1000, { type: "server.rebuild", flow_version: 2, result }),
+        timeline: []
+      })
+    const old = "44960716-ffc8-4ab4-adcc-fdec0a1fee9f"
+    const fresh = "5b6c7d8e-1f2a-4b3c-9d4e-5f6a7b8c9d0e"
+    const root = "0c9a7b52-3f1e-4d7a-8b6c-2e4f5a6b7c8d"
+    expect(rebuilt({ server_id: old, path: "rebuild", boot_volume_id: root })).toContain(
+      `rebuilt:\n  path rebuild (Nova's rebuild): server ${old}, root volume ${root}`
+    )
+    const replaced = rebuilt({
+      server_id: fresh,
+      path: "replace",
+      boot_volume_id: root,
+      previous_server_id: old,
+      kept_volume_id: "7d3e1f20-9a4b-4c5d-8e6f-0a1b2c3d4e5f"
+    })
+    expect(replaced).toContain(
+      `rebuilt:\n  path replace: new server ${fresh} (was ${old}), root volume ${root}`
+    )
+    expect(replaced).toContain(
+      "old root volume 7d3e1f20-9a4b-4c5d-8e6f-0a1b2c3d4e5f kept: backups depend on it"
+    )
+  })
+
   it("lists tasks as a table", () => {
     expect(taskListTable([task("SUCCEEDED", 1000), task("RUNNING", 0, { ended_at: null })])).toMatchSnapshot()
   })

@@ -46,6 +46,8 @@ export const ErrorCode = {
   serverNotReady: "server.not_ready",
   serverNotVolumeBacked: "server.not_volume_backed",
   serverRebuildNotOffered: "server.rebuild_not_offered",
+  rebuildOverQuota: "rebuild.over_quota",
+  rebuildVolumeDeletedOnTermination: "rebuild.volume_deleted_on_termination",
   imageNotFound: "image.not_found",
   // What is attached to a server
   volumeNotFound: "volume.not_found",
@@ -208,7 +210,17 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   },
   "server.rebuild_not_offered": {
     meaning:
-      "The cloud does not rebuild volume-backed servers (Nova microversion 2.93 with Cinder's volume API 3.68), and rebuilding by replacement is not available yet; nothing was changed.",
+      "The cloud does not rebuild volume-backed servers (Nova microversion 2.93 with Cinder's volume API 3.68), and the task's flow version (server.rebuild version 1, of tasks accepted before version 2) does not rebuild by replacement; nothing was changed.",
+    seen: [task]
+  },
+  "rebuild.over_quota": {
+    meaning:
+      "Rebuilding by replacement needs one more volume of the root volume's size, and the project's Cinder quota (volumes, or gigabytes) does not allow it; nothing was made.",
+    seen: [task]
+  },
+  "rebuild.volume_deleted_on_termination": {
+    meaning:
+      "Rebuilding by replacement deletes the server, and one of its volumes is set to be deleted with it; the cloud's Nova (before microversion 2.85) does not let its owner change that, so nothing was changed.",
     seen: [task]
   },
   "image.not_found": {

@@ -1,5 +1,5 @@
 import type { TaskDetailView, TaskView, TimelineEntryView } from "@enamel/domain/contract"
-import { ServerCreate } from "@enamel/domain/flows"
+import { ServerCreate, ServerRebuild } from "@enamel/domain/flows"
 import { Option, Schema } from "effect"
 import { type Cell, fieldTable, table } from "./table.js"
 import { duration, millisOf } from "./text.js"
@@ -53,22 +53,50 @@ export const serverLines = (task: TaskView): ReadonlyArray<string> =>
       })
   })
 
+const decodeRebuild = Schema.decodeUnknownOption(ServerRebuild.RebuildResult)
+
+/**
+ * What a `server.rebuild` did, in words: the path it took, and the server it left (a new id on the
+ * `replace` path, where the old id is gone); nothing for other tasks.
+ */
+export const rebuildLines = (task: TaskView): ReadonlyArray<string> =>
+  task.type !== ServerRebuild.type
+    ? []
+    : Option.match(decodeRebuild(task.result), {
+        onNone: () => [],
+        onSome: (rebuilt) =>
+          rebuilt.path === "rebuild"
+            ? [
+                `  path rebuild (Nova's rebuild): server ${rebuilt.server_id}, root volume ${rebuilt.boot_volume_id}`
+              ]
+            : [
+                `  path replace: new server ${rebuilt.server_id} (was ${rebuilt.previous_server_id ?? "-"}), ` +
+                  `root volume ${rebuilt.boot_volume_id}`,
+                ...(rebuilt.kept_volume_id === undefined
+                  ? []
+                  : [`  old root volume ${rebuilt.kept_volume_id} kept: backups depend on it`])
+              ]
+      })
+
 const compact = (value: unknown): string =>
   value === null || value === undefined ? "" : JSON.stringify(value)
 
 /**
  * What `--wait` and `task watch` print at the end (table format): the outcome, the timeline, and what it
- * made: the servers of a `server.create`, the result of any other task (the volume attached and its
+ * made: the servers of a `server.create`, the path and server of a `server.rebuild`, the result of any other task (the volume attached and its
  * device, the port and its addresses, the floating IP, …).
  */
 export const finalReport = (task: TaskDetailView): string => {
   const servers = serverLines(task)
+  const rebuilt = rebuildLines(task)
   const made =
     servers.length > 0
       ? ["servers:", ...servers]
-      : task.result === null
-        ? []
-        : [`result: ${compact(task.result)}`]
+      : rebuilt.length > 0
+        ? ["rebuilt:", ...rebuilt]
+        : task.result === null
+          ? []
+          : [`result: ${compact(task.result)}`]
   return [outcomeLine(task), timelineTable(task.timeline), ...made].join("\n")
 }
 

@@ -3,7 +3,8 @@
  * flow takes the `rebuild` path: the same server and root volume, the volume rewritten from the new image,
  * the same fixed and floating IPs. A refusal at each stage leaves the server as it was, or (once Nova
  * has the rebuild) running again with its addresses; a crash right after each stage resumes to the end.
- * Rebuilding by replacement, which the dev cloud has no reason to take, is not in this version.
+ * Rebuilding by replacement, which the dev cloud takes only when its versions are shown lower, is
+ * `serverRebuildReplace.devcloud.test.ts`.
  */
 import { describe, expect, layer } from "@effect/vitest"
 import { Cinder, Nova } from "@enamel/openstack-clients"
@@ -12,30 +13,19 @@ import { dyingStore } from "../../../../test/support/dyingStore.js"
 import { ErrorCode } from "../../src/ErrorCatalogue.js"
 import * as Checkpoints from "../../src/engine/flow/Checkpoints.js"
 import { runFlow } from "../../src/engine/flow/runFlow.js"
-import * as ServerCreate from "../../src/flows/server-create/index.js"
 import * as ServerRebuild from "../../src/flows/server-rebuild/index.js"
 import { addressesOf } from "./support/addresses.js"
-import { aServer, refuse, uuid } from "./support/attach.js"
-import { aliceCloud, faultyCloud, fullServer, newTask, timeout, uniqueName } from "./support/devcloud.js"
+import { aServer, aVolumeServer, refuse, uuid } from "./support/attach.js"
+import { aliceCloud, faultyCloud, newTask, timeout, uniqueName } from "./support/devcloud.js"
 import { failed, states, succeeded, timeline } from "./support/expectations.js"
 import { anImage, volumeImageId } from "./support/images.js"
-
-/** A server booted from a new 1 GiB volume of `tiny`, with a port on `private` and a floating IP. */
-const aVolumeServer = Effect.gen(function* () {
-  const name = uniqueName("rebuild")
-  const taskId = yield* newTask([name])
-  const made = yield* succeeded(yield* runFlow(ServerCreate.flow, { taskId, params: fullServer(name) }))
-  const server = made.servers[0]
-  if (server?.volume_id === undefined) return yield* Effect.dieMessage("no volume-backed server was made")
-  return { id: server.id, volumeId: server.volume_id }
-})
 
 const params = (serverId: string, image: string) =>
   Schema.decodeUnknownSync(ServerRebuild.RebuildRequest)({ image, server_id: serverId })
 
 /** A volume-backed server, a new image to rebuild it from, how the server is now, and a task for it. */
 const prepared = Effect.gen(function* () {
-  const server = yield* aVolumeServer
+  const server = yield* aVolumeServer("rebuild")
   const image = yield* anImage(uniqueName("rebuild-image"))
   const before = yield* addressesOf(server.id)
   const imageBefore = yield* volumeImageId(server.volumeId)

@@ -29,6 +29,8 @@ const SnapshotsPage = Schema.Struct({
 
 /** The project's block-storage limits and use (`GET /limits`, `absolute`); -1 is no limit. */
 export const BlockStorageLimits = Schema.Struct({
+  maxTotalVolumes: Schema.optionalWith(Schema.Number, { default: () => -1 }),
+  totalVolumesUsed: Schema.optionalWith(Schema.Number, { default: () => 0 }),
   maxTotalSnapshots: Schema.Number,
   totalSnapshotsUsed: Schema.Number,
   maxTotalVolumeGigabytes: Schema.Number,
@@ -90,6 +92,14 @@ export const makeSnapshotOperations = (api: ServiceApi) => {
         next: (page) => nextLink(page.snapshots_links)
       }
     )
+  })
+
+  /** Sets these metadata pairs on the snapshot (`POST …/metadata` merges: other keys stay). */
+  const setSnapshotMetadata = Effect.fn("Cinder.setSnapshotMetadata")(function* (
+    id: string,
+    metadata: Readonly<Record<string, string>>
+  ) {
+    yield* api.discard({ method: "POST", path: `${path(id)}/metadata`, json: { metadata } })
   })
 
   const deleteSnapshot = Effect.fn("Cinder.deleteSnapshot")(function* (id: string) {
@@ -205,6 +215,7 @@ export const makeSnapshotOperations = (api: ServiceApi) => {
     findSnapshot,
     listSnapshots,
     deleteSnapshot,
+    setSnapshotMetadata,
     getLimits,
     waitForSnapshotAvailable,
     waitForSnapshotDeleted

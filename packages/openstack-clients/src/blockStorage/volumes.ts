@@ -145,6 +145,14 @@ export const makeVolumeOperations = (api: ServiceApi) => {
     )
   })
 
+  /** Sets these metadata pairs on the volume (`POST …/metadata` merges: other keys stay). */
+  const setVolumeMetadata = Effect.fn("Cinder.setVolumeMetadata")(function* (
+    id: string,
+    metadata: Readonly<Record<string, string>>
+  ) {
+    yield* api.discard({ method: "POST", path: `${path(id)}/metadata`, json: { metadata } })
+  })
+
   const deleteVolume = Effect.fn("Cinder.deleteVolume")(function* (id: string) {
     yield* api.discard({ method: "DELETE", path: path(id) })
   })
@@ -355,6 +363,7 @@ export const makeVolumeOperations = (api: ServiceApi) => {
     findVolume,
     listVolumes,
     deleteVolume,
+    setVolumeMetadata,
     listMessages,
     waitForVolumeAvailable,
     waitForVolumeDeletable,

@@ -51,9 +51,18 @@ export const Server = Schema.Struct({
     Schema.fromKey("key_name")
   ),
   availabilityZone: Schema.optional(Schema.String).pipe(Schema.fromKey("OS-EXT-AZ:availability_zone")),
-  volumesAttached: Schema.optionalWith(Schema.Array(Schema.Struct({ id: Schema.String })), {
-    default: () => []
-  }).pipe(Schema.fromKey("os-extended-volumes:volumes_attached")),
+  volumesAttached: Schema.optionalWith(
+    Schema.Array(
+      Schema.Struct({
+        id: Schema.String,
+        /** Whether Nova deletes the volume with the server (2.3+). */
+        deleteOnTermination: Schema.optionalWith(Schema.Boolean, { default: () => false }).pipe(
+          Schema.fromKey("delete_on_termination")
+        )
+      })
+    ),
+    { default: () => [] }
+  ).pipe(Schema.fromKey("os-extended-volumes:volumes_attached")),
   securityGroups: Schema.optionalWith(Schema.Array(Schema.Struct({ name: Schema.String })), {
     default: () => []
   }).pipe(Schema.fromKey("security_groups")),

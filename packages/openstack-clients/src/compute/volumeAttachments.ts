@@ -9,7 +9,11 @@ export const ServerVolumeAttachment = Schema.Struct({
   /** The device Nova chose (`/dev/vdb`); may be null while the attach is under way. */
   device: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => null }),
   /** Cinder's attachment (2.89+). */
-  attachmentId: Schema.optional(Schema.NullOr(Schema.String)).pipe(Schema.fromKey("attachment_id"))
+  attachmentId: Schema.optional(Schema.NullOr(Schema.String)).pipe(Schema.fromKey("attachment_id")),
+  /** Whether Nova deletes the volume with the server (shown from 2.79; false before). */
+  deleteOnTermination: Schema.optionalWith(Schema.Boolean, { default: () => false }).pipe(
+    Schema.fromKey("delete_on_termination")
+  )
 })
 export type ServerVolumeAttachment = typeof ServerVolumeAttachment.Type
 
@@ -45,5 +49,21 @@ export const makeVolumeAttachmentOperations = (api: ServiceApi) => {
     yield* api.discard({ method: "DELETE", path: `${path(serverId)}/${segment(volumeId)}` })
   })
 
-  return { attachVolume, listVolumeAttachments, detachVolume }
+  /**
+   * Changes whether Nova deletes the attached volume with the server (microversion 2.85+; a server's
+   * owner may, unlike swapping the volume, which is an admin's).
+   */
+  const setDeleteOnTermination = Effect.fn("Nova.setDeleteOnTermination")(function* (
+    serverId: string,
+    volumeId: string,
+    deleteOnTermination: boolean
+  ) {
+    yield* api.discard({
+      method: "PUT",
+      path: `${path(serverId)}/${segment(volumeId)}`,
+      json: { volumeAttachment: { volumeId, delete_on_termination: deleteOnTermination } }
+    })
+  })
+
+  return { attachVolume, listVolumeAttachments, detachVolume, setDeleteOnTermination }
 }

@@ -2,7 +2,7 @@ import { Effect, Schema } from "effect"
 import { collectPages, Links, nextLink } from "../http/pagination.js"
 import type { ServiceApi } from "../http/ServiceApi.js"
 import { segment } from "../http/url.js"
-import { projectId, tagCreated, tags, tagsQuery } from "./resources.js"
+import { projectId, putTags, tagCreated, tags, tagsQuery } from "./resources.js"
 
 export const FloatingIp = Schema.Struct({
   id: Schema.String,
@@ -93,5 +93,20 @@ export const makeFloatingIpOperations = (api: ServiceApi) => {
     )
   })
 
-  return { createFloatingIp, getFloatingIp, associateFloatingIp, listFloatingIps, deleteFloatingIp }
+  /** Replaces the floating IP's tags with these. */
+  const setFloatingIpTags = Effect.fn("Neutron.setFloatingIpTags")(function* (
+    id: string,
+    wanted: ReadonlyArray<string>
+  ) {
+    return yield* putTags(api, "floatingips", id, wanted)
+  })
+
+  return {
+    createFloatingIp,
+    getFloatingIp,
+    associateFloatingIp,
+    listFloatingIps,
+    deleteFloatingIp,
+    setFloatingIpTags
+  }
 }

@@ -2,7 +2,7 @@ import { Effect, Schema } from "effect"
 import { collectPages, Links, nextLink } from "../http/pagination.js"
 import type { ServiceApi } from "../http/ServiceApi.js"
 import { segment } from "../http/url.js"
-import { projectId, tagCreated, tags, tagsQuery } from "./resources.js"
+import { projectId, putTags, tagCreated, tags, tagsQuery } from "./resources.js"
 
 export const FixedIp = Schema.Struct({
   subnetId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("subnet_id")),
@@ -95,5 +95,10 @@ export const makePortOperations = (api: ServiceApi) => {
     )
   })
 
-  return { createPort, getPort, listPorts, deletePort }
+  /** Replaces the port's tags with these. */
+  const setPortTags = Effect.fn("Neutron.setPortTags")(function* (id: string, wanted: ReadonlyArray<string>) {
+    return yield* putTags(api, "ports", id, wanted)
+  })
+
+  return { createPort, getPort, listPorts, deletePort, setPortTags }
 }

@@ -21,6 +21,12 @@ export const sessionProjectId = Effect.flatMap(Session, (session) => session.aut
   Effect.map((authentication) => authentication.info.project?.id)
 )
 
+/** Replaces the resource's tags (PUT /{collection}/{id}/tags); answers the tags it now has. */
+export const putTags = (api: ServiceApi, collection: string, id: string, wanted: ReadonlyArray<string>) =>
+  api
+    .json({ method: "PUT", path: `${collection}/${segment(id)}/tags`, json: { tags: wanted } }, TagsBody)
+    .pipe(Effect.map((body) => body.tags))
+
 /**
  * Replaces a just-created resource's tags (PUT /{collection}/{id}/tags). If that fails, the resource is
  * deleted again so that nothing untagged (and so unfindable by tag) is left behind.
@@ -34,12 +40,7 @@ export const tagCreated = <A extends { readonly id: string; readonly tags: Reado
 ): Effect.Effect<A, OpenStackError, Session> =>
   wanted === undefined || wanted.length === 0
     ? Effect.succeed(created)
-    : api
-        .json(
-          { method: "PUT", path: `${collection}/${segment(created.id)}/tags`, json: { tags: wanted } },
-          TagsBody
-        )
-        .pipe(
-          Effect.map((body) => ({ ...created, tags: body.tags })),
-          Effect.tapError(() => Effect.ignore(remove(created.id)))
-        )
+    : putTags(api, collection, created.id, wanted).pipe(
+        Effect.map((tags) => ({ ...created, tags })),
+        Effect.tapError(() => Effect.ignore(remove(created.id)))
+      )

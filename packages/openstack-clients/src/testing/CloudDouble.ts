@@ -58,6 +58,11 @@ export interface Options {
   readonly steps?: Partial<Steps>
   /** The most items one page of a list holds, as the services' `max_limit` (1000 unless told). */
   readonly pageSize?: number
+  /**
+   * The newest compute microversion Nova offers, as the minor of 2.x: 93 (Zed's) unless told; e.g. 90
+   * for a Yoga-shaped cloud, which cannot rebuild a server booted from a volume.
+   */
+  readonly computeMaxMicroversion?: number
 }
 
 /** One call as the double saw it, in order. Bodies of authentication calls are left out (passwords). */
@@ -145,9 +150,9 @@ const toReply = (call: CloudCall, answer: Answer, id: string): HttpReply => {
 }
 
 /** Version documents answer without a token, as the real services' do. */
-const openRoot = (call: CloudCall): Answer | undefined => {
+const openRoot = (state: CloudState, call: CloudCall): Answer | undefined => {
   if (call.method !== "GET" || call.path !== "/") return undefined
-  if (call.service === "nova") return { status: 200, body: Nova.versionDocument }
+  if (call.service === "nova") return { status: 200, body: Nova.versionDocument(state) }
   if (call.service === "cinder" && call.urlProject === undefined)
     return { status: 200, body: Cinder.versionsDocument }
   return undefined
@@ -168,7 +173,7 @@ const serve = (state: CloudState, call: CloudCall, now: number, errorState: stri
       return yield* Keystone.authenticate({ state, call, now })
     }
     const caller = Keystone.validToken(state, call.headers["x-auth-token"], now)
-    if (caller === undefined) return openRoot(call) ?? errorAnswer(call.service, 401)
+    if (caller === undefined) return openRoot(state, call) ?? errorAnswer(call.service, 401)
     const served = routes[call.service]({ state, call, now, caller, errorState })
     if (served === undefined) {
       // An id with an encoded `/` (`flavors/a%2Fb`) matches no route of the real services either: they
@@ -188,6 +193,7 @@ export const make = (options: Options = {}): Effect.Effect<CloudDoubleShape> =>
     const state = seed({
       steps: { ...defaultSteps, ...options.steps },
       pageSize: options.pageSize ?? 1000,
+      computeMaxMicroversion: options.computeMaxMicroversion ?? Nova.zedMicroversion,
       now: yield* Clock.currentTimeMillis
     })
     const rules = yield* makeRules()

@@ -286,6 +286,22 @@ export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
   }
   const [, collection, id, more] = call.path.split("/")
   const checked = (effect: Effect.Effect<Answer, Refusal>) => Effect.zipRight(microversionOf(ctx), effect)
+  if (more === "metadata" && id !== undefined && call.method === "POST") {
+    // `POST /volumes/<id>/metadata` and `/snapshots/<id>/metadata` merge the pairs into what is there.
+    const target: Effect.Effect<{ metadata: Readonly<Record<string, string>> }, Refusal> | undefined =
+      collection === "volumes"
+        ? ownVolume(ctx, id)
+        : collection === "snapshots"
+          ? ownSnapshot(ctx, id)
+          : undefined
+    if (target === undefined) return undefined
+    return checked(
+      Effect.map(target, (found) => {
+        found.metadata = { ...found.metadata, ...stringRecord(field(call.json, "metadata")) }
+        return ok({ metadata: found.metadata })
+      })
+    )
+  }
   if (more !== undefined) return undefined
   if (collection === "volumes") {
     if (id === undefined) return call.method === "POST" ? checked(createVolume(ctx)) : undefined

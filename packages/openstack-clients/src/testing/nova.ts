@@ -28,7 +28,6 @@ import {
   createServer,
   deleteServer,
   listServers,
-  maxMicroversion,
   microversionOf,
   ownServer,
   root,
@@ -36,13 +35,15 @@ import {
   serverView
 } from "./novaServers.js"
 import { routeVolumeAttachments } from "./novaVolumeAttachments.js"
-import type { Keypair } from "./state.js"
+import type { CloudState, Keypair } from "./state.js"
 
-export const versionDocument = {
+export { zedMicroversion } from "./novaServers.js"
+
+export const versionDocument = (state: CloudState) => ({
   version: {
     id: "v2.1",
     status: "CURRENT",
-    version: `2.${maxMicroversion}`,
+    version: `2.${state.computeMaxMicroversion}`,
     min_version: "2.1",
     updated: "2013-07-23T11:33:21Z",
     links: [
@@ -51,7 +52,7 @@ export const versionDocument = {
     ],
     "media-types": [{ base: "application/json", type: "application/vnd.openstack.compute+json;version=2.1" }]
   }
-}
+})
 
 const flavorView = (flavor: {
   readonly id: string
@@ -132,7 +133,7 @@ export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
   const { state, call, caller } = ctx
   const [, collection, id, more, item, beyond] = call.path.split("/")
   const get = call.method === "GET"
-  if (call.path === "/" && get) return Effect.succeed(ok(versionDocument))
+  if (call.path === "/" && get) return Effect.succeed(ok(versionDocument(state)))
   const checked = (effect: Effect.Effect<Answer, Refusal>) => Effect.zipRight(microversionOf(ctx), effect)
   if (collection === "servers" && more === undefined) {
     if (id === undefined) return call.method === "POST" ? createServer(ctx) : undefined

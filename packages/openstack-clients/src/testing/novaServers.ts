@@ -29,15 +29,17 @@ import { newestFirst } from "./order.js"
 import { type BootVolume, type CloudState, type Port, type Server, schedule, uuid } from "./state.js"
 
 export const root = `http://${hosts.nova}/v2.1`
-export const maxMicroversion = 93
+/** Zed's newest compute microversion (the double's unless told otherwise). */
+export const zedMicroversion = 93
 
 export const selfLinks = (kind: string, id: string) => [
   { rel: "self", href: `${root}/${kind}/${id}` },
   { rel: "bookmark", href: `http://${hosts.nova}/${kind}/${id}` }
 ]
 
-/** The minor microversion asked for (2.1 when none is), or a refusal outside 2.1–2.93. */
+/** The minor microversion asked for (2.1 when none is), or a refusal outside 2.1 to the newest served. */
 export const microversionOf = (ctx: Ctx): Effect.Effect<number, Refusal> => {
+  const maxMicroversion = ctx.state.computeMaxMicroversion
   const header = ctx.call.headers["openstack-api-version"]
   if (header === undefined) return Effect.succeed(1)
   const match = /^compute (\d+)\.(\d+)$/.exec(header.trim())
@@ -218,12 +220,14 @@ const finishBuild = (state: CloudState, server: Server, failure: string | undefi
     return
   }
   Object.assign(server, { status: "ACTIVE", taskState: null, launchedAt: now })
-  for (const boot of server.volumes) {
+  // The root at /dev/vda, the other volumes of the boot after it in their order.
+  server.volumes.forEach((boot, index) => {
     const volume = state.volumes.get(boot.id)
-    if (volume === undefined) continue
+    if (volume === undefined) return
     volume.status = "in-use"
-    volume.attachments.push({ id: uuid(), serverId: server.id, device: "/dev/vda", at: now })
-  }
+    const device = `/dev/vd${"abcdefghijklmnopqrstuvwxyz"[index] ?? "z"}`
+    volume.attachments.push({ id: uuid(), serverId: server.id, device, at: now })
+  })
   for (const portId of server.portIds) {
     const port = state.ports.get(portId)
     if (port !== undefined) port.status = "ACTIVE"
@@ -306,7 +310,13 @@ const bootVolumes = (ctx: Ctx, mappings: unknown) =>
           `Invalid volume: volume ${id} status must be 'available', not '${volume.status}'.`
         )
       }
-      found.push({ id, deleteOnTermination: field(mapping, "delete_on_termination") === true })
+      if (found.some((boot) => boot.id === id)) {
+        return yield* badRequest(`Block Device Mapping is Invalid: volume ${id} is named twice.`)
+      }
+      const boot = { id, deleteOnTermination: field(mapping, "delete_on_termination") === true }
+      // The root (boot_index 0) first, as Nova orders a server's devices.
+      if (field(mapping, "boot_index") === 0) found.unshift(boot)
+      else found.push(boot)
     }
     return found
   })

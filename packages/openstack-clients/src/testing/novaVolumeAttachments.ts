@@ -26,13 +26,25 @@ const nextDevice = (state: CloudState, server: Server): string => {
   return "/dev/vdz"
 }
 
-const attachmentView = (volume: Volume, serverId: string, device: string, microversion: number) => ({
+const attachmentView = (
+  state: CloudState,
+  volume: Volume,
+  serverId: string,
+  device: string,
+  microversion: number
+) => ({
   ...(microversion < 89 ? { id: volume.id } : {}),
   device,
   serverId,
   volumeId: volume.id,
   tag: null,
-  delete_on_termination: false,
+  ...(microversion < 79
+    ? {}
+    : {
+        delete_on_termination:
+          state.servers.get(serverId)?.volumes.find((boot) => boot.id === volume.id)?.deleteOnTermination ??
+          false
+      }),
   ...(microversion < 89
     ? {}
     : {
@@ -87,7 +99,7 @@ const attach = (ctx: Ctx, server: Server, microversion: number) =>
       volume.status = "in-use"
       volume.attachments.push({ id: uuid(), serverId: server.id, device, at })
     })
-    return ok({ volumeAttachment: attachmentView(volume, server.id, device, microversion) })
+    return ok({ volumeAttachment: attachmentView(state, volume, server.id, device, microversion) })
   })
 
 const detach = (ctx: Ctx, server: Server, volumeId: string) =>
@@ -98,8 +110,7 @@ const detach = (ctx: Ctx, server: Server, volumeId: string) =>
     const attachment = volume?.attachments.find((a) => a.serverId === server.id)
     if (volume === undefined || attachment === undefined)
       return yield* refuse("nova", 404, `volume_id not found: ${volumeId}`)
-    if (server.volumes.some((boot) => boot.id === volumeId))
-      return yield* badRequest("Cannot detach a root device volume")
+    if (server.volumes[0]?.id === volumeId) return yield* badRequest("Cannot detach a root device volume")
     if (volume.status === "detaching") return noContent
     Object.assign(volume, { status: "detaching", updatedAt: ctx.now })
     schedule(state, state.steps.volumeAttach, (at) => {
@@ -107,6 +118,31 @@ const detach = (ctx: Ctx, server: Server, volumeId: string) =>
       volume.status = volume.attachments.length > 0 ? "in-use" : "available"
       volume.updatedAt = at
     })
+    return { status: 202 }
+  })
+
+/**
+ * `PUT …/<volume id>` at 2.85+: whether Nova deletes the volume with the server (the owner may change
+ * that; another `volumeId`, a swap, is an admin's and not served).
+ */
+const update = (ctx: Ctx, server: Server, volumeId: string, microversion: number) =>
+  Effect.gen(function* () {
+    const body = field(ctx.call.json, "volumeAttachment")
+    if (microversion < 85)
+      return yield* badRequest(
+        "Additional properties are not allowed ('delete_on_termination' was unexpected)"
+      )
+    if (stringField(body, "volumeId") !== volumeId)
+      return yield* refuse("nova", 403, "Policy doesn't allow os_compute_api:os-volumes-attachments:swap.")
+    const volume = ctx.state.volumes.get(volumeId)
+    if (volume === undefined || !volume.attachments.some((a) => a.serverId === server.id))
+      return yield* refuse("nova", 404, `volume_id not found: ${volumeId}`)
+    const wanted = field(body, "delete_on_termination")
+    if (typeof wanted === "boolean" && server.volumes.some((boot) => boot.id === volumeId)) {
+      server.volumes = server.volumes.map((boot) =>
+        boot.id === volumeId ? { ...boot, deleteOnTermination: wanted } : boot
+      )
+    }
     return { status: 202 }
   })
 
@@ -130,14 +166,15 @@ export const routeVolumeAttachments = (
           volumeAttachments: [...ctx.state.volumes.values()].flatMap((volume) => [
             ...volume.attachments
               .filter((a) => a.serverId === server.id)
-              .map((a) => attachmentView(volume, server.id, a.device, microversion)),
+              .map((a) => attachmentView(ctx.state, volume, server.id, a.device, microversion)),
             ...(volume.attaching?.serverId === server.id
-              ? [attachmentView(volume, server.id, volume.attaching.device, microversion)]
+              ? [attachmentView(ctx.state, volume, server.id, volume.attaching.device, microversion)]
               : [])
           ])
         })
       )
     )
   }
+  if (method === "PUT") return withServer((server) => update(ctx, server, volumeId, microversion))
   return method === "DELETE" ? withServer((server) => detach(ctx, server, volumeId)) : undefined
 }

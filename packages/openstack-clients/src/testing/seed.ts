@@ -90,7 +90,12 @@ export const seededUsers = {
 } as const
 export type SeededUser = keyof typeof seededUsers
 
-export const seed = (options: { readonly steps: Steps; readonly pageSize: number; readonly now: number }) => {
+export const seed = (options: {
+  readonly steps: Steps
+  readonly pageSize: number
+  readonly now: number
+  readonly computeMaxMicroversion: number
+}) => {
   const { now } = options
   const roles = {
     member: role("member"),
@@ -100,6 +105,7 @@ export const seed = (options: { readonly steps: Steps; readonly pageSize: number
   }
   const state: CloudState = {
     steps: options.steps,
+    computeMaxMicroversion: options.computeMaxMicroversion,
     pageSize: options.pageSize,
     projects: new Map(),
     roles,

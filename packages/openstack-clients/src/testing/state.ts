@@ -204,7 +204,8 @@ export interface Server {
   readonly metadata: Readonly<Record<string, string>>
   readonly tags: ReadonlyArray<string>
   readonly keyName: string | null
-  readonly volumes: ReadonlyArray<BootVolume>
+  /** Its volumes from the boot (the root first); Nova's own delete may delete them (on termination). */
+  volumes: ReadonlyArray<BootVolume>
   readonly availabilityZone: string
   readonly createdAt: number
   portIds: Array<string>
@@ -234,7 +235,7 @@ export interface Volume {
   readonly imageId: string | undefined
   readonly snapshotId: string | undefined
   readonly volumeType: VolumeType
-  readonly metadata: Readonly<Record<string, string>>
+  metadata: Readonly<Record<string, string>>
   readonly availabilityZone: string
   readonly createdAt: number
   status: string
@@ -250,7 +251,7 @@ export interface Snapshot {
   readonly projectId: string
   readonly volumeId: string
   readonly size: number
-  readonly metadata: Readonly<Record<string, string>>
+  metadata: Readonly<Record<string, string>>
   readonly createdAt: number
   status: string
 }
@@ -276,6 +277,8 @@ export interface UserMessage {
 
 export interface CloudState {
   readonly steps: Steps
+  /** The newest compute microversion Nova serves (minor of 2.x: 93 as Zed's). */
+  readonly computeMaxMicroversion: number
   readonly pageSize: number
   readonly projects: Map<string, Project>
   readonly roles: Readonly<Record<"member" | "reader" | "service" | "admin", Role>>

@@ -227,7 +227,7 @@ describe("the cloud double: Nova", () => {
             metadata: { role: "web" },
             taskState: null
           })
-          expect(active.volumesAttached).toEqual([{ id: volume.id }])
+          expect(active.volumesAttached).toEqual([{ id: volume.id, deleteOnTermination: false }])
           expect(active.addresses.private?.map((a) => a.addr)).toEqual(
             port.fixedIps.map((ip) => ip.ipAddress)
           )

@@ -24,7 +24,7 @@ describe("Nova (stub cloud, Zed responses)", () => {
           availabilityZone: "nova",
           metadata: { "enamel-test": "enamel-fixture-c115e548" },
           tags: ["enamel-fixture-c115e548"],
-          volumesAttached: [{ id: "8312e1c8-7c3c-4f6e-a0a1-255adab0bf11" }],
+          volumesAttached: [{ id: "8312e1c8-7c3c-4f6e-a0a1-255adab0bf11", deleteOnTermination: false }],
           securityGroups: [{ name: "default" }]
         })
         expect(decoded.fault).toBeUndefined()

@@ -45,7 +45,9 @@ export const rebuild = Command.make(
     })
 ).pipe(
   Command.withDescription(
-    "Rebuild a volume-backed server from an image: a fresh root volume, the same server, ports and " +
-      "addresses (Nova's rebuild at microversion 2.93 with Cinder's reimage)."
+    "Rebuild a volume-backed server from an image: a fresh root volume, the same ports and addresses. " +
+      "Nova's rebuild where the cloud offers 2.93 and Cinder's reimage (path rebuild, the same server); " +
+      "elsewhere by replacement (path replace: a new server id, the old root deleted or, when backups " +
+      "depend on it, kept). With --wait it shows the path and the server."
   )
 )

@@ -10,6 +10,10 @@
  *   `server.create` makes for its servers is found through the server's own marks instead (its task and
  *   the scope of its token); `server.delete` finds both, and never what carries neither (what the user
  *   brought and attached).
+ * - the rebuild mark, `enamel_rebuild_token=<token>`: Nova metadata of a server that a rebuild by
+ *   replacement booted (the new server, or the old root booted again by its undo), so that a re-run of
+ *   that stage adopts it. Such a server also carries the marks of the server it replaces (its task tag and
+ *   `enamel_token`), through which `server.delete` finds what `server.create` made for it.
  * - the backup marks, `enamel_server_id=<server id>` and `enamel_backup_id=<backup id>` (and the device,
  *   `enamel_device`, and the time, `enamel_backup_at`): Cinder metadata of the snapshots of one backup set (`server.backup`), beside the task
  *   mark and the token; a server's sets are found by them (`GET /servers/{id}/backups`, the rotation,
@@ -47,6 +51,8 @@ export const taskOfTags = (tags: ReadonlyArray<string>): string | undefined =>
  * name (`enamel-<task>-server[1]/bootServer` → `enamel-<task>-server[1]/`).
  */
 export const scopeOfToken = (token: string): string => token.slice(0, token.lastIndexOf("/") + 1)
+
+export const rebuildTokenKey = "enamel_rebuild_token"
 
 export const serverKey = "enamel_server"
 

@@ -1,8 +1,9 @@
-import { Cinder, Nova, type OpenStackError } from "@enamel/openstack-clients"
+import { Cinder, Nova } from "@enamel/openstack-clients"
 import { Effect, Schema } from "effect"
 import { Conflict, NotFound, PayloadTooLarge, type ServiceUnavailable } from "../../contract/errors.js"
 import type { StageContext } from "../../engine/flow/Stage.js"
 import * as CloudStage from "../cloud/CloudStage.js"
+import { blockStorageLimits, exceeds } from "../cloud/limits.js"
 import { cloudUnavailable, isBootDevice, usableServer } from "../cloud/servers.js"
 import { BackupNoVolume, BackupOverQuota } from "./errors.js"
 import type { BackupRequest } from "./request.js"
@@ -23,26 +24,16 @@ export const BackupPlan = Schema.Struct({
 })
 export type BackupPlan = typeof BackupPlan.Type
 
-/** Cinder's limit check; a limits API the caller may not read leaves the check to Cinder's own refusal. */
-const readable = <A, R>(limits: Effect.Effect<A, OpenStackError, R>) =>
-  limits.pipe(
-    Effect.asSome,
-    Effect.catchTags({
-      OpenStackForbidden: () => Effect.succeedNone,
-      OpenStackNotFound: () => Effect.succeedNone
-    })
-  )
-
 /** The project may make a snapshot of each volume: its snapshot and gigabyte quotas (-1: none) allow it. */
 const checkSnapshotQuota = Effect.fn("ServerBackup.checkSnapshotQuota")(function* (
   volumes: ReadonlyArray<ChosenVolume>
 ) {
-  const found = yield* readable(Cinder.getLimits())
+  const found = yield* blockStorageLimits
   if (found._tag === "None") return
   const limits = found.value
   const gigabytes = volumes.reduce((sum, volume) => sum + volume.size_gb, 0)
   const over = (quota: string, limit: number, used: number, needed: number) =>
-    limit >= 0 && used + needed > limit ? [new BackupOverQuota({ quota, limit, used, needed })] : []
+    exceeds(limit, used, needed) ? [new BackupOverQuota({ quota, limit, used, needed })] : []
   const [first] = [
     ...over("snapshots", limits.maxTotalSnapshots, limits.totalSnapshotsUsed, volumes.length),
     ...over("gigabytes", limits.maxTotalVolumeGigabytes, limits.totalGigabytesUsed, gigabytes)

@@ -41,7 +41,7 @@ export class RebuildRequestUnresolved extends Schema.TaggedError<RebuildRequestU
 
 /**
  * The cloud offers no rebuild of a volume-backed server (Nova 2.93 with Cinder's volume API 3.68), and
- * this version of the flow does not rebuild by replacement.
+ * version 1 of the flow (tasks accepted before version 2) does not rebuild by replacement.
  */
 export class RebuildNotOffered extends Schema.TaggedError<RebuildNotOffered>()(
   "RebuildNotOffered",
@@ -53,7 +53,42 @@ export class RebuildNotOffered extends Schema.TaggedError<RebuildNotOffered>()(
     return (
       `the cloud offers compute ${this.compute ?? "without microversions"} and volume ` +
       `${this.volume ?? "without microversions"}; a volume-backed server is rebuilt with compute 2.93 and ` +
-      "volume 3.68 (Cinder's reimage), and rebuilding by replacement is not available yet"
+      "volume 3.68 (Cinder's reimage), and this task's flow (server.rebuild version 1) does not rebuild by " +
+      "replacement"
+    )
+  }
+}
+
+/** Cinder's quota does not allow the new root volume that rebuilding by replacement makes. */
+export class RebuildOverQuota extends Schema.TaggedError<RebuildOverQuota>()(
+  "RebuildOverQuota",
+  { quota: Schema.String, limit: Schema.Number, used: Schema.Number, needed: Schema.Number },
+  { description: "The project's quota does not allow the new root volume" }
+) {
+  readonly code = ErrorCode.rebuildOverQuota
+  override get message(): string {
+    return (
+      `quota ${this.quota} exceeded: rebuilding by replacement needs ${this.needed} more for the new root ` +
+      `volume, the project uses ${this.used} of its ${this.limit}`
+    )
+  }
+}
+
+/**
+ * A volume of the server is deleted with it (delete_on_termination), and the cloud's Nova is older than
+ * 2.85, which lets the owner change that: deleting the server to replace it would delete the volume.
+ */
+export class VolumeDeletedOnTermination extends Schema.TaggedError<VolumeDeletedOnTermination>()(
+  "VolumeDeletedOnTermination",
+  { serverId: Schema.String, volumeIds: Schema.Array(Schema.String), compute: Schema.NullOr(Schema.String) },
+  { description: "Replacing the server would delete a volume with it" }
+) {
+  readonly code = ErrorCode.rebuildVolumeDeletedOnTermination
+  override get message(): string {
+    return (
+      `server ${this.serverId}'s volumes ${this.volumeIds.join(", ")} are deleted with it, and Nova at ` +
+      `compute ${this.compute ?? "without microversions"} (before 2.85) cannot change that; rebuilding by ` +
+      "replacement deletes the server, so nothing was changed"
     )
   }
 }

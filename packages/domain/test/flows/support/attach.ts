@@ -5,7 +5,7 @@ import * as ServerCreate from "../../../src/flows/server-create/index.js"
 import * as ServerFloatingIpAttach from "../../../src/flows/server-floating-ip-attach/index.js"
 import * as ServerInterfaceAttach from "../../../src/flows/server-interface-attach/index.js"
 import * as ServerVolumeAttach from "../../../src/flows/server-volume-attach/index.js"
-import { createRequest, type Fault, newTask, uniqueName } from "./devcloud.js"
+import { createRequest, type Fault, fullServer, newTask, uniqueName } from "./devcloud.js"
 import { succeeded } from "./expectations.js"
 
 /** A UUID in a URL path. */
@@ -30,6 +30,20 @@ export const aServerWith = (prefix: string, extra: Record<string, unknown> = {})
     const server = made.servers[0]
     if (server === undefined) return yield* Effect.dieMessage("no server was made")
     return server.id
+  })
+
+/**
+ * A server booted from a new 1 GiB volume of `tiny`, with a port on `private` and a floating IP, named
+ * after `prefix`, removed when the test ends; its id, name and boot volume.
+ */
+export const aVolumeServer = (prefix: string) =>
+  Effect.gen(function* () {
+    const name = uniqueName(prefix)
+    const taskId = yield* newTask([name])
+    const made = yield* succeeded(yield* runFlow(ServerCreate.flow, { taskId, params: fullServer(name) }))
+    const server = made.servers[0]
+    if (server?.volume_id === undefined) return yield* Effect.dieMessage("no volume-backed server was made")
+    return { id: server.id, name, volumeId: server.volume_id }
   })
 
 /** A server booted from the image with one port on `private`, removed when the test ends. */

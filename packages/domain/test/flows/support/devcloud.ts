@@ -122,11 +122,51 @@ const faultyTransport = (faults: ReadonlyArray<Fault>) =>
     })
   )
 
-/** Alice's session and clients over a transport that breaks the given calls: provide it to one run. */
-export const faultyCloud = (faults: ReadonlyArray<Fault>) =>
+/** Alice's session and clients over the given transport: provide it to one run. */
+const aliceOver = (transport: Layer.Layer<Transport.HttpTransport>) =>
   Layer.provideMerge(sessionLayer("alice"), OpenStackClients.layerWithoutTransport).pipe(
-    Layer.provideMerge(faultyTransport(faults)),
+    Layer.provideMerge(transport),
     Layer.provideMerge(testSettings)
+  )
+
+/** Alice's session and clients over a transport that breaks the given calls: provide it to one run. */
+export const faultyCloud = (faults: ReadonlyArray<Fault>) => aliceOver(faultyTransport(faults))
+
+/** Nova's version document (`{"version": {"id": "v2.1", "version": …}}`) with its newest microversion replaced. */
+const withNovaMaximum = (body: string, maximum: string): string | undefined => {
+  try {
+    const document: unknown = JSON.parse(body)
+    if (typeof document !== "object" || document === null || !("version" in document)) return undefined
+    const version: unknown = document.version
+    if (typeof version !== "object" || version === null || !("id" in version) || version.id !== "v2.1") {
+      return undefined
+    }
+    return JSON.stringify({ ...document, version: { ...version, version: maximum } })
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Alice's session and clients over a transport that shows Nova's version document as a cloud whose newest
+ * compute microversion is `maximum` would (e.g. Yoga's 2.90, without the rebuild of a volume-backed
+ * server); every call still reaches the dev cloud as it is, at the microversion negotiated from that.
+ */
+export const cloudWithNovaAt = (maximum: string) =>
+  aliceOver(
+    Layer.effect(
+      Transport.HttpTransport,
+      Effect.map(Effect.provide(Transport.HttpTransport, Transport.layerFetch), (real) =>
+        Transport.HttpTransport.make({
+          send: (call) =>
+            Effect.map(real.send(call), (reply) => {
+              if (call.method !== "GET" || !/\/v2\.1\/?$/.test(new URL(call.url).pathname)) return reply
+              const body = withNovaMaximum(reply.body, maximum)
+              return body === undefined ? reply : { ...reply, body }
+            })
+        })
+      )
+    )
   )
 
 /** Everything carrying the task's marks, and servers, volumes and ports with the test's names. */

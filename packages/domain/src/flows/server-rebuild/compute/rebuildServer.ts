@@ -2,10 +2,9 @@ import { Nova } from "@enamel/openstack-clients"
 import { Effect, Schema } from "effect"
 import type { StageContext } from "../../../engine/flow/Stage.js"
 import * as CloudStage from "../../cloud/CloudStage.js"
-import type { RebuildPlan } from "../checkRequest.js"
 
 export interface RebuildInput {
-  readonly plan: RebuildPlan
+  readonly plan: { readonly server_id: string; readonly image_id: string }
   readonly keypair: string | undefined
   readonly userData: string | undefined
 }
