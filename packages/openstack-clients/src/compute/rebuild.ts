@@ -26,6 +26,11 @@ export interface ServerRebuild {
   readonly keyName?: string
   /** Plain text (e.g. cloud-config), encoded in base64 here (2.57+); left out, the server keeps its own. */
   readonly userData?: string
+  /**
+   * The server's metadata after the rebuild: Nova replaces the whole set, in the same write that puts
+   * the server in REBUILD, so a mark given here says that this request was taken. Left out, it keeps its own.
+   */
+  readonly metadata?: Readonly<Record<string, string>>
 }
 
 export const makeRebuildOperations = (
@@ -45,7 +50,8 @@ export const makeRebuildOperations = (
         rebuild: {
           imageRef: spec.imageId,
           key_name: spec.keyName,
-          user_data: spec.userData === undefined ? undefined : Encoding.encodeBase64(spec.userData)
+          user_data: spec.userData === undefined ? undefined : Encoding.encodeBase64(spec.userData),
+          metadata: spec.metadata
         }
       }
     })

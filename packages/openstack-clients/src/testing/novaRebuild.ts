@@ -5,7 +5,7 @@
  * double's status stays ACTIVE, where Nova shows REBUILD). Any other server action is not served.
  */
 import { Effect } from "effect"
-import { type Ctx, field, type Refusal, refuse, stringField } from "./http.js"
+import { type Ctx, field, type Refusal, refuse, stringField, stringRecord } from "./http.js"
 import { microversionOf, ownServer } from "./novaServers.js"
 import { schedule } from "./state.js"
 
@@ -37,6 +37,9 @@ export const routeServerAction = (ctx: Ctx, id: string) => {
         "Unable to rebuild with a different image for a volume-backed server."
       )
     }
+    // Nova replaces the whole metadata with the rebuild's, when it is given.
+    const metadata = field(rebuild, "metadata")
+    if (metadata !== undefined) Object.assign(server, { metadata: stringRecord(metadata) })
     Object.assign(server, { taskState: "rebuilding", updatedAt: ctx.now })
     schedule(ctx.state, rebuildSteps, (at) => {
       if (root !== undefined) Object.assign(root, { imageId, updatedAt: at })

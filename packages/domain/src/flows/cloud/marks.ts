@@ -52,6 +52,10 @@ export const taskOfTags = (tags: ReadonlyArray<string>): string | undefined =>
  */
 export const scopeOfToken = (token: string): string => token.slice(0, token.lastIndexOf("/") + 1)
 
+/**
+ * Nova metadata: the token of the rebuild stage whose request the server carries out or was booted by
+ * (`rebuildServer`, `bootNewServer`), by which a re-run of that stage knows its request was taken.
+ */
 export const rebuildTokenKey = "enamel_rebuild_token"
 
 export const serverKey = "enamel_server"
