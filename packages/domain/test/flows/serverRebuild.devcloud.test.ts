@@ -58,7 +58,7 @@ describe("server.rebuild on the dev cloud (the rebuild path: Nova 2.93 with Cind
 
     for (const stage of stages) {
       it.scoped(
-        `a crash right after ${stage} ran (its result lost), then a resume: rebuilt once more at most, addresses kept`,
+        `a crash right after ${stage} ran (its result lost), then a resume: rebuilt, addresses kept`,
         () =>
           Effect.gen(function* () {
             const { server, image, before, taskId } = yield* prepared
