@@ -1,8 +1,8 @@
 /**
  * The cloud says no, through the whole product (POST /servers, the user's key, a worker running the
  * task): a server that goes to ERROR, Cinder over quota, Neutron out of addresses. Each task ends FAILED
- * with the cloud's own cause and the stage it met it in, what it had made is undone, and the project holds
- * nothing afterwards. The faults are real, in a throw-away project and user (alice's project is shared by
+ * with the cause and the stage it met it in, what it had made is undone, and the project holds nothing
+ * afterwards. Cinder's volume quota is read by the first stage, so that task fails before anything is made. The faults are real, in a throw-away project and user (alice's project is shared by
  * tests running in parallel): its volume quota is 0, one of its networks has a single address to give,
  * and a flavor asks for more disk than any host has.
  */
@@ -145,7 +145,7 @@ describe("cloud faults end a task FAILED with their cause, leaving nothing", () 
     )
 
     it.scoped(
-      "Cinder over quota: FAILED in createBootVolume with Cinder's words; whatever was made meanwhile is undone",
+      "Cinder over quota: FAILED in resolveRequest with volume.over_quota, read from Cinder's limits; nothing made",
       () =>
         Effect.gen(function* () {
           const { roomy } = yield* FaultyProject
@@ -158,10 +158,11 @@ describe("cloud faults end a task FAILED with their cause, leaving nothing", () 
           })
           expect(task.state).toBe("FAILED")
           expect(task.error).toMatchObject({
-            code: "openstack.over_quota",
-            stage: "server[0]/createBootVolume",
-            message: expect.stringMatching(/quota/i)
+            code: "volume.over_quota",
+            stage: "resolveRequest",
+            message: expect.stringContaining("the request makes 1 new volume and the project has 0 left")
           })
+          expect(task.timeline.map((entry) => entry.stage)).not.toContain("server[0]/createBootVolume")
           expect(task.result?.compensation.failed).toEqual([])
           yield* expectNothingLeft(taskId, names)
         }),

@@ -66,6 +66,8 @@ export const ErrorCode = {
   snapshotNotFound: "snapshot.not_found",
   snapshotNotAvailable: "snapshot.not_available",
   volumeSmallerThanSnapshot: "volume.smaller_than_snapshot",
+  // Making new volumes (a server's boot volumes, a volume to attach)
+  volumeOverQuota: "volume.over_quota",
   // Resizing a server
   flavorNotFound: "flavor.not_found",
   serverFlavorUnchanged: "server.flavor_unchanged",
@@ -289,6 +291,11 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
     meaning:
       "size_gb is smaller than the snapshot the volume is made from; leave size_gb out to take the snapshot's size.",
     seen: [answer(409)]
+  },
+  "volume.over_quota": {
+    meaning:
+      "The project's Cinder quota (volumes, or gigabytes) does not allow the new volumes the task makes (a boot volume for each server of POST /servers, or the new volume of POST /servers/{id}/volumes); the message names what was asked and what is left. The task fails at its first stage, before anything is made.",
+    seen: [task]
   },
   "flavor.not_found": {
     meaning: "The flavor (name or id) does not exist, or the caller's project may not use it.",

@@ -1,6 +1,7 @@
 import type { Snapshot } from "@enamel/openstack-clients"
 import { Array as Arr, Effect } from "effect"
 import * as CloudStage from "../cloud/CloudStage.js"
+import { blockStorageLimits, overQuota } from "../cloud/limits.js"
 import { snapshotOrProblem } from "../cloud/snapshots.js"
 import { combineFailures, problem } from "./errors.js"
 import { type Boot, Plan } from "./plan.js"
@@ -48,6 +49,8 @@ const bootOf = (
  * before anything is created. A snapshot must be the caller's, available and no larger than `size_gb`.
  * Names the NameCache holds are taken from it and listed in the plan, for `confirmNames` to check while
  * the servers are being made (ports, keypairs and snapshots, whose state matters, are always asked for).
+ * Then Cinder's quota (read alongside) must allow the boot volumes, one per server, so that none is made
+ * when the last one could not be.
  */
 export const resolveRequest = CloudStage.make({
   name: "resolveRequest",
@@ -63,7 +66,9 @@ export const resolveRequest = CloudStage.make({
             snapshotId === undefined
               ? Effect.succeed(undefined)
               : snapshotOrProblem(snapshotId, request.boot_volume?.size_gb, problem),
-          parts: resolveParts(request, resolve)
+          parts: resolveParts(request, resolve),
+          // Read alongside the names (not after them), for the boot volumes' quota.
+          limits: request.boot_volume === undefined ? Effect.succeedNone : blockStorageLimits
         },
         { concurrency: "unbounded", mode: "validate" }
       ).pipe(Effect.mapError((errors) => combineFailures(Arr.getSomes(Object.values(errors)))))
@@ -74,6 +79,9 @@ export const resolveRequest = CloudStage.make({
       networks: found.parts.networks,
       keypair: found.parts.keypair,
       cached_names: cachedNames
+    }
+    if (plan.boot._tag === "volume") {
+      yield* overQuota(found.limits, request.count, request.count * plan.boot.size_gb)
     }
     return plan
   })

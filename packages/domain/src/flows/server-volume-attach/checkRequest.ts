@@ -1,6 +1,7 @@
 import { Cinder, Glance, type OpenStackError } from "@enamel/openstack-clients"
 import { Effect, Schema } from "effect"
 import * as CloudStage from "../cloud/CloudStage.js"
+import { blockStorageLimits, overQuota } from "../cloud/limits.js"
 import { usableServer } from "../cloud/servers.js"
 import { snapshotOrProblem } from "../cloud/snapshots.js"
 import { AttachRequestUnresolved } from "./errors.js"
@@ -47,7 +48,8 @@ const optional = <A, E, R>(value: string | undefined, f: (value: string) => Effe
 /**
  * Checks, before anything is made: the server is the caller's and ACTIVE or SHUTOFF; the existing volume
  * is the caller's and available, or the new volume's image, snapshot and volume type exist (every problem
- * at once; a snapshot is available and no larger than `size_gb`). Creates nothing.
+ * at once; a snapshot is available and no larger than `size_gb`), and Cinder's quota allows one more
+ * volume of its size. Creates nothing.
  */
 export const checkRequest = CloudStage.make({
   name: "checkRequest",
@@ -65,7 +67,9 @@ export const checkRequest = CloudStage.make({
           Effect.map(named("volume type", name, Cinder.findVolumeType(name)), (t) => t.id)
         ),
         imageId: optional(request.image, activeImage),
-        snapshot: optional(request.snapshot, (id) => snapshotOrProblem(id, request.size_gb, problem))
+        snapshot: optional(request.snapshot, (id) => snapshotOrProblem(id, request.size_gb, problem)),
+        // Read alongside the names (not after them), for the new volume's quota.
+        limits: blockStorageLimits
       },
       { concurrency: "unbounded", mode: "validate" }
     ).pipe(
@@ -79,18 +83,17 @@ export const checkRequest = CloudStage.make({
         )
       })
     )
-    const plan: AttachPlan = {
-      server_id: server.id,
-      volume: {
-        _tag: "new",
-        // A volume from a snapshot is the snapshot's size unless a size is asked for.
-        size_gb: request.size_gb ?? found.snapshot?.size ?? 1,
-        name: request.name ?? `${server.name}-volume`,
-        volume_type_id: found.volumeTypeId,
-        image_id: found.imageId,
-        snapshot_id: found.snapshot?.id
-      }
+    const volume: NewVolume = {
+      _tag: "new",
+      // A volume from a snapshot is the snapshot's size unless a size is asked for.
+      size_gb: request.size_gb ?? found.snapshot?.size ?? 1,
+      name: request.name ?? `${server.name}-volume`,
+      volume_type_id: found.volumeTypeId,
+      image_id: found.imageId,
+      snapshot_id: found.snapshot?.id
     }
+    yield* overQuota(found.limits, 1, volume.size_gb)
+    const plan: AttachPlan = { server_id: server.id, volume }
     return plan
   })
 })

@@ -229,7 +229,8 @@ describe("server.create's checklist on the cloud double", () => {
       const writes = yield* writesOf(world, taskId)
       expectChecklist(writes, withConfirmNames)
       expectConfirmAfterPorts(writes)
-      // The only name looked up before the servers were started is the keypair's (its state matters).
+      // The only name looked up before the servers were started is the keypair's (its state matters);
+      // beside it, Cinder's limits are read for the boot volumes' quota.
       const calls = yield* world.cloud.calls
       const firstCreate = calls.findIndex((c) => c.method === "POST" && c.path !== "/auth/tokens")
       expect(
@@ -237,7 +238,8 @@ describe("server.create's checklist on the cloud double", () => {
           .slice(0, firstCreate)
           .filter((c) => c.method === "GET" && c.path !== "/")
           .map((c) => c.path)
-      ).toEqual(["/os-keypairs/alice-key"])
+          .sort()
+      ).toEqual(["/limits", "/os-keypairs/alice-key"])
       expect(yield* aliceShape(world)).toEqual(built([1, 2]))
     })
   )
