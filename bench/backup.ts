@@ -26,7 +26,7 @@ import {
   type FloorBackupTimes,
   floorBackup
 } from "./backupFloor.js"
-import { type Comparison, compare, type Side } from "./support/comparison.js"
+import { type Comparison, compare, measureOf } from "./support/comparison.js"
 import { runPython } from "./support/python.js"
 import { type OnServer, onOneServer, WARM_UP_ROUNDS } from "./support/serverPart.js"
 
@@ -74,16 +74,17 @@ export const backupBench = async (rounds: number): Promise<BackupResult> => {
       }
     }
   )
-  const of = (what: keyof FloorBackupTimes): Record<Side, Array<number>> => ({
-    enamel: results.enamel.map((t) => t[what]),
-    floor: results.floor.map((t) => t[what]),
-    openstacksdk: results.openstacksdk.map((t) => t[what])
-  })
   return {
     rounds,
     warmUpRounds: WARM_UP_ROUNDS,
     pollMs: 200,
-    backup: compare(of("backup"), splits.backup ?? []),
-    delete: compare(of("delete"), splits.delete ?? [])
+    backup: compare(
+      measureOf(results, (t) => t.backup),
+      splits.backup ?? []
+    ),
+    delete: compare(
+      measureOf(results, (t) => t.delete),
+      splits.delete ?? []
+    )
   }
 }

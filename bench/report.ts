@@ -4,6 +4,7 @@ import type { AttachResult } from "./attach.js"
 import type { BackupResult } from "./backup.js"
 import type { EndToEndResult } from "./endToEnd.js"
 import type { EngineResult } from "./engine.js"
+import type { NetworkResult } from "./network.js"
 import type { RebuildResult } from "./rebuild.js"
 import type { ResizeResult } from "./resize.js"
 import type { ScaleResult } from "./scale.js"
@@ -26,6 +27,7 @@ export interface BenchResult {
   readonly backup?: BackupResult
   readonly resize?: ResizeResult
   readonly rebuild?: RebuildResult
+  readonly network?: NetworkResult
   readonly engine?: EngineResult
   readonly scale?: ReadonlyArray<ScaleResult>
 }
@@ -195,6 +197,36 @@ const rebuildSection = (r: RebuildResult) => [
   ])
 ]
 
+const networkSection = (n: NetworkResult) => [
+  "## A network with its subnet, a router with its gateway and the subnet's interface; then its removal (target ≤ 1.05 × the floor)",
+  "",
+  `${n.rounds} timed rounds after ${n.warmUpRounds} untimed, the three runs in turn within each round; each run removes what it made, timed as the second comparison (Enamel's through DELETE /networks/{id}). Every resource carries tags like Enamel's marks (Neutron Zed takes them in a second call). The floor makes the Neutron calls with Enamel's clients in critical-path order (the network and its subnet while the router is made), the external network's id and the CIDR known before its clock starts; openstacksdk makes the same calls one after the other. Nothing is waited for: Neutron has made each thing when it answers. p90 is the nearest-rank quantile.`,
+  "",
+  ...comparisonTable([
+    [
+      "network create",
+      n.create,
+      {
+        floor:
+          "floor: (create network + tags → create subnet + tags) ∥ (create router with gateway + tags) → add router interface",
+        enamel: 'Enamel POST /networks {"name": …} → SUCCEEDED',
+        openstacksdk:
+          "openstacksdk network.create_network, create_subnet, create_router(external_gateway_info), each + set_tags, add_interface_to_router"
+      }
+    ],
+    [
+      "network delete",
+      n.delete,
+      {
+        floor: "floor: remove router interface → delete router ∥ (delete subnet → delete network)",
+        enamel: "Enamel DELETE /networks/{id} → SUCCEEDED",
+        openstacksdk:
+          "openstacksdk network.remove_interface_from_router, delete_router, delete_subnet, delete_network"
+      }
+    ]
+  ])
+]
+
 const engineSection = (e: EngineResult) => [
   `## Engine overhead: ${e.stages} no-op stages (target ≤ 1 ms per stage)`,
   "",
@@ -234,6 +266,7 @@ export const markdown = (r: BenchResult) =>
     ...(r.backup === undefined ? [] : backupSection(r.backup)),
     ...(r.resize === undefined ? [] : resizeSection(r.resize)),
     ...(r.rebuild === undefined ? [] : rebuildSection(r.rebuild)),
+    ...(r.network === undefined ? [] : networkSection(r.network)),
     ...(r.engine === undefined ? [] : engineSection(r.engine)),
     ...(r.scale === undefined ? [] : scaleSection(r.scale))
   ].join("\n")

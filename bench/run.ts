@@ -1,9 +1,9 @@
 /**
  * `pnpm bench`: the four comparisons of the benchmark issue, the attach comparison of issue 17 and the
- * backup (with its deletion), resize and rebuild comparisons of issue 18, each side by side and
- * alternating in one run; writes bench/results/<time>.json and .md and prints the markdown. Not part of
+ * backup (with its deletion), resize and rebuild comparisons of issue 18 and the network comparison (with
+ * its deletion) of issue 19, each side by side and alternating in one run; writes bench/results/<time>.json and .md and prints the markdown. Not part of
  * the test suite. Needs PostgreSQL, RabbitMQ and the dev cloud, which scripts/bench.sh (`pnpm bench`)
- * starts first. BENCH_PARTS (default accept,endToEnd,attach,backup,resize,rebuild,engine,scale) picks
+ * starts first. BENCH_PARTS (default accept,endToEnd,attach,backup,resize,rebuild,network,engine,scale) picks
  * parts; the other BENCH_* variables below size them.
  */
 import { mkdirSync, writeFileSync } from "node:fs"
@@ -13,6 +13,7 @@ import { attachBench } from "./attach.js"
 import { backupBench } from "./backup.js"
 import { endToEndBench } from "./endToEnd.js"
 import { engineBench } from "./engine.js"
+import { networkBench } from "./network.js"
 import { rebuildBench } from "./rebuild.js"
 import { type BenchResult, markdown } from "./report.js"
 import { resizeBench } from "./resize.js"
@@ -21,7 +22,7 @@ import { tearDownLeftovers } from "./support/enamel.js"
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? String(fallback))
 const parts = new Set(
-  (process.env.BENCH_PARTS ?? "accept,endToEnd,attach,backup,resize,rebuild,engine,scale").split(",")
+  (process.env.BENCH_PARTS ?? "accept,endToEnd,attach,backup,resize,rebuild,network,engine,scale").split(",")
 )
 
 const main = async () => {
@@ -41,6 +42,7 @@ const main = async () => {
   // An even number: each side resizes up and down as often (bench/resize.ts).
   const resize = parts.has("resize") ? await resizeBench(setting("BENCH_RESIZE_ROUNDS", 4)) : undefined
   const rebuild = parts.has("rebuild") ? await rebuildBench(setting("BENCH_REBUILD_ROUNDS", 4)) : undefined
+  const network = parts.has("network") ? await networkBench(setting("BENCH_NETWORK_ROUNDS", 5)) : undefined
   const engine = parts.has("engine")
     ? await engineBench(setting("BENCH_STAGES", 1000), setting("BENCH_ENGINE_ROUNDS", 3))
     : undefined
@@ -78,6 +80,7 @@ const main = async () => {
     ...(backup === undefined ? {} : { backup }),
     ...(resize === undefined ? {} : { resize }),
     ...(rebuild === undefined ? {} : { rebuild }),
+    ...(network === undefined ? {} : { network }),
     ...(engine === undefined ? {} : { engine }),
     ...(scale === undefined ? {} : { scale })
   }

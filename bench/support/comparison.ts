@@ -30,6 +30,16 @@ const bySide = (f: (side: Side) => number): Record<Side, number> => ({
   openstacksdk: f("openstacksdk")
 })
 
+/** One measure of every side's runs, where each run measures several things (a make and its removal). */
+export const measureOf = <A>(
+  results: Readonly<Record<Side, ReadonlyArray<A>>>,
+  measure: (run: A) => number
+): Record<Side, Array<number>> => ({
+  enamel: results.enamel.map(measure),
+  floor: results.floor.map(measure),
+  openstacksdk: results.openstacksdk.map(measure)
+})
+
 export const compare = (
   s: Record<Side, ReadonlyArray<number>>,
   splits: ReadonlyArray<Split>
