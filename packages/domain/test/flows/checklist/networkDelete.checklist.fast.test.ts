@@ -10,7 +10,6 @@ import { NetworkDelete } from "@enamel/domain/flows"
 import { Neutron } from "@enamel/openstack-clients"
 import { Fault } from "@enamel/openstack-clients/testing"
 import { Effect } from "effect"
-import { neutronTags } from "../../../src/flows/cloud/marks.js"
 import {
   type CrashCase,
   crashCase,
@@ -24,6 +23,7 @@ import {
   type World,
   writesOf
 } from "./harness.js"
+import { buildTopology, found, standing, type Topology } from "./networkFixtures.js"
 import { type Checklist, expectChecklist, undoOrder } from "./timeline.js"
 import { asAlice } from "./volumeFixtures.js"
 
@@ -35,55 +35,6 @@ const checklist: Checklist = [
   ["deleteNetwork", ["deleteSubnets"]]
 ]
 const stages = checklist.map(([stage]) => stage)
-
-/** Network, subnet, router (gateway on `public`) and interface, marked as network.create's task marks them. */
-const buildTopology = (world: World, cidr = "10.9.0.0/24") =>
-  asAlice(
-    world,
-    Effect.gen(function* () {
-      const task: string = crypto.randomUUID()
-      const marks = (stage: string) => neutronTags(task, `enamel-${task}-${stage}`)
-      const network = yield* Neutron.createNetwork({ name: "net", tags: marks("createNetwork") })
-      const subnet = yield* Neutron.createSubnet({
-        networkId: network.id,
-        name: "net-subnet",
-        cidr,
-        ipVersion: 4,
-        tags: marks("createSubnet")
-      })
-      const external = yield* Neutron.findNetwork("public")
-      const router = yield* Neutron.createRouter({
-        name: "net-router",
-        externalNetworkId: external.id,
-        tags: marks("createRouter")
-      })
-      const iface = yield* Neutron.addRouterInterface(router.id, { subnetId: subnet.id })
-      return { task, network: network.id, subnet: subnet.id, router: router.id, port: iface.portId }
-    }).pipe(Effect.orDie)
-  )
-
-type Topology = Effect.Effect.Success<ReturnType<typeof buildTopology>>
-
-const found = <A, E extends { readonly _tag: string }, R>(get: Effect.Effect<A, E, R>) =>
-  get.pipe(
-    Effect.as(true),
-    Effect.catchIf(
-      (error) => error._tag === "OpenStackNotFound",
-      () => Effect.succeed(false)
-    )
-  )
-
-/** Which of the topology's resources still exist. */
-const standing = (world: World, made: Topology) =>
-  asAlice(
-    world,
-    Effect.all({
-      network: found(Neutron.getNetwork(made.network)),
-      subnet: found(Neutron.getSubnet(made.subnet)),
-      router: found(Neutron.getRouter(made.router)),
-      port: found(Neutron.getPort(made.port))
-    }).pipe(Effect.orDie)
-  )
 
 const allStanding = { network: true, subnet: true, router: true, port: true }
 const noneStanding = { network: false, subnet: false, router: false, port: false }
