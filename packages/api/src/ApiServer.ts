@@ -4,6 +4,7 @@ import { CheckpointsPg, OutboxRelay, TaskStore, TopicSettings } from "@enamel/pe
 import { Config, Layer } from "effect"
 import * as Authentication from "./auth/authentication.js"
 import * as AdminHandlers from "./handlers/admin.js"
+import * as NetworksHandlers from "./handlers/networks.js"
 import * as PorcelainHandlers from "./handlers/porcelain.js"
 import * as ServersHandlers from "./handlers/servers.js"
 import * as TasksHandlers from "./handlers/tasks.js"
@@ -20,7 +21,8 @@ export const ApiLive = HttpApiBuilder.api(EnamelApi).pipe(
     PorcelainHandlers.layer,
     TasksHandlers.layer,
     AdminHandlers.layer,
-    ServersHandlers.layer
+    ServersHandlers.layer,
+    NetworksHandlers.layer
   ]),
   Layer.provide(Authentication.layer),
   Layer.provide([TaskStore.Default, OutboxRelay.Default, CheckpointsPg.layer, TopicSettings.Default])

@@ -8,6 +8,7 @@ import { registry } from "@enamel/domain/flows"
 import { Cinder, Session } from "@enamel/openstack-clients"
 import { CloudDouble } from "@enamel/openstack-clients/testing"
 import { Context, Effect, Layer } from "effect"
+import { type NetworkFixtures, networkErrorCases, networkFixtures } from "./errorCases.network.js"
 import { rebuildErrorCases } from "./errorCases.rebuild.js"
 import { type Answer, activeServerOf, send, serverOf, snapshotOf, TestCallers, tokens } from "./harness.js"
 
@@ -33,6 +34,7 @@ export class Fixtures extends Context.Tag("@enamel/api/test/Fixtures")<
     readonly aliceBackedUp: { readonly server: string; readonly backup: string }
     readonly bobSnapshot: string
     readonly aliceLargeSnapshot: string
+    readonly networks: NetworkFixtures
   }
 >() {}
 
@@ -65,7 +67,8 @@ export const FixturesLive = Layer.effect(
       aliceImageServer: activeServerOf("alice", "from-image"),
       aliceBackedUp: backedUpServerOf("alice"),
       bobSnapshot: snapshotOf("bob", 1),
-      aliceLargeSnapshot: snapshotOf("alice", 2)
+      aliceLargeSnapshot: snapshotOf("alice", 2),
+      networks: networkFixtures
     })
   })
 )
@@ -998,7 +1001,8 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     code: ErrorCode.requestUnsupportedMediaType,
     mentions: "Content-Type"
   },
-  ...rebuildErrorCases
+  ...rebuildErrorCases,
+  ...networkErrorCases
 ]
 
 /** The case's path, with what it refers to. */

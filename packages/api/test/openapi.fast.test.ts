@@ -112,6 +112,17 @@ const collect = Effect.gen(function* () {
   ] as const) {
     answers.push(yield* record(name, "DELETE", path, { token: tokens.alice }))
   }
+  const { networks } = fixtures
+  answers.push(
+    yield* record("GET /networks/{id}", "GET", `/networks/${networks.aliceInUse.network}`, {
+      token: tokens.alice
+    })
+  )
+  answers.push(
+    yield* record("DELETE /networks/{id}", "DELETE", `/networks/${networks.aliceUnused}`, {
+      token: tokens.alice
+    })
+  )
   answers.push(yield* record("GET /", "GET", "/"))
   answers.push(yield* record("GET /tasks", "GET", "/tasks?state=all&limit=5", { token: tokens.alice }))
   answers.push(yield* record("GET /tasks/{id}", "GET", `/tasks/${taskId}`, { token: tokens.alice }))
@@ -335,6 +346,8 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
     }),
   "servers.getServer": (client) => client.servers.getServer({ path: { id: uuid } }),
   "servers.listServerBackups": (client) => client.servers.listServerBackups({ path: { id: uuid } }),
+  "porcelain.deleteNetwork": (client) => client.porcelain.deleteNetwork({ path: { id: uuid }, headers: {} }),
+  "networks.getNetwork": (client) => client.networks.getNetwork({ path: { id: uuid } }),
   "tasks.listTasks": (client) => client.tasks.listTasks({ urlParams: {} }),
   "tasks.getTask": (client) => client.tasks.getTask({ path: { id: uuid } }),
   "tasks.taskEvents": (client) => client.tasks.taskEvents({ path: { id: uuid }, headers: {} }),

@@ -72,6 +72,10 @@ export const ErrorCode = {
   flavorNotFound: "flavor.not_found",
   serverFlavorUnchanged: "server.flavor_unchanged",
   flavorAmbiguous: "flavor.ambiguous",
+  // Networks (network.delete, GET /networks/{id})
+  networkNotFound: "network.not_found",
+  networkNotDeletable: "network.not_deletable",
+  networkInUse: "network.in_use",
   // OpenStack's answers, as a stage that called OpenStack reports them
   openstackNotFound: "openstack.not_found",
   openstackConflict: "openstack.conflict",
@@ -307,6 +311,20 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   },
   "flavor.ambiguous": {
     meaning: "The flavor's name matches several flavors the project can use: give the flavor's id.",
+    seen: [answer(409), task]
+  },
+  "network.not_found": {
+    meaning: "The network does not exist, or the caller cannot see it (another project's, not shared).",
+    seen: [answer(404), task]
+  },
+  "network.not_deletable": {
+    meaning:
+      "The network is an external network, or another project's shared one: Enamel deletes only the project's own networks; nothing was changed.",
+    seen: [answer(409), task]
+  },
+  "network.in_use": {
+    meaning:
+      "Ports other than the routers' interfaces, the router gateway and DHCP's still use the network (a server's, a load balancer's, one made by hand); the detail names each (id, device owner, device id). Remove them first; nothing was changed. A task fails with it at findNetworkTopology when such a port appeared after its request was accepted.",
     seen: [answer(409), task]
   },
   "openstack.not_found": {

@@ -2,6 +2,7 @@ import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "
 import { Schema } from "effect"
 import { ErrorCode } from "../ErrorCatalogue.js"
 import { TaskState } from "../engine/task/TaskState.js"
+import { NetworkResponse } from "../flows/network-show/view.js"
 import { registry } from "../flows/registry.js"
 import { BackupListResponse } from "../flows/server-backup-list/view.js"
 import { ServerResponse } from "../flows/server-show/view.js"
@@ -170,6 +171,24 @@ export class ServersGroup extends HttpApiGroup.make("servers")
   .addError(Answers.serviceUnavailable(ErrorCode.serviceUnavailable))
   .middleware(Authentication) {}
 
+/** `GET /networks/{id}`: a porcelain read, live from Neutron with the caller's own token. */
+export class NetworksGroup extends HttpApiGroup.make("networks")
+  .add(
+    HttpApiEndpoint.get("getNetwork")`/networks/${HttpApiSchema.param("id", Input.pathParam(Schema.UUID))}`
+      .addSuccess(NetworkResponse)
+      .addError(Answers.badRequest(ErrorCode.requestInvalid))
+      .addError(Answers.notFound(ErrorCode.networkNotFound))
+      .annotate(
+        OpenApi.Description,
+        "The network read live from Neutron: its subnets (CIDR, gateway, DNS servers), the routers with an " +
+          "interface on it and the external network of each one's gateway, the ports on it (device owner, " +
+          "device id, addresses), and for each resource the task that made it (null when Enamel did not). " +
+          "No task; nothing stored."
+      )
+  )
+  .addError(Answers.serviceUnavailable(ErrorCode.serviceUnavailable))
+  .middleware(Authentication) {}
+
 /** The whole contract; the server implements it, clients derive from it, /openapi.json describes it. */
 export class EnamelApi extends HttpApi.make("enamel")
   .add(VersionsGroup)
@@ -177,6 +196,7 @@ export class EnamelApi extends HttpApi.make("enamel")
   .add(TasksGroup)
   .add(AdminGroup)
   .add(ServersGroup)
+  .add(NetworksGroup)
   .addError(Answers.anyRequest)
   .annotate(OpenApi.Title, "Enamel")
   .annotate(OpenApi.Version, Microversions.maxVersion)

@@ -2,7 +2,10 @@
  * `@enamel/domain/flows`: the porcelain commands and their flows (they act on OpenStack), the registry
  * that lists them, and what the flows share (`cloud/`).
  */
+
 export * as NameCache from "./cloud/NameCache.js"
+export * as NetworkDelete from "./network-delete/index.js"
+export * as NetworkShow from "./network-show/index.js"
 export { registry } from "./registry.js"
 export * as ServerBackup from "./server-backup/index.js"
 export * as ServerBackupDelete from "./server-backup-delete/index.js"

@@ -49,3 +49,10 @@ export const serverBusyRetry = Schedule.exponential(Duration.millis(500), 2).pip
   Schedule.intersect(Schedule.recurs(60)),
   Schedule.whileInput((error: unknown) => error instanceof OpenStackConflict)
 )
+
+/**
+ * How a Neutron deletion is confirmed: Neutron deletes before it answers, so the first look normally
+ * finds the thing gone; if not (a slow agent, a replica behind), it looks again every 0.5 s, at most 20
+ * times (about 10 s).
+ */
+export const goneRecheck = Schedule.spaced(Duration.millis(500)).pipe(Schedule.intersect(Schedule.recurs(20)))

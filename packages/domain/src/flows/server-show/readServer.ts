@@ -14,18 +14,10 @@ import {
   taskOfTags,
   tokenKey
 } from "../cloud/marks.js"
+import { orNone } from "../cloud/orNone.js"
 import { ServerNotFound } from "../cloud/serverErrors.js"
 import { isBootDevice } from "../cloud/servers.js"
 import type { ServerView } from "./view.js"
-
-const orNone = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
-  effect.pipe(
-    Effect.map(Option.some),
-    Effect.catchIf(
-      (error) => error._tag === "OpenStackNotFound",
-      () => Effect.succeedNone
-    )
-  )
 
 /** The task that made a volume for the server: at its boot (its task and token scope) or since (the server mark). */
 const volumeTask = (server: Server, metadata: Readonly<Record<string, string>>): string | null => {
