@@ -8,6 +8,7 @@ import { registry } from "@enamel/domain/flows"
 import { Cinder, Session } from "@enamel/openstack-clients"
 import { CloudDouble } from "@enamel/openstack-clients/testing"
 import { Context, Effect, Layer } from "effect"
+import { networkErrorCases } from "./errorCases.network.js"
 import { rebuildErrorCases } from "./errorCases.rebuild.js"
 import { type Answer, activeServerOf, send, serverOf, snapshotOf, TestCallers, tokens } from "./harness.js"
 
@@ -998,7 +999,8 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     code: ErrorCode.requestUnsupportedMediaType,
     mentions: "Content-Type"
   },
-  ...rebuildErrorCases
+  ...rebuildErrorCases,
+  ...networkErrorCases
 ]
 
 /** The case's path, with what it refers to. */

@@ -2,6 +2,7 @@ import { CliConfig, Command } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { admin } from "./commands/admin.js"
+import { network } from "./commands/network/index.js"
 import { serve } from "./commands/serve.js"
 import { server } from "./commands/server/index.js"
 import { task } from "./commands/task.js"
@@ -13,7 +14,7 @@ import * as Output from "./render/Output.js"
  * The `enamel` command: its tree, and how a run ends. `run(argv)` gives the exit code; it never fails,
  * having said on stderr what went wrong.
  */
-export const command = enamel.pipe(Command.withSubcommands([server, task, admin, serve]))
+export const command = enamel.pipe(Command.withSubcommands([server, network, task, admin, serve]))
 
 const cli = Command.run(command, { name: "enamel", version: "0.1.0" })
 

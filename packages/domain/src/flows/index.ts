@@ -3,6 +3,7 @@
  * that lists them, and what the flows share (`cloud/`).
  */
 export * as NameCache from "./cloud/NameCache.js"
+export * as NetworkCreate from "./network-create/index.js"
 export { registry } from "./registry.js"
 export * as ServerBackup from "./server-backup/index.js"
 export * as ServerBackupDelete from "./server-backup-delete/index.js"

@@ -1,4 +1,5 @@
 import { Registry } from "../contract/Registry.js"
+import * as NetworkCreate from "./network-create/index.js"
 import * as ServerBackup from "./server-backup/index.js"
 import * as ServerBackupDelete from "./server-backup-delete/index.js"
 import * as ServerCreate from "./server-create/index.js"
@@ -30,3 +31,4 @@ export const registry = Registry.empty
   .add(ServerBackupDelete.command)
   .add(ServerResize.command)
   .add(ServerRebuild.command)
+  .add(NetworkCreate.command)
