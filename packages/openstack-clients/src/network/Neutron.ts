@@ -4,9 +4,10 @@ import { makeFloatingIpOperations } from "./floatingIps.js"
 import { makeNetworkOperations } from "./networks.js"
 import { makePortOperations } from "./ports.js"
 import { neutron } from "./resources.js"
+import { makeRouterOperations } from "./routers.js"
 import { makeSecurityGroupOperations } from "./securityGroups.js"
 
-/** Neutron v2.0: networks and subnets, ports, security groups, floating IPs. */
+/** Neutron v2.0: networks and subnets, routers, ports, security groups, floating IPs. */
 export class Neutron extends Effect.Service<Neutron>()("@enamel/openstack-clients/Neutron", {
   accessors: true,
   effect: Effect.gen(function* () {
@@ -14,6 +15,7 @@ export class Neutron extends Effect.Service<Neutron>()("@enamel/openstack-client
     return {
       ...makeNetworkOperations(api),
       ...makePortOperations(api),
+      ...makeRouterOperations(api),
       ...makeSecurityGroupOperations(api),
       ...makeFloatingIpOperations(api)
     }

@@ -58,6 +58,9 @@ export interface PortFilter {
   readonly tags?: ReadonlyArray<string>
   readonly networkId?: string
   readonly deviceId?: string
+  /** `network:router_interface`, `network:router_gateway`, `network:dhcp`, `compute:<zone>`… */
+  readonly deviceOwner?: string
+  readonly projectId?: string
   readonly name?: string
   readonly pageSize?: number
 }
@@ -87,6 +90,8 @@ export const makePortOperations = (api: ServiceApi) => {
           tags: tagsQuery(filter.tags),
           network_id: filter.networkId,
           device_id: filter.deviceId,
+          device_owner: filter.deviceOwner,
+          project_id: filter.projectId,
           name: filter.name,
           limit: filter.pageSize
         }

@@ -241,7 +241,14 @@ export const overQuotaAnswer = (service: ServiceName, resource: string): Answer 
 export const quotaResourceOf = (call: CloudCall): string => {
   if (call.service === "nova") return call.path.startsWith("/os-keypairs") ? "key_pairs" : "instances"
   if (call.service === "cinder") return call.path.startsWith("/snapshots") ? "snapshots" : "volumes"
-  if (call.service === "neutron") return call.path.startsWith("/floatingips") ? "floatingip" : "port"
+  if (call.service === "neutron") {
+    const collection = call.path.split("/")[1]
+    return collection === "floatingips"
+      ? "floatingip"
+      : collection === "networks" || collection === "subnets" || collection === "routers"
+        ? collection.slice(0, -1)
+        : "port"
+  }
   return "resources"
 }
 

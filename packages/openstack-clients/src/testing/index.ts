@@ -12,8 +12,10 @@ export type {
   CloudSnapshot,
   FloatingIpSnapshot,
   KeypairSnapshot,
+  NetworkSnapshot,
   PortSnapshot,
   ProjectSnapshot,
+  RouterSnapshot,
   ServerSnapshot,
   SnapshotRecord,
   VolumeSnapshot

@@ -3,7 +3,6 @@
  * and security groups; ports and floating IPs are in `neutronPorts.ts`.
  */
 import { Effect } from "effect"
-import { numberToIp } from "./addresses.js"
 import {
   type Answer,
   type Ctx,
@@ -16,54 +15,8 @@ import {
   refuse
 } from "./http.js"
 import { route as routePorts } from "./neutronPorts.js"
+import { networkView, routerView, route as routeTopology, subnetView } from "./neutronTopology.js"
 import type { CloudState, Network, SecurityGroup, Subnet, Token } from "./state.js"
-
-export const networkView = (network: Network) => ({
-  id: network.id,
-  name: network.name,
-  tenant_id: network.projectId,
-  admin_state_up: true,
-  mtu: 1500,
-  status: "ACTIVE",
-  subnets: network.subnetIds,
-  shared: network.shared,
-  availability_zone_hints: [],
-  availability_zones: [],
-  ipv4_address_scope: null,
-  ipv6_address_scope: null,
-  "router:external": network.external,
-  description: "",
-  port_security_enabled: true,
-  tags: [],
-  created_at: isoSeconds(network.createdAt),
-  updated_at: isoSeconds(network.createdAt),
-  revision_number: 1,
-  project_id: network.projectId
-})
-
-const subnetView = (subnet: Subnet) => ({
-  id: subnet.id,
-  name: subnet.name,
-  tenant_id: subnet.projectId,
-  network_id: subnet.networkId,
-  ip_version: 4,
-  subnetpool_id: null,
-  enable_dhcp: true,
-  ipv6_ra_mode: null,
-  ipv6_address_mode: null,
-  gateway_ip: subnet.gatewayIp,
-  cidr: subnet.cidr,
-  allocation_pools: [{ start: numberToIp(subnet.pool.start), end: numberToIp(subnet.pool.end) }],
-  host_routes: [],
-  dns_nameservers: [],
-  description: "",
-  service_types: [],
-  tags: [],
-  created_at: isoSeconds(subnet.createdAt),
-  updated_at: isoSeconds(subnet.createdAt),
-  revision_number: 0,
-  project_id: subnet.projectId
-})
 
 const securityGroupView = (group: SecurityGroup) => ({
   id: group.id,
@@ -130,7 +83,7 @@ export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
     return Effect.succeed(ok({ versions: [{ id: "v2.0", status: "CURRENT", links: [] }] }))
   }
   const [, collection, id, more] = call.path.split("/")
-  if (call.method !== "GET" || more !== undefined) return routePorts(ctx)
+  if (call.method !== "GET" || more !== undefined) return routeTopology(ctx) ?? routePorts(ctx)
   switch (collection) {
     case "networks": {
       if (id !== undefined) {
@@ -146,7 +99,8 @@ export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
           (q.name === undefined || n.name === q.name) &&
           (external === undefined || String(n.external) === external.toLowerCase()) &&
           (q.shared === undefined || String(n.shared) === q.shared.toLowerCase()) &&
-          hasAllTags([], q.tags)
+          (q.project_id === undefined || n.projectId === q.project_id) &&
+          hasAllTags(n.tags, q.tags)
       )
       return list(ctx, "networks", networks, networkView)
     }
@@ -164,9 +118,22 @@ export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
         (s) =>
           visibleSubnet(state, caller, s) &&
           (q.name === undefined || s.name === q.name) &&
-          (q.network_id === undefined || s.networkId === q.network_id)
+          (q.network_id === undefined || s.networkId === q.network_id) &&
+          (q.project_id === undefined || s.projectId === q.project_id) &&
+          hasAllTags(s.tags, q.tags)
       )
       return list(ctx, "subnets", subnets, subnetView)
+    }
+    case "routers": {
+      if (id !== undefined) return routeTopology(ctx)
+      const routers = [...state.routers.values()].filter(
+        (r) =>
+          r.projectId === caller.projectId &&
+          (q.name === undefined || r.name === q.name) &&
+          (q.project_id === undefined || r.projectId === q.project_id) &&
+          hasAllTags(r.tags, q.tags)
+      )
+      return list(ctx, "routers", routers, routerView)
     }
     case "security-groups": {
       const own = (g: SecurityGroup | undefined) => g !== undefined && g.projectId === caller.projectId

@@ -327,6 +327,7 @@ const listPorts = (ctx: Ctx) => {
       hasAllTags(p.tags, q.tags) &&
       (q.network_id === undefined || p.networkId === q.network_id) &&
       (q.device_id === undefined || p.deviceId === q.device_id) &&
+      (q.device_owner === undefined || p.deviceOwner === q.device_owner) &&
       (q.name === undefined || p.name === q.name) &&
       (q.id === undefined || p.id === q.id)
   )
@@ -363,9 +364,18 @@ export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
     if (more !== undefined) return undefined
     if (method === "GET") return Effect.map(ownPort(ctx, id), (p) => ok({ port: portView(p) }))
     if (method !== "DELETE") return undefined
-    return Effect.map(ownPort(ctx, id), (port) => {
+    return Effect.flatMap(ownPort(ctx, id), (port) => {
+      // A router's interface goes with remove_router_interface, never through the port API.
+      if (port.deviceOwner.startsWith("network:router_interface")) {
+        return refuse(
+          "neutron",
+          409,
+          `Port ${id} cannot be deleted directly via the port API: has device owner ${port.deviceOwner}.`,
+          "L3PortInUse"
+        )
+      }
       releasePort(state, port)
-      return noContent
+      return Effect.succeed(noContent)
     })
   }
   if (collection === "floatingips") {

@@ -58,7 +58,11 @@ export const addNetwork = (state: CloudState, spec: NetworkSpec, now: number): N
     shared: spec.shared ?? false,
     external: spec.external ?? false,
     subnetIds: [],
-    createdAt: now
+    description: "",
+    createdAt: now,
+    tags: [],
+    revision: 1,
+    updatedAt: now
   }
   const subnet: Subnet = {
     id: uuid(),
@@ -66,13 +70,19 @@ export const addNetwork = (state: CloudState, spec: NetworkSpec, now: number): N
     networkId: network.id,
     projectId: project.id,
     cidr: spec.cidr,
+    ipVersion: 4,
     gatewayIp: numberToIp(first + 1),
+    dnsNameservers: [],
+    enableDhcp: !(spec.external ?? false),
     pool:
       spec.pool === undefined
         ? { start: first + 2, end: last - 1 }
         : { start: ipToNumber(spec.pool.start), end: ipToNumber(spec.pool.end) },
     allocated: new Set([numberToIp(first + 1)]),
-    createdAt: now
+    createdAt: now,
+    tags: [],
+    revision: 0,
+    updatedAt: now
   }
   network.subnetIds.push(subnet.id)
   state.networks.set(network.id, network)
@@ -117,6 +127,7 @@ export const seed = (options: {
     volumeTypes: new Map(),
     networks: new Map(),
     subnets: new Map(),
+    routers: new Map(),
     securityGroups: new Map(),
     ports: new Map(),
     floatingIps: new Map(),

@@ -55,6 +55,24 @@ export interface FloatingIpSnapshot {
   readonly tags: ReadonlyArray<string>
 }
 
+/** A network the project made (seeded ones too), with its subnets' CIDRs. */
+export interface NetworkSnapshot {
+  readonly id: string
+  readonly name: string
+  readonly subnets: ReadonlyArray<{ readonly id: string; readonly name: string; readonly cidr: string }>
+  readonly tags: ReadonlyArray<string>
+}
+
+export interface RouterSnapshot {
+  readonly id: string
+  readonly name: string
+  /** The external network its gateway is on, or null. */
+  readonly gatewayNetworkId: string | null
+  /** The ports of its interfaces. */
+  readonly interfacePortIds: ReadonlyArray<string>
+  readonly tags: ReadonlyArray<string>
+}
+
 export interface KeypairSnapshot {
   readonly name: string
   readonly user: string
@@ -67,6 +85,8 @@ export interface ProjectSnapshot {
   readonly snapshots: ReadonlyArray<SnapshotRecord>
   readonly ports: ReadonlyArray<PortSnapshot>
   readonly floatingIps: ReadonlyArray<FloatingIpSnapshot>
+  readonly networks: ReadonlyArray<NetworkSnapshot>
+  readonly routers: ReadonlyArray<RouterSnapshot>
   /** The keypairs of the project's users. */
   readonly keypairs: ReadonlyArray<KeypairSnapshot>
 }
@@ -80,6 +100,8 @@ export const emptyProject: ProjectSnapshot = {
   snapshots: [],
   ports: [],
   floatingIps: [],
+  networks: [],
+  routers: [],
   keypairs: []
 }
 
@@ -149,6 +171,28 @@ export const snapshotOf = (state: CloudState): CloudSnapshot => {
           tags: f.tags
         }))
         .sort((a, b) => a.description.localeCompare(b.description) || a.id.localeCompare(b.id)),
+      networks: own(state.networks.values())
+        .map((n) => ({
+          id: n.id,
+          name: n.name,
+          subnets: n.subnetIds.flatMap((id) => {
+            const subnet = state.subnets.get(id)
+            return subnet === undefined ? [] : [{ id, name: subnet.name, cidr: subnet.cidr }]
+          }),
+          tags: n.tags
+        }))
+        .sort(byName),
+      routers: own(state.routers.values())
+        .map((r) => ({
+          id: r.id,
+          name: r.name,
+          gatewayNetworkId: r.gateway?.networkId ?? null,
+          interfacePortIds: [...state.ports.values()]
+            .filter((p) => p.deviceId === r.id && p.deviceOwner.startsWith("network:router_interface"))
+            .map((p) => p.id),
+          tags: r.tags
+        }))
+        .sort(byName),
       keypairs: own(state.keypairs.values())
         .map((k) => ({
           name: k.name,

@@ -46,6 +46,9 @@ export interface Quota {
   readonly snapshots: number
   readonly ports: number
   readonly floatingIps: number
+  readonly networks: number
+  readonly subnets: number
+  readonly routers: number
 }
 
 export const devCloudQuota: Quota = {
@@ -57,7 +60,10 @@ export const devCloudQuota: Quota = {
   gigabytes: 1000,
   snapshots: 50,
   ports: 500,
-  floatingIps: 100
+  floatingIps: 100,
+  networks: 50,
+  subnets: 50,
+  routers: 20
 }
 
 export interface Project {
@@ -131,7 +137,11 @@ export interface Network {
   readonly shared: boolean
   readonly external: boolean
   readonly subnetIds: Array<string>
+  readonly description: string
   readonly createdAt: number
+  tags: ReadonlyArray<string>
+  revision: number
+  updatedAt: number
 }
 
 export interface Subnet {
@@ -140,11 +150,36 @@ export interface Subnet {
   readonly networkId: string
   readonly projectId: string
   readonly cidr: string
-  readonly gatewayIp: string
-  /** First and last address handed out, as numbers. */
+  readonly ipVersion: 4 | 6
+  /** null: the subnet has no gateway. */
+  readonly gatewayIp: string | null
+  readonly dnsNameservers: ReadonlyArray<string>
+  readonly enableDhcp: boolean
+  /** First and last address handed out, as numbers (IPv4; an IPv6 subnet's pool is empty in the double). */
   readonly pool: { readonly start: number; readonly end: number }
   readonly allocated: Set<string>
   readonly createdAt: number
+  tags: ReadonlyArray<string>
+  revision: number
+  updatedAt: number
+}
+
+/** A Neutron router: its gateway on an external network (a port only admins see) and its interfaces (ports). */
+export interface Router {
+  readonly id: string
+  readonly name: string
+  readonly projectId: string
+  readonly description: string
+  /** The external network and the gateway port's address on it. */
+  readonly gateway: {
+    readonly networkId: string
+    readonly subnetId: string
+    readonly ipAddress: string
+  } | null
+  readonly createdAt: number
+  tags: ReadonlyArray<string>
+  revision: number
+  updatedAt: number
 }
 
 export interface SecurityGroup {
@@ -290,6 +325,7 @@ export interface CloudState {
   readonly volumeTypes: Map<string, VolumeType>
   readonly networks: Map<string, Network>
   readonly subnets: Map<string, Subnet>
+  readonly routers: Map<string, Router>
   readonly securityGroups: Map<string, SecurityGroup>
   readonly ports: Map<string, Port>
   readonly floatingIps: Map<string, FloatingIp>

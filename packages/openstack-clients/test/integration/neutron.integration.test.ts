@@ -3,6 +3,7 @@ import { Neutron, Session } from "@enamel/openstack-clients"
 import { Effect } from "effect"
 import { cloudLayer, uniqueName } from "../support/cloud.js"
 import { scopedFloatingIp, scopedPort } from "../support/resources.js"
+import { removeTagged, topologyLifecycle } from "../support/topology.js"
 
 const missingId = "00000000-0000-4000-8000-000000000000"
 
@@ -138,5 +139,12 @@ describe("Neutron (dev cloud, as alice)", () => {
         expect(refused.message).toContain(network.id)
       })
     )
+
+    it.effect("a routed network: create, tag, find, refused while in use, removed in order", () => {
+      const name = uniqueName("topology")
+      // 10.99.x.0/24 with a random x: other tests of the dev cloud use 10.0.x.
+      const cidr = `10.99.${Math.floor(Math.random() * 250) + 1}.0/24`
+      return topologyLifecycle(name, cidr).pipe(Effect.ensuring(removeTagged(name)))
+    })
   })
 })

@@ -18,6 +18,7 @@ import {
 } from "@enamel/openstack-clients"
 import { CloudDouble, Fault } from "@enamel/openstack-clients/testing"
 import { Duration, Effect, Either, Option, Redacted, type Scope } from "effect"
+import { topologyLifecycle } from "../support/topology.js"
 
 type OnDouble = OpenStackClients.OpenStackClients | Session | CloudDouble.CloudDouble | Scope.Scope
 
@@ -501,6 +502,8 @@ describe("the cloud double: projects", () => {
             snapshots: [],
             ports: [],
             floatingIps: [],
+            networks: [expect.objectContaining({ name: "private" })],
+            routers: [],
             keypairs: []
           })
         })
@@ -692,6 +695,42 @@ describe("the cloud double: faults", () => {
         yield* Neutron.createPort({ networkId: network.id, name: "refuse-me" })
         expect((yield* double.snapshot).alpha?.ports.map((p) => p.name)).toEqual(["fine", "refuse-me"])
         expect(Option.fromNullable((yield* double.calls).at(-1)?.requestId).pipe(Option.isSome)).toBe(true)
+      })
+    )
+  )
+})
+
+describe("cloud double: routed networks", () => {
+  it.live(
+    "network, subnet, router with a gateway and interface, refused while in use, removed in order",
+    () => onDouble(topologyLifecycle("enamel-topology", "10.99.7.0/24"))
+  )
+
+  it.live("quotas and an external network without free addresses are refused as Neutron does", () =>
+    onDouble(
+      Effect.gen(function* () {
+        const double = yield* cloud
+        yield* double.setQuota("alpha", { routers: 0 })
+        const overQuota = yield* Effect.flip(Neutron.createRouter({ name: "r" }))
+        expect([overQuota._tag, overQuota.status]).toEqual(["OpenStackOverQuota", 409])
+        expect(overQuota.message).toContain("router")
+        yield* double.setQuota("alpha", { routers: 5 })
+        const full = yield* double.addNetwork({
+          project: "admin",
+          name: "full",
+          cidr: "192.0.2.0/24",
+          external: true,
+          shared: true,
+          pool: { start: "192.0.2.10", end: "192.0.2.10" }
+        })
+        const first = yield* Neutron.createRouter({ name: "r1", externalNetworkId: full.networkId })
+        const noAddress = yield* Effect.flip(
+          Neutron.createRouter({ name: "r2", externalNetworkId: full.networkId })
+        )
+        expect(noAddress.message).toContain("No more IP addresses")
+        yield* Neutron.deleteRouter(first.id)
+        // Its gateway address is free again.
+        yield* Neutron.createRouter({ name: "r3", externalNetworkId: full.networkId })
       })
     )
   )
