@@ -6,10 +6,10 @@ import { removeTopology } from "@enamel/broker/testing"
 import { type OpenStackClients, Session, type SessionShape } from "@enamel/openstack-clients"
 import { Effect, Layer, Schema } from "effect"
 import { afterAll, expect } from "vitest"
-import { uniqueName } from "../../packages/openstack-clients/test/support/cloud.js"
+import { sessionFor, uniqueName } from "../../packages/openstack-clients/test/support/cloud.js"
 import * as CloudFlows from "../../packages/worker/src/cloud/cloudFlows.js"
 import { workerPools } from "../../packages/worker/src/WorkerProcess.js"
-import { call, enamelApi, finished, inProcessWorkerSettings } from "./enamel.js"
+import { call, deleteUserKeysAtEnd, enamelApi, finished, inProcessWorkerSettings, tokenOf } from "./enamel.js"
 
 /**
  * The API with in-process workers serving `topics` (task type → tasks at once) in a namespace of its
@@ -29,6 +29,16 @@ export const asAlice =
   (alice: SessionShape) =>
   <A, E>(effect: Effect.Effect<A, E, Session | OpenStackClients.OpenStackClients>) =>
     Effect.provideService(effect, Session, alice)
+
+/**
+ * Alice for one test: her session, her keys deleted when the test's scope closes, her current token,
+ * and `asAlice`.
+ */
+export const aliceForTest = Effect.gen(function* () {
+  const alice = yield* sessionFor("alice")
+  yield* deleteUserKeysAtEnd(alice)
+  return { alice, cloud: asAlice(alice), token: yield* tokenOf(alice) }
+})
 
 const Accepted = Schema.Struct({ task: Schema.Struct({ id: Schema.String }) })
 const ErrorAnswer = Schema.Struct({

@@ -9,6 +9,7 @@ import { Cinder, Session } from "@enamel/openstack-clients"
 import { CloudDouble } from "@enamel/openstack-clients/testing"
 import { Context, Effect, Layer } from "effect"
 import { type NetworkFixtures, networkErrorCases, networkFixtures } from "./errorCases.network.js"
+import { networkCreateErrorCases } from "./errorCases.networkCreate.js"
 import { rebuildErrorCases } from "./errorCases.rebuild.js"
 import { type Answer, activeServerOf, send, serverOf, snapshotOf, TestCallers, tokens } from "./harness.js"
 
@@ -1002,7 +1003,8 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     mentions: "Content-Type"
   },
   ...rebuildErrorCases,
-  ...networkErrorCases
+  ...networkErrorCases,
+  ...networkCreateErrorCases
 ]
 
 /** The case's path, with what it refers to. */

@@ -123,6 +123,12 @@ const collect = Effect.gen(function* () {
       token: tokens.alice
     })
   )
+  answers.push(
+    yield* record("POST /networks", "POST", "/networks", {
+      token: tokens.alice,
+      body: JSON.stringify({ name: "lab", dns_nameservers: ["9.9.9.9"] })
+    })
+  )
   answers.push(yield* record("GET /", "GET", "/"))
   answers.push(yield* record("GET /tasks", "GET", "/tasks?state=all&limit=5", { token: tokens.alice }))
   answers.push(yield* record("GET /tasks/{id}", "GET", `/tasks/${taskId}`, { token: tokens.alice }))
@@ -342,6 +348,11 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
     client.porcelain.rebuildServer({
       path: { id: uuid },
       payload: { image: "tiny", priority: 5 },
+      headers: {}
+    }),
+  "porcelain.createNetwork": (client) =>
+    client.porcelain.createNetwork({
+      payload: { name: "lab", ip_version: 4, priority: 5 },
       headers: {}
     }),
   "servers.getServer": (client) => client.servers.getServer({ path: { id: uuid } }),

@@ -72,6 +72,14 @@ export const ErrorCode = {
   flavorNotFound: "flavor.not_found",
   serverFlavorUnchanged: "server.flavor_unchanged",
   flavorAmbiguous: "flavor.ambiguous",
+  // Networks made by network.create
+  networkExternalNotFound: "network.external_not_found",
+  networkNotExternal: "network.not_external",
+  networkExternalUnresolved: "network.external_unresolved",
+  networkCidrOverlaps: "network.cidr_overlaps",
+  networkNoFreeCidr: "network.no_free_cidr",
+  networkOverQuota: "network.over_quota",
+  networkExternalFull: "network.external_network_full",
   // Networks (network.delete, GET /networks/{id})
   networkNotFound: "network.not_found",
   networkNotDeletable: "network.not_deletable",
@@ -312,6 +320,40 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   "flavor.ambiguous": {
     meaning: "The flavor's name matches several flavors the project can use: give the flavor's id.",
     seen: [answer(409), task]
+  },
+  "network.external_not_found": {
+    meaning:
+      "The external network for the router's gateway (external_network, or the operator's ENAMEL_DEFAULT_EXTERNAL_NETWORK) does not exist, or the project cannot see it.",
+    seen: [answer(404), task]
+  },
+  "network.not_external": {
+    meaning:
+      "The network named as external_network is not an external network (router:external): a router's gateway cannot be on it.",
+    seen: [answer(409), task]
+  },
+  "network.external_unresolved": {
+    meaning:
+      "No external network was named, the operator set none (ENAMEL_DEFAULT_EXTERNAL_NETWORK), and the project sees none, or several (the detail names them): give external_network.",
+    seen: [answer(409), task]
+  },
+  "network.cidr_overlaps": {
+    meaning:
+      "The network's CIDR overlaps a subnet of the project (the detail names it): asked for so, or taken by another subnet while the task ran; nothing was left behind.",
+    seen: [answer(409), task]
+  },
+  "network.no_free_cidr": {
+    meaning: "No cidr was given and every /24 of 10.0.0.0/8 overlaps a subnet of the project: give one.",
+    seen: [answer(409), task]
+  },
+  "network.over_quota": {
+    meaning:
+      "The project's Neutron quota has no room for one more network, subnet or router (the message says which); nothing was left behind.",
+    seen: [task]
+  },
+  "network.external_network_full": {
+    meaning:
+      "The external network has no free address for the new router's gateway (Neutron's IpAddressGenerationFailure); nothing was left behind.",
+    seen: [task]
   },
   "network.not_found": {
     meaning: "The network does not exist, or the caller cannot see it (another project's, not shared).",

@@ -88,6 +88,19 @@ const echo = (type: string, stageName: string) =>
       Effect.map(Flow.stage(step(stageName), { ms: 20, fail: false }), (stage) => ({ server_id, stage }))
   })
 
+/** `network.create`'s stand-in: its last stage, and a result that echoes what the API was sent. */
+const createNetwork = Flow.make({
+  type: "network.create",
+  version: latestVersion("network.create"),
+  params: Schema.Struct({ name: Schema.String }),
+  result: Schema.Struct({ params: Schema.Unknown, stage: Schema.String }),
+  program: (params) =>
+    Effect.map(Flow.stage(step("addRouterInterface"), { ms: 20, fail: false }), (stage) => ({
+      params,
+      stage
+    }))
+})
+
 const standIns = [
   runnable(createServer),
   runnable(echo("server.volume.attach", "attachVolume")),
@@ -99,7 +112,8 @@ const standIns = [
   runnable(echo("server.backup", "createSnapshots")),
   runnable(echo("server.backup.delete", "deleteSnapshots")),
   runnable(echo("server.resize", "confirmResize")),
-  runnable(echo("server.rebuild", "rebuildServer"))
+  runnable(echo("server.rebuild", "rebuildServer")),
+  runnable(createNetwork)
 ]
 
 const settings = Layer.setConfigProvider(
@@ -109,7 +123,8 @@ const settings = Layer.setConfigProvider(
         "ENAMEL_WORKER_TOPICS",
         "server.create=4,server.delete=2,server.volume.attach=2,server.volume.detach=2," +
           "server.interface.attach=2,server.interface.detach=2,server.floating_ip.attach=2," +
-          "server.floating_ip.detach=2,server.backup=2,server.backup.delete=2,server.resize=2,server.rebuild=2"
+          "server.floating_ip.detach=2,server.backup=2,server.backup.delete=2,server.resize=2,server.rebuild=2," +
+          "network.create=2"
       ],
       ["ENAMEL_OUTBOX_SWEEP", "200 millis"],
       ["ENAMEL_ACCESS_LOG", "false"]

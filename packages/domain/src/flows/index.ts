@@ -4,6 +4,7 @@
  */
 
 export * as NameCache from "./cloud/NameCache.js"
+export * as NetworkCreate from "./network-create/index.js"
 export * as NetworkDelete from "./network-delete/index.js"
 export * as NetworkShow from "./network-show/index.js"
 export { registry } from "./registry.js"

@@ -1,4 +1,5 @@
 import { Registry } from "../contract/Registry.js"
+import * as NetworkCreate from "./network-create/index.js"
 import * as NetworkDelete from "./network-delete/index.js"
 import * as ServerBackup from "./server-backup/index.js"
 import * as ServerBackupDelete from "./server-backup-delete/index.js"
@@ -32,3 +33,4 @@ export const registry = Registry.empty
   .add(ServerResize.command)
   .add(ServerRebuild.command)
   .add(NetworkDelete.command)
+  .add(NetworkCreate.command)

@@ -37,7 +37,8 @@ const parseV6 = (written: string): bigint | undefined => {
   return value
 }
 
-const parse = (text: string): { readonly value: bigint; readonly bits: bigint } | undefined => {
+/** The address as a number, with its width in bits (32 or 128); undefined when it is not an address. */
+export const parseAddress = (text: string): { readonly value: bigint; readonly bits: bigint } | undefined => {
   const v4 = parseV4(text)
   if (v4 !== undefined) return { value: v4, bits: 32n }
   const v6 = parseV6(text)
@@ -47,8 +48,8 @@ const parse = (text: string): { readonly value: bigint; readonly bits: bigint } 
 /** Whether `address` lies in `cidr` (`10.0.1.0/24`, `fd00::/64`); false for a malformed or mixed pair. */
 export const contains = (cidr: string, address: string): boolean => {
   const [base, length] = cidr.split("/")
-  const network = base === undefined ? undefined : parse(base)
-  const host = parse(address)
+  const network = base === undefined ? undefined : parseAddress(base)
+  const host = parseAddress(address)
   if (network === undefined || host === undefined || network.bits !== host.bits) return false
   const prefix = BigInt(Number(length ?? network.bits))
   const shift = network.bits - prefix
@@ -56,4 +57,4 @@ export const contains = (cidr: string, address: string): boolean => {
 }
 
 /** Whether the text is an IPv4 or IPv6 address (no prefix length, no zone). */
-export const isAddress = (text: string): boolean => parse(text) !== undefined
+export const isAddress = (text: string): boolean => parseAddress(text) !== undefined

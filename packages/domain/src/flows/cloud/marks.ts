@@ -2,6 +2,9 @@
  * The marks Enamel leaves on everything it creates, so that a stage re-run after a crash finds (adopts)
  * what it made, and `server.delete` and clean-ups find what belongs to a task or a server:
  * - the task mark, `enamel_task=<task id>`: Nova server tag, Neutron tag, Cinder metadata;
+ *   `network.create` puts it and its stage's token on the network, subnet and router it makes (the router's
+ *   interface is found as the router's port on the subnet), and this is how `network.delete` and
+ *   `GET /networks/{id}` tell what Enamel made;
  * - the stage's idempotency token, `enamel_token=<token>`: Neutron tag, Cinder and Nova metadata (Nova
  *   tags allow neither the token's length nor its `/`), and the description of ports and floating IPs
  *   (set in the create call itself, while Neutron tags take a second call);

@@ -84,3 +84,26 @@ export const removeSnapshot = Effect.fn("Enamel.removeSnapshot")(function* (id: 
   yield* deleteSnapshotAsSeen(yield* Cinder.waitForSnapshotDeletable(id))
   yield* Cinder.waitForSnapshotDeleted(id)
 })
+
+/** Deletes the network (Neutron removes its DHCP ports with it); gone already is fine. */
+export const removeNetwork = Effect.fn("Enamel.removeNetwork")(function* (id: string) {
+  yield* goneIfNotFound(Neutron.deleteNetwork(id))
+})
+
+/** Deletes the subnet (once no router interface or server port is on it); gone already is fine. */
+export const removeSubnet = Effect.fn("Enamel.removeSubnet")(function* (id: string) {
+  yield* goneIfNotFound(Neutron.deleteSubnet(id))
+})
+
+/** Deletes the router (once it has no interfaces) with its gateway; gone already is fine. */
+export const removeRouter = Effect.fn("Enamel.removeRouter")(function* (id: string) {
+  yield* goneIfNotFound(Neutron.deleteRouter(id))
+})
+
+/** Takes the subnet's interface off the router; already off, or the router gone, is fine. */
+export const removeRouterInterface = Effect.fn("Enamel.removeRouterInterface")(function* (
+  routerId: string,
+  subnetId: string
+) {
+  yield* goneIfNotFound(Neutron.removeRouterInterface(routerId, { subnetId }))
+})

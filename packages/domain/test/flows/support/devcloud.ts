@@ -74,6 +74,8 @@ export interface Fault {
    */
   readonly mode: "refuse" | "loseReply"
   readonly status: number
+  /** Neutron's `type` in the error body (e.g. `OverQuota`, `IpAddressGenerationFailure`); `Injected` by default. */
+  readonly kind?: string
   readonly times?: number
   readonly after?: number
   readonly armedBy?: { readonly method: HttpTransport.HttpMethod; readonly path: RegExp }
@@ -112,7 +114,7 @@ const faultyTransport = (faults: ReadonlyArray<Fault>) =>
             if (fault === undefined) return real.send(call)
             const reply = HttpTransportStub.json(fault.status, {
               NeutronError: {
-                type: "Injected",
+                type: fault.kind ?? "Injected",
                 message: `injected ${fault.status} on ${call.method} ${call.url}`
               }
             })
