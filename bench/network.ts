@@ -17,10 +17,7 @@
 import { Neutron } from "@enamel/openstack-clients"
 import { Effect, ManagedRuntime } from "effect"
 import { cloudLayer } from "../packages/openstack-clients/test/support/cloud.js"
-import {
-  removeTopology,
-  routerInterfaceOwner
-} from "../packages/openstack-clients/test/support/networkTopology.js"
+import { namedWith, removeNamedWith } from "../packages/openstack-clients/test/support/networkTopology.js"
 import { floorNetwork, topologyTags } from "./networkFloor.js"
 import { login } from "./support/cloud.js"
 import { type Comparison, compare, measureOf, type Side, type Split } from "./support/comparison.js"
@@ -54,34 +51,13 @@ interface Made {
 /** The CIDR of the floor's and openstacksdk's subnets (Enamel picks its own). */
 const CIDR = "10.199.0.0/24"
 
-/**
- * What is left named with the prefix in alice's project: networks, subnets and routers, and the routers
- * whose interfaces are on such networks (whatever their names).
- */
-const leftNamed = (prefix: string) =>
-  Effect.gen(function* () {
-    const ours = (thing: { readonly name: string }) => thing.name.startsWith(prefix)
-    const networkIds = (yield* Neutron.listNetworks()).filter(ours).map((n) => n.id)
-    const subnetIds = (yield* Neutron.listSubnets()).filter(ours).map((s) => s.id)
-    const interfaces = yield* Effect.forEach(networkIds, (networkId) =>
-      Neutron.listPorts({ networkId, deviceOwner: routerInterfaceOwner })
-    )
-    const routerIds = [
-      ...new Set([
-        ...(yield* Neutron.listRouters()).filter(ours).map((r) => r.id),
-        ...interfaces.flat().map((p) => p.deviceId)
-      ])
-    ]
-    return { networkIds, subnetIds, routerIds }
-  })
-
-/** Removes everything `leftNamed` finds, and returns what is still there. */
+/** Removes everything named with the prefix, and returns what is still there. */
 const sweepNetworks = (prefix: string) =>
   Effect.gen(function* () {
-    yield* removeTopology(yield* leftNamed(prefix)).pipe(
+    yield* removeNamedWith(prefix).pipe(
       Effect.catchAll((error) => Effect.logError(`network bench clean-up: ${error.message}`))
     )
-    return yield* leftNamed(prefix)
+    return yield* namedWith(prefix)
   })
 
 export const networkBench = async (rounds: number): Promise<NetworkResult> => {

@@ -55,5 +55,28 @@ export const markedBy = Effect.fn("test.markedBy")(function* (taskId: string) {
   }
 })
 
+/**
+ * What the session's project has named with the prefix: networks, subnets and routers, and the routers
+ * whose interfaces are on such networks (whatever their names), by id.
+ */
+export const namedWith = Effect.fn("test.namedWith")(function* (prefix: string) {
+  const ours = (thing: { readonly name: string }) => thing.name.startsWith(prefix)
+  const networkIds = (yield* Neutron.listNetworks()).filter(ours).map((n) => n.id)
+  const subnetIds = (yield* Neutron.listSubnets()).filter(ours).map((s) => s.id)
+  const interfaces = yield* Effect.forEach(networkIds, (networkId) =>
+    Neutron.listPorts({ networkId, deviceOwner: routerInterfaceOwner })
+  )
+  const routerIds = [
+    ...new Set([
+      ...(yield* Neutron.listRouters()).filter(ours).map((r) => r.id),
+      ...interfaces.flat().map((p) => p.deviceId)
+    ])
+  ]
+  return { networkIds, subnetIds, routerIds }
+})
+
+/** Removes everything named with the prefix (`namedWith`, `removeTopology`). */
+export const removeNamedWith = (prefix: string) => Effect.flatMap(namedWith(prefix), removeTopology)
+
 /** Removes everything that carries the task's mark (`removeTopology`). */
 export const removeMarkedBy = (taskId: string) => Effect.flatMap(markedBy(taskId), removeTopology)
