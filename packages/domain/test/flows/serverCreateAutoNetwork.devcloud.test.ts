@@ -12,7 +12,7 @@ import { cloudLayer } from "../../../openstack-clients/test/support/cloud.js"
 import * as CheckpointsMemory from "../../src/engine/flow/CheckpointsMemory.js"
 import { runFlow } from "../../src/engine/flow/runFlow.js"
 import { defaultNetworkReadyTag, defaultNetworkTag } from "../../src/flows/cloud/marks.js"
-import { removeServer } from "../../src/flows/cloud/remove.js"
+import { removePort, removeServer } from "../../src/flows/cloud/remove.js"
 import * as ServerCreate from "../../src/flows/server-create/index.js"
 import { createRequest, newTask, timeout, uniqueName } from "./support/devcloud.js"
 import { succeeded } from "./support/expectations.js"
@@ -119,12 +119,16 @@ describe("server.create with network auto on the dev cloud", () => {
           )
           expect(named.map((n) => n.id)).toEqual([made.network.id])
 
-          // Clean-up, checked: the servers, then the topology.
-          yield* Effect.forEach(
-            results.flatMap((result) => result.servers),
-            (server) => removeServer(server.id),
-            { concurrency: "unbounded", discard: true }
-          )
+          // Clean-up, checked: the servers and their ports (Nova leaves ports it was given), then the topology.
+          const servers = results.flatMap((result) => result.servers)
+          yield* Effect.forEach(servers, (server) => removeServer(server.id), {
+            concurrency: "unbounded",
+            discard: true
+          })
+          yield* Effect.forEach(ports, (port) => removePort(port.id), {
+            concurrency: "unbounded",
+            discard: true
+          })
           yield* removeDefaultTopologies
           expect(yield* defaultTopology).toEqual([])
           expect(yield* defaultRouters).toEqual([])
