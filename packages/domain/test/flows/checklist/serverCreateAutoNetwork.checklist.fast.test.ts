@@ -175,6 +175,32 @@ describe("server.create with network auto on the cloud double", () => {
       })
   )
 
+  it.live("no room for the router: the task fails with network.over_quota and its network is undone", () =>
+    Effect.gen(function* () {
+      const world = yield* makeWorld()
+      const failing = task("no-router")
+      yield* world.cloud.inject({
+        service: "neutron",
+        method: "POST",
+        path: "/routers",
+        answer: Fault.overQuota
+      })
+      const outcome = yield* failed(yield* runToEnd(world, ServerCreate.flow, failing))
+      expect(outcome.error).toMatchObject({
+        code: "network.over_quota",
+        stage: "defaultNetwork/createRouter"
+      })
+      expect(outcome.compensation.failed).toEqual([])
+      const topology = yield* defaultTopology(world)
+      expect([topology.networks, topology.subnets, topology.routers, topology.allNamed]).toEqual([
+        [],
+        [],
+        [],
+        0
+      ])
+    })
+  )
+
   it.live("a server that fails after making the default network alone: everything it made is undone", () =>
     Effect.gen(function* () {
       const world = yield* makeWorld()
