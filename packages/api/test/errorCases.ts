@@ -284,6 +284,17 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     detail: 'networks[0].fixed_ip: must be an IPv4 or IPv6 address, not "10.0.0.300"'
   },
   {
+    name: "a fixed IP on the default network (network auto), whose subnet is not made yet",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, networks: [{ network: "auto", fixed_ip: "10.0.0.5" }] },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail:
+      'networks[0].fixed_ip: cannot be given with network "auto": its subnet is not known before it is made'
+  },
+  {
     name: "every problem, once each",
     method: "POST",
     path: "/servers",

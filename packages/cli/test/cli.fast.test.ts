@@ -127,7 +127,7 @@ layer(WorldLive, { timeout: 120_000, excludeTestServices: true })("enamel", (it)
         expect(watched.code).toBe(0)
         expect(watched.stdout).toContain(`task ${id}: SUCCEEDED`)
         const shown = yield* enamel(["task", "show", id, "-f", "value"])
-        expect(shown.stdout.split("\n").slice(0, 4)).toEqual([id, "server.create", "2", "SUCCEEDED"])
+        expect(shown.stdout.split("\n").slice(0, 4)).toEqual([id, "server.create", "3", "SUCCEEDED"])
       })
     )
 

@@ -57,6 +57,20 @@ layer(WorldLive, { timeout: 120_000, excludeTestServices: true })("enamel server
         ],
         "--boot-snapshot nightly: must be an id"
       ],
+      [
+        [
+          "server",
+          "create",
+          "web",
+          "--image",
+          "tiny",
+          "--flavor",
+          "m1.tiny",
+          "--network",
+          "auto,fixed-ip=10.0.0.5"
+        ],
+        'cannot be given with network "auto"'
+      ],
       [["server", "volume", "add", server, "--size", "1", "--volume", other], "not both nor neither"],
       [["server", "volume", "add", server, "--size", "0"], "--size: must be"],
       [["server", "volume", "add", server, "--size", "1", "--priority", "12"], "--priority: must be"],
@@ -96,6 +110,35 @@ layer(WorldLive, { timeout: 120_000, excludeTestServices: true })("enamel server
   })
 
   describe("against Enamel in memory", () => {
+    it.effect(
+      "create --network auto asks for the project's default network, with its groups and floating IP",
+      () =>
+        Effect.gen(function* () {
+          const accepted = yield* enamel([
+            "server",
+            "create",
+            "auto-web",
+            "--image",
+            "tiny",
+            "--flavor",
+            "m1.tiny",
+            "--network",
+            "auto,security-group=default",
+            "--floating-ip",
+            "public",
+            "-f",
+            "json"
+          ])
+          expect([accepted.code, accepted.stderr]).toEqual([0, ""])
+          const task = yield* Schema.decodeUnknown(TaskJson)(accepted.stdout)
+          expect(task.type).toBe("server.create")
+          expect(task.params).toMatchObject({
+            name: "auto-web",
+            networks: [{ network: "auto", security_groups: ["default"], floating_ip: { network: "public" } }]
+          })
+        })
+    )
+
     it.effect("volume add sends what the flags say; --wait -f json prints the final task; exit 0", () =>
       Effect.gen(function* () {
         const made = yield* (yield* World).aliceServer("vol-add")

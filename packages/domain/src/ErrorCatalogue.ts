@@ -68,6 +68,8 @@ export const ErrorCode = {
   volumeSmallerThanSnapshot: "volume.smaller_than_snapshot",
   // Making new volumes (a server's boot volumes, a volume to attach)
   volumeOverQuota: "volume.over_quota",
+  // The project's default network (POST /servers with network "auto")
+  networkDefaultNotReady: "network.default_not_ready",
   // Resizing a server
   flavorNotFound: "flavor.not_found",
   serverFlavorUnchanged: "server.flavor_unchanged",
@@ -307,6 +309,11 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   "volume.over_quota": {
     meaning:
       "The project's Cinder quota (volumes, or gigabytes) does not allow the new volumes the task makes (a boot volume for each server of POST /servers, or the new volume of POST /servers/{id}/volumes); the message names what was asked and what is left. The task fails at its first stage, before anything is made.",
+    seen: [task]
+  },
+  "network.default_not_ready": {
+    meaning:
+      'A server.create task with network "auto" waited for the project\'s default network, which another task was making, and it was not ready in time (that task may be stuck, or its worker down); or the tasks asking for it at once could not agree on one. Nothing was left behind: send the request again.',
     seen: [task]
   },
   "flavor.not_found": {

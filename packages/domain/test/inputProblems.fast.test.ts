@@ -115,6 +115,11 @@ const bodies: ReadonlyArray<readonly [string, unknown, ReadonlyArray<string>]> =
     { ...server, networks: [{ port: "p".repeat(100) }] },
     [`networks.0.port: must be a UUID, not "${"p".repeat(40)}"…`]
   ],
+  [
+    "a fixed IP with network auto",
+    { ...server, networks: [{ network: "auto", fixed_ip: "10.0.0.5" }] },
+    ['networks.0.fixed_ip: cannot be given with network "auto": its subnet is not known before it is made']
+  ],
   ["null user data", { ...server, user_data: null }, ["user_data: must be a string, not null"]],
   ["a body that is a number", 42, ["(body): must be an object, not a number"]],
   [

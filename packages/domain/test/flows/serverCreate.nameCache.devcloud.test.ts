@@ -63,7 +63,11 @@ describe("server.create with a NameCache, on the dev cloud", () => {
             [
               ["image", "tiny", bootImage],
               ["flavor", "m1.tiny", firstPlan?.flavor_id],
-              ["network", "private", network?.network_id],
+              [
+                "network",
+                "private",
+                network !== undefined && "network_id" in network ? network.network_id : ""
+              ],
               ["security group", "default", network?.security_group_ids?.[0]],
               ["external network", "public", network?.floating_network_id]
             ].sort()

@@ -23,7 +23,9 @@ export const create = Command.make(
         Options.withPseudoName("NET[,fixed-ip=IP][,security-group=SG]…"),
         Options.repeated
       ),
-      "a new port on NET, with a fixed IP and security groups if given; repeat for more NICs"
+      "a new port on NET, with a fixed IP and security groups if given; repeat for more NICs. " +
+        'NET "auto": the project\'s default network, made the first time (network, subnet, router) and ' +
+        'reused afterwards (a network named "auto" is given by its id)'
     ),
     ports: described(
       Options.text("port").pipe(Options.withPseudoName("PORT"), Options.repeated),

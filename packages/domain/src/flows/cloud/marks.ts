@@ -141,3 +141,12 @@ export const backupMetadataMarks = (
   ...(set.device === null ? {} : { [deviceKey]: set.device }),
   [takenAtKey]: set.takenAt
 })
+
+/**
+ * The project's default network (`server.create`'s `network: "auto"`): every network a task made to
+ * claim that role carries `enamel_default_network` (beside its task mark and token); the one that won
+ * the claim gets `enamel_default_network_ready` once its subnet, router and interface all exist, and is
+ * from then on what `auto` means in that project. See `server-create/defaultNetwork/`.
+ */
+export const defaultNetworkTag = "enamel_default_network"
+export const defaultNetworkReadyTag = "enamel_default_network_ready"

@@ -8,6 +8,7 @@ import { admitUsableSnapshot } from "../cloud/snapshots.js"
 import { flow, type } from "./flow.js"
 import { CreateServersRequest as CreateServersBody, type CreateServersRequest } from "./request.js"
 import * as v1 from "./v1/flow.js"
+import * as v2 from "./v2/flow.js"
 
 /**
  * With the caller's own token, before the 202, for a restore: the boot volume's snapshot is the
@@ -24,14 +25,17 @@ export const command = Command.make({
   type,
   description:
     "Creates one or more servers, each with its boot volume (from the image, or from a snapshot such as a " +
-    "backup's), ports, security groups, keypair and floating IPs; undoes all of it when any part fails.",
+    "backup's), ports, security groups, keypair and floating IPs; undoes all of it when any part fails. " +
+    'A NIC with network "auto" is on the project\'s default network, made the first time (network, subnet, ' +
+    "router) and reused afterwards.",
   endpoint: HttpApiEndpoint.post("createServers", "/servers")
     .setPayload(CreateServersBody)
     .addError(Answers.notFound(ErrorCode.snapshotNotFound))
     .addError(Answers.conflict(ErrorCode.snapshotNotAvailable, ErrorCode.volumeSmallerThanSnapshot)),
   concurrency: 4,
-  // Version 2 boots from a snapshot too; tasks accepted before it resume by version 1.
+  // Version 3 makes the project's default network for `network: "auto"`; version 2 boots from a
+  // snapshot too; tasks accepted before them resume by the version they were accepted with.
   flow,
-  earlier: [runnable(v1.flow)],
+  earlier: [runnable(v2.flow), runnable(v1.flow)],
   admission
 })

@@ -27,3 +27,18 @@ export const combineFailures = (errors: ReadonlyArray<ResolveError>): ResolveErr
   })
 
 export const problem = (text: string) => new UnresolvedRequest({ problems: [text] })
+
+/**
+ * `network: "auto"`: the project's default network, which another task was making, was not ready in
+ * time; or the tasks that asked for it at once kept colliding. What this task made was undone.
+ */
+export class DefaultNetworkNotReady extends Schema.TaggedError<DefaultNetworkNotReady>()(
+  "DefaultNetworkNotReady",
+  { detail: Schema.String },
+  { description: "The project's default network was not ready in time" }
+) {
+  readonly code = ErrorCode.networkDefaultNotReady
+  override get message(): string {
+    return `the project's default network (network "auto") is not ready: ${this.detail}; send the request again`
+  }
+}

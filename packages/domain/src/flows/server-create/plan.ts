@@ -38,19 +38,33 @@ export const Boot = Schema.Union(
 export type Boot = typeof Boot.Type
 
 /**
- * What version 2's `resolveRequest` found: the request's names as ids, and what the servers boot from.
- * Stored as the stage's result, so a resumed run builds exactly what the first run planned even if names
- * change meanwhile.
+ * A NIC on the project's default network (`network: "auto"`): its id is known only once the flow has
+ * found or made that network (`defaultNetwork/`), so the plan keeps what else the NIC needs.
  */
-export const Plan = Schema.Struct({
+export const PlannedDefaultNetwork = Schema.Struct({
+  default_network: Schema.Literal(true),
+  security_group_ids: Schema.optional(Schema.Array(Schema.String)),
+  floating_network_id: Schema.optional(Schema.String)
+})
+export type PlannedDefaultNetwork = typeof PlannedDefaultNetwork.Type
+
+/** The fields of the plans of versions 2 and later, with the NICs each version plans. */
+export const planFields = <N extends Schema.Schema.AnyNoContext>(network: N) => ({
   boot: Boot,
   flavor_id: Schema.String,
-  networks: Schema.Array(PlannedNetwork),
+  networks: Schema.Array(network),
   /** `imports`: the key is to be imported (and removed again on failure); else it exists already. */
   keypair: Schema.optional(Schema.Struct({ name: Schema.String, imports: Schema.Boolean })),
   /** The names whose ids came from the NameCache, to be confirmed while the servers are made. */
   cached_names: Schema.optional(Schema.Array(CachedName))
 })
+
+/**
+ * What version 3's `resolveRequest` found: the request's names as ids, what the servers boot from, and
+ * which NICs go on the project's default network. Stored as the stage's result, so a resumed run builds
+ * exactly what the first run planned even if names change meanwhile.
+ */
+export const Plan = Schema.Struct(planFields(Schema.Union(PlannedNetwork, PlannedDefaultNetwork)))
 export type Plan = typeof Plan.Type
 
 /** `<name>` for one server, `<name>-1` … `<name>-N` for several. */

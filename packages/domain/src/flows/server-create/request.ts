@@ -49,21 +49,52 @@ export const BootVolumeRequest = Schema.Struct({
   )
 )
 
-export const NetworkRequest = Schema.Struct({
-  network: Schema.optional(NameOrId),
-  port: Schema.optional(Schema.UUID),
-  fixed_ip: Schema.optional(IpAddress),
-  security_groups: Schema.optional(Schema.Array(NameOrId).pipe(Schema.maxItems(16))),
-  floating_ip: Schema.optional(Schema.Struct({ network: NameOrId }))
-}).pipe(
-  Schema.filter(
-    (n) => (n.network === undefined) !== (n.port === undefined) || "must give exactly one of network or port"
-  ),
+/**
+ * What `network` means in a request of version 3 and later, beside a network's name or id: the
+ * project's default network, made the first time it is asked for and reused afterwards (see
+ * `defaultNetwork/`). A network literally named "auto" is given by its id.
+ */
+export const autoNetwork = "auto"
+
+/** A server's NIC: a new port on a network, or an existing port. */
+const networkRequestWith = (network: typeof NameOrId) =>
+  Schema.Struct({
+    network: Schema.optional(network),
+    port: Schema.optional(Schema.UUID),
+    fixed_ip: Schema.optional(IpAddress),
+    security_groups: Schema.optional(Schema.Array(NameOrId).pipe(Schema.maxItems(16))),
+    floating_ip: Schema.optional(Schema.Struct({ network: NameOrId }))
+  }).pipe(
+    Schema.filter(
+      (n) =>
+        (n.network === undefined) !== (n.port === undefined) || "must give exactly one of network or port"
+    ),
+    Schema.filter(
+      (n) =>
+        n.port === undefined ||
+        (n.fixed_ip === undefined && n.security_groups === undefined) ||
+        "fixed_ip and security_groups apply to a new port, not to an existing one"
+    )
+  )
+
+/** Versions 1 and 2's NIC: `network` is a name or id only ("auto" is a network's name there). */
+export const NetworkRequestV2 = networkRequestWith(NameOrId)
+
+/** A NIC; `network: "auto"` is the project's default network, on which no fixed IP can be asked for. */
+export const NetworkRequest = networkRequestWith(
+  NameOrId.annotations({
+    description:
+      'name or id; "auto": the project\'s default network, made (network, subnet, router) the first time and ' +
+      'reused afterwards (a network named "auto" is given by its id)'
+  })
+).pipe(
   Schema.filter(
     (n) =>
-      n.port === undefined ||
-      (n.fixed_ip === undefined && n.security_groups === undefined) ||
-      "fixed_ip and security_groups apply to a new port, not to an existing one"
+      n.network !== autoNetwork ||
+      n.fixed_ip === undefined || {
+        path: ["fixed_ip"],
+        message: 'cannot be given with network "auto": its subnet is not known before it is made'
+      }
   )
 )
 
@@ -108,16 +139,21 @@ const count = Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 20)), { defa
  * The request's fields, with the image and boot volume each version takes (in one order: the order of
  * the fields is part of a version's shape).
  */
-const fieldsWith = <I extends Schema.Struct.Field, B extends Schema.Struct.Field>(
+const fieldsWith = <
+  I extends Schema.Struct.Field,
+  B extends Schema.Struct.Field,
+  N extends Schema.Struct.Field
+>(
   image: I,
-  bootVolume: B
+  bootVolume: B,
+  networks: N
 ) => ({
   name,
   count,
   image,
   flavor: NameOrId,
   boot_volume: bootVolume,
-  networks: Schema.Array(NetworkRequest).pipe(Schema.minItems(1), Schema.maxItems(8)),
+  networks,
   keypair: Schema.optional(KeypairRequest),
   user_data: Schema.optional(Text.pipe(Schema.maxLength(49152))),
   metadata: Schema.optional(Metadata),
@@ -125,32 +161,58 @@ const fieldsWith = <I extends Schema.Struct.Field, B extends Schema.Struct.Field
   priority: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 9)), { default: () => 5 })
 })
 
+/** The NICs of each server: one to eight. */
+const nicsV2 = Schema.Array(NetworkRequestV2).pipe(Schema.minItems(1), Schema.maxItems(8))
+const nics = Schema.Array(NetworkRequest).pipe(Schema.minItems(1), Schema.maxItems(8))
+
 /** `server.create` version 1's params: the image is required, the boot volume is made from it. */
 export const CreateServersRequestV1 = Input.body(
-  Schema.Struct(fieldsWith(NameOrId, Schema.optional(BootVolumeRequestV1)))
+  Schema.Struct(fieldsWith(NameOrId, Schema.optional(BootVolumeRequestV1), nicsV2))
 )
 export type CreateServersRequestV1 = typeof CreateServersRequestV1.Type
 
+/** Versions 2 and later: the image, or (a restore) the boot volume's snapshot, exactly one. */
+const imageOrSnapshot = (r: {
+  readonly image?: string | undefined
+  readonly boot_volume?: { readonly snapshot?: string | undefined } | undefined
+}) => {
+  const snapshot = r.boot_volume?.snapshot
+  if (snapshot !== undefined && r.image !== undefined) {
+    return {
+      path: ["image"],
+      message: `give image or boot_volume.snapshot, not both: the boot volume is made from snapshot ${snapshot}`
+    }
+  }
+  return (
+    snapshot !== undefined ||
+    r.image !== undefined || { path: ["image"], message: "is required (or boot_volume.snapshot)" }
+  )
+}
+
+/**
+ * `server.create` version 2's params: booted from the image or from a boot volume made from a snapshot;
+ * `network` is a name or id only.
+ */
+export const CreateServersRequestV2 = Input.body(
+  Schema.Struct(fieldsWith(Schema.optional(NameOrId), Schema.optional(BootVolumeRequest), nicsV2)).pipe(
+    Schema.filter(imageOrSnapshot)
+  )
+)
+export type CreateServersRequestV2 = typeof CreateServersRequestV2.Type
+
 /**
  * `POST /servers`: one or more servers, each with its boot volume, ports and floating IPs, booted from
- * the image or from a boot volume made from a snapshot (a restore). Read as a body (`Input.body`): an
- * unknown field anywhere is refused, naming it.
+ * the image or from a boot volume made from a snapshot (a restore), on named networks or on the
+ * project's default network (`network: "auto"`). Read as a body (`Input.body`): an unknown field
+ * anywhere is refused, naming it.
  */
 export const CreateServersRequest = Input.body(
-  Schema.Struct(fieldsWith(Schema.optional(NameOrId), Schema.optional(BootVolumeRequest))).pipe(
-    Schema.filter((r) => {
-      const snapshot = r.boot_volume?.snapshot
-      if (snapshot !== undefined && r.image !== undefined) {
-        return {
-          path: ["image"],
-          message: `give image or boot_volume.snapshot, not both: the boot volume is made from snapshot ${snapshot}`
-        }
-      }
-      return (
-        snapshot !== undefined ||
-        r.image !== undefined || { path: ["image"], message: "is required (or boot_volume.snapshot)" }
-      )
-    })
+  Schema.Struct(fieldsWith(Schema.optional(NameOrId), Schema.optional(BootVolumeRequest), nics)).pipe(
+    Schema.filter(imageOrSnapshot)
   )
 )
 export type CreateServersRequest = typeof CreateServersRequest.Type
+
+/** Whether the request asks for the project's default network on any NIC. */
+export const asksForDefaultNetwork = (request: Pick<CreateServersRequest, "networks">): boolean =>
+  request.networks.some((nic) => nic.network === autoNetwork)

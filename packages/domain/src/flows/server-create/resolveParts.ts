@@ -2,13 +2,13 @@
  * What both versions of `resolveRequest` look up alike: the flavor, the boot volume's type, the networks
  * with their ports, security groups and external networks, and the keypair.
  */
-import { Cinder, Neutron, Nova } from "@enamel/openstack-clients"
+import { Cinder, type Glance, Neutron, Nova, type Session } from "@enamel/openstack-clients"
 import { Array as Arr, Effect, Option, Ref } from "effect"
 import { contains } from "../cloud/ipAddress.js"
-import { combineFailures, problem } from "./errors.js"
+import { combineFailures, problem, type ResolveError } from "./errors.js"
 import { type CachedName, named, resolverWith } from "./names.js"
-import type { PlannedNetwork } from "./plan.js"
-import type { CreateServersRequest } from "./request.js"
+import type { PlannedDefaultNetwork, PlannedNetwork } from "./plan.js"
+import { autoNetwork, type CreateServersRequest } from "./request.js"
 
 export type Resolve = ReturnType<typeof resolverWith>
 
@@ -38,23 +38,46 @@ const existingPort = (portId: string, count: number) =>
     }
   })
 
-const resolveNetwork = (resolve: Resolve, request: NetworkRequest, count: number) =>
+/** A new port's security groups and the floating IP's external network, as the NIC names them. */
+const resolvePortExtras = (resolve: Resolve, request: NetworkRequest) =>
+  Effect.all(
+    [
+      Effect.forEach(request.security_groups ?? [], (name) => resolve("security group", name), {
+        concurrency: "unbounded"
+      }),
+      request.floating_ip === undefined
+        ? Effect.void
+        : resolve("external network", request.floating_ip.network)
+    ],
+    { concurrency: "unbounded", mode: "validate" }
+  ).pipe(
+    Effect.mapError((errors) => combineFailures(Arr.getSomes(errors))),
+    Effect.map(([securityGroupIds, floatingNetworkId]) => ({
+      security_group_ids: request.security_groups === undefined ? undefined : securityGroupIds,
+      floating_network_id: floatingNetworkId ?? undefined
+    }))
+  )
+
+/** How a version of `resolveRequest` plans one NIC of the request. */
+export type ResolveNic<N> = (
+  resolve: Resolve,
+  request: NetworkRequest,
+  count: number
+) => Effect.Effect<N, ResolveError, Neutron | Session | Glance | Nova | Cinder>
+
+/** A NIC on a named network (by name or id) or on an existing port. */
+export const resolveNetwork: ResolveNic<PlannedNetwork> = (resolve, request, count) =>
   Effect.gen(function* () {
     if (request.fixed_ip !== undefined && count > 1) {
       return yield* problem(`fixed IP ${request.fixed_ip} can be given to one server only, not ${count}`)
     }
     const networkName = request.network ?? ""
-    const [network, securityGroupIds, floatingNetworkId] = yield* Effect.all(
+    const [network, extras] = yield* Effect.all(
       [
         request.port === undefined
           ? Effect.map(resolve("network", networkName), (networkId) => ({ networkId, existing: undefined }))
           : existingPort(request.port, count),
-        Effect.forEach(request.security_groups ?? [], (name) => resolve("security group", name), {
-          concurrency: "unbounded"
-        }),
-        request.floating_ip === undefined
-          ? Effect.void
-          : resolve("external network", request.floating_ip.network)
+        resolvePortExtras(resolve, request)
       ],
       { concurrency: "unbounded", mode: "validate" }
     ).pipe(Effect.mapError((errors) => combineFailures(Arr.getSomes(errors))))
@@ -65,11 +88,26 @@ const resolveNetwork = (resolve: Resolve, request: NetworkRequest, count: number
         request.fixed_ip === undefined
           ? undefined
           : yield* subnetHolding(networkName, network.networkId, request.fixed_ip),
-      security_group_ids: request.security_groups === undefined ? undefined : securityGroupIds,
-      floating_network_id: floatingNetworkId ?? undefined
+      ...extras
     }
     return planned
   })
+
+/**
+ * Version 3's: `network: "auto"` is a NIC on the project's default network, found or made by the flow
+ * once everything else is known to exist; any other NIC as `resolveNetwork` plans it.
+ */
+export const resolveNetworkOrDefault: ResolveNic<PlannedNetwork | PlannedDefaultNetwork> = (
+  resolve,
+  request,
+  count
+) =>
+  request.network === autoNetwork
+    ? Effect.map(
+        resolvePortExtras(resolve, request),
+        (extras): PlannedDefaultNetwork => ({ default_network: true, ...extras })
+      )
+    : resolveNetwork(resolve, request, count)
 
 /** `ssh-ed25519 AAAA… comment`: the same key whatever the comment. */
 const sameKey = (a: string, b: string): boolean =>
@@ -102,8 +140,8 @@ export interface PartsRequest {
   readonly boot_volume?: { readonly volume_type?: string | undefined } | undefined
 }
 
-/** Every look-up at once; every problem found, not only the first. */
-export const resolveParts = (request: PartsRequest, resolve: Resolve) => {
+/** Every look-up at once, with each NIC planned by `resolveNic`; every problem found, not only the first. */
+export const resolvePartsWith = <N>(request: PartsRequest, resolve: Resolve, resolveNic: ResolveNic<N>) => {
   const volumeType = request.boot_volume?.volume_type
   return Effect.all(
     {
@@ -111,8 +149,10 @@ export const resolveParts = (request: PartsRequest, resolve: Resolve) => {
       volumeTypeId: volumeType === undefined ? Effect.succeed(undefined) : resolve("volume type", volumeType),
       networks: Effect.validateAll(
         request.networks,
-        (network) => resolveNetwork(resolve, network, request.count),
-        { concurrency: "unbounded" }
+        (network) => resolveNic(resolve, network, request.count),
+        {
+          concurrency: "unbounded"
+        }
       ).pipe(Effect.mapError(combineFailures)),
       keypair: request.keypair === undefined ? Effect.succeed(undefined) : resolveKeypair(request.keypair),
       // Agree on Cinder's microversion now, while we wait anyway, rather than before the first volume.
@@ -121,6 +161,10 @@ export const resolveParts = (request: PartsRequest, resolve: Resolve) => {
     { concurrency: "unbounded", mode: "validate" }
   ).pipe(Effect.mapError((errors) => combineFailures(Arr.getSomes(Object.values(errors)))))
 }
+
+/** Versions 1 and 2's look-ups: every NIC on a named network or an existing port. */
+export const resolveParts = (request: PartsRequest, resolve: Resolve) =>
+  resolvePartsWith(request, resolve, resolveNetwork)
 
 /**
  * Runs the look-ups with a resolver that takes names the NameCache holds from it, and says which names

@@ -5,15 +5,15 @@ import { blockStorageLimits, overQuota } from "../cloud/limits.js"
 import { snapshotOrProblem } from "../cloud/snapshots.js"
 import { combineFailures, problem } from "./errors.js"
 import { type Boot, Plan } from "./plan.js"
-import type { CreateServersRequest } from "./request.js"
-import { resolveParts, resolvingNames } from "./resolveParts.js"
+import type { CreateServersRequest, CreateServersRequestV2 } from "./request.js"
+import { type ResolveNic, resolveNetworkOrDefault, resolvePartsWith, resolvingNames } from "./resolveParts.js"
 
 /**
  * What the servers boot from. The request's own check (image or boot_volume.snapshot, exactly one;
  * size_gb unless a snapshot) leaves no other case; the problem names it should that check change.
  */
 const bootOf = (
-  request: CreateServersRequest,
+  request: Pick<CreateServersRequest, "boot_volume">,
   imageId: string | undefined,
   snapshot: Snapshot | undefined,
   volumeTypeId: string | undefined
@@ -43,6 +43,9 @@ const bootOf = (
   })
 }
 
+/** The request of version 2 or later, as `planRequest` reads it. */
+type PlannedRequest = CreateServersRequest | CreateServersRequestV2
+
 /**
  * Resolves everything the request names (the image or the boot volume's snapshot, flavor, volume type,
  * networks, ports, security groups, external networks, keypair) and fails with every problem at once,
@@ -50,39 +53,51 @@ const bootOf = (
  * Names the NameCache holds are taken from it and listed in the plan, for `confirmNames` to check while
  * the servers are being made (ports, keypairs and snapshots, whose state matters, are always asked for).
  * Then Cinder's quota (read alongside) must allow the boot volumes, one per server, so that none is made
- * when the last one could not be.
+ * when the last one could not be. Each NIC is planned by the version's `resolveNic`.
+ */
+export const planRequest = Effect.fn("ServerCreate.planRequest")(function* <N>(
+  request: PlannedRequest,
+  resolveNic: ResolveNic<N>
+) {
+  const image = request.image
+  const snapshotId = request.boot_volume?.snapshot
+  const { found, cachedNames } = yield* resolvingNames((resolve) =>
+    Effect.all(
+      {
+        imageId: image === undefined ? Effect.succeed(undefined) : resolve("image", image),
+        snapshot:
+          snapshotId === undefined
+            ? Effect.succeed(undefined)
+            : snapshotOrProblem(snapshotId, request.boot_volume?.size_gb, problem),
+        parts: resolvePartsWith(request, resolve, resolveNic),
+        // Read alongside the names (not after them), for the boot volumes' quota.
+        limits: request.boot_volume === undefined ? Effect.succeedNone : blockStorageLimits
+      },
+      { concurrency: "unbounded", mode: "validate" }
+    ).pipe(Effect.mapError((errors) => combineFailures(Arr.getSomes(Object.values(errors)))))
+  )
+  const boot = yield* bootOf(request, found.imageId, found.snapshot, found.parts.volumeTypeId)
+  if (boot._tag === "volume") {
+    yield* overQuota(found.limits, request.count, request.count * boot.size_gb)
+  }
+  return {
+    boot,
+    flavor_id: found.parts.flavorId,
+    networks: found.parts.networks,
+    keypair: found.parts.keypair,
+    cached_names: cachedNames
+  }
+})
+
+/**
+ * Version 3's: everything `planRequest` resolves, with `network: "auto"` planned as a NIC on the
+ * project's default network (found or made by the flow's next stages, not looked up by name).
  */
 export const resolveRequest = CloudStage.make({
   name: "resolveRequest",
   result: Plan,
   run: Effect.fn("ServerCreate.resolveRequest")(function* (request: CreateServersRequest) {
-    const image = request.image
-    const snapshotId = request.boot_volume?.snapshot
-    const { found, cachedNames } = yield* resolvingNames((resolve) =>
-      Effect.all(
-        {
-          imageId: image === undefined ? Effect.succeed(undefined) : resolve("image", image),
-          snapshot:
-            snapshotId === undefined
-              ? Effect.succeed(undefined)
-              : snapshotOrProblem(snapshotId, request.boot_volume?.size_gb, problem),
-          parts: resolveParts(request, resolve),
-          // Read alongside the names (not after them), for the boot volumes' quota.
-          limits: request.boot_volume === undefined ? Effect.succeedNone : blockStorageLimits
-        },
-        { concurrency: "unbounded", mode: "validate" }
-      ).pipe(Effect.mapError((errors) => combineFailures(Arr.getSomes(Object.values(errors)))))
-    )
-    const plan: Plan = {
-      boot: yield* bootOf(request, found.imageId, found.snapshot, found.parts.volumeTypeId),
-      flavor_id: found.parts.flavorId,
-      networks: found.parts.networks,
-      keypair: found.parts.keypair,
-      cached_names: cachedNames
-    }
-    if (plan.boot._tag === "volume") {
-      yield* overQuota(found.limits, request.count, request.count * plan.boot.size_gb)
-    }
+    const plan: Plan = yield* planRequest(request, resolveNetworkOrDefault)
     return plan
   })
 })
