@@ -456,7 +456,8 @@ describe("/openapi.json against live answers", () => {
           )
           expect([...answered].sort()).toEqual(Object.keys(calls).sort())
         }),
-      60_000
+      // Some 300 real requests: about 20 s alone, over a minute on a loaded 2-vCPU host.
+      120_000
     )
   })
 })

@@ -272,6 +272,43 @@ describe("network.create's checklist on the cloud double", () => {
     )
   }
 
+  for (const resource of ["networks", "subnets", "routers"] as const) {
+    it.live(`the project's Neutron quota for ${resource} used up: network.over_quota, nothing is left`, () =>
+      Effect.gen(function* () {
+        const world = yield* makeWorld()
+        // Alice has two networks with a subnet each, and no router: room for none more.
+        yield* world.cloud.setQuota("alpha", { [resource]: resource === "routers" ? 0 : 2 })
+        const outcome = yield* failed(yield* runToEnd(world, NetworkCreate.flow, createTask()))
+        expect(outcome.error.code).toBe("network.over_quota")
+        expect(outcome.error.message).toContain(`allows no more ${resource}`)
+        expect(yield* aliceTopology(world)).toEqual(untouched)
+      })
+    )
+  }
+
+  it.live("an external network with no address left for the gateway: network.external_network_full", () =>
+    Effect.gen(function* () {
+      const world = yield* makeWorld()
+      yield* world.cloud.addNetwork({
+        project: "admin",
+        name: "narrow",
+        cidr: "172.26.0.0/24",
+        shared: true,
+        external: true,
+        pool: { start: "172.26.0.10", end: "172.26.0.10" }
+      })
+      const first = createTask({ name: "first", external_network: "narrow" })
+      yield* succeeded(yield* runToEnd(world, NetworkCreate.flow, first))
+      const before = yield* aliceTopology(world)
+      const second = yield* failed(
+        yield* runToEnd(world, NetworkCreate.flow, createTask({ name: "second", external_network: "narrow" }))
+      )
+      expect(second.error).toMatchObject({ stage: "createRouter", code: "network.external_network_full" })
+      expect(second.error.message).toMatch(/^external network [0-9a-f-]{36} has no free address/)
+      expect(yield* aliceTopology(world)).toEqual(before)
+    })
+  )
+
   it.live("a subnet overlapping the chosen CIDR made meanwhile: network.cidr_overlaps, nothing is left", () =>
     Effect.gen(function* () {
       const world = yield* makeWorld()
