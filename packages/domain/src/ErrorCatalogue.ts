@@ -333,7 +333,7 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   },
   "network.external_unresolved": {
     meaning:
-      "No external network was named, the operator set none (ENAMEL_DEFAULT_EXTERNAL_NETWORK), and the project sees none, or several (the detail names them): give external_network.",
+      "No external network was named, the operator set none (ENAMEL_DEFAULT_EXTERNAL_NETWORK), and the project sees none, or several (the detail names them): give external_network. Also when the name given is several external networks' (give the id).",
     seen: [answer(409), task]
   },
   "network.cidr_overlaps": {

@@ -28,15 +28,25 @@ export class NetworkNotExternal extends Schema.TaggedError<NetworkNotExternal>()
 
 export class ExternalNetworkUnresolved extends Schema.TaggedError<ExternalNetworkUnresolved>()(
   "ExternalNetworkUnresolved",
-  { candidates: Schema.Array(Schema.Struct({ id: Schema.String, name: Schema.String })) },
-  { description: "No external network was named, and the project sees none, or several" }
+  {
+    candidates: Schema.Array(Schema.Struct({ id: Schema.String, name: Schema.String })),
+    /** The name asked for, when several external networks have it. */
+    named: Schema.optional(Schema.String)
+  },
+  {
+    description:
+      "No external network was named and the project sees none or several, or the name is several's"
+  }
 ) {
   readonly code = ErrorCode.networkExternalUnresolved
   override get message(): string {
+    const names = this.candidates.map((network) => `${network.name} (${network.id})`).join(", ")
+    if (this.named !== undefined) {
+      return `several external networks are named ${this.named}, ${names}: give the id of one`
+    }
     if (this.candidates.length === 0) {
       return "the project sees no external network for the router's gateway; the operator must provide one"
     }
-    const names = this.candidates.map((network) => `${network.name} (${network.id})`).join(", ")
     return `the project sees several external networks, ${names}: name one with external_network (or the operator with ENAMEL_DEFAULT_EXTERNAL_NETWORK)`
   }
 }

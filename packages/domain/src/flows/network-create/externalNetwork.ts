@@ -34,7 +34,9 @@ const namedExternalNetwork = Effect.fn("NetworkCreate.namedExternalNetwork")(fun
   const external = candidates.filter((network) => network.external)
   const [only, ...others] = external
   if (only !== undefined && others.length === 0) return described(only)
-  if (others.length > 0) return yield* new ExternalNetworkUnresolved({ candidates: external.map(described) })
+  if (others.length > 0) {
+    return yield* new ExternalNetworkUnresolved({ candidates: external.map(described), named: nameOrId })
+  }
   const [internal] = candidates
   if (internal !== undefined) {
     return yield* new NetworkNotExternal({ externalNetwork: nameOrId, networkId: internal.id })

@@ -190,6 +190,18 @@ describe("network.create's checklist on the cloud double", () => {
       expect(ambiguous.error.code).toBe("network.external_unresolved")
       expect(ambiguous.error.message).toContain("public (")
       expect(ambiguous.error.message).toContain("public2 (")
+      yield* world.cloud.addNetwork({
+        project: "admin",
+        name: "public2",
+        cidr: "172.27.4.0/24",
+        shared: true,
+        external: true
+      })
+      const twins = yield* refusal({ name: "lab", external_network: "public2" })
+      expect(twins.error.code).toBe("network.external_unresolved")
+      expect(twins.error.message).toMatch(
+        /^several external networks are named public2, public2 \(.*\), public2 \(/
+      )
       expect(yield* aliceTopology(world)).toEqual(untouched)
     })
   )
