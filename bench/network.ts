@@ -3,11 +3,12 @@
  * router with its gateway on the external network `public` and the subnet's interface on it (the five
  * things a new project needs before a server is reachable), then all of it removed:
  *
- * - Enamel's `POST /networks {"name": …}` (the API and a worker process; the time from the POST until the
- *   task is seen SUCCEEDED, polled every 50 ms; Enamel finds the external network and a free /24 inside
- *   its time), then `DELETE /networks/{id}` until its task is seen SUCCEEDED;
+ * - Enamel's `POST /networks {"name": …, "cidr": …}` (the API and a worker process; the time from the POST
+ *   until the task is seen SUCCEEDED, polled every 50 ms; Enamel finds the external network and checks
+ *   that the CIDR overlaps no subnet of the project inside its time), then `DELETE /networks/{id}` until
+ *   its task is seen SUCCEEDED;
  * - the floor (bench/networkFloor.ts): the same Neutron calls with Enamel's clients in critical-path
- *   order, the external network's id and the CIDR known before the clock starts;
+ *   order, the external network's id known before the clock starts;
  * - openstacksdk's network proxy, the same calls one after the other (bench/python/sdk_network.py).
  *
  * One untimed round comes first (warm code and caches, alice's key made). Whatever happens, the end sweeps
@@ -48,8 +49,16 @@ interface Made {
   readonly network_id: string
 }
 
-/** The CIDR of the floor's and openstacksdk's subnets (Enamel picks its own). */
-const CIDR = "10.199.0.0/24"
+/**
+ * Each side's subnet, away from the /24s Enamel picks by itself (the first free ones of 10.0.0.0/8), so
+ * that other work in alice's project (tests making networks at the same time) takes none of them between
+ * Enamel's check and its subnet; a side's subnet is gone before the next side runs.
+ */
+const CIDRS: Readonly<Record<Side, string>> = {
+  enamel: "10.197.0.0/24",
+  floor: "10.198.0.0/24",
+  openstacksdk: "10.199.0.0/24"
+}
 
 /** Removes everything named with the prefix, and returns what is still there. */
 const sweepNetworks = (prefix: string) =>
@@ -72,7 +81,8 @@ export const networkBench = async (rounds: number): Promise<NetworkResult> => {
     const results = await alternateAfterWarmUp<Side, Times>(rounds, WARM_UP_ROUNDS, async () => undefined, {
       enamel: async (r) => {
         const made = await timedTask<Made>(enamel.apiUrl, alice, "POST", "/networks", {
-          name: `${prefix}enamel${r}`
+          name: `${prefix}enamel${r}`,
+          cidr: CIDRS.enamel
         })
         const path = `/networks/${made.task.result.network_id}`
         const deleted = await timedTask(enamel.apiUrl, alice, "DELETE", path)
@@ -80,11 +90,11 @@ export const networkBench = async (rounds: number): Promise<NetworkResult> => {
         splits.delete.push(deleted.split)
         return { create: made.seconds, delete: deleted.seconds }
       },
-      floor: (r) => cloud.runPromise(floorNetwork(`${prefix}floor${r}`, CIDR, externalNetworkId)),
+      floor: (r) => cloud.runPromise(floorNetwork(`${prefix}floor${r}`, CIDRS.floor, externalNetworkId)),
       openstacksdk: async (r) => {
         const out = runPython<{ seconds: number; delete_seconds: number }>("sdk_network.py", [
           `${prefix}sdk${r}`,
-          CIDR,
+          CIDRS.openstacksdk,
           externalNetworkId,
           JSON.stringify(topologyTags())
         ])

@@ -6,8 +6,8 @@
  * subnet's interface on the router. Every resource carries tags like Enamel's marks (a task and a stage
  * token), set in a second call as the clients set them. Nothing is waited for after the calls: Neutron
  * has made each thing when it answers, and Enamel's flow waits for nothing more either. The external
- * network's id and the CIDR are known before the clock starts: Enamel finds them inside its time (the
- * external network, the project's subnets for a free /24), and that is Enamel's own work, not the
+ * network's id is known before the clock starts: Enamel finds it inside its time, and reads the
+ * project's subnets to check the CIDR (or to pick one), and that is Enamel's own work, not the
  * plumbing's. Then the floor of the deletion, waited for as Enamel's `network.delete` waits (each
  * removal looked at until Neutron answers 404): the interface taken off the router (its port gone), then
  * at the same time the router, and the subnet and then the network.

@@ -200,7 +200,7 @@ const rebuildSection = (r: RebuildResult) => [
 const networkSection = (n: NetworkResult) => [
   "## A network with its subnet, a router with its gateway and the subnet's interface; then its removal (target ≤ 1.05 × the floor)",
   "",
-  `${n.rounds} timed rounds after ${n.warmUpRounds} untimed, the three runs in turn within each round; each run removes what it made, timed as the second comparison (Enamel's through DELETE /networks/{id}). Every resource carries tags like Enamel's marks (Neutron Zed takes them in a second call). The floor makes the Neutron calls with Enamel's clients in critical-path order (the network and its subnet while the router is made), the external network's id and the CIDR known before its clock starts; openstacksdk makes the same calls one after the other. Nothing is waited for: Neutron has made each thing when it answers. p90 is the nearest-rank quantile.`,
+  `${n.rounds} timed rounds after ${n.warmUpRounds} untimed, the three runs in turn within each round; each run removes what it made, timed as the second comparison (Enamel's through DELETE /networks/{id}). Every resource carries tags like Enamel's marks (Neutron Zed takes them in a second call). The floor makes the Neutron calls with Enamel's clients in critical-path order (the network and its subnet while the router is made), the external network's id known before its clock starts (Enamel finds it, and checks that the CIDR given overlaps no subnet of the project, inside its time); openstacksdk makes the same calls one after the other. Nothing is waited for: Neutron has made each thing when it answers. p90 is the nearest-rank quantile.`,
   "",
   ...comparisonTable([
     [
@@ -209,7 +209,7 @@ const networkSection = (n: NetworkResult) => [
       {
         floor:
           "floor: (create network + tags → create subnet + tags) ∥ (create router with gateway + tags) → add router interface",
-        enamel: 'Enamel POST /networks {"name": …} → SUCCEEDED',
+        enamel: 'Enamel POST /networks {"name": …, "cidr": …} → SUCCEEDED',
         openstacksdk:
           "openstacksdk network.create_network, create_subnet, create_router(external_gateway_info), each + set_tags, add_interface_to_router"
       }
