@@ -10,10 +10,10 @@ import { Effect } from "effect"
 import { runFlow } from "../../src/engine/flow/runFlow.js"
 import { neutronTags } from "../../src/flows/cloud/marks.js"
 import {
-  removeNetwork,
-  removeRouter,
-  removeRouterInterface,
-  removeSubnet
+  removeNetworkUntilGone,
+  removeRouterInterfaceUntilGone,
+  removeRouterUntilGone,
+  removeSubnetUntilGone
 } from "../../src/flows/cloud/neutronRemoval.js"
 import { removePort } from "../../src/flows/cloud/remove.js"
 import * as NetworkDelete from "../../src/flows/network-delete/index.js"
@@ -37,7 +37,7 @@ const buildTopology = (name: string, options: { readonly usersRouter?: boolean }
     const marks = (stage: string) => neutronTags(task, `enamel-${task}-${stage}`)
     const network = yield* Effect.acquireRelease(
       Neutron.createNetwork({ name, tags: marks("createNetwork") }),
-      (made) => cleanly(`network ${made.id}`, removeNetwork(made.id))
+      (made) => cleanly(`network ${made.id}`, removeNetworkUntilGone(made.id))
     )
     const subnet = yield* Effect.acquireRelease(
       Neutron.createSubnet({
@@ -47,7 +47,7 @@ const buildTopology = (name: string, options: { readonly usersRouter?: boolean }
         ipVersion: 4,
         tags: marks("createSubnet")
       }),
-      (made) => cleanly(`subnet ${made.id}`, removeSubnet(made.id))
+      (made) => cleanly(`subnet ${made.id}`, removeSubnetUntilGone(made.id))
     )
     const external = yield* Neutron.findNetwork("public")
     const router = yield* Effect.acquireRelease(
@@ -56,11 +56,11 @@ const buildTopology = (name: string, options: { readonly usersRouter?: boolean }
         externalNetworkId: external.id,
         ...(options.usersRouter === true ? {} : { tags: marks("createRouter") })
       }),
-      (made) => cleanly(`router ${made.id}`, removeRouter(made.id))
+      (made) => cleanly(`router ${made.id}`, removeRouterUntilGone(made.id))
     )
     const iface = yield* Effect.acquireRelease(
       Neutron.addRouterInterface(router.id, { subnetId: subnet.id }),
-      (made) => cleanly(`interface ${made.portId}`, removeRouterInterface(router.id, made.portId))
+      (made) => cleanly(`interface ${made.portId}`, removeRouterInterfaceUntilGone(router.id, made.portId))
     )
     return {
       task,

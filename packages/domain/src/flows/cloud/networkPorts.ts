@@ -4,9 +4,12 @@
  * server's port, a load balancer's, one made by hand) is a user of the network.
  */
 
+/** The device owner of the interface ports that `add_router_interface` makes on a plain router. */
+export const routerInterfaceOwner = "network:router_interface"
+
 /** A router's interface on a subnet: its device id is the router's id. */
 export const routerInterfaceOwners: ReadonlySet<string> = new Set([
-  "network:router_interface",
+  routerInterfaceOwner,
   "network:router_interface_distributed",
   "network:ha_router_replicated_interface"
 ])

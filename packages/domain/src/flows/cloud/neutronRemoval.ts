@@ -5,12 +5,10 @@
  */
 import { Neutron, type OpenStackError, OpenStackTimeout } from "@enamel/openstack-clients"
 import { Data, Effect } from "effect"
+import { goneIfNotFound, removeNetwork, removeRouter, removeSubnet } from "./remove.js"
 import { goneRecheck } from "./schedules.js"
 
 class StillThere extends Data.TaggedError("StillThere")<{ readonly what: string }> {}
-
-const goneIfNotFound = <R>(self: Effect.Effect<unknown, OpenStackError, R>) =>
-  Effect.catchTag(Effect.asVoid(self), "OpenStackNotFound", () => Effect.void)
 
 /** Looks (`get`) until Neutron answers 404; OpenStackTimeout when the thing is still there after `goneRecheck`. */
 const waitGone = <R>(what: string, get: Effect.Effect<unknown, OpenStackError, R>) =>
@@ -26,7 +24,7 @@ const waitGone = <R>(what: string, get: Effect.Effect<unknown, OpenStackError, R
   )
 
 /** Takes the interface port off its router, and waits until the port is gone. */
-export const removeRouterInterface = Effect.fn("Enamel.removeRouterInterface")(function* (
+export const removeRouterInterfaceUntilGone = Effect.fn("Enamel.removeRouterInterfaceUntilGone")(function* (
   routerId: string,
   portId: string
 ) {
@@ -35,19 +33,19 @@ export const removeRouterInterface = Effect.fn("Enamel.removeRouterInterface")(f
 })
 
 /** Deletes the router (and with it its gateway), and waits until it is gone. */
-export const removeRouter = Effect.fn("Enamel.removeRouter")(function* (id: string) {
-  yield* goneIfNotFound(Neutron.deleteRouter(id))
+export const removeRouterUntilGone = Effect.fn("Enamel.removeRouterUntilGone")(function* (id: string) {
+  yield* removeRouter(id)
   yield* waitGone(`router ${id}`, Neutron.getRouter(id))
 })
 
 /** Deletes the subnet (Neutron lets go of DHCP's address in it), and waits until it is gone. */
-export const removeSubnet = Effect.fn("Enamel.removeSubnet")(function* (id: string) {
-  yield* goneIfNotFound(Neutron.deleteSubnet(id))
+export const removeSubnetUntilGone = Effect.fn("Enamel.removeSubnetUntilGone")(function* (id: string) {
+  yield* removeSubnet(id)
   yield* waitGone(`subnet ${id}`, Neutron.getSubnet(id))
 })
 
 /** Deletes the network (Neutron removes DHCP's port), and waits until it is gone. */
-export const removeNetwork = Effect.fn("Enamel.removeNetwork")(function* (id: string) {
-  yield* goneIfNotFound(Neutron.deleteNetwork(id))
+export const removeNetworkUntilGone = Effect.fn("Enamel.removeNetworkUntilGone")(function* (id: string) {
+  yield* removeNetwork(id)
   yield* waitGone(`network ${id}`, Neutron.getNetwork(id))
 })

@@ -10,7 +10,7 @@
 import { Cinder, Neutron, Nova, type OpenStackError } from "@enamel/openstack-clients"
 import { Effect, Option } from "effect"
 
-const goneIfNotFound = <R>(self: Effect.Effect<void, OpenStackError, R>) =>
+export const goneIfNotFound = <R>(self: Effect.Effect<void, OpenStackError, R>) =>
   Effect.catchTag(self, "OpenStackNotFound", () => Effect.void)
 
 export const removeFloatingIp = Effect.fn("Enamel.removeFloatingIp")(function* (id: string) {

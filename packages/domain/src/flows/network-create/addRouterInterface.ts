@@ -3,6 +3,7 @@ import { Effect, Option, Schema } from "effect"
 import type { StageContext } from "../../engine/flow/Stage.js"
 import { adoptOrCreate } from "../cloud/adopt.js"
 import * as CloudStage from "../cloud/CloudStage.js"
+import { routerInterfaceOwner } from "../cloud/networkPorts.js"
 import { removeRouterInterface } from "../cloud/remove.js"
 
 export interface RouterInterfaceInput {
@@ -17,9 +18,6 @@ export const RouterInterface = Schema.Struct({
   port_id: Schema.String
 })
 export type RouterInterface = typeof RouterInterface.Type
-
-/** Neutron's device owner of a router's interface ports. */
-export const routerInterfaceOwner = "network:router_interface"
 
 /** The router's interface on the subnet, if it has one (what a cut-off attempt made). */
 const findInterface = (input: RouterInterfaceInput) =>

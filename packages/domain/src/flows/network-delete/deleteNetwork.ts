@@ -1,6 +1,6 @@
 import { Effect, Schema } from "effect"
 import * as CloudStage from "../cloud/CloudStage.js"
-import { removeNetwork } from "../cloud/neutronRemoval.js"
+import { removeNetworkUntilGone } from "../cloud/neutronRemoval.js"
 
 /**
  * Deletes: the network itself (Neutron removes DHCP's port with it), and waits until it is gone. Undo:
@@ -10,7 +10,7 @@ export const deleteNetwork = CloudStage.make({
   name: "deleteNetwork",
   result: Schema.String,
   run: Effect.fn("NetworkDelete.deleteNetwork")(function* (id: string) {
-    yield* removeNetwork(id)
+    yield* removeNetworkUntilGone(id)
     return id
   })
 })

@@ -1,6 +1,6 @@
 import { Effect, Schema } from "effect"
 import * as CloudStage from "../cloud/CloudStage.js"
-import { removeRouter } from "../cloud/neutronRemoval.js"
+import { removeRouterUntilGone } from "../cloud/neutronRemoval.js"
 
 /**
  * Deletes: the routers Enamel made for the network that nothing else uses (with their gateway on the
@@ -11,7 +11,7 @@ export const deleteRouters = CloudStage.make({
   name: "deleteRouters",
   result: Schema.Array(Schema.String),
   run: Effect.fn("NetworkDelete.deleteRouters")(function* (ids: ReadonlyArray<string>) {
-    yield* Effect.forEach(ids, removeRouter, { concurrency: "unbounded", discard: true })
+    yield* Effect.forEach(ids, removeRouterUntilGone, { concurrency: "unbounded", discard: true })
     return ids
   })
 })

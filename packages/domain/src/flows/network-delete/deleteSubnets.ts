@@ -1,6 +1,6 @@
 import { Effect, Schema } from "effect"
 import * as CloudStage from "../cloud/CloudStage.js"
-import { removeSubnet } from "../cloud/neutronRemoval.js"
+import { removeSubnetUntilGone } from "../cloud/neutronRemoval.js"
 
 /**
  * Deletes: the network's subnets, now without router interfaces, and waits until each is gone. Undo:
@@ -10,7 +10,7 @@ export const deleteSubnets = CloudStage.make({
   name: "deleteSubnets",
   result: Schema.Array(Schema.String),
   run: Effect.fn("NetworkDelete.deleteSubnets")(function* (ids: ReadonlyArray<string>) {
-    yield* Effect.forEach(ids, removeSubnet, { concurrency: "unbounded", discard: true })
+    yield* Effect.forEach(ids, removeSubnetUntilGone, { concurrency: "unbounded", discard: true })
     return ids
   })
 })

@@ -1,6 +1,6 @@
 import { Effect, Schema } from "effect"
 import * as CloudStage from "../cloud/CloudStage.js"
-import { removeRouterInterface } from "../cloud/neutronRemoval.js"
+import { removeRouterInterfaceUntilGone } from "../cloud/neutronRemoval.js"
 import type { RouterInterface } from "./findNetworkTopology.js"
 
 /**
@@ -14,7 +14,7 @@ export const removeRouterInterfaces = CloudStage.make({
   run: Effect.fn("NetworkDelete.removeRouterInterfaces")(function* (
     interfaces: ReadonlyArray<RouterInterface>
   ) {
-    yield* Effect.forEach(interfaces, (i) => removeRouterInterface(i.router_id, i.port_id), {
+    yield* Effect.forEach(interfaces, (i) => removeRouterInterfaceUntilGone(i.router_id, i.port_id), {
       concurrency: "unbounded",
       discard: true
     })

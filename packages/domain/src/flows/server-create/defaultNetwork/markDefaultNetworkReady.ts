@@ -2,10 +2,7 @@ import { Neutron } from "@enamel/openstack-clients"
 import { Effect, Option, Schema } from "effect"
 import * as CloudStage from "../../cloud/CloudStage.js"
 import { defaultNetworkReadyTag } from "../../cloud/marks.js"
-
-/** The ports that are the network's own plumbing: routers' interfaces and DHCP's port. */
-const plumbingOwners =
-  /^network:(router_interface|router_interface_distributed|ha_router_replicated_interface|dhcp)$/
+import { isPlumbing } from "../../cloud/networkPorts.js"
 
 const withTag = (tags: ReadonlyArray<string>) => [
   ...tags.filter((tag) => tag !== defaultNetworkReadyTag),
@@ -15,9 +12,7 @@ const withoutTag = (tags: ReadonlyArray<string>) => tags.filter((tag) => tag !==
 
 /** The ports on the network that are not its plumbing: servers' and anything else that uses it. */
 const usersOf = (networkId: string) =>
-  Effect.map(Neutron.listPorts({ networkId }), (ports) =>
-    ports.filter((port) => !plumbingOwners.test(port.deviceOwner))
-  )
+  Effect.map(Neutron.listPorts({ networkId }), (ports) => ports.filter((port) => !isPlumbing(port)))
 
 /**
  * The undo: lets go of the default network this task made, unless others use it. It first takes the
