@@ -38,7 +38,11 @@ const make = (options: EnamelClientOptions = {}) =>
     const transport = yield* Transport.make(session, url)
     const api = yield* TypedApi.make(transport.client)
     const events = (taskId: string, lastEventId?: number) => taskEvents(transport, taskId, lastEventId)
-    const getTask = (taskId: string) => Effect.map(api.tasks.getTask({ path: { id: taskId } }), (r) => r.task)
+    const getTask = (taskId: string, wait?: number) =>
+      Effect.map(
+        api.tasks.getTask({ path: { id: taskId }, urlParams: wait === undefined ? {} : { wait } }),
+        (r) => r.task
+      )
     const client: EnamelClientShape = {
       url,
       api,

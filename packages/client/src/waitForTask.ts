@@ -1,8 +1,9 @@
 /**
  * Waiting for a task to end: follow its event stream; when the stream breaks (a connection reset, a
  * proxy's timeout, a restarting API) follow it again from the last event seen (`Last-Event-ID`), so no
- * event is missed or repeated; when it keeps breaking, read the task (`GET /tasks/{id}`) on a schedule
- * until it ends. The answer is the ended task with its whole timeline.
+ * event is missed or repeated; when it keeps breaking (a proxy that buffers or cuts streams), hold
+ * `GET /tasks/{id}?wait=30` requests instead, one after another, each answered as soon as the task
+ * ends, until it has. The answer is the ended task with its whole timeline.
  */
 import { TaskState } from "@enamel/domain"
 import type { TaskDetailView, TimelineEntryView } from "@enamel/domain/contract"
@@ -17,10 +18,13 @@ export const resumeStream = Schedule.exponential(Duration.millis(100), 2).pipe(
   Schedule.whileInput(isTransient)
 )
 
-/** Reading the task once the stream is given up: 0.2 s doubling, then every 2 s. */
+/** Re-reading the task after a failed read: 0.2 s doubling, then every 2 s. */
 export const pollTask = Schedule.exponential(Duration.millis(200), 2).pipe(
   Schedule.union(Schedule.spaced(Duration.seconds(2)))
 )
+
+/** How long each held read (`?wait=`) of the task may wait for it to end, once the stream is given up. */
+export const holdSeconds = 30
 
 /** A read that finds Enamel not answering tries again for up to 2 minutes (a restart, a proxy's 502). */
 export const rideOutOutage = pollTask.pipe(
@@ -35,7 +39,11 @@ export interface WaitOptions {
 
 /** What waiting needs of the client. */
 export interface Reads {
-  readonly getTask: (taskId: string) => Effect.Effect<TaskDetailView, EnamelClientError>
+  /** `GET /tasks/{id}`; with `waitSeconds`, answered once the task ended or after that long. */
+  readonly getTask: (
+    taskId: string,
+    waitSeconds?: number
+  ) => Effect.Effect<TaskDetailView, EnamelClientError>
   readonly events: (taskId: string, lastEventId?: number) => Stream.Stream<TaskEvent, EnamelClientError>
 }
 
@@ -79,14 +87,16 @@ export const waitForTask = (reads: Reads) =>
       )
     )
 
-    const read = Effect.retry(
-      Effect.suspend(() => reads.getTask(taskId)),
-      rideOutOutage
-    )
-    if (ended) return yield* read
+    const readHeld = (waitSeconds?: number) =>
+      Effect.retry(
+        Effect.suspend(() => reads.getTask(taskId, waitSeconds)),
+        rideOutOutage
+      )
+    if (ended) return yield* readHeld()
 
-    // Polling: the entries whose state changed since they were last delivered, then the ended task.
-    const poll = Effect.tap(read, (detail) =>
+    // Held reads, one after another (the server answers each as soon as the task ends): the entries
+    // whose state changed since they were last delivered, then the ended task.
+    const poll = Effect.tap(readHeld(holdSeconds), (detail) =>
       Effect.forEach(
         detail.timeline,
         (entry) => {
@@ -99,10 +109,7 @@ export const waitForTask = (reads: Reads) =>
     )
     const detail = yield* Effect.repeat(
       poll,
-      Schedule.zipLeft(
-        Schedule.recurUntil((task: TaskDetailView) => TaskState.isTerminal(task.state)),
-        pollTask
-      )
+      Schedule.recurUntil((task: TaskDetailView) => TaskState.isTerminal(task.state))
     )
     const { timeline: _timeline, ...task } = detail
     yield* onEvent(TaskEvent.Task({ task }))

@@ -109,7 +109,7 @@ layer(EnamelInMemory, { timeout: 60_000, excludeTestServices: true })((it) => {
       Effect.gen(function* () {
         const client = yield* aliceClient
         const missing = crypto.randomUUID()
-        const notFound = yield* failure(client.api.tasks.getTask({ path: { id: missing } }))
+        const notFound = yield* failure(client.api.tasks.getTask({ path: { id: missing }, urlParams: {} }))
         expect(notFound).toMatchObject({
           _tag: "EnamelApiError",
           status: 404,

@@ -3,6 +3,7 @@ import { PgClient } from "@effect/sql-pg"
 import { ErrorCode, ErrorInfo, Task, TaskNotFound, type TaskState } from "@enamel/domain"
 import { Data, Effect, Option, Queue, Schema } from "effect"
 import { groupCommit } from "./groupCommit.js"
+import * as TaskResources from "./TaskResources.js"
 import * as TaskStateSql from "./taskStateSql.js"
 
 /** A task as the store keeps it: the public Task plus the key store's reference to the user's key. */
@@ -50,6 +51,8 @@ export interface TaskFilter {
   readonly userId?: string
   readonly states?: ReadonlyArray<TaskState.TaskState>
   readonly type?: string
+  /** The tasks that made, changed or deleted this resource (see TaskResources.ts). */
+  readonly resource?: string
   readonly limit: number
   readonly marker?: string
 }
@@ -239,6 +242,7 @@ export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/
       if (filter.userId !== undefined) clauses.push(sql`user_id = ${filter.userId}`)
       if (filter.states !== undefined) clauses.push(sql.in("state", filter.states))
       if (filter.type !== undefined) clauses.push(sql`type = ${filter.type}`)
+      if (filter.resource !== undefined) clauses.push(TaskResources.touching(sql, filter.resource))
       if (filter.marker !== undefined) {
         const marker = yield* get(filter.marker)
         if (

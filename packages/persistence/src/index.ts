@@ -7,7 +7,10 @@ export { layerMigrated, migrate } from "./migrate.js"
 export { OutboxRelay } from "./OutboxRelay.js"
 export { reannounceUnfinished } from "./Reannounce.js"
 export { type Lease, LeaseHeld, LeaseLost, TaskLeases } from "./TaskLeases.js"
+export { TaskProgress } from "./TaskProgress.js"
+export { purgeEndedTasks, retention, TaskRetention } from "./TaskRetention.js"
 export * from "./TaskStore.js"
+export { TaskWaiters } from "./TaskWaiters.js"
 export {
   type SettingPatch,
   TOPIC_SETTINGS_CHANNEL,

@@ -6,6 +6,7 @@ import {
   layerMigrated,
   OutboxRelay,
   TaskLeases,
+  TaskRetention,
   TaskStore,
   TopicSettings
 } from "@enamel/persistence"
@@ -31,9 +32,12 @@ export const AdminListen = Config.all({
 export const workerPools = <E, R>(flows: Layer.Layer<TaskFlows, E, R>) =>
   workerPoolsOn(flows).pipe(Layer.provide([ConsumerAmqp.layer, BrokerAmqp.layer]))
 
-/** The worker's pools over whatever Broker and Consumer are given (the embedded mode's are in memory). */
+/**
+ * The worker's pools over whatever Broker and Consumer are given (the embedded mode's are in memory),
+ * and the periodic purge of tasks ended longer ago than ENAMEL_TASK_RETENTION (one purger at a time).
+ */
 export const workerPoolsOn = <E, R>(flows: Layer.Layer<TaskFlows, E, R>) =>
-  WorkerPools.Default.pipe(
+  Layer.merge(WorkerPools.Default, TaskRetention.Default).pipe(
     Layer.provide(TaskExecutor.Default),
     Layer.provide([Cancellations.Default, LeaseKeeper.Default, flows, OutboxRelay.Default]),
     Layer.provideMerge(Layer.mergeAll(TaskLeases.Default, TaskStore.Default, TopicSettings.Default))

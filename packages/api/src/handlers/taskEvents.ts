@@ -2,6 +2,7 @@ import { HttpServerResponse } from "@effect/platform"
 import { type CheckpointError, type Checkpoints, TaskState, type TimelineEntry } from "@enamel/domain"
 import type { TaskStore, TaskStoreError } from "@enamel/persistence"
 import { Chunk, Effect, Option, Schedule, Stream } from "effect"
+import { stagesDone } from "../tasks/progress.js"
 import { taskView, timelineView } from "./views.js"
 
 const encoder = new TextEncoder()
@@ -34,7 +35,10 @@ export const taskEventStream = (
     const task = yield* store.get(taskId)
     const ended = Option.exists(task, (t) => TaskState.isTerminal(t.state))
     const frames = fresh.map((e) => frame("stage", timelineView(e), e.seq))
-    if (ended && Option.isSome(task)) frames.push(frame("task", taskView(task.value)))
+    if (ended && Option.isSome(task)) {
+      const done = stagesDone(yield* checkpoints.timeline(taskId))
+      frames.push(frame("task", taskView(task.value, done)))
+    }
     return { frames, ended }
   })
   return Stream.repeatEffectWithSchedule(poll, Schedule.spaced(pollEvery)).pipe(

@@ -1,5 +1,5 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { Checkpoints, ErrorCode } from "@enamel/domain"
+import { Checkpoints, ErrorCode, TaskState } from "@enamel/domain"
 import {
   type Caller,
   CurrentCaller,
@@ -8,8 +8,9 @@ import {
   isAdmin,
   ServiceUnavailable
 } from "@enamel/domain/contract"
-import { type TaskFilter, TaskStore } from "@enamel/persistence"
-import { Effect } from "effect"
+import { type TaskFilter, TaskProgress, TaskStore, TaskWaiters } from "@enamel/persistence"
+import { Duration, Effect } from "effect"
+import { stagesDone } from "../tasks/progress.js"
 import { badRequest, conflict, notFound, unavailable } from "./storeErrors.js"
 import { respond, taskEventStream } from "./taskEvents.js"
 import { taskView, timelineView } from "./views.js"
@@ -23,6 +24,8 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
   Effect.gen(function* () {
     const store = yield* TaskStore
     const checkpoints = yield* Checkpoints.Checkpoints
+    const progress = yield* TaskProgress
+    const waiters = yield* TaskWaiters
 
     /** The task, if the caller may see it; another project's task is a 404 like a missing one. */
     const visibleTask = (id: string) =>
@@ -45,7 +48,8 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
             TaskStoreError: () => Effect.fail(unavailable())
           })
         )
-        return { task: taskView(task) }
+        const done = yield* progress.stagesDone([task.id]).pipe(Effect.mapError(() => unavailable()))
+        return { task: taskView(task, done.get(task.id) ?? 0) }
       })
 
     return handlers
@@ -59,7 +63,8 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
             })
           }
           const limit = urlParams.limit ?? 100
-          const state = urlParams.state ?? "active"
+          // The tasks of a resource are wanted whatever became of them.
+          const state = urlParams.state ?? (urlParams.resource === undefined ? "active" : "all")
           const filter: TaskFilter = {
             limit,
             ...(urlParams.all_projects === true ? {} : { projectId: caller.projectId }),
@@ -68,7 +73,8 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
               : { userId: caller.userId }),
             ...(state === "all" ? {} : { states: state === "active" ? active : [state] }),
             ...(urlParams.type === undefined ? {} : { type: urlParams.type }),
-            ...(urlParams.marker === undefined ? {} : { marker: urlParams.marker })
+            ...(urlParams.marker === undefined ? {} : { marker: urlParams.marker }),
+            ...(urlParams.resource === undefined ? {} : { resource: urlParams.resource })
           }
           const tasks = yield* store.list(filter).pipe(
             Effect.catchTags({
@@ -76,6 +82,10 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
               TaskStoreError: () => Effect.fail(unavailable())
             })
           )
+          // One statement for the page's progress, not one per task.
+          const done = yield* progress
+            .stagesDone(tasks.map((task) => task.id))
+            .pipe(Effect.mapError(() => unavailable()))
           const last = tasks[tasks.length - 1]
           const next = new URLSearchParams()
           for (const [key, value] of Object.entries(urlParams)) {
@@ -83,15 +93,23 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
           }
           if (last !== undefined) next.set("marker", last.id)
           return {
-            tasks: tasks.map(taskView),
+            tasks: tasks.map((task) => taskView(task, done.get(task.id) ?? 0)),
             tasks_links:
               tasks.length === limit && last !== undefined ? [{ rel: "next", href: `/tasks?${next}` }] : []
           }
         })
       )
-      .handle("getTask", ({ path }) =>
+      .handle("getTask", ({ path, urlParams }) =>
         Effect.gen(function* () {
-          const task = yield* visibleTask(path.id)
+          const seen = yield* visibleTask(path.id)
+          // ?wait=: held (sharing the task's one wake-up) until it ends, then read again as it is now.
+          const wait = urlParams.wait ?? 0
+          const task =
+            wait === 0 || TaskState.isTerminal(seen.state)
+              ? seen
+              : yield* waiters
+                  .awaitEnd(seen.id, Duration.seconds(wait))
+                  .pipe(Effect.zipRight(visibleTask(seen.id)))
           const timeline = yield* Effect.mapError(
             checkpoints.timeline(task.id),
             () =>
@@ -100,7 +118,9 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
                 detail: "the timeline is unavailable"
               })
           )
-          return { task: { ...taskView(task), timeline: timeline.map(timelineView) } }
+          return {
+            task: { ...taskView(task, stagesDone(timeline)), timeline: timeline.map(timelineView) }
+          }
         })
       )
       .handleRaw("taskEvents", ({ path, headers }) =>

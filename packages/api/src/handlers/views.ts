@@ -1,11 +1,13 @@
 import type { Task, TimelineEntry } from "@enamel/domain"
 import type { TaskView, TimelineEntryView } from "@enamel/domain/contract"
 import { DateTime } from "effect"
+import { progressOf } from "../tasks/progress.js"
 
 const iso = (t: DateTime.Utc) => DateTime.formatIso(t)
 const isoOrNull = (t: DateTime.Utc | null) => (t === null ? null : iso(t))
 
-export const taskView = (task: Task): TaskView => ({
+/** `done`: the stages the task finished (0 for a task just accepted); see tasks/progress.ts. */
+export const taskView = (task: Task, done = 0): TaskView => ({
   id: task.id,
   type: task.type,
   flow_version: task.flowVersion,
@@ -20,7 +22,8 @@ export const taskView = (task: Task): TaskView => ({
   updated_at: iso(task.updatedAt),
   started_at: isoOrNull(task.startedAt),
   ended_at: isoOrNull(task.endedAt),
-  links: [{ rel: "self", href: `/tasks/${task.id}` }]
+  links: [{ rel: "self", href: `/tasks/${task.id}` }],
+  progress: progressOf(task, done)
 })
 
 export const timelineView = (entry: TimelineEntry): TimelineEntryView => ({

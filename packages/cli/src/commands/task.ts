@@ -30,6 +30,12 @@ const list = Command.make(
     limit: Options.integer("limit").pipe(
       Options.optional,
       Options.withDescription("at most this many (1–1000, default 100)")
+    ),
+    resource: Options.text("resource").pipe(
+      Options.optional,
+      Options.withDescription(
+        "the tasks that made, changed or deleted this resource (server, volume, port, floating IP, network id), in any state"
+      )
     )
   },
   (flags) =>
@@ -42,6 +48,9 @@ const list = Command.make(
         return yield* usage(`--limit ${limit}: must be from 1 to 1000`)
       }
       const state = flags.all ? "all" : Option.getOrUndefined(flags.state)
+      const resource = Option.isSome(flags.resource)
+        ? yield* parseId("resource", flags.resource.value)
+        : undefined
       const { format } = yield* enamel
       yield* withClient((client) =>
         Effect.flatMap(
@@ -50,7 +59,8 @@ const list = Command.make(
               ...(state === undefined ? {} : { state }),
               ...(flags.project ? { scope: "project" as const } : {}),
               ...Option.match(flags.type, { onNone: () => ({}), onSome: (type) => ({ type }) }),
-              ...(limit === undefined ? {} : { limit })
+              ...(limit === undefined ? {} : { limit }),
+              ...(resource === undefined ? {} : { resource })
             }
           }),
           (answer) => printTaskList(format, answer.tasks)
@@ -64,7 +74,7 @@ const show = Command.make("show", { id }, ({ id }) =>
     const taskId = yield* parseId("task", id)
     const { format } = yield* enamel
     yield* withClient((client) =>
-      Effect.flatMap(client.api.tasks.getTask({ path: { id: taskId } }), (answer) =>
+      Effect.flatMap(client.api.tasks.getTask({ path: { id: taskId }, urlParams: {} }), (answer) =>
         printTaskDetail(format, answer.task)
       )
     )
@@ -76,7 +86,7 @@ const watch = Command.make("watch", { id }, ({ id }) =>
     const taskId = yield* parseId("task", id)
     yield* withClient((client) =>
       Effect.gen(function* () {
-        const { task } = yield* client.api.tasks.getTask({ path: { id: taskId } })
+        const { task } = yield* client.api.tasks.getTask({ path: { id: taskId }, urlParams: {} })
         yield* watchTask(client, task.id, titleOf(task), yield* enamel)
       })
     )

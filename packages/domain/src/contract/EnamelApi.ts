@@ -26,7 +26,19 @@ export const TaskListParams = Input.query(
     all_projects: Schema.optional(Schema.BooleanFromString),
     type: Schema.optional(Text.pipe(Schema.maxLength(255))),
     limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 1000))),
-    marker: Schema.optional(Schema.UUID)
+    marker: Schema.optional(Schema.UUID),
+    /**
+     * The tasks that made, changed or deleted this resource (a server, volume, port, floating IP,
+     * network), in every state (`state` then defaults to `all`), newest first.
+     */
+    resource: Schema.optional(Schema.UUID)
+  })
+)
+
+/** `GET /tasks/{id}?wait=SECONDS`: answer once the task has ended, or after that many seconds (≤ 60). */
+export const TaskWaitParams = Input.query(
+  Schema.Struct({
+    wait: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(0, 60)))
   })
 )
 
@@ -55,9 +67,15 @@ export class TasksGroup extends HttpApiGroup.make("tasks")
   )
   .add(
     HttpApiEndpoint.get("getTask")`/tasks/${taskId}`
+      .setUrlParams(TaskWaitParams)
       .addSuccess(TaskDetailResponse)
       .addError(Answers.badRequest(ErrorCode.requestInvalid))
       .addError(taskNotFound)
+      .annotate(
+        OpenApi.Description,
+        "The task with its timeline. With `?wait=SECONDS` (0–60) the answer is held until the task has " +
+          "ended, or for that many seconds, and then gives the task as it is: one request instead of polling."
+      )
   )
   .add(
     HttpApiEndpoint.get("taskEvents")`/tasks/${taskId}/events`

@@ -35,7 +35,13 @@ export const TaskView = Schema.Struct({
   updated_at: Schema.String,
   started_at: Schema.NullOr(Schema.String),
   ended_at: Schema.NullOr(Schema.String),
-  links: Schema.Array(Link)
+  links: Schema.Array(Link),
+  /**
+   * Stages finished (SUCCEEDED) so far, and how many the task runs in all where its flow can say: the
+   * stages on its checklist when none repeats per item (an upper bound: a stage with nothing to do is
+   * skipped), `done` once the task succeeded; null for a flow whose stages repeat per server, NIC, …
+   */
+  progress: Schema.Struct({ done: Schema.Int, total: Schema.NullOr(Schema.Int) })
 })
 export type TaskView = typeof TaskView.Type
 
