@@ -40,10 +40,7 @@ export interface WaitOptions {
 /** What waiting needs of the client. */
 export interface Reads {
   /** `GET /tasks/{id}`; with `waitSeconds`, answered once the task ended or after that long. */
-  readonly getTask: (
-    taskId: string,
-    waitSeconds?: number
-  ) => Effect.Effect<TaskDetailView, EnamelClientError>
+  readonly getTask: (taskId: string, waitSeconds?: number) => Effect.Effect<TaskDetailView, EnamelClientError>
   readonly events: (taskId: string, lastEventId?: number) => Stream.Stream<TaskEvent, EnamelClientError>
 }
 

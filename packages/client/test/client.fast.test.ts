@@ -281,9 +281,13 @@ layer(EnamelInMemory, { timeout: 60_000, excludeTestServices: true })((it) => {
             String(streamed[1]),
             String(streamed[1])
           ])
-          // Then the task was read until it ended: its entries' later states came from there.
-          const reads = proxy.seen().filter((r) => r.method === "GET" && r.path === `/tasks/${task.id}`)
-          expect(reads.length).toBeGreaterThan(1)
+          // Then the task was read, each read held by the server (`?wait=`) until it ended: its entries'
+          // later states came from there.
+          const reads = proxy
+            .seen()
+            .filter((r) => r.method === "GET" && r.path.split("?")[0] === `/tasks/${task.id}`)
+          expect(reads.length).toBeGreaterThan(0)
+          expect(reads.map((r) => r.path)).toEqual(reads.map(() => `/tasks/${task.id}?wait=30`))
           expect(polled.length).toBeGreaterThan(0)
 
           // Nothing repeated: no entry delivered twice in the same state; nothing missed: each entry's

@@ -12,9 +12,7 @@ import * as TaskStateSql from "./taskStateSql.js"
  * a time across the fleet, by a transaction-level advisory lock that a busy purger holds and the others
  * skip. On PGlite (one session, one process) the single connection serialises them.
  */
-export const retention = Config.duration("ENAMEL_TASK_RETENTION").pipe(
-  Config.withDefault(Duration.days(30))
-)
+export const retention = Config.duration("ENAMEL_TASK_RETENTION").pipe(Config.withDefault(Duration.days(30)))
 
 /** How often a worker looks for tasks to purge. */
 export const purgeEvery = Schedule.spaced(Duration.minutes(10))
