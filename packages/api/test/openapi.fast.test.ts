@@ -132,6 +132,11 @@ const collect = Effect.gen(function* () {
   answers.push(yield* record("GET /", "GET", "/"))
   answers.push(yield* record("GET /tasks", "GET", "/tasks?state=all&limit=5", { token: tokens.alice }))
   answers.push(yield* record("GET /tasks/{id}", "GET", `/tasks/${taskId}`, { token: tokens.alice }))
+  answers.push(yield* record("wait", "GET", `/tasks/${taskId}?wait=1`, { token: tokens.alice }))
+  answers.push(yield* record("wait too long", "GET", `/tasks/${taskId}?wait=61`, { token: tokens.alice }))
+  answers.push(
+    yield* record("by resource", "GET", `/tasks?resource=${crypto.randomUUID()}`, { token: tokens.alice })
+  )
   answers.push(yield* record("cancel", "POST", `/tasks/${taskId}/cancel`, { token: tokens.alice }))
   answers.push(yield* record("cancel again", "POST", `/tasks/${taskId}/cancel`, { token: tokens.alice }))
   answers.push(yield* record("delete ended", "DELETE", `/tasks/${taskId}`, { token: tokens.alice }))

@@ -50,6 +50,7 @@ layer(WorldLive, { timeout: 120_000, excludeTestServices: true })("enamel", (it)
       [["task", "show", "42"], "task 42: must be an id"],
       [["task", "list", "--all", "--state", "FAILED"], "give --state S or --all, not both"],
       [["task", "list", "--limit", "0"], "--limit 0: must be from 1 to 1000"],
+      [["task", "list", "--resource", "web"], "resource web: must be an id"],
       [
         ["admin", "topic", "set", "server.create", "--pause", "--resume"],
         "give --pause or --resume, not both"
@@ -143,6 +144,13 @@ layer(WorldLive, { timeout: 120_000, excludeTestServices: true })("enamel", (it)
         expect(table.stdout).toMatch(new RegExp(`\\| ${id} \\| server\\.create \\| SUCCEEDED `))
         const values = yield* enamel(["task", "list", "--all", "-f", "value", "--limit", "1000"])
         expect(values.stdout).toMatch(new RegExp(`^${id} server\\.create SUCCEEDED 5 `, "m"))
+        // The tasks of its server, in any state: this one made it.
+        const serverId = (JSON.parse(made.stdout) as { result: { servers: Array<{ id: string }> } }).result
+          .servers[0]?.id
+        const byResource = yield* enamel(["task", "list", "--resource", serverId ?? "", "-f", "json"])
+        expect(byResource.code).toBe(0)
+        const history = yield* Schema.decodeUnknown(TaskListJson)(byResource.stdout)
+        expect(history.map((t) => t.id)).toEqual([id])
       })
     )
 
