@@ -11,7 +11,14 @@ import { afterAll } from "vitest"
 import { sessionFor, uniqueName } from "../../packages/openstack-clients/test/support/cloud.js"
 import * as CloudFlows from "../../packages/worker/src/cloud/cloudFlows.js"
 import { workerPools } from "../../packages/worker/src/WorkerProcess.js"
-import { call, configWith, deleteUserKeysAtEnd, enamelApi, finished, type TaskBody } from "./enamel.js"
+import {
+  call,
+  deleteUserKeysAtEnd,
+  enamelApi,
+  finished,
+  inProcessWorkerSettings,
+  type TaskBody
+} from "./enamel.js"
 
 const namespace = uniqueName("e2e-history")
 afterAll(() =>
@@ -19,15 +26,7 @@ afterAll(() =>
 )
 
 const Enamel = enamelApi(workerPools(CloudFlows.layer)).pipe(
-  Layer.provide(
-    Layer.setConfigProvider(
-      configWith([
-        ["ENAMEL_AMQP_NAMESPACE", namespace],
-        ["ENAMEL_WORKER_TOPICS", "server.create=2,server.delete=2"],
-        ["ENAMEL_OUTBOX_SWEEP", "200 millis"]
-      ])
-    )
-  )
+  Layer.provide(inProcessWorkerSettings(namespace))
 )
 
 interface Progress {

@@ -2,22 +2,10 @@ import { describe, expect, it } from "@effect/vitest"
 import { CheckpointError } from "@enamel/domain"
 import { CheckpointsPg, LeaseHeld, LeaseLost, TaskLeases, TaskStore } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
-import { DateTime, Duration, Effect, Layer, Option, TestServices } from "effect"
-import { newTask } from "./support/newTask.js"
+import { Duration, Effect, Layer, Option, TestServices } from "effect"
+import { newTask, succeededEntry } from "./support/newTask.js"
 
-const entry = (taskId: string, path: string) => ({
-  taskId,
-  path,
-  phase: "run" as const,
-  attempt: 1,
-  state: "SUCCEEDED" as const,
-  startedAt: DateTime.unsafeMake(Date.now()),
-  endedAt: DateTime.unsafeMake(Date.now()),
-  durationMs: 1,
-  result: null,
-  error: null,
-  detail: { requestIds: [] }
-})
+const entry = (taskId: string, path: string) => succeededEntry(taskId, path)
 
 const Stores = Layer.mergeAll(TaskStore.Default, TaskLeases.Default).pipe(
   Layer.provideMerge(TestDatabase.layer)

@@ -1,4 +1,5 @@
 import type { NewTask } from "@enamel/persistence"
+import { DateTime } from "effect"
 
 /**
  * A task as the API hands it to TaskStore.create: alice's, in project alpha, with its message (the
@@ -22,3 +23,18 @@ export const newTask = (overrides: Partial<NewTask> = {}): NewTask => {
     ...overrides
   }
 }
+
+/** A stage's run that SUCCEEDED just now, with `result`, as a worker records it. */
+export const succeededEntry = (taskId: string, path: string, result: unknown = null) => ({
+  taskId,
+  path,
+  phase: "run" as const,
+  attempt: 1,
+  state: "SUCCEEDED" as const,
+  startedAt: DateTime.unsafeMake(Date.now()),
+  endedAt: DateTime.unsafeMake(Date.now()),
+  durationMs: 1,
+  result,
+  error: null,
+  detail: { requestIds: [] }
+})

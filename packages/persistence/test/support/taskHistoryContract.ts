@@ -15,22 +15,8 @@ import {
   TaskStore,
   TaskWaiters
 } from "@enamel/persistence"
-import { DateTime, Duration, Effect, Fiber, Layer, Option, TestServices } from "effect"
-import { newTask } from "./newTask.js"
-
-const entry = (taskId: string, path: string, result: unknown) => ({
-  taskId,
-  path,
-  phase: "run" as const,
-  attempt: 1,
-  state: "SUCCEEDED" as const,
-  startedAt: DateTime.unsafeMake(Date.now()),
-  endedAt: DateTime.unsafeMake(Date.now()),
-  durationMs: 1,
-  result,
-  error: null,
-  detail: { requestIds: [] }
-})
+import { Duration, Effect, Fiber, Layer, Option, TestServices } from "effect"
+import { newTask, succeededEntry } from "./newTask.js"
 
 /** A task of its own project, claimed, with one stage done whose result names `made`. */
 const runningTask = (params: unknown, made: string) =>
@@ -42,7 +28,7 @@ const runningTask = (params: unknown, made: string) =>
     const lease = yield* leases.claim(task.id, "worker-a", Duration.seconds(30))
     if (Option.isNone(lease)) return yield* Effect.dieMessage("not claimed")
     const checkpoints = yield* CheckpointsPg.make({ taskId: task.id, fence: lease.value.fence })
-    yield* checkpoints.record(entry(task.id, "createVolume", { id: made, size: 1 }))
+    yield* checkpoints.record(succeededEntry(task.id, "createVolume", { id: made, size: 1 }))
     return { task, lease: lease.value, projectId }
   })
 
