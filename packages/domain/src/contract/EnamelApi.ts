@@ -31,14 +31,24 @@ export const TaskListParams = Input.query(
      * The tasks that made, changed or deleted this resource (a server, volume, port, floating IP,
      * network), in every state (`state` then defaults to `all`), newest first.
      */
-    resource: Schema.optional(Schema.UUID)
+    resource: Schema.optional(
+      Schema.UUID.annotations({
+        description:
+          "Only the tasks that made, changed or deleted this resource (server, volume, port, floating IP, " +
+          "network); every state unless `state` is given"
+      })
+    )
   })
 )
 
 /** `GET /tasks/{id}?wait=SECONDS`: answer once the task has ended, or after that many seconds (≤ 60). */
 export const TaskWaitParams = Input.query(
   Schema.Struct({
-    wait: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(0, 60)))
+    wait: Schema.optional(
+      Schema.NumberFromString.pipe(Schema.int(), Schema.between(0, 60)).annotations({
+        description: "Seconds (0–60) to hold the answer until the task has ended"
+      })
+    )
   })
 )
 
