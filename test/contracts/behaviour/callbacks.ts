@@ -108,7 +108,14 @@ export const callbackBehaviour = <R>(make: (settings: Settings) => Backend<R>) =
               "ok-callback",
               callbackHeaders(receiver.url, { "enamel-callback-events": "stages" })
             )
-            const mine = yield* arrived(receiver.received, taskId, endedDelivered, "task.ended")
+            // Deliveries go out side by side: task.ended may come before a stage's.
+            const mine = yield* arrived(
+              receiver.received,
+              taskId,
+              (all) =>
+                endedDelivered(all) && all.filter((r) => eventOf(r).event === "stage.ended").length >= 3,
+              "task.ended and three stage.ended"
+            )
             for (const r of mine) {
               expect(r.headers["content-type"]).toBe("application/json")
               expect(verify(secret, r.body, String(r.headers["enamel-signature"]))).toBe(true)
@@ -260,15 +267,19 @@ export const callbackBehaviour = <R>(make: (settings: Settings) => Backend<R>) =
               { what: "the refusal logged", timeout: "30 seconds" }
             )
             if (Option.isSome(enamel.sql)) {
-              const rows = yield* Effect.provideService(
-                Effect.flatMap(
+              const rows = yield* eventually(
+                Effect.provideService(
+                  Effect.flatMap(
+                    SqlClient.SqlClient,
+                    (sql) =>
+                      sql<{ state: string; attempts: number; lastError: string }>`
+                      SELECT state, attempts, last_error FROM callback_deliveries WHERE task_id = ${taskId}`
+                  ),
                   SqlClient.SqlClient,
-                  (sql) =>
-                    sql<{ state: string; attempts: number; lastError: string }>`
-                    SELECT state, attempts, last_error FROM callback_deliveries WHERE task_id = ${taskId}`
+                  enamel.sql.value
                 ),
-                SqlClient.SqlClient,
-                enamel.sql.value
+                (found) => found.length > 0 && found.every((r) => r.state !== "pending"),
+                { what: "the refusal recorded" }
               )
               expect(rows.map((r) => [r.state, r.attempts])).toEqual([["refused", 1]])
               expect(rows[0]?.lastError).toContain("loopback")
