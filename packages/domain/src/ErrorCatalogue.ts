@@ -162,7 +162,7 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   },
   "callback.url_not_allowed": {
     meaning:
-      "The Enamel-Callback-URL is not an http(s) URL, or its host is a loopback, link-local, private, shared (CGNAT), unspecified, multicast or IPv4-mapped address that the operator did not allow (ENAMEL_CALLBACK_ALLOW); the detail says which. A host name is checked again, after DNS, at each delivery.",
+      "The Enamel-Callback-URL is not an http(s) URL, or its host is a loopback, link-local, private, shared (CGNAT), unspecified or multicast address (also written as IPv4-mapped IPv6) that the operator did not allow (ENAMEL_CALLBACK_ALLOW); the detail says which. A host name is checked again, after DNS, at each delivery.",
     seen: [answer(400)]
   },
   "topic.not_found": {

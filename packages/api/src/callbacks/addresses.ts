@@ -1,6 +1,7 @@
 /**
  * Where a callback may go (no SSRF): only http and https, and never to an address of the deployment's
- * own networks — loopback, link-local, private, shared (CGNAT), unspecified, multicast, IPv4-mapped —
+ * own networks — loopback, link-local, private, shared (CGNAT), unspecified, multicast (also written as
+ * IPv4-mapped IPv6) —
  * unless the operator allows it with ENAMEL_CALLBACK_ALLOW (CIDRs). Checked when the request is accepted
  * (a literal IP), and again at every delivery on the address DNS gave, which is then the one connected to.
  */
@@ -22,8 +23,8 @@ const refusedRanges: ReadonlyArray<readonly [cidr: string, why: string]> = [
   ["::1/128", "a loopback address"],
   ["fe80::/10", "a link-local address"],
   ["fc00::/7", "a private (unique local) address"],
-  ["ff00::/8", "a multicast address"],
-  ["::ffff:0:0/96", "an IPv4-mapped address"]
+  ["ff00::/8", "a multicast address"]
+  // An IPv4-mapped IPv6 address (::ffff:10.0.0.1) is checked as the IPv4 address it is: BlockList does so.
 ]
 
 /** A CIDR (`10.0.0.0/8`, `fd00::/8`) or a single address, as ENAMEL_CALLBACK_ALLOW lists them. */
