@@ -1,4 +1,4 @@
 import { embeddedWith } from "./behaviour/backends.js"
 import { callbackBehaviour } from "./behaviour/callbacks.js"
 
-callbackBehaviour(embeddedWith)
+callbackBehaviour(embeddedWith, { twoAtOnce: false })

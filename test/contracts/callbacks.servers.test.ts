@@ -1,4 +1,4 @@
 import { servers } from "./behaviour/backends.js"
 import { callbackBehaviour } from "./behaviour/callbacks.js"
 
-callbackBehaviour(servers)
+callbackBehaviour(servers, { twoAtOnce: true })

@@ -45,7 +45,11 @@ const callbackHeaders = (url: string, more: Record<string, string> = {}) => ({
   ...more
 })
 
-export const callbackBehaviour = <R>(make: (settings: Settings) => Backend<R>) =>
+export const callbackBehaviour = <R>(
+  make: (settings: Settings) => Backend<R>,
+  /** Whether two Enamels may run over one durable part at once (PostgreSQL: yes; a PGlite data dir: no). */
+  options: { readonly twoAtOnce: boolean }
+) =>
   describe(`callbacks on ${make([]).name}`, () => {
     const logLines: Array<string> = []
 
@@ -185,6 +189,25 @@ export const callbackBehaviour = <R>(make: (settings: Settings) => Backend<R>) =
             )
             expect(new Set(mine.map((r) => r.headers["enamel-delivery-id"])).size).toBe(1)
             yield* second.stop
+          })
+        )
+
+        it.scoped.skipIf(!options.twoAtOnce)("two Enamels at once send every delivery once", () =>
+          Effect.gen(function* () {
+            const receiver = yield* callbackReceiver
+            const [one, two] = [yield* start, yield* start]
+            const ids = yield* Effect.forEach(
+              Array.from({ length: 12 }, (_, i) => i),
+              (i) => accept(i % 2 === 0 ? one : two, `ok-twice-${i}`, callbackHeaders(receiver.url))
+            )
+            for (const id of ids) yield* arrived(receiver.received, id, endedDelivered, `task.ended of ${id}`)
+            // A few more sweeps of both: nothing is sent again.
+            yield* Effect.sleep("1 second")
+            const mine = receiver.received.filter((r) => ids.includes(eventOf(r).task.id))
+            expect(mine).toHaveLength(ids.length)
+            expect(new Set(mine.map((r) => r.headers["enamel-delivery-id"])).size).toBe(ids.length)
+            yield* one.stop
+            yield* two.stop
           })
         )
 
