@@ -5,7 +5,10 @@ import { tokens } from "./harness.js"
 
 const server = { name: "web", image: "tiny", flavor: "m1.tiny", networks: [{ network: "private" }] }
 const request = { method: "POST", path: "/servers", token: tokens.alice, body: server } as const
-const withSecret = (url: string) => ({ "enamel-callback-url": url, "enamel-callback-secret": "s3cret" })
+const withSecret = (url: string, secret = "s3cret") => ({
+  "enamel-callback-url": url,
+  "enamel-callback-secret": secret
+})
 
 export const callbackErrorCases: ReadonlyArray<ErrorCase> = [
   {
@@ -31,6 +34,14 @@ export const callbackErrorCases: ReadonlyArray<ErrorCase> = [
     status: 400,
     code: ErrorCode.requestInvalid,
     mentions: "enamel-callback-events"
+  },
+  {
+    name: "a callback secret too long (the answer does not repeat it)",
+    ...request,
+    headers: withSecret("https://hooks.example.com/enamel", "k".repeat(1025)),
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: "enamel-callback-secret: must be at most 1024 characters long, not 1025"
   },
   {
     name: "a link-local callback URL (cloud metadata)",
