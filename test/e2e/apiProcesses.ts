@@ -6,7 +6,8 @@ import { eventually } from "../support/poll.js"
 import { identityEnv, TestDatabase } from "./enamel.js"
 import { killHard } from "./workerProcesses.js"
 
-const freePort = Effect.async<number>((resume) => {
+/** A port nothing listens on now (the OS's pick). */
+export const freePort = Effect.async<number>((resume) => {
   const server = createServer()
   server.listen(0, "127.0.0.1", () => {
     const address = server.address()
