@@ -4,7 +4,6 @@
  * load balancer tries again; it is never accepted and left unanswered (Node's server drops requests
  * that arrive before the app is attached to it).
  */
-import { createServer } from "node:net"
 import { describe, expect, layer } from "@effect/vitest"
 import { removeTopology } from "@enamel/broker/testing"
 import * as TestDatabase from "@enamel/persistence/testing"
@@ -13,19 +12,11 @@ import { afterAll } from "vitest"
 import { ApiProcess } from "../../packages/api/src/ApiProcess.js"
 import { EnamelProcess } from "../../packages/embedded/src/EmbeddedProcess.js"
 import { uniqueName } from "../../packages/openstack-clients/test/support/cloud.js"
+import { freePort } from "./apiProcesses.js"
 import { configWith, identityEnv } from "./enamel.js"
 
 const namespace = uniqueName("startup")
 afterAll(() => Effect.runPromise(removeTopology({ namespace, topics: [], own: true })))
-
-const freePort = Effect.async<number>((resume) => {
-  const server = createServer()
-  server.listen(0, "127.0.0.1", () => {
-    const address = server.address()
-    const port = typeof address === "object" && address !== null ? address.port : 0
-    server.close(() => resume(Effect.succeed(port)))
-  })
-})
 
 type Probe = "refused" | "answered" | "unanswered"
 

@@ -6,8 +6,8 @@
  *   from her key, one server.delete), bad tokens and forced errors, every database row of every table,
  *   every log line (API and worker, request and error logs) and every AMQP message published is
  *   scanned for the users' tokens and passwords, the application credential's secret and the Barbican
- *   payload, the service user's password, and anything shaped like a Keystone token. Zero hits — and a
- *   planted control value is found in each sink, so the scan can see.
+ *   payload, the service user's password, a callback's secret, and anything shaped like a Keystone token.
+ *   Zero hits — and a planted control value is found in each sink, so the scan can see.
  */
 import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
@@ -16,6 +16,8 @@ import { drainQueue, removeTopology } from "@enamel/broker/testing"
 import { Barbican, ServiceSession, Session, Sessions } from "@enamel/openstack-clients"
 import { Effect, Layer, Redacted } from "effect"
 import { afterAll } from "vitest"
+import { verify } from "../../packages/api/src/callbacks/signature.js"
+import { send } from "../../packages/api/test/harness.js"
 import { Admin } from "../../packages/openstack-clients/test/support/admin.js"
 import {
   sessionFor,
@@ -24,6 +26,8 @@ import {
 } from "../../packages/openstack-clients/test/support/cloud.js"
 import * as CloudFlows from "../../packages/worker/src/cloud/cloudFlows.js"
 import { workerPools } from "../../packages/worker/src/WorkerProcess.js"
+import { callbackReceiver, eventOf } from "../support/callbackReceiver.js"
+import { eventually } from "../support/poll.js"
 import {
   call,
   configWith,
@@ -56,7 +60,12 @@ const poison = `poison-${crypto.randomUUID()}`
 // warnings), so its level wins.
 const Enamel = enamelApi(workerPools(CloudFlows.layer)).pipe(
   Layer.provide(captureLogs(logLines)),
-  Layer.provide(inProcessWorkerSettings(namespace))
+  Layer.provide(
+    inProcessWorkerSettings(namespace, [
+      ["ENAMEL_CALLBACK_ALLOW", "127.0.0.0/8"],
+      ["ENAMEL_CALLBACK_SWEEP", "200 millis"]
+    ])
+  )
 )
 const live = Layer.provideMerge(Admin.Default, Enamel)
 
@@ -95,9 +104,17 @@ describe("security on the dev cloud", () => {
           })
           expect(accepted.status).toBe(202)
           const taskId = (accepted.body as TaskBody).task.id
-          const carols = yield* call("POST", "/servers", carolToken, {
-            ...fullServers(uniqueName("sec")),
-            image: "enamel-no-such-image"
+          // Carol's asks for callbacks: their secret is sealed, used to sign, and must leak nowhere either.
+          const receiver = yield* callbackReceiver
+          const callbackSecret = `callback-${crypto.randomUUID()}`
+          const carols = yield* send("POST", "/servers", {
+            token: carolToken,
+            body: { ...fullServers(uniqueName("sec")), image: "enamel-no-such-image" },
+            headers: {
+              "enamel-callback-url": receiver.url,
+              "enamel-callback-secret": callbackSecret,
+              "enamel-callback-events": "stages"
+            }
           })
           expect(carols.status).toBe(202)
           // A server alice cannot see: Nova, asked with her own token, says so before any task exists.
@@ -146,6 +163,13 @@ describe("security on the dev cloud", () => {
           expect(failed.state).toBe("FAILED")
           expect(failed.timeline.some((e) => e.request_ids.length > 0)).toBe(true)
           expect((yield* finished((carols.body as TaskBody).task.id, carolSession)).state).toBe("FAILED")
+          const callbacks = yield* eventually(
+            Effect.sync(() => receiver.received),
+            (received) => received.some((r) => eventOf(r).event === "task.ended"),
+            { what: "carol's task.ended callback" }
+          )
+          for (const r of callbacks)
+            expect(verify(callbackSecret, r.body, String(r.headers["enamel-signature"]))).toBe(true)
 
           // The secrets: alice's key as Barbican holds it (read as the service user), tokens, passwords.
           const sql = yield* SqlClient.SqlClient
@@ -177,6 +201,7 @@ describe("security on the dev cloud", () => {
             "the service user's token": Redacted.value((yield* service.authentication).token),
             "carol's token": carolToken,
             "carol's password": carolPassword,
+            "carol's callback secret": callbackSecret,
             ...keySecrets,
             // The dev cloud's passwords are short words: looked for where a credential would be.
             ...Object.fromEntries(
@@ -215,7 +240,15 @@ describe("security on the dev cloud", () => {
             `secret scan: ${database.rows.length} rows of ${database.tables.length} tables ` +
               `(${database.tables.join(", ")}), ${logLines.length} log lines, ${messages.length} messages`
           )
-          expect(database.tables).toEqual(expect.arrayContaining(["tasks", "task_outbox", "user_keys"]))
+          expect(database.tables).toEqual(
+            expect.arrayContaining([
+              "tasks",
+              "task_outbox",
+              "user_keys",
+              "task_callbacks",
+              "callback_deliveries"
+            ])
+          )
           expect(messages.length).toBeGreaterThanOrEqual(4)
           expect(scan(sinks, secrets)).toEqual([])
         })

@@ -1,6 +1,7 @@
 import { HttpApiBuilder, HttpMiddleware, HttpServer } from "@effect/platform"
 import { EnamelApi } from "@enamel/domain/contract"
 import {
+  CallbackStore,
   CheckpointsPg,
   OutboxRelay,
   TaskProgress,
@@ -10,6 +11,8 @@ import {
 } from "@enamel/persistence"
 import { Config, Layer } from "effect"
 import * as Authentication from "./auth/authentication.js"
+import * as CallbackDispatcher from "./callbacks/CallbackDispatcher.js"
+import { CallbackSecrets } from "./callbacks/CallbackSecrets.js"
 import * as AdminHandlers from "./handlers/admin.js"
 import * as NetworksHandlers from "./handlers/networks.js"
 import * as PorcelainHandlers from "./handlers/porcelain.js"
@@ -20,7 +23,8 @@ import * as OpenStackConventions from "./http/openstackConventions.js"
 
 /**
  * The API, implemented: every group's handlers, authentication, OpenStack's conventions, and the
- * OpenAPI document at /openapi.json. Needs a TokenValidator, UserKeys, a PgClient and a Broker.
+ * OpenAPI document at /openapi.json; and the callback dispatcher, so every API process (and the
+ * embedded one) sends callbacks. Needs a TokenValidator, UserKeys, a PgClient and a Broker.
  */
 export const ApiLive = HttpApiBuilder.api(EnamelApi).pipe(
   Layer.provide([
@@ -32,6 +36,8 @@ export const ApiLive = HttpApiBuilder.api(EnamelApi).pipe(
     NetworksHandlers.layer
   ]),
   Layer.provide(Authentication.layer),
+  Layer.merge(CallbackDispatcher.layer),
+  Layer.provide([CallbackStore.Default, CallbackSecrets.Default]),
   Layer.provide([
     TaskStore.Default,
     OutboxRelay.Default,

@@ -8,6 +8,7 @@ import { registry } from "@enamel/domain/flows"
 import { Cinder, Session } from "@enamel/openstack-clients"
 import { CloudDouble } from "@enamel/openstack-clients/testing"
 import { Context, Effect, Layer } from "effect"
+import { callbackErrorCases } from "./errorCases.callbacks.js"
 import { type NetworkFixtures, networkErrorCases, networkFixtures } from "./errorCases.network.js"
 import { networkCreateErrorCases } from "./errorCases.networkCreate.js"
 import { rebuildErrorCases } from "./errorCases.rebuild.js"
@@ -1014,6 +1015,7 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     mentions: "Content-Type"
   },
   ...rebuildErrorCases,
+  ...callbackErrorCases,
   ...networkErrorCases,
   ...networkCreateErrorCases
 ]

@@ -24,6 +24,8 @@ export const ErrorCode = {
   taskNotCancellable: "task.not_cancellable",
   taskIdempotencyConflict: "task.idempotency_conflict",
   taskMarkerNotFound: "task.marker_not_found",
+  // Callbacks (the Enamel-Callback-* headers of a task-creating request)
+  callbackUrlNotAllowed: "callback.url_not_allowed",
   // The fleet's workers, as the admin API tunes them
   topicNotFound: "topic.not_found",
   // The API's own state
@@ -156,6 +158,11 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   },
   "task.marker_not_found": {
     meaning: "The list's marker names no task the caller may see.",
+    seen: [answer(400)]
+  },
+  "callback.url_not_allowed": {
+    meaning:
+      "The Enamel-Callback-URL is not an http(s) URL, or its host is a loopback, link-local, private, shared (CGNAT), unspecified or multicast address (also written as IPv4-mapped IPv6) that the operator did not allow (ENAMEL_CALLBACK_ALLOW); the detail says which. A host name is checked again, after DNS, at each delivery.",
     seen: [answer(400)]
   },
   "topic.not_found": {

@@ -1,3 +1,11 @@
+export {
+  CallbackStore,
+  type Claimed as ClaimedDelivery,
+  type NewDelivery,
+  type NewSubscription,
+  type Outcome as DeliveryOutcome,
+  type Pending as PendingCallback
+} from "./Callbacks.js"
 export * as CheckpointsPg from "./CheckpointsPg.js"
 export * as Database from "./Database.js"
 export { DataDir, DataDirInUse } from "./embedded/dataDir.js"

@@ -8,6 +8,7 @@ import createLocalSecrets from "./migrations/0005_create_local_secrets.js"
 import addTaskFlowVersion from "./migrations/0006_add_task_flow_version.js"
 import createTopicSettings from "./migrations/0007_create_topic_settings.js"
 import addTaskResourceIds from "./migrations/0008_add_task_resource_ids.js"
+import createTaskCallbacks from "./migrations/0009_create_task_callbacks.js"
 
 /** Forward-only, numbered; a new migration is a new file and a new line here. */
 const migrations = Migrator.fromRecord({
@@ -18,7 +19,8 @@ const migrations = Migrator.fromRecord({
   "0005_create_local_secrets": createLocalSecrets,
   "0006_add_task_flow_version": addTaskFlowVersion,
   "0007_create_topic_settings": createTopicSettings,
-  "0008_add_task_resource_ids": addTaskResourceIds
+  "0008_add_task_resource_ids": addTaskResourceIds,
+  "0009_create_task_callbacks": createTaskCallbacks
 })
 
 const table = "enamel_migrations"

@@ -31,8 +31,11 @@ const settings = (extra: ReadonlyArray<readonly [string, string]> = []) =>
 
 class DataDirPath extends Context.Tag("test/DataDirPath")<DataDirPath, string>() {}
 
-/** PGlite in a fresh data dir (kept across restarts, removed at the end) and the in-process broker. */
-export const embedded: Backend<DataDirPath> = {
+/**
+ * PGlite in a fresh data dir (kept across restarts, removed at the end) and the in-process broker; `extra`
+ * settings for a suite that needs its own.
+ */
+export const embeddedWith = (extra: ReadonlyArray<readonly [string, string]> = []): Backend<DataDirPath> => ({
   name: "the embedded PGlite and in-process broker",
   durable: Layer.scoped(DataDirPath, TestDatabase.freshDataDir),
   enamel: Layer.unwrapEffect(
@@ -40,18 +43,22 @@ export const embedded: Backend<DataDirPath> = {
     Effect.map(DataDirPath, (dataDir) =>
       embeddedAt(dataDir, BehaviourFlows.layer, edges, http).pipe(Layer.provide(edges))
     )
-  ).pipe(Layer.provide(settings()))
-}
+  ).pipe(Layer.provide(settings(extra)))
+})
+
+export const embedded = embeddedWith()
 
 /** A throw-away PostgreSQL database and a RabbitMQ namespace of its own (removed at the end). */
-export const servers = (): Backend<Layer.Layer.Success<typeof TestDatabase.layer>> => {
+export const servers = (
+  extra: ReadonlyArray<readonly [string, string]> = []
+): Backend<Layer.Layer.Success<typeof TestDatabase.layer>> => {
   const namespace = `test-behaviour-${crypto.randomUUID().slice(0, 8)}`
   const cleanup = Layer.scopedDiscard(
     Effect.addFinalizer(() =>
       removeTopology({ namespace, topics: ["server.create", "server.delete"], own: true })
     )
   )
-  const config = settings([["ENAMEL_AMQP_NAMESPACE", namespace]])
+  const config = settings([["ENAMEL_AMQP_NAMESPACE", namespace], ...extra])
   return {
     name: "PostgreSQL and RabbitMQ",
     durable: Layer.merge(TestDatabase.layer, cleanup.pipe(Layer.provide(config))),

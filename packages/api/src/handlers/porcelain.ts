@@ -7,11 +7,12 @@ import {
   HttpServerResponse
 } from "@effect/platform"
 import { TaskId, TaskMessageJson, TaskPriority, TaskType } from "@enamel/domain"
-import { CurrentCaller, EnamelApi } from "@enamel/domain/contract"
+import { type Callbacks, CurrentCaller, EnamelApi } from "@enamel/domain/contract"
 import { registry } from "@enamel/domain/flows"
 import { Session } from "@enamel/openstack-clients"
 import { type IdempotencyConflict, OutboxRelay, TaskStore } from "@enamel/persistence"
 import { Effect, Option, Predicate, Schema } from "effect"
+import * as Callback from "../callbacks/subscription.js"
 import { UserKeys } from "../keys/UserKeys.js"
 import { conflict, unavailable } from "./storeErrors.js"
 import { taskView } from "./views.js"
@@ -27,7 +28,7 @@ interface PorcelainRequest {
   readonly payload?: unknown
   readonly path?: unknown
   readonly urlParams?: unknown
-  readonly headers: { readonly "idempotency-key"?: string | undefined }
+  readonly headers: { readonly "idempotency-key"?: string | undefined } & Callbacks.CallbackRequest
 }
 
 /**
@@ -91,6 +92,7 @@ export const layer = HttpApiBuilder.group(EnamelApi, "porcelain", (handlers) =>
     const accept = (command: Registered, request: PorcelainRequest) =>
       Effect.gen(function* () {
         const caller = yield* CurrentCaller
+        const callback = yield* Callback.requested(request.headers)
         const asked = paramsOf(command, request)
         // Decoded by the endpoint already: encoding checks it fits the flow, and gives what is stored.
         const params = yield* Effect.orDie(command.latest.encodeParams(asked))
@@ -133,6 +135,7 @@ export const layer = HttpApiBuilder.group(EnamelApi, "porcelain", (handlers) =>
                 })
                 .pipe(Effect.catchTags(storeFailed))
             })
+        if (Option.isSome(callback)) yield* Callback.subscribe(task.id, callback.value)
         if (created) yield* relay.nudge
         yield* HttpApp.appendPreResponseHandler((_request, response) =>
           Effect.succeed(HttpServerResponse.setHeader(response, "location", `/tasks/${task.id}`))

@@ -7,6 +7,7 @@ import { type RunnableFlow, runnable } from "../engine/flow/RunnableFlow.js"
 import type { FlowRun } from "../engine/flow/RunState.js"
 import { TaskPriority } from "../engine/task/Task.js"
 import * as Answers from "./answers.js"
+import { CallbackHeaderFields } from "./callbacks.js"
 import type { Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable } from "./errors.js"
 import * as Input from "./input.js"
 import { TaskResponse } from "./views.js"
@@ -16,6 +17,11 @@ export const IdempotencyHeaders = Input.header(
   Schema.Struct({
     "idempotency-key": Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255)))
   })
+)
+
+/** A command's headers: Idempotency-Key, and the callback's (`callbacks.ts`). */
+export const CommandHeaders = Input.header(
+  Schema.Struct({ ...IdempotencyHeaders.fields, ...CallbackHeaderFields })
 )
 
 /** Why the API refuses a request before accepting its task (the server is not the caller's, over quota, …). */
@@ -133,11 +139,12 @@ export const make = <
   const decode = Schema.decodeUnknown(spec.flow.params)
   const admission = spec.admission
   const endpoint = spec.endpoint
-    .setHeaders(IdempotencyHeaders)
+    .setHeaders(CommandHeaders)
     .addSuccess(TaskResponse, { status: 202 })
     .addError(
       Answers.badRequest(
         ErrorCode.requestInvalid,
+        ErrorCode.callbackUrlNotAllowed,
         ...(Option.isSome(spec.endpoint.payloadSchema) ? [ErrorCode.requestMalformed] : [])
       )
     )

@@ -1,0 +1,4 @@
+import { servers } from "./behaviour/backends.js"
+import { callbackBehaviour } from "./behaviour/callbacks.js"
+
+callbackBehaviour(servers, { twoAtOnce: true })
