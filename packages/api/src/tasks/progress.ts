@@ -21,7 +21,10 @@ export interface Progress {
   readonly total: number | null
 }
 
-export const progressOf = (task: Pick<Task, "type" | "flowVersion" | "state">, done: number): Progress => ({
+export const progressOf = (
+  task: { readonly type: string; readonly flowVersion: number; readonly state: Task["state"] },
+  done: number
+): Progress => ({
   done,
   total: task.state === "SUCCEEDED" ? done : (checklistSizes.get(`${task.type}@${task.flowVersion}`) ?? null)
 })
