@@ -17,7 +17,7 @@ const RetryBase = Config.duration("ENAMEL_CALLBACK_RETRY_BASE").pipe(Config.with
 const GiveUp = Config.duration("ENAMEL_CALLBACK_GIVE_UP").pipe(Config.withDefault(Duration.hours(24)))
 
 /** A claimed delivery is this process's for this long: longer than a POST may take. */
-const lease = Duration.minutes(2)
+const leaseFor = (timeout: Duration.Duration) => Duration.sum(timeout, Duration.seconds(30))
 
 /** The pauses between attempts: doubling from `base`, at most an hour, jittered. */
 export const retrySchedule = (base: Duration.DurationInput) =>
@@ -58,6 +58,7 @@ export const layer = Layer.scopedDiscard(
     const timeout = yield* Timeout
     const retryBase = yield* RetryBase
     const giveUp = yield* GiveUp
+    const lease = leaseFor(timeout)
 
     /** Turns one subscription's news into deliveries. */
     const scanOne = Effect.fn("CallbackDispatcher.scan")(function* (pending: {
@@ -97,8 +98,22 @@ export const layer = Layer.scopedDiscard(
       )
     })
 
+    /**
+     * A delivery this process claimed but could not finish, because it is stopping: due again at once, for
+     * the next process (or this one started again), instead of when its lease ends.
+     */
+    const handBack = (delivery: ClaimedDelivery) =>
+      Effect.ignore(
+        callbacks.settle(delivery.id, {
+          _tag: "Failed",
+          status: null,
+          error: "not finished: Enamel was stopping",
+          retryIn: Duration.zero
+        })
+      )
+
     /** One attempt of one claimed delivery, and its outcome recorded. */
-    const deliver = Effect.fn("CallbackDispatcher.deliver")(function* (delivery: ClaimedDelivery) {
+    const tryOnce = Effect.fn("CallbackDispatcher.deliver")(function* (delivery: ClaimedDelivery) {
       const secret = yield* Effect.either(secrets.open(delivery.taskId, delivery.sealedSecret))
       const attempt =
         secret._tag === "Left"
@@ -133,6 +148,8 @@ export const layer = Layer.scopedDiscard(
       }
       yield* callbacks.settle(delivery.id, outcome)
     })
+    const deliver = (delivery: ClaimedDelivery) =>
+      Effect.onInterrupt(tryOnce(delivery), () => handBack(delivery))
 
     const iteration = Effect.gen(function* () {
       const pending = yield* callbacks.pending(100)

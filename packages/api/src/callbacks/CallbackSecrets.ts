@@ -1,5 +1,5 @@
 import { KeyStoreError, MasterKey, Sealing } from "@enamel/keys"
-import { Effect, Either, Redacted } from "effect"
+import { Effect, Either, Option, Redacted, SynchronizedRef } from "effect"
 
 /**
  * Callback secrets, sealed (AES-256-GCM, `@enamel/keys`' sealing) under the deployment's master key
@@ -10,7 +10,13 @@ import { Effect, Either, Redacted } from "effect"
 export class CallbackSecrets extends Effect.Service<CallbackSecrets>()("@enamel/api/CallbackSecrets", {
   effect: Effect.gen(function* () {
     const file = yield* MasterKey.MasterKeyFile
-    const masterKey = yield* Effect.cached(MasterKey.load(file))
+    // Read once it is first needed, and kept once read (a failed read is tried again next time).
+    const held = yield* SynchronizedRef.make(Option.none<Redacted.Redacted<Uint8Array>>())
+    const masterKey = SynchronizedRef.modifyEffect(held, (current) =>
+      Option.isSome(current)
+        ? Effect.succeed([current.value, current] as const)
+        : Effect.map(MasterKey.load(file), (key) => [key, Option.some(key)] as const)
+    )
     const idOf = (taskId: string) => `callback:${taskId}`
     return {
       seal: (taskId: string, secret: Redacted.Redacted<string>) =>
