@@ -1,5 +1,11 @@
 import { Checkpoints, type TimelineEntry } from "@enamel/domain"
-import { CallbackStore, type ClaimedDelivery, type NewDelivery, TaskStore } from "@enamel/persistence"
+import {
+  CallbackStore,
+  type ClaimedDelivery,
+  type NewDelivery,
+  TaskProgress,
+  TaskStore
+} from "@enamel/persistence"
 import { Chunk, Config, DateTime, Duration, Effect, Layer, Option, Redacted, Schedule } from "effect"
 import { taskView, timelineView } from "../handlers/views.js"
 import * as Addresses from "./addresses.js"
@@ -51,6 +57,7 @@ export const layer = Layer.scopedDiscard(
   Effect.gen(function* () {
     const callbacks = yield* CallbackStore
     const tasks = yield* TaskStore
+    const progress = yield* TaskProgress
     const checkpoints = yield* Checkpoints.Checkpoints
     const secrets = yield* CallbackSecrets
     const rules = yield* Addresses.Allowed
@@ -69,7 +76,9 @@ export const layer = Layer.scopedDiscard(
     }) {
       const found = yield* tasks.get(pending.taskId)
       if (Option.isNone(found)) return
-      const task = taskView(found.value)
+      // The task as GET /tasks/{id} shows it, progress included.
+      const done = yield* progress.stagesDone([pending.taskId])
+      const task = taskView(found.value, done.get(pending.taskId) ?? 0)
       const entries = pending.stages
         ? yield* checkpoints.timeline(pending.taskId, { afterSeq: pending.cursor })
         : []
