@@ -324,7 +324,11 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
       headers: {}
     }),
   "porcelain.detachServerFloatingIp": (client) =>
-    client.porcelain.detachServerFloatingIp({ path: { id: uuid, floating_ip_id: uuid }, urlParams: {}, headers: {} }),
+    client.porcelain.detachServerFloatingIp({
+      path: { id: uuid, floating_ip_id: uuid },
+      urlParams: {},
+      headers: {}
+    }),
   "porcelain.attachServerInterface": (client) =>
     client.porcelain.attachServerInterface({
       path: { id: uuid },
@@ -365,7 +369,8 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
     }),
   "servers.getServer": (client) => client.servers.getServer({ path: { id: uuid } }),
   "servers.listServerBackups": (client) => client.servers.listServerBackups({ path: { id: uuid } }),
-  "porcelain.deleteNetwork": (client) => client.porcelain.deleteNetwork({ path: { id: uuid }, urlParams: {}, headers: {} }),
+  "porcelain.deleteNetwork": (client) =>
+    client.porcelain.deleteNetwork({ path: { id: uuid }, urlParams: {}, headers: {} }),
   "networks.getNetwork": (client) => client.networks.getNetwork({ path: { id: uuid } }),
   "tasks.listTasks": (client) => client.tasks.listTasks({ urlParams: {} }),
   "tasks.getTask": (client) => client.tasks.getTask({ path: { id: uuid } }),

@@ -213,8 +213,8 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   },
   "server.request_unresolved": {
     meaning:
-      "Something the request names (image, flavor, network, port, keypair, …) does not exist or cannot be used; every problem is listed.",
-    seen: [task]
+      "Something the request names (image, flavor, network, port, keypair, …) does not exist or cannot be used; every problem is listed. A dry run (?dry_run=true) answers it with 409.",
+    seen: [answer(409), task]
   },
   "server.not_ready": {
     meaning:

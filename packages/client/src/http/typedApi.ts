@@ -63,7 +63,9 @@ type Call<Endpoint> =
 
 /** A call that may be made with no request when its endpoint takes none. */
 type CallOf<Taken, Success> = void extends Taken
-  ? <Request extends Taken = Taken>(request?: Request) => Effect.Effect<Answer<Success, Request>, EnamelClientError>
+  ? <Request extends Taken = Taken>(
+      request?: Request
+    ) => Effect.Effect<Answer<Success, Request>, EnamelClientError>
   : <Request extends Taken>(request: Request) => Effect.Effect<Answer<Success, Request>, EnamelClientError>
 
 /** `HttpApiClient.Client` of the contract, with every failure an `EnamelClientError`. */
@@ -166,9 +168,9 @@ export const make = (httpClient: HttpClient.HttpClient.With<EnamelClientError>) 
   Effect.gen(function* () {
     const derived: Readonly<Record<string, Readonly<Record<string, DerivedCall["call"]>>>> =
       yield* HttpApiClient.makeWith(EnamelApi, {
-      httpClient,
-      transformResponse: (effect) => Effect.mapError(effect, answerError)
-    })
+        httpClient,
+        transformResponse: (effect) => Effect.mapError(effect, answerError)
+      })
     const wrapped: Record<string, Record<string, SomeCall<EnamelClientError>>> = {}
     for (const [group, calls] of Object.entries(derived)) {
       const own: Record<string, SomeCall<EnamelClientError>> = {}

@@ -129,7 +129,18 @@ const withDryRunQuery = <
   Error,
   RE
 >(
-  endpoint: HttpApiEndpoint.HttpApiEndpoint<Name, Method, Path, UrlParams, Payload, never, void, Error, never, RE>
+  endpoint: HttpApiEndpoint.HttpApiEndpoint<
+    Name,
+    Method,
+    Path,
+    UrlParams,
+    Payload,
+    never,
+    void,
+    Error,
+    never,
+    RE
+  >
 ) =>
   endpoint.setUrlParams(
     Input.commandQuery(

@@ -56,4 +56,10 @@ export const DryRunResponse = Schema.Struct({
 export type DryRunResponse = typeof DryRunResponse.Type
 
 /** A plan for a command that checks its admission only, and creates or deletes nothing it can count. */
-export const nothingPlanned: Planned = { resolved: {}, creates: {}, deletes: {}, quotas: [], quotas_unchecked: [] }
+export const nothingPlanned: Planned = {
+  resolved: {},
+  creates: {},
+  deletes: {},
+  quotas: [],
+  quotas_unchecked: []
+}

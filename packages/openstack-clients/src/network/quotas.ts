@@ -35,10 +35,7 @@ export const makeQuotaOperations = (api: ServiceApi) => {
         message: "the session is not scoped to a project: it has no quotas"
       })
     }
-    const body = yield* api.json(
-      { method: "GET", path: `quotas/${segment(projectId)}/details` },
-      DetailsBody
-    )
+    const body = yield* api.json({ method: "GET", path: `quotas/${segment(projectId)}/details` }, DetailsBody)
     return Record.filterMap(body.quota, (value) => decodeQuota(value)) satisfies NetworkQuotas
   })
   return { getNetworkQuotas }

@@ -15,8 +15,8 @@ import {
   refuse
 } from "./http.js"
 import { route as routePorts } from "./neutronPorts.js"
-import { networkQuotaDetails } from "./quotas.js"
 import { networkView, routerView, route as routeTopology, subnetView } from "./neutronTopology.js"
+import { networkQuotaDetails } from "./quotas.js"
 import type { CloudState, Network, SecurityGroup, Subnet, Token } from "./state.js"
 
 const securityGroupView = (group: SecurityGroup) => ({

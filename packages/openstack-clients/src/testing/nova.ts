@@ -182,7 +182,9 @@ export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
     if (id === undefined) {
       if (get) {
         const own = [...state.keypairs.values()].filter((k) => k.userId === caller.userId)
-        return checked(Effect.succeed(ok({ keypairs: own.map((k) => keypairView(k, false)), keypairs_links: [] })))
+        return checked(
+          Effect.succeed(ok({ keypairs: own.map((k) => keypairView(k, false)), keypairs_links: [] }))
+        )
       }
       return call.method === "POST" ? checked(importKeypair(ctx)) : undefined
     }

@@ -6,7 +6,7 @@
  * Neutron's `GET /v2.0/quotas/{project}/details` (port, floatingip, network, subnet, router). A service
  * whose quotas the caller may not read is listed as unchecked, and its own refusal decides later.
  */
-import { Cinder, Neutron, Nova, type OpenStackError, type Session } from "@enamel/openstack-clients"
+import { type Cinder, Neutron, Nova, type OpenStackError, type Session } from "@enamel/openstack-clients"
 import { Array as Arr, Effect, Option, Schema } from "effect"
 import type { QuotaService, QuotaUnchecked, QuotaUse } from "../../contract/dryRun.js"
 import { Conflict, type ServiceUnavailable } from "../../contract/errors.js"
@@ -111,8 +111,7 @@ const unreadable = (error: OpenStackError): Effect.Effect<Read, OpenStackError> 
 const readCompute = (needs: QuotaNeeds) =>
   Effect.gen(function* () {
     const limits = yield* Nova.getComputeLimits()
-    const keyPairs =
-      (needs.key_pairs ?? 0) > 0 ? (yield* Nova.listKeypairNames()).length : 0
+    const keyPairs = (needs.key_pairs ?? 0) > 0 ? (yield* Nova.listKeypairNames()).length : 0
     const read: Read = Option.some({
       instances: { limit: limits.maxTotalInstances, used: limits.totalInstancesUsed },
       cores: { limit: limits.maxTotalCores, used: limits.totalCoresUsed },
@@ -162,7 +161,9 @@ export const checkQuotas = Effect.fn("Quotas.check")(function* (needs: QuotaNeed
     return needed > 0 ? Option.some([quota, needed] as const) : Option.none()
   })
   const services = Arr.dedupe(wanted.map(([quota]) => serviceOf[quota]))
-  const readOf = (service: QuotaService): Effect.Effect<Read, OpenStackError, Nova | Cinder | Neutron | Session> =>
+  const readOf = (
+    service: QuotaService
+  ): Effect.Effect<Read, OpenStackError, Nova | Cinder | Neutron | Session> =>
     service === "compute" ? readCompute(needs) : service === "volume" ? readVolume : readNetwork
   const reads = yield* Effect.forEach(
     services,
@@ -189,9 +190,7 @@ export const checkQuotas = Effect.fn("Quotas.check")(function* (needs: QuotaNeed
 })
 
 /** For a dry run or an admission: `QuotaExceeded` is a 409, a cloud that cannot answer a 503. */
-export const quotaRefusal = (
-  error: QuotaExceeded | OpenStackError
-): Conflict | ServiceUnavailable =>
+export const quotaRefusal = (error: QuotaExceeded | OpenStackError): Conflict | ServiceUnavailable =>
   error._tag === "QuotaExceeded"
     ? new Conflict({ code: error.code, detail: error.message })
     : cloudUnavailable("the project's quotas", error)
