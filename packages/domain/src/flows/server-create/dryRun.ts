@@ -68,7 +68,7 @@ const refusal = (error: ResolveError | VolumeOverQuota | QuotaExceeded) => {
 export const planServers = (request: CreateServersRequest) =>
   Effect.gen(function* () {
     const plan: Plan = yield* planRequest(request, resolveNetworkOrDefault)
-    const { needs, check } = yield* checkServerQuotas(request, plan)
+    const { needs, check } = yield* checkServerQuotas(request, plan, { volumes: true })
     const planned: Planned = {
       resolved: resolvedNames(request, plan),
       creates: serverCreates(needs),

@@ -46,13 +46,17 @@ export const serverCreates = (needs: QuotaNeeds): Readonly<Record<string, number
   return creates
 }
 
-/** The flavor's size, then the project's quotas checked against what the servers need. */
+/**
+ * The flavor's size, then the project's quotas checked against what the servers need. `volumes: false`
+ * leaves Cinder's out: the first stage checked them already (`planRequest`, `volume.over_quota`).
+ */
 export const checkServerQuotas = Effect.fn("ServerCreate.checkQuotas")(function* (
   request: Pick<CreateServersRequest, "count">,
-  plan: Plan
+  plan: Plan,
+  options: { readonly volumes: boolean }
 ) {
   const flavor = yield* Nova.getFlavor(plan.flavor_id)
   const needs = serverNeeds(request, plan, flavor)
-  const check = yield* checkQuotas(needs)
+  const check = yield* checkQuotas(options.volumes ? needs : { ...needs, volumes: 0, gigabytes: 0 })
   return { needs, check }
 })

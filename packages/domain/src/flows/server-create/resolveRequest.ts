@@ -101,7 +101,7 @@ export const resolveRequest = CloudStage.make({
   result: Plan,
   run: Effect.fn("ServerCreate.resolveRequest")(function* (request: CreateServersRequest) {
     const plan: Plan = yield* planRequest(request, resolveNetworkOrDefault)
-    yield* checkServerQuotas(request, plan)
+    yield* checkServerQuotas(request, plan, { volumes: false })
     return plan
   })
 })
