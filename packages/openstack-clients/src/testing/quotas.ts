@@ -56,8 +56,8 @@ export const networkQuotaDetails = (ctx: Ctx, projectId: string): Effect.Effect<
         port: entry(quota?.ports, owned(state.ports.values())),
         router: entry(quota?.routers, owned(state.routers.values())),
         floatingip: entry(quota?.floatingIps, owned(state.floatingIps.values())),
-        security_group: entry(10, owned(state.securityGroups.values())),
-        security_group_rule: entry(100, 0),
+        security_group: entry(50, owned(state.securityGroups.values())),
+        security_group_rule: entry(500, 0),
         subnetpool: entry(-1, 0),
         rbac_policy: entry(10, 0)
       }
