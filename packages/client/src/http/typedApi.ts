@@ -34,10 +34,17 @@ type QueryOptional<Request> = Request extends { readonly urlParams: infer Q }
     : Request
   : Request
 
-/** The answer to a request: a dry run's plan when it asks `dry_run: true`, otherwise the task (or the read). */
+/**
+ * The answer to a request: a dry run's plan when it asks `dry_run: true`, the task (or the read) when it
+ * does not ask at all or asks `false`, either when that is only known when it runs (`dry_run?: boolean`).
+ */
 type Answer<Success, Request> = Request extends { readonly urlParams: { readonly dry_run: true } }
   ? Extract<Success, { readonly dry_run: unknown }>
-  : Exclude<Success, { readonly dry_run: unknown }>
+  : Request extends { readonly urlParams: { readonly dry_run?: false | undefined } }
+    ? Exclude<Success, { readonly dry_run: unknown }>
+    : Request extends { readonly urlParams: { readonly dry_run?: boolean | undefined } }
+      ? Success
+      : Exclude<Success, { readonly dry_run: unknown }>
 
 /** One endpoint's call: its request as `HttpApiClient` takes it, its success, and the client's errors. */
 type Call<Endpoint> =
