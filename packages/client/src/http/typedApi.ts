@@ -69,7 +69,7 @@ type Call<Endpoint> =
     : never
 
 /** A call that may be made with no request when its endpoint takes none. */
-type CallOf<Taken, Success> = void extends Taken
+type CallOf<Taken, Success> = undefined extends Taken
   ? <Request extends Taken = Taken>(
       request?: Request
     ) => Effect.Effect<Answer<Success, Request>, EnamelClientError>
