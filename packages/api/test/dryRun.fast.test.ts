@@ -7,7 +7,7 @@
 import { describe, expect, layer } from "@effect/vitest"
 import { CloudDouble } from "@enamel/openstack-clients/testing"
 import { Effect } from "effect"
-import { send, TestApi, tokens } from "./harness.js"
+import { activeServerOf, send, TestApi, tokens } from "./harness.js"
 
 const cloud = Effect.flatMap(CloudDouble.CloudDouble, (double) => double.seeded.pipe(Effect.as(double)))
 
@@ -134,6 +134,41 @@ describe("dry run (?dry_run=true)", () => {
         })
         expect(unresolved.status).toBe(409)
         expect(JSON.stringify(unresolved.body)).toContain("server.request_unresolved")
+      })
+    )
+
+    it.effect("server.volume.attach: a new volume's plan, and over Cinder's gigabytes quota a 409", () =>
+      Effect.gen(function* () {
+        const double = yield* cloud
+        const serverId = yield* activeServerOf("alice", "dry-attach")
+        const path = `/servers/${serverId}/volumes?dry_run=true`
+        const { result: answer, methods } = yield* callsDuring(
+          send("POST", path, { token: tokens.alice, body: { size_gb: 3 } })
+        )
+        expect(answer.status).toBe(200)
+        expect(methods).toEqual(["GET"])
+        expect(answer.body).toMatchObject({
+          dry_run: {
+            type: "server.volume.attach",
+            resolved: { [`server:${serverId}`]: serverId },
+            creates: { volume: 1 },
+            quotas: [
+              { service: "volume", quota: "volumes", needed: 1 },
+              { service: "volume", quota: "gigabytes", needed: 3 }
+            ]
+          }
+        })
+        yield* double.setQuota("alpha", { gigabytes: 2 })
+        const refused = yield* send("POST", path, { token: tokens.alice, body: { size_gb: 3 } })
+        yield* double.setQuota("alpha", { gigabytes: 1000 })
+        expect(refused.status).toBe(409)
+        expect(JSON.stringify(refused.body)).toContain("volume quota gigabytes: limit 2 GiB")
+        const unknownType = yield* send("POST", path, {
+          token: tokens.alice,
+          body: { size_gb: 1, volume_type: "nope" }
+        })
+        expect(unknownType.status).toBe(409)
+        expect(JSON.stringify(unknownType.body)).toContain("volume type nope not found")
       })
     )
 
