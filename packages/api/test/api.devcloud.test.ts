@@ -8,11 +8,17 @@ import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
 import { Broker, type OutgoingMessage } from "@enamel/broker"
 import { ErrorCode } from "@enamel/domain"
-import { Barbican, Keystone, Session } from "@enamel/openstack-clients"
+import { Barbican, Cinder, Keystone, Neutron, Nova, Session, Sessions } from "@enamel/openstack-clients"
 import { UserKeyRefs } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { Duration, Effect, Layer, Redacted, Ref } from "effect"
-import { cloudLayer, sessionFor } from "../../openstack-clients/test/support/cloud.js"
+import { Admin } from "../../openstack-clients/test/support/admin.js"
+import {
+  cloudLayer,
+  sessionFor,
+  sessionOptions,
+  uniqueName
+} from "../../openstack-clients/test/support/cloud.js"
 import { HttpLive } from "../src/ApiServer.js"
 import * as TokenValidator from "../src/auth/TokenValidator.js"
 import * as TokenValidatorKeystone from "../src/auth/TokenValidatorKeystone.js"
@@ -130,4 +136,93 @@ describe("API with the dev cloud's Keystone and Barbican", () => {
         })
     )
   })
+})
+
+/** What alice's project holds whose name starts with `prefix`: servers, volumes, ports. */
+const namedLike = (prefix: string) =>
+  Effect.gen(function* () {
+    const [servers, volumes, ports] = yield* Effect.all(
+      [Nova.listServers({ name: prefix }), Cinder.listVolumes(), Neutron.listPorts()],
+      { concurrency: "unbounded" }
+    )
+    const named = (items: ReadonlyArray<{ readonly name: string | null }>) =>
+      items.filter((item) => item.name?.startsWith(prefix) === true).length
+    return { servers: named(servers), volumes: named(volumes), ports: named(ports) }
+  }).pipe(Effect.provideServiceEffect(Session, sessionFor("alice")))
+
+describe("dry run against the dev cloud", () => {
+  layer(Layer.provideMerge(Admin.Default, DevcloudApi), { timeout: 120_000, excludeTestServices: true })(
+    (it) => {
+      it.scoped("a server.create that fits: 200 with the plan, nothing is made in the cloud, no task", () =>
+        Effect.gen(function* () {
+          const alice = yield* tokenOf("alice")
+          const name = uniqueName("dry")
+          const before = yield* namedLike(name)
+          const answer = yield* send("POST", "/servers?dry_run=true", {
+            token: alice,
+            body: {
+              name,
+              count: 2,
+              image: "tiny",
+              flavor: "m1.tiny",
+              boot_volume: { size_gb: 1 },
+              networks: [{ network: "private", floating_ip: { network: "public" } }]
+            }
+          })
+          expect(answer.status).toBe(200)
+          expect(answer.body).toMatchObject({
+            dry_run: {
+              type: "server.create",
+              creates: { server: 2, volume: 2, port: 2, floating_ip: 2 },
+              quotas_unchecked: []
+            }
+          })
+          const plan = (answer.body as { dry_run: { quotas: ReadonlyArray<{ quota: string }> } }).dry_run
+          expect(plan.quotas.map((q) => q.quota)).toEqual([
+            "instances",
+            "cores",
+            "ram",
+            "volumes",
+            "gigabytes",
+            "port",
+            "floatingip"
+          ])
+          expect(before).toEqual({ servers: 0, volumes: 0, ports: 0 })
+          expect(yield* namedLike(name)).toEqual(before)
+          const sql = yield* SqlClient.SqlClient
+          const stored =
+            yield* sql`SELECT count(*)::int AS n FROM tasks WHERE params::text LIKE ${`%${name}%`}`
+          expect(stored[0]?.n).toBe(0)
+        })
+      )
+
+      it.scoped(
+        "over the project's Cinder volume quota: 409 quota.exceeded naming it, then a fit after",
+        () =>
+          Effect.gen(function* () {
+            const admin = yield* Admin
+            const project = yield* admin.throwawayProject
+            yield* admin.setQuotas(project.projectId, { volumes: 1 })
+            const member = yield* Sessions.make(sessionOptions(project.profile))
+            const token = Redacted.value((yield* member.authentication).token)
+            const body = {
+              name: uniqueName("dry"),
+              count: 2,
+              image: "tiny",
+              flavor: "m1.tiny",
+              boot_volume: { size_gb: 1 },
+              networks: [{ network: "public" }]
+            }
+            const refused = yield* send("POST", "/servers?dry_run=true", { token, body })
+            expect(refused.status).toBe(409)
+            const [error] = (refused.body as { errors: ReadonlyArray<{ code: string; detail: string }> })
+              .errors
+            expect(error?.code).toBe(ErrorCode.quotaExceeded)
+            expect(error?.detail).toContain("volume quota volumes: limit 1, used 0, the request needs 2 more")
+            const fits = yield* send("POST", "/servers?dry_run=true", { token, body: { ...body, count: 1 } })
+            expect(fits.status).toBe(200)
+          })
+      )
+    }
+  )
 })

@@ -786,7 +786,7 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     token: tokens.alice,
     status: 400,
     code: ErrorCode.requestInvalid,
-    detail: "force: is not a query parameter of this request (the parameters here: delete_backups)"
+    detail: "force: is not a query parameter of this request (the parameters here: delete_backups, dry_run)"
   },
   {
     name: "deleting a server whose id is no UUID",

@@ -307,6 +307,7 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
         count: 1,
         priority: 5
       },
+      urlParams: {},
       headers: {}
     }),
   "porcelain.deleteServer": (client) =>
@@ -315,54 +316,66 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
     client.porcelain.attachServerVolume({
       path: { id: uuid },
       payload: { size_gb: 1, priority: 5 },
+      urlParams: {},
       headers: {}
     }),
   "porcelain.detachServerVolume": (client) =>
-    client.porcelain.detachServerVolume({ path: { id: uuid, volume_id: uuid }, headers: {} }),
+    client.porcelain.detachServerVolume({ path: { id: uuid, volume_id: uuid }, urlParams: {}, headers: {} }),
   "porcelain.attachServerFloatingIp": (client) =>
     client.porcelain.attachServerFloatingIp({
       path: { id: uuid },
       payload: { network: "public", priority: 5 },
+      urlParams: {},
       headers: {}
     }),
   "porcelain.detachServerFloatingIp": (client) =>
-    client.porcelain.detachServerFloatingIp({ path: { id: uuid, floating_ip_id: uuid }, headers: {} }),
+    client.porcelain.detachServerFloatingIp({
+      path: { id: uuid, floating_ip_id: uuid },
+      urlParams: {},
+      headers: {}
+    }),
   "porcelain.attachServerInterface": (client) =>
     client.porcelain.attachServerInterface({
       path: { id: uuid },
       payload: { network: "private", priority: 5 },
+      urlParams: {},
       headers: {}
     }),
   "porcelain.detachServerInterface": (client) =>
-    client.porcelain.detachServerInterface({ path: { id: uuid, port_id: uuid }, headers: {} }),
+    client.porcelain.detachServerInterface({ path: { id: uuid, port_id: uuid }, urlParams: {}, headers: {} }),
   "porcelain.backupServer": (client) =>
     client.porcelain.backupServer({
       path: { id: uuid },
       payload: { name: "nightly", volumes: "all", priority: 5 },
+      urlParams: {},
       headers: {}
     }),
   "porcelain.deleteServerBackup": (client) =>
-    client.porcelain.deleteServerBackup({ path: { id: uuid, backup_id: uuid }, headers: {} }),
+    client.porcelain.deleteServerBackup({ path: { id: uuid, backup_id: uuid }, urlParams: {}, headers: {} }),
   "porcelain.resizeServer": (client) =>
     client.porcelain.resizeServer({
       path: { id: uuid },
       payload: { flavor: "m1.small", priority: 5 },
+      urlParams: {},
       headers: {}
     }),
   "porcelain.rebuildServer": (client) =>
     client.porcelain.rebuildServer({
       path: { id: uuid },
       payload: { image: "tiny", priority: 5 },
+      urlParams: {},
       headers: {}
     }),
   "porcelain.createNetwork": (client) =>
     client.porcelain.createNetwork({
       payload: { name: "lab", ip_version: 4, priority: 5 },
+      urlParams: {},
       headers: {}
     }),
   "servers.getServer": (client) => client.servers.getServer({ path: { id: uuid } }),
   "servers.listServerBackups": (client) => client.servers.listServerBackups({ path: { id: uuid } }),
-  "porcelain.deleteNetwork": (client) => client.porcelain.deleteNetwork({ path: { id: uuid }, headers: {} }),
+  "porcelain.deleteNetwork": (client) =>
+    client.porcelain.deleteNetwork({ path: { id: uuid }, urlParams: {}, headers: {} }),
   "networks.getNetwork": (client) => client.networks.getNetwork({ path: { id: uuid } }),
   "tasks.listTasks": (client) => client.tasks.listTasks({ urlParams: {} }),
   "tasks.getTask": (client) => client.tasks.getTask({ path: { id: uuid }, urlParams: {} }),

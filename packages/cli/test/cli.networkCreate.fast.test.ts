@@ -64,6 +64,23 @@ layer(WorldLive, { timeout: 120_000, excludeTestServices: true })("enamel networ
       })
     )
 
+    it.effect("--dry-run prints the plan (a table, or the API's answer with -f json) and makes no task", () =>
+      Effect.gen(function* () {
+        const planned = yield* enamel(["network", "create", "dry", "--cidr", "10.0.9.0/24", "--dry-run"])
+        expect([planned.code, planned.stderr]).toEqual([0, ""])
+        expect(planned.stdout).toContain("Dry run of network.create: nothing was created.")
+        expect(planned.stdout).toContain("Would create: 1 network, 1 subnet, 1 router, 1 port")
+        expect(planned.stdout).toMatch(/network\s+\|\s+router\s+\|\s+20\s+\|/)
+        const json = yield* enamel(["network", "create", "dry", "--dry-run", "-f", "json"])
+        expect([json.code, json.stderr]).toEqual([0, ""])
+        expect(JSON.parse(json.stdout)).toMatchObject({
+          dry_run: { type: "network.create", creates: { network: 1, subnet: 1, router: 1, port: 1 } }
+        })
+        const tasks = yield* enamel(["task", "list", "-f", "json"])
+        expect(JSON.stringify(JSON.parse(tasks.stdout))).not.toContain('"dry"')
+      })
+    )
+
     it.effect("an external network that does not exist is 404, a CIDR the project uses 409, each named", () =>
       Effect.gen(function* () {
         const nowhere = yield* enamel(["network", "create", "lab", "--external-network", "nowhere"])

@@ -70,6 +70,8 @@ export const ErrorCode = {
   volumeSmallerThanSnapshot: "volume.smaller_than_snapshot",
   // Making new volumes (a server's boot volumes, a volume to attach)
   volumeOverQuota: "volume.over_quota",
+  // The project's quotas, checked by a dry run and by a task's first stage
+  quotaExceeded: "quota.exceeded",
   // The project's default network (POST /servers with network "auto")
   networkDefaultNotReady: "network.default_not_ready",
   // Resizing a server
@@ -218,8 +220,8 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   },
   "server.request_unresolved": {
     meaning:
-      "Something the request names (image, flavor, network, port, keypair, …) does not exist or cannot be used; every problem is listed.",
-    seen: [task]
+      "Something the request names (image, flavor, network, port, keypair, …) does not exist or cannot be used; every problem is listed. A dry run (?dry_run=true) answers it with 409.",
+    seen: [answer(409), task]
   },
   "server.not_ready": {
     meaning:
@@ -317,6 +319,11 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
     meaning:
       "The project's Cinder quota (volumes, or gigabytes) does not allow the new volumes the task makes (a boot volume for each server of POST /servers, or the new volume of POST /servers/{id}/volumes); the message names what was asked and what is left. The task fails at its first stage, before anything is made.",
     seen: [task]
+  },
+  "quota.exceeded": {
+    meaning:
+      "The request needs more of one of the project's quotas than is left: Nova's instances, cores, ram or key_pairs, Cinder's volumes, gigabytes or snapshots, Neutron's port, floatingip, network, subnet or router; the detail names the quota, its limit, what the project uses and what the request needs. A dry run (?dry_run=true) answers it with 409; a task fails with it at its first stage, before anything is made (Cinder's volume checks that were there before keep their codes: volume.over_quota, backup.over_quota, rebuild.over_quota).",
+    seen: [answer(409), task]
   },
   "network.default_not_ready": {
     meaning:

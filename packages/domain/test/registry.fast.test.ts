@@ -72,19 +72,23 @@ describe("the registry", () => {
         if (Option.isSome(payload)) expect(Input.refusesUnknownFields(payload.value)).toBe(true)
       })
 
-      it("reads its query strictly, if it has one, and each of its parameters goes into the params", () => {
+      it("reads its query strictly: dry_run (never stored) and its own, each of which goes into the params", () => {
         const query: Option.Option<Schema.Schema.All> = command.endpoint.urlParamsSchema
-        if (Option.isNone(query)) return expect(command.urlParams).toEqual({})
+        if (Option.isNone(query)) return expect.fail("every command takes ?dry_run")
         expect(Input.refusesUnknownFields(query.value)).toBe(true)
         const ast = query.value.ast
         const names = SchemaAST.isTypeLiteral(ast) ? ast.propertySignatures.map((p) => String(p.name)) : []
-        expect(Object.keys(command.urlParams).sort()).toEqual(names.sort())
+        expect([...Object.keys(command.urlParams), "dry_run"].sort()).toEqual(names.sort())
+        expect(Object.values(command.urlParams)).not.toContain("dry_run")
       })
 
       it("has an OpenAPI operation that lists the codes of each error answer", () => {
         const path = openApiPath(command.path)
         const method = command.method.toLowerCase()
-        expect(operationAt(path, method)).toMatchObject({ summary: command.type, responses: { 202: {} } })
+        expect(operationAt(path, method)).toMatchObject({
+          summary: command.type,
+          responses: { 200: {}, 202: {} }
+        })
         const answers = errorAnswers(path, method)
         // Every porcelain call can be refused as a bad request, unauthenticated, a repeated key, …
         expect([...answers.keys()].sort()).toEqual(
@@ -92,6 +96,7 @@ describe("the registry", () => {
         )
         expect(answers.get(400)).toContain(ErrorCode.requestInvalid)
         expect(answers.get(409)).toContain(ErrorCode.taskIdempotencyConflict)
+        expect(answers.get(409)).toContain(ErrorCode.quotaExceeded)
         expect(answers.get(503)).toEqual(
           expect.arrayContaining([ErrorCode.serviceUnavailable, ErrorCode.keyUnavailable])
         )

@@ -48,6 +48,9 @@ const paramsOf = (command: Registered, request: PorcelainRequest): Record<string
   return params
 }
 
+/** Whether the request asks `?dry_run=true` (decoded by the endpoint: a boolean, or left out). */
+const isDryRun = (urlParams: unknown): boolean => Predicate.isRecord(urlParams) && urlParams.dry_run === true
+
 /** The priority the body asks for, or the command's. */
 const priorityOf = (command: Registered, params: Record<string, unknown>): number =>
   isPriority(params.priority) ? params.priority : command.priority
@@ -143,6 +146,17 @@ export const layer = HttpApiBuilder.group(EnamelApi, "porcelain", (handlers) =>
         return { task: taskView(task) }
       })
 
+    /**
+     * `?dry_run=true`: the same checks with the caller's session, then the command's plan; answers 200
+     * with it. No key, no task, no idempotency record: nothing is stored or created.
+     */
+    const plan = (command: Registered, request: PorcelainRequest) =>
+      Effect.gen(function* () {
+        const caller = yield* CurrentCaller
+        const params = yield* Effect.orDie(command.latest.encodeParams(paramsOf(command, request)))
+        return yield* command.dryRun(params).pipe(Effect.provideService(Session, caller.session))
+      })
+
     const byName = new Map(registry.commands.map((command) => [command.endpoint.name, command]))
     const [first, ...rest] = registry.commands
     if (first === undefined) return yield* Effect.dieMessage("the registry lists no command")
@@ -152,7 +166,8 @@ export const layer = HttpApiBuilder.group(EnamelApi, "porcelain", (handlers) =>
       (name) => (request) => {
         const command = byName.get(name)
         // The registry built the group, so every endpoint has its command; a miss is a bug (500).
-        return command === undefined ? Effect.dieMessage(`no command for ${name}`) : accept(command, request)
+        if (command === undefined) return Effect.dieMessage(`no command for ${name}`)
+        return isDryRun(request.urlParams) ? plan(command, request) : accept(command, request)
       }
     )
   })

@@ -24,6 +24,28 @@ import {
 
 type Groups<Api> = Api extends HttpApi.HttpApi<infer _Id, infer G, infer _E, infer _R> ? G : never
 
+/**
+ * A request whose query parameters are all optional may leave `urlParams` out (a porcelain command's
+ * `dry_run` is one: `{ payload, headers }` still makes the task).
+ */
+type QueryOptional<Request> = Request extends { readonly urlParams: infer Q }
+  ? {} extends Q
+    ? Simplify<Omit<Request, "urlParams"> & { readonly urlParams?: Q }>
+    : Request
+  : Request
+
+/**
+ * The answer to a request: a dry run's plan when it asks `dry_run: true`, the task (or the read) when it
+ * does not ask at all or asks `false`, either when that is only known when it runs (`dry_run?: boolean`).
+ */
+type Answer<Success, Request> = Request extends { readonly urlParams: { readonly dry_run: true } }
+  ? Extract<Success, { readonly dry_run: unknown }>
+  : Request extends { readonly urlParams: { readonly dry_run?: false | undefined } }
+    ? Exclude<Success, { readonly dry_run: unknown }>
+    : Request extends { readonly urlParams: { readonly dry_run?: boolean | undefined } }
+      ? Success
+      : Exclude<Success, { readonly dry_run: unknown }>
+
 /** One endpoint's call: its request as `HttpApiClient` takes it, its success, and the client's errors. */
 type Call<Endpoint> =
   Endpoint extends HttpApiEndpoint.HttpApiEndpoint<
@@ -38,12 +60,20 @@ type Call<Endpoint> =
     infer _R,
     infer _RE
   >
-    ? (
-        request: Simplify<
-          HttpApiEndpoint.HttpApiEndpoint.ClientRequest<Path, UrlParams, Payload, Headers, false>
-        >
-      ) => Effect.Effect<Success, EnamelClientError>
+    ? CallOf<
+        QueryOptional<
+          Simplify<HttpApiEndpoint.HttpApiEndpoint.ClientRequest<Path, UrlParams, Payload, Headers, false>>
+        >,
+        Success
+      >
     : never
+
+/** A call that may be made with no request when its endpoint takes none. */
+type CallOf<Taken, Success> = undefined extends Taken
+  ? <Request extends Taken = Taken>(
+      request?: Request
+    ) => Effect.Effect<Answer<Success, Request>, EnamelClientError>
+  : <Request extends Taken>(request: Request) => Effect.Effect<Answer<Success, Request>, EnamelClientError>
 
 /** `HttpApiClient.Client` of the contract, with every failure an `EnamelClientError`. */
 export type EnamelApiClient = {
@@ -57,6 +87,21 @@ export type EnamelApiClient = {
 
 /** Any call, as the wrapping below handles them before they are given their own types back. */
 type SomeCall<E> = (request: never) => Effect.Effect<unknown, E>
+/**
+ * A derived call as the wrapping below passes a request on (given `urlParams` when it has none): a
+ * method's parameter is compared both ways, so each derived call, whatever its request, is one.
+ */
+interface DerivedCall {
+  call(request: object | undefined): Effect.Effect<unknown, unknown>
+}
+
+/** The request with `urlParams: {}` when it leaves them out (see `QueryOptional`). */
+const withQuery = (request: unknown): object | undefined =>
+  Predicate.isRecord(request)
+    ? request.urlParams === undefined
+      ? { ...request, urlParams: {} }
+      : request
+    : undefined
 type SomeClient<E> = Readonly<Record<string, Readonly<Record<string, SomeCall<E>>>>>
 
 /** How many characters of a decoding failure an error quotes. */
@@ -128,17 +173,18 @@ const isEnamelApiClient = (client: SomeClient<EnamelClientError>): client is Ena
 /** The typed calls, over an HttpClient that already turns error answers into `EnamelClientError`s. */
 export const make = (httpClient: HttpClient.HttpClient.With<EnamelClientError>) =>
   Effect.gen(function* () {
-    const derived: SomeClient<unknown> = yield* HttpApiClient.makeWith(EnamelApi, {
-      httpClient,
-      transformResponse: (effect) => Effect.mapError(effect, answerError)
-    })
+    const derived: Readonly<Record<string, Readonly<Record<string, DerivedCall["call"]>>>> =
+      yield* HttpApiClient.makeWith(EnamelApi, {
+        httpClient,
+        transformResponse: (effect) => Effect.mapError(effect, answerError)
+      })
     const wrapped: Record<string, Record<string, SomeCall<EnamelClientError>>> = {}
     for (const [group, calls] of Object.entries(derived)) {
       const own: Record<string, SomeCall<EnamelClientError>> = {}
       for (const [name, call] of Object.entries(calls)) {
         own[name] = (request) =>
           Effect.mapError(
-            Effect.suspend(() => call(request)),
+            Effect.suspend(() => call(withQuery(request))),
             requestError
           )
       }

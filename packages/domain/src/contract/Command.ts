@@ -8,6 +8,7 @@ import type { FlowRun } from "../engine/flow/RunState.js"
 import { TaskPriority } from "../engine/task/Task.js"
 import * as Answers from "./answers.js"
 import { CallbackHeaderFields } from "./callbacks.js"
+import { DryRunQueryFields, DryRunResponse, nothingPlanned, type Planned } from "./dryRun.js"
 import type { Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable } from "./errors.js"
 import * as Input from "./input.js"
 import { TaskResponse } from "./views.js"
@@ -62,6 +63,11 @@ export interface Command<Endpoint extends HttpApiEndpoint.HttpApiEndpoint.Any, R
    * in the caller's project, …), given the params as the latest version stores them.
    */
   readonly admit: (params: unknown) => Effect.Effect<void, Refusal, RA>
+  /**
+   * `?dry_run=true`: the admission, then the command's plan (with the quotas it needs checked), with the
+   * caller's own session; creates nothing. A command that declares no plan answers its admission only.
+   */
+  readonly dryRun: (params: unknown) => Effect.Effect<DryRunResponse, Refusal, RA>
 }
 
 export type Any = Command<HttpApiEndpoint.HttpApiEndpoint.Any, unknown, unknown>
@@ -109,7 +115,47 @@ export interface Spec<
   /** Earlier versions still in service, oldest first (`Flow.runnable` of each). */
   readonly earlier?: ReadonlyArray<RunnableFlow<RE2>>
   readonly admission?: (params: I) => Effect.Effect<void, Refusal, RA>
+  /**
+   * What a dry run answers after the admission: the names resolved, what the task would create or
+   * delete, the quotas checked (a quota without room is a 409 `quota.exceeded`). See `flows/cloud/quotas.ts`.
+   */
+  readonly plan?: (params: I) => Effect.Effect<Planned, Refusal, RA>
 }
+
+/**
+ * The endpoint's query parameters with `dry_run` beside the command's own (if any), read as strictly
+ * (`Input.commandQuery`): a command's flag and the dry run are declared once each.
+ */
+const withDryRunQuery = <
+  Name extends string,
+  Method extends HttpMethod.HttpMethod,
+  Path,
+  UrlParams,
+  Payload,
+  Error,
+  RE
+>(
+  endpoint: HttpApiEndpoint.HttpApiEndpoint<
+    Name,
+    Method,
+    Path,
+    UrlParams,
+    Payload,
+    never,
+    void,
+    Error,
+    never,
+    RE
+  >
+) =>
+  endpoint.setUrlParams(
+    Input.commandQuery(
+      Option.match(endpoint.urlParamsSchema, {
+        onNone: () => Schema.Struct(DryRunQueryFields),
+        onSome: (declared) => Schema.extend(declared, Schema.Struct(DryRunQueryFields))
+      })
+    )
+  )
 
 /** Declares a porcelain command. */
 export const make = <
@@ -138,9 +184,11 @@ export const make = <
   const latest = runnable(spec.flow)
   const decode = Schema.decodeUnknown(spec.flow.params)
   const admission = spec.admission
-  const endpoint = spec.endpoint
+  const plan = spec.plan
+  const endpoint = withDryRunQuery(spec.endpoint)
     .setHeaders(CommandHeaders)
     .addSuccess(TaskResponse, { status: 202 })
+    .addSuccess(DryRunResponse, { status: 200 })
     .addError(
       Answers.badRequest(
         ErrorCode.requestInvalid,
@@ -150,11 +198,12 @@ export const make = <
     )
     .addError(Answers.bodyRefused)
     .addError(Answers.forbidden(ErrorCode.keyForbidden))
-    .addError(Answers.conflict(ErrorCode.taskIdempotencyConflict))
+    .addError(Answers.conflict(ErrorCode.taskIdempotencyConflict, ErrorCode.quotaExceeded))
     .addError(Answers.serviceUnavailable(ErrorCode.serviceUnavailable, ErrorCode.keyUnavailable))
     .annotate(
       OpenApi.Description,
-      `${spec.description} Runs as a task of type \`${spec.type}\`; answers 202 with it.`
+      `${spec.description} Runs as a task of type \`${spec.type}\`; answers 202 with it ` +
+        "(`?dry_run=true`: 200 with the plan, nothing created)."
     )
     .annotate(OpenApi.Summary, spec.type)
   const fieldsOf = (declared: object | undefined) => {
@@ -179,7 +228,14 @@ export const make = <
     admit: (params) =>
       admission === undefined
         ? Effect.void
-        : Effect.flatMap(Effect.orDie(decode(params)), (decoded) => admission(decoded))
+        : Effect.flatMap(Effect.orDie(decode(params)), (decoded) => admission(decoded)),
+    dryRun: (params) =>
+      Effect.gen(function* () {
+        const decoded = yield* Effect.orDie(decode(params))
+        if (admission !== undefined) yield* admission(decoded)
+        const planned = plan === undefined ? nothingPlanned : yield* plan(decoded)
+        return { dry_run: { type: spec.type, ...planned } }
+      })
   }
   return command
 }

@@ -4,8 +4,10 @@
  * transport that refuses one call; a server that goes to ERROR and a cancel are real.
  */
 import { describe, expect, layer } from "@effect/vitest"
+import { Session, Sessions } from "@enamel/openstack-clients"
 import { Deferred, Effect, Layer } from "effect"
 import { Admin } from "../../../openstack-clients/test/support/admin.js"
+import { sessionOptions } from "../../../openstack-clients/test/support/cloud.js"
 import * as Checkpoints from "../../src/engine/flow/Checkpoints.js"
 import { runFlow } from "../../src/engine/flow/runFlow.js"
 import type { TimelineWrite } from "../../src/engine/task/TimelineEntry.js"
@@ -119,6 +121,42 @@ describe("server.create failures on the dev cloud", () => {
           expect(outcome.compensation.failed).toEqual([])
           expect(outcome.compensation.compensated.some((path) => path.endsWith("bootServer"))).toBe(true)
           expect(yield* leftovers(taskId, names)).toEqual(nothingLeft)
+        }),
+      { timeout: 120_000, concurrent: true }
+    )
+
+    it.scoped(
+      "over the project's instances quota: quota.exceeded at resolveRequest, the first stage, nothing made",
+      () =>
+        Effect.gen(function* () {
+          const admin = yield* Admin
+          const project = yield* admin.throwawayProject
+          yield* admin.setQuotas(project.projectId, { instances: 1 })
+          const member = yield* Sessions.make(sessionOptions(project.profile))
+          const name = uniqueName("quota")
+          const taskId = crypto.randomUUID()
+          const params = createRequest({
+            name,
+            count: 2,
+            image: "tiny",
+            flavor: "m1.tiny",
+            boot_volume: { size_gb: 1 },
+            networks: [{ network: "public" }]
+          })
+          const started = Date.now()
+          const outcome = yield* failed(
+            yield* runFlow(ServerCreate.flow, { taskId, params }).pipe(Effect.provideService(Session, member))
+          )
+          expect(Date.now() - started).toBeLessThan(10_000)
+          expect(outcome.error).toMatchObject({ code: "quota.exceeded", stage: "resolveRequest" })
+          expect(outcome.error.message).toContain(
+            "compute quota instances: limit 1, used 0, the request needs 2 more"
+          )
+          const entries = yield* timeline(taskId)
+          expect(states(entries, "run")).toEqual(["resolveRequest#1:FAILED"])
+          expect(
+            yield* leftovers(taskId, [`${name}-1`, `${name}-2`]).pipe(Effect.provideService(Session, member))
+          ).toEqual(nothingLeft)
         }),
       { timeout: 120_000, concurrent: true }
     )

@@ -4,6 +4,7 @@ import { makeServiceApi } from "../http/ServiceApi.js"
 import { makeFlavorOperations } from "./flavors.js"
 import { makeInterfaceAttachmentOperations } from "./interfaceAttachments.js"
 import { makeKeypairOperations } from "./keypairs.js"
+import { makeComputeLimitOperations } from "./limits.js"
 import { makeRebuildOperations } from "./rebuild.js"
 import { makeServerActionOperations } from "./serverActions.js"
 import { makeServerOperations } from "./servers.js"
@@ -20,7 +21,7 @@ export const novaMicroversions: MicroversionRange = {
   maximum: "2.93"
 }
 
-/** Nova: servers (with waiters) and their resize, stop, start and rebuild actions, their volume and interface attachments, flavors and keypairs. */
+/** Nova: servers (with waiters) and their resize, stop, start and rebuild actions, their volume and interface attachments, flavors, keypairs and the project's limits. */
 export class Nova extends Effect.Service<Nova>()("@enamel/openstack-clients/Nova", {
   accessors: true,
   effect: Effect.gen(function* () {
@@ -35,7 +36,8 @@ export class Nova extends Effect.Service<Nova>()("@enamel/openstack-clients/Nova
       ...makeVolumeAttachmentOperations(api),
       ...makeInterfaceAttachmentOperations(api),
       ...makeFlavorOperations(api),
-      ...makeKeypairOperations(api)
+      ...makeKeypairOperations(api),
+      ...makeComputeLimitOperations(api)
     }
   })
 }) {}

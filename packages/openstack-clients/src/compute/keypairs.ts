@@ -11,6 +11,10 @@ export const Keypair = Schema.Struct({
 export type Keypair = typeof Keypair.Type
 
 const KeypairBody = Schema.Struct({ keypair: Keypair })
+/** `GET /os-keypairs`: each entry wraps its keypair (the list leaves out the public key's use). */
+const KeypairsList = Schema.Struct({
+  keypairs: Schema.Array(Schema.Struct({ keypair: Schema.Struct({ name: Schema.String }) }))
+})
 
 export interface KeypairImport {
   readonly name: string
@@ -42,5 +46,11 @@ export const makeKeypairOperations = (api: ServiceApi) => {
     yield* api.discard({ method: "DELETE", path: `os-keypairs/${segment(name)}` })
   })
 
-  return { importKeypair, getKeypair, deleteKeypair }
+  /** The names of the session user's keypairs (what Nova's key_pairs quota counts). */
+  const listKeypairNames = Effect.fn("Nova.listKeypairNames")(function* () {
+    const body = yield* api.json({ method: "GET", path: "os-keypairs" }, KeypairsList)
+    return body.keypairs.map((entry) => entry.keypair.name)
+  })
+
+  return { importKeypair, getKeypair, deleteKeypair, listKeypairNames }
 }

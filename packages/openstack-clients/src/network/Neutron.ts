@@ -3,11 +3,12 @@ import { makeServiceApi } from "../http/ServiceApi.js"
 import { makeFloatingIpOperations } from "./floatingIps.js"
 import { makeNetworkOperations } from "./networks.js"
 import { makePortOperations } from "./ports.js"
+import { makeQuotaOperations } from "./quotas.js"
 import { neutron } from "./resources.js"
 import { makeRouterOperations } from "./routers.js"
 import { makeSecurityGroupOperations } from "./securityGroups.js"
 
-/** Neutron v2.0: networks and subnets, routers, ports, security groups, floating IPs. */
+/** Neutron v2.0: networks and subnets, routers, ports, security groups, floating IPs, the project's quotas. */
 export class Neutron extends Effect.Service<Neutron>()("@enamel/openstack-clients/Neutron", {
   accessors: true,
   effect: Effect.gen(function* () {
@@ -17,7 +18,8 @@ export class Neutron extends Effect.Service<Neutron>()("@enamel/openstack-client
       ...makePortOperations(api),
       ...makeRouterOperations(api),
       ...makeSecurityGroupOperations(api),
-      ...makeFloatingIpOperations(api)
+      ...makeFloatingIpOperations(api),
+      ...makeQuotaOperations(api)
     }
   })
 }) {}

@@ -16,6 +16,7 @@ import {
 } from "./http.js"
 import { route as routePorts } from "./neutronPorts.js"
 import { networkView, routerView, route as routeTopology, subnetView } from "./neutronTopology.js"
+import { networkQuotaDetails } from "./quotas.js"
 import type { CloudState, Network, SecurityGroup, Subnet, Token } from "./state.js"
 
 const securityGroupView = (group: SecurityGroup) => ({
@@ -83,6 +84,9 @@ export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
     return Effect.succeed(ok({ versions: [{ id: "v2.0", status: "CURRENT", links: [] }] }))
   }
   const [, collection, id, more] = call.path.split("/")
+  if (collection === "quotas" && id !== undefined && more === "details" && call.method === "GET") {
+    return networkQuotaDetails(ctx, id)
+  }
   if (call.method !== "GET" || more !== undefined) return routeTopology(ctx) ?? routePorts(ctx)
   switch (collection) {
     case "networks": {

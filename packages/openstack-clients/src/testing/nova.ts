@@ -1,7 +1,8 @@
 /**
  * Nova in the double: the version document, servers (`novaServers.ts`) and their actions
  * (`novaServerActions.ts`: resize, confirm, revert, stop, start), their volume attachments
- * (`novaVolumeAttachments.ts`) and interfaces (`novaInterfaces.ts`), flavors and keypairs.
+ * (`novaVolumeAttachments.ts`) and interfaces (`novaInterfaces.ts`), flavors, keypairs
+ * and the project's limits (`quotas.ts`).
  * Microversions 2.1–2.93, as Zed's.
  */
 import { createHash } from "node:crypto"
@@ -35,6 +36,7 @@ import {
   serverView
 } from "./novaServers.js"
 import { routeVolumeAttachments } from "./novaVolumeAttachments.js"
+import { computeLimits } from "./quotas.js"
 import type { CloudState, Keypair } from "./state.js"
 
 export { zedMicroversion } from "./novaServers.js"
@@ -175,8 +177,17 @@ export const route = (ctx: Ctx): Effect.Effect<Answer, Refusal> | undefined => {
       ? refuse("nova", 404, `Flavor ${id} could not be found.`)
       : Effect.succeed(ok({ flavor: flavorView(flavor) }))
   }
+  if (collection === "limits" && id === undefined && get) return checked(computeLimits(ctx))
   if (collection === "os-keypairs" && more === undefined) {
-    if (id === undefined) return call.method === "POST" ? checked(importKeypair(ctx)) : undefined
+    if (id === undefined) {
+      if (get) {
+        const own = [...state.keypairs.values()].filter((k) => k.userId === caller.userId)
+        return checked(
+          Effect.succeed(ok({ keypairs: own.map((k) => keypairView(k, false)), keypairs_links: [] }))
+        )
+      }
+      return call.method === "POST" ? checked(importKeypair(ctx)) : undefined
+    }
     const key = `${caller.userId}/${id}`
     const keypair = state.keypairs.get(key)
     const missing = () => refuse("nova", 404, `Keypair ${id} not found for user ${caller.userId}`)

@@ -3,6 +3,7 @@ import { Cinder, Glance, Neutron, Nova, Session, Sessions } from "@enamel/openst
 import { Effect, Layer } from "effect"
 import { Admin } from "../support/admin.js"
 import { cloudLayer, sessionOptions, uniqueName } from "../support/cloud.js"
+import { quotaReadings } from "../support/quotas.js"
 
 // The throw-away project's member acts; admin only sets the quotas. alice's session finds shared things.
 const live = Layer.provideMerge(Admin.Default, cloudLayer("alice"))
@@ -52,6 +53,14 @@ describe("over quota (dev cloud, a throw-away project with tiny quotas)", () => 
           expect(port).toMatchObject({ _tag: "OpenStackOverQuota", service: "neutron", status: 409 })
           expect(port.message).toContain("Quota exceeded for resources")
         })
+    )
+  })
+})
+
+describe("the project's quotas (dev cloud, alice)", () => {
+  layer(cloudLayer("alice"), { timeout: 120_000, excludeTestServices: true })((it) => {
+    it.scoped("Nova's limits, the user's keypairs, Cinder's limits and Neutron's quota details", () =>
+      quotaReadings(uniqueName("quota-key"))
     )
   })
 })

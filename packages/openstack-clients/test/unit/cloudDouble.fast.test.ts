@@ -18,6 +18,7 @@ import {
 } from "@enamel/openstack-clients"
 import { CloudDouble, Fault } from "@enamel/openstack-clients/testing"
 import { Duration, Effect, Either, Option, Redacted, type Scope } from "effect"
+import { quotaReadings } from "../support/quotas.js"
 import { topologyLifecycle } from "../support/topology.js"
 
 type OnDouble = OpenStackClients.OpenStackClients | Session | CloudDouble.CloudDouble | Scope.Scope
@@ -695,6 +696,28 @@ describe("the cloud double: faults", () => {
         yield* Neutron.createPort({ networkId: network.id, name: "refuse-me" })
         expect((yield* double.snapshot).alpha?.ports.map((p) => p.name)).toEqual(["fine", "refuse-me"])
         expect(Option.fromNullable((yield* double.calls).at(-1)?.requestId).pipe(Option.isSome)).toBe(true)
+      })
+    )
+  )
+})
+
+describe("cloud double: quotas", () => {
+  it.live(
+    "Nova's limits, the user's keypairs, Cinder's limits and Neutron's quota details, as the dev cloud's",
+    () => onDouble(quotaReadings("enamel-quota-key"))
+  )
+
+  it.live("the limits follow setQuota, and what the project makes is counted", () =>
+    onDouble(
+      Effect.gen(function* () {
+        const double = yield* cloud
+        yield* double.setQuota("alpha", { instances: 3, ports: 7 })
+        const network = yield* Neutron.findNetwork("private")
+        yield* Neutron.createPort({ networkId: network.id, name: "counted" })
+        const [compute, quotas] = yield* Effect.all([Nova.getComputeLimits(), Neutron.getNetworkQuotas()])
+        expect(compute.maxTotalInstances).toBe(3)
+        expect(quotas.port).toMatchObject({ limit: 7 })
+        expect(quotas.port?.used).toBeGreaterThanOrEqual(1)
       })
     )
   )

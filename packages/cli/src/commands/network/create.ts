@@ -2,7 +2,7 @@ import { Args, Command, Options } from "@effect/cli"
 import { NetworkCreate } from "@enamel/domain/flows"
 import { Effect, Option } from "effect"
 import { checked, defined } from "../../input/serverAttach.js"
-import { described, idempotencyKey, priority, submit, wait } from "../server/shared.js"
+import { described, dryRun, idempotencyKey, priority, submit, wait } from "../server/shared.js"
 
 /** `enamel network create NAME`: `network.create`. */
 export const create = Command.make(
@@ -29,7 +29,8 @@ export const create = Command.make(
     ),
     priority,
     idempotencyKey,
-    wait
+    wait,
+    dryRun
   },
   (flags) =>
     Effect.gen(function* () {
@@ -52,7 +53,7 @@ export const create = Command.make(
           ...defined("priority", Option.getOrUndefined(flags.priority))
         }
       )
-      yield* submit(flags, (client, headers) => client.api.porcelain.createNetwork({ payload, headers }))
+      yield* submit(flags, (client, parts) => client.api.porcelain.createNetwork({ payload, ...parts }))
     })
 ).pipe(
   Command.withDescription(

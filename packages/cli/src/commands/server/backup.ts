@@ -5,7 +5,16 @@ import { enamel } from "../../globals.js"
 import { parseId } from "../../input/ids.js"
 import { backupPayload } from "../../input/serverBackup.js"
 import { printBackups } from "../../render/backups.js"
-import { described, idempotencyKey, priority, removeCommand, serverArg, submit, wait } from "./shared.js"
+import {
+  described,
+  dryRun,
+  idempotencyKey,
+  priority,
+  removeCommand,
+  serverArg,
+  submit,
+  wait
+} from "./shared.js"
 
 /** `enamel server backup create|list|delete`: `server.backup`, `GET /servers/{id}/backups`, `server.backup.delete`. */
 
@@ -24,7 +33,8 @@ const create = Command.make(
     ),
     priority,
     idempotencyKey,
-    wait
+    wait,
+    dryRun
   },
   (flags) =>
     Effect.gen(function* () {
@@ -35,8 +45,8 @@ const create = Command.make(
         volumes: Option.getOrUndefined(flags.volumes),
         priority: Option.getOrUndefined(flags.priority)
       })
-      yield* submit(flags, (client, headers) =>
-        client.api.porcelain.backupServer({ path: { id: serverId }, payload, headers })
+      yield* submit(flags, (client, parts) =>
+        client.api.porcelain.backupServer({ path: { id: serverId }, payload, ...parts })
       )
     })
 ).pipe(
@@ -67,8 +77,8 @@ const remove = removeCommand({
   name: "delete",
   arg: { name: "BACKUP", what: "backup", description: "the backup's id" },
   description: "Delete a server's backup set: every snapshot of it, waited for until gone.",
-  detach: (client, serverId, backupId, headers) =>
-    client.api.porcelain.deleteServerBackup({ path: { id: serverId, backup_id: backupId }, headers })
+  detach: (client, serverId, backupId, parts) =>
+    client.api.porcelain.deleteServerBackup({ path: { id: serverId, backup_id: backupId }, ...parts })
 })
 
 export const backup = Command.make("backup").pipe(

@@ -1,7 +1,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { createServersPayload } from "../../input/serverCreate.js"
-import { described, idempotencyKey, priority, submit, wait } from "./shared.js"
+import { described, dryRun, idempotencyKey, priority, submit, wait } from "./shared.js"
 
 /** `enamel server create NAME …`: servers with their volumes, ports, keypair and floating IPs, one task. */
 
@@ -63,7 +63,8 @@ export const create = Command.make(
     ),
     priority,
     idempotencyKey,
-    wait
+    wait,
+    dryRun
   },
   (flags) =>
     Effect.gen(function* () {
@@ -84,7 +85,7 @@ export const create = Command.make(
         availabilityZone: Option.getOrUndefined(flags.availabilityZone),
         priority: Option.getOrUndefined(flags.priority)
       })
-      yield* submit(flags, (client, headers) => client.api.porcelain.createServers({ payload, headers }))
+      yield* submit(flags, (client, parts) => client.api.porcelain.createServers({ payload, ...parts }))
     })
 ).pipe(
   Command.withDescription(

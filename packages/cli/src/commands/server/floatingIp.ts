@@ -2,7 +2,16 @@ import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { parseId } from "../../input/ids.js"
 import { floatingIpPayload } from "../../input/serverAttach.js"
-import { described, idempotencyKey, priority, removeCommand, serverArg, submit, wait } from "./shared.js"
+import {
+  described,
+  dryRun,
+  idempotencyKey,
+  priority,
+  removeCommand,
+  serverArg,
+  submit,
+  wait
+} from "./shared.js"
 
 /** `enamel server floating-ip add|remove`: `server.floating_ip.attach` and `server.floating_ip.detach`. */
 
@@ -20,7 +29,8 @@ const add = Command.make(
     ),
     priority,
     idempotencyKey,
-    wait
+    wait,
+    dryRun
   },
   (flags) =>
     Effect.gen(function* () {
@@ -30,8 +40,8 @@ const add = Command.make(
         port: Option.getOrUndefined(flags.port),
         priority: Option.getOrUndefined(flags.priority)
       })
-      yield* submit(flags, (client, headers) =>
-        client.api.porcelain.attachServerFloatingIp({ path: { id: serverId }, payload, headers })
+      yield* submit(flags, (client, parts) =>
+        client.api.porcelain.attachServerFloatingIp({ path: { id: serverId }, payload, ...parts })
       )
     })
 ).pipe(
@@ -44,10 +54,10 @@ const remove = removeCommand({
   arg: { name: "FLOATING_IP", what: "floating IP", description: "the floating IP's id" },
   description:
     "Take a floating IP off the server, and release it if Enamel made it (one you brought is kept).",
-  detach: (client, serverId, floatingIpId, headers) =>
+  detach: (client, serverId, floatingIpId, parts) =>
     client.api.porcelain.detachServerFloatingIp({
       path: { id: serverId, floating_ip_id: floatingIpId },
-      headers
+      ...parts
     })
 })
 

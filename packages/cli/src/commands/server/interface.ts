@@ -2,7 +2,16 @@ import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { parseId } from "../../input/ids.js"
 import { interfacePayload } from "../../input/serverAttach.js"
-import { described, idempotencyKey, priority, removeCommand, serverArg, submit, wait } from "./shared.js"
+import {
+  described,
+  dryRun,
+  idempotencyKey,
+  priority,
+  removeCommand,
+  serverArg,
+  submit,
+  wait
+} from "./shared.js"
 
 /** `enamel server interface add|remove`: `server.interface.attach` and `server.interface.detach`. */
 
@@ -32,7 +41,8 @@ const add = Command.make(
     ),
     priority,
     idempotencyKey,
-    wait
+    wait,
+    dryRun
   },
   (flags) =>
     Effect.gen(function* () {
@@ -45,8 +55,8 @@ const add = Command.make(
         port: Option.getOrUndefined(flags.port),
         priority: Option.getOrUndefined(flags.priority)
       })
-      yield* submit(flags, (client, headers) =>
-        client.api.porcelain.attachServerInterface({ path: { id: serverId }, payload, headers })
+      yield* submit(flags, (client, parts) =>
+        client.api.porcelain.attachServerInterface({ path: { id: serverId }, payload, ...parts })
       )
     })
 ).pipe(
@@ -61,8 +71,8 @@ const remove = removeCommand({
   description:
     "Detach a port from a server: its floating IPs Enamel made are released (others taken off), and the " +
     "port deleted if Enamel made it (a port you brought is kept).",
-  detach: (client, serverId, portId, headers) =>
-    client.api.porcelain.detachServerInterface({ path: { id: serverId, port_id: portId }, headers })
+  detach: (client, serverId, portId, parts) =>
+    client.api.porcelain.detachServerInterface({ path: { id: serverId, port_id: portId }, ...parts })
 })
 
 export const iface = Command.make("interface").pipe(

@@ -3,7 +3,7 @@ import { ServerRebuild } from "@enamel/domain/flows"
 import { Effect, Option } from "effect"
 import { parseId } from "../../input/ids.js"
 import { checked, defined } from "../../input/serverAttach.js"
-import { described, idempotencyKey, priority, serverArg, submit, wait } from "./shared.js"
+import { described, dryRun, idempotencyKey, priority, serverArg, submit, wait } from "./shared.js"
 
 /** `enamel server rebuild SERVER --image I`: `server.rebuild`. */
 export const rebuild = Command.make(
@@ -24,7 +24,8 @@ export const rebuild = Command.make(
     ),
     priority,
     idempotencyKey,
-    wait
+    wait,
+    dryRun
   },
   (flags) =>
     Effect.gen(function* () {
@@ -39,8 +40,8 @@ export const rebuild = Command.make(
           ...defined("priority", Option.getOrUndefined(flags.priority))
         }
       )
-      yield* submit(flags, (client, headers) =>
-        client.api.porcelain.rebuildServer({ path: { id: serverId }, payload, headers })
+      yield* submit(flags, (client, parts) =>
+        client.api.porcelain.rebuildServer({ path: { id: serverId }, payload, ...parts })
       )
     })
 ).pipe(

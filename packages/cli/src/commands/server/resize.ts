@@ -3,7 +3,7 @@ import { ServerResize } from "@enamel/domain/flows"
 import { Effect, Option } from "effect"
 import { parseId } from "../../input/ids.js"
 import { checked, defined } from "../../input/serverAttach.js"
-import { described, idempotencyKey, priority, serverArg, submit, wait } from "./shared.js"
+import { described, dryRun, idempotencyKey, priority, serverArg, submit, wait } from "./shared.js"
 
 /** `enamel server resize SERVER --flavor F`: `server.resize`. */
 export const resize = Command.make(
@@ -16,7 +16,8 @@ export const resize = Command.make(
     ),
     priority,
     idempotencyKey,
-    wait
+    wait,
+    dryRun
   },
   (flags) =>
     Effect.gen(function* () {
@@ -26,8 +27,8 @@ export const resize = Command.make(
         { flavor: "--flavor", priority: "--priority" },
         { flavor: flags.flavor, ...defined("priority", Option.getOrUndefined(flags.priority)) }
       )
-      yield* submit(flags, (client, headers) =>
-        client.api.porcelain.resizeServer({ path: { id: serverId }, payload, headers })
+      yield* submit(flags, (client, parts) =>
+        client.api.porcelain.resizeServer({ path: { id: serverId }, payload, ...parts })
       )
     })
 ).pipe(

@@ -1,11 +1,12 @@
 import { Args, Command, Options } from "@effect/cli"
 import type { EnamelClientShape } from "@enamel/client"
-import type { TaskView } from "@enamel/domain/contract"
+import type { DryRunResponse, TaskView } from "@enamel/domain/contract"
 import { Effect, Either, Option } from "effect"
 import { withClient } from "../../client.js"
 import { enamel } from "../../globals.js"
 import { parseId } from "../../input/ids.js"
 import { type UsageError, usage } from "../../input/UsageError.js"
+import { printPlan } from "../../render/dryRun.js"
 import { printTask } from "../../render/formats.js"
 import { line } from "../../render/Output.js"
 import { titleOf, watchTask } from "../../watch.js"
@@ -35,8 +36,19 @@ export const idempotencyKey = described(
   "the same key and flags give the same task instead of a second one"
 )
 
+export const dryRun = described(
+  Options.boolean("dry-run"),
+  "show the plan (names resolved to ids, what would be created, the quotas it needs) and create nothing"
+)
+
 /** The `Idempotency-Key` header, if given: 1–255 characters, as the API takes it (refused before a call). */
 type IdempotencyHeaders = { readonly "idempotency-key"?: string }
+
+/** What every porcelain call carries: the Idempotency-Key, and `?dry_run=true` with --dry-run. */
+export interface RequestParts {
+  readonly headers: IdempotencyHeaders
+  readonly urlParams: { readonly dry_run?: boolean }
+}
 
 export const idempotencyHeaders = (
   key: Option.Option<string>
@@ -59,18 +71,30 @@ export const accepted = (client: EnamelClientShape, task: TaskView, waitForIt: b
     if (format === "table") yield* line(`Watch it: enamel task watch ${task.id}`)
   })
 
-/** One porcelain call with the `Idempotency-Key` of --idempotency-key, then what follows its 202. */
+/**
+ * One porcelain call with the `Idempotency-Key` of --idempotency-key, then what follows its 202; with
+ * --dry-run, `?dry_run=true` and the plan printed instead (nothing is created, --wait has nothing to watch).
+ */
 export const submit = <E, R>(
-  flags: { readonly idempotencyKey: Option.Option<string>; readonly wait: boolean },
+  flags: {
+    readonly idempotencyKey: Option.Option<string>
+    readonly wait: boolean
+    readonly dryRun: boolean
+  },
   call: (
     client: EnamelClientShape,
-    headers: IdempotencyHeaders
-  ) => Effect.Effect<{ readonly task: TaskView }, E, R>
+    parts: RequestParts
+  ) => Effect.Effect<{ readonly task: TaskView } | DryRunResponse, E, R>
 ) =>
   Effect.gen(function* () {
     const headers = yield* idempotencyHeaders(flags.idempotencyKey)
+    const urlParams = flags.dryRun ? { dry_run: true } : {}
     yield* withClient((client) =>
-      Effect.flatMap(call(client, headers), (answer) => accepted(client, answer.task, flags.wait))
+      Effect.flatMap(call(client, { headers, urlParams }), (answer) =>
+        "dry_run" in answer
+          ? Effect.flatMap(enamel, (globals) => printPlan(globals.format, answer))
+          : accepted(client, answer.task, flags.wait)
+      )
     )
   })
 
@@ -88,8 +112,8 @@ export const removeCommand = <E, R>(spec: {
     client: EnamelClientShape,
     serverId: string,
     id: string,
-    headers: IdempotencyHeaders
-  ) => Effect.Effect<{ readonly task: TaskView }, E, R>
+    parts: RequestParts
+  ) => Effect.Effect<{ readonly task: TaskView } | DryRunResponse, E, R>
 }) =>
   Command.make(
     spec.name ?? "remove",
@@ -97,12 +121,13 @@ export const removeCommand = <E, R>(spec: {
       server: serverArg,
       attached: Args.text({ name: spec.arg.name }).pipe(Args.withDescription(spec.arg.description)),
       idempotencyKey,
-      wait
+      wait,
+      dryRun
     },
     (flags) =>
       Effect.gen(function* () {
         const serverId = yield* parseId("server", flags.server)
         const id = yield* parseId(spec.arg.what, flags.attached)
-        yield* submit(flags, (client, headers) => spec.detach(client, serverId, id, headers))
+        yield* submit(flags, (client, parts) => spec.detach(client, serverId, id, parts))
       })
   ).pipe(Command.withDescription(spec.description))

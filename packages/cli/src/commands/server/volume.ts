@@ -2,7 +2,16 @@ import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { parseId } from "../../input/ids.js"
 import { volumePayload } from "../../input/serverAttach.js"
-import { described, idempotencyKey, priority, removeCommand, serverArg, submit, wait } from "./shared.js"
+import {
+  described,
+  dryRun,
+  idempotencyKey,
+  priority,
+  removeCommand,
+  serverArg,
+  submit,
+  wait
+} from "./shared.js"
 
 /** `enamel server volume add|remove`: `server.volume.attach` and `server.volume.detach`. */
 
@@ -30,7 +39,8 @@ const add = Command.make(
     ),
     priority,
     idempotencyKey,
-    wait
+    wait,
+    dryRun
   },
   (flags) =>
     Effect.gen(function* () {
@@ -44,8 +54,8 @@ const add = Command.make(
         volume: Option.getOrUndefined(flags.volume),
         priority: Option.getOrUndefined(flags.priority)
       })
-      yield* submit(flags, (client, headers) =>
-        client.api.porcelain.attachServerVolume({ path: { id: serverId }, payload, headers })
+      yield* submit(flags, (client, parts) =>
+        client.api.porcelain.attachServerVolume({ path: { id: serverId }, payload, ...parts })
       )
     })
 ).pipe(
@@ -60,8 +70,8 @@ const remove = removeCommand({
   description:
     "Detach a volume from a server, and delete it if Enamel made it (a volume you brought is kept). " +
     "The boot volume is refused.",
-  detach: (client, serverId, volumeId, headers) =>
-    client.api.porcelain.detachServerVolume({ path: { id: serverId, volume_id: volumeId }, headers })
+  detach: (client, serverId, volumeId, parts) =>
+    client.api.porcelain.detachServerVolume({ path: { id: serverId, volume_id: volumeId }, ...parts })
 })
 
 export const volume = Command.make("volume").pipe(

@@ -2,7 +2,7 @@ import { HttpApiEndpoint } from "@effect/platform"
 import * as Answers from "../../contract/answers.js"
 import * as Command from "../../contract/Command.js"
 import { ErrorCode } from "../../ErrorCatalogue.js"
-import { admitNetworkRequest } from "./admission.js"
+import { admitNetworkRequest, planNetwork } from "./admission.js"
 import { flow } from "./flow.js"
 import { CreateNetworkRequest, type } from "./request.js"
 
@@ -27,5 +27,7 @@ export const command = Command.make({
   concurrency: 4,
   flow,
   // With the caller's own token, before the 202: the external network and the CIDR (404/409).
-  admission: admitNetworkRequest
+  admission: admitNetworkRequest,
+  // `?dry_run=true`: the external network and CIDR, what would be made, Neutron's quotas for it.
+  plan: planNetwork
 })

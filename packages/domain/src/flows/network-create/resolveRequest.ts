@@ -2,8 +2,10 @@ import { Neutron, Session } from "@enamel/openstack-clients"
 import { Effect, Schema } from "effect"
 import * as CloudStage from "../cloud/CloudStage.js"
 import { automaticPool, cidrsOverlap, firstFree24 } from "../cloud/cidr.js"
+import { checkQuotas } from "../cloud/quotas.js"
 import { CidrOverlaps, NoFreeCidr } from "./errors.js"
 import { resolveExternalNetwork } from "./externalNetwork.js"
+import { networkNeeds } from "./quotaNeeds.js"
 
 /** The request with everything it leaves open decided: what the next stages make. */
 export const ResolvedNetwork = Schema.Struct({
@@ -88,11 +90,16 @@ export const resolveNetwork = Effect.fn("NetworkCreate.resolveNetwork")(function
   return resolved
 })
 
-/** Checks, before anything is made: the external network and the CIDR (see `resolveNetwork`). Creates nothing. */
+/**
+ * Checks, before anything is made: the external network and the CIDR (see `resolveNetwork`), then
+ * Neutron's quotas for the network, subnet, router and interface (`quota.exceeded`). Creates nothing.
+ */
 export const resolveNetworkRequest = CloudStage.make({
   name: "resolveNetworkRequest",
   result: ResolvedNetwork,
   run: Effect.fn("NetworkCreate.resolveNetworkRequest")(function* (asked: NetworkAsked) {
-    return yield* resolveNetwork(asked)
+    const resolved = yield* resolveNetwork(asked)
+    yield* checkQuotas(networkNeeds)
+    return resolved
   })
 })

@@ -5,6 +5,7 @@ import * as Command from "../../contract/Command.js"
 import { ErrorCode } from "../../ErrorCatalogue.js"
 import { runnable } from "../../engine/flow/RunnableFlow.js"
 import { admitUsableSnapshot } from "../cloud/snapshots.js"
+import { planServers } from "./dryRun.js"
 import { flow, type } from "./flow.js"
 import { CreateServersRequest as CreateServersBody, type CreateServersRequest } from "./request.js"
 import * as v1 from "./v1/flow.js"
@@ -31,11 +32,19 @@ export const command = Command.make({
   endpoint: HttpApiEndpoint.post("createServers", "/servers")
     .setPayload(CreateServersBody)
     .addError(Answers.notFound(ErrorCode.snapshotNotFound))
-    .addError(Answers.conflict(ErrorCode.snapshotNotAvailable, ErrorCode.volumeSmallerThanSnapshot)),
+    .addError(
+      Answers.conflict(
+        ErrorCode.snapshotNotAvailable,
+        ErrorCode.volumeSmallerThanSnapshot,
+        ErrorCode.serverRequestUnresolved
+      )
+    ),
   concurrency: 4,
   // Version 3 makes the project's default network for `network: "auto"`; version 2 boots from a
   // snapshot too; tasks accepted before them resume by the version they were accepted with.
   flow,
   earlier: [runnable(v2.flow), runnable(v1.flow)],
-  admission
+  admission,
+  // `?dry_run=true`: what the first stage resolves, what would be made, and the quotas it needs.
+  plan: planServers
 })

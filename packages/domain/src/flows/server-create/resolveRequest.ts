@@ -5,6 +5,7 @@ import { blockStorageLimits, overQuota } from "../cloud/limits.js"
 import { snapshotOrProblem } from "../cloud/snapshots.js"
 import { combineFailures, problem } from "./errors.js"
 import { type Boot, Plan } from "./plan.js"
+import { checkServerQuotas } from "./quotaNeeds.js"
 import type { CreateServersRequest, CreateServersRequestV2 } from "./request.js"
 import { type ResolveNic, resolveNetworkOrDefault, resolvePartsWith, resolvingNames } from "./resolveParts.js"
 
@@ -91,13 +92,16 @@ export const planRequest = Effect.fn("ServerCreate.planRequest")(function* <N>(
 
 /**
  * Version 3's: everything `planRequest` resolves, with `network: "auto"` planned as a NIC on the
- * project's default network (found or made by the flow's next stages, not looked up by name).
+ * project's default network (found or made by the flow's next stages, not looked up by name). Then the
+ * project's quotas (Nova's, Cinder's, Neutron's) must allow all the servers (`quotaNeeds.ts`): a task
+ * that cannot fit fails here, before anything is made, with `quota.exceeded`.
  */
 export const resolveRequest = CloudStage.make({
   name: "resolveRequest",
   result: Plan,
   run: Effect.fn("ServerCreate.resolveRequest")(function* (request: CreateServersRequest) {
     const plan: Plan = yield* planRequest(request, resolveNetworkOrDefault)
+    yield* checkServerQuotas(request, plan, { volumes: false })
     return plan
   })
 })

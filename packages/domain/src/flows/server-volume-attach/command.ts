@@ -7,6 +7,7 @@ import { ErrorCode } from "../../ErrorCatalogue.js"
 import { runnable } from "../../engine/flow/RunnableFlow.js"
 import { admitUsableServer } from "../cloud/servers.js"
 import { admitUsableSnapshot } from "../cloud/snapshots.js"
+import { planAttach } from "./dryRun.js"
 import { admitAvailableVolume } from "./existingVolume.js"
 import { flow } from "./flow.js"
 import { AttachVolumeBody, type AttachVolumeRequest, type } from "./request.js"
@@ -45,7 +46,8 @@ export const command = Command.make({
         ErrorCode.serverNotReady,
         ErrorCode.volumeNotAvailable,
         ErrorCode.snapshotNotAvailable,
-        ErrorCode.volumeSmallerThanSnapshot
+        ErrorCode.volumeSmallerThanSnapshot,
+        ErrorCode.serverRequestUnresolved
       )
     ),
   pathParams: { id: "server_id" },
@@ -53,5 +55,7 @@ export const command = Command.make({
   // Version 2 takes a snapshot without size_gb; tasks accepted before it resume by version 1.
   flow,
   earlier: [runnable(v1.flow)],
-  admission
+  admission,
+  // `?dry_run=true`: a new volume's names resolved, and Cinder's quotas for it.
+  plan: planAttach
 })

@@ -284,17 +284,42 @@ describe("network.create's checklist on the cloud double", () => {
     )
   }
 
+  const quotaName = { networks: "network", subnets: "subnet", routers: "router" } as const
   for (const resource of ["networks", "subnets", "routers"] as const) {
-    it.live(`the project's Neutron quota for ${resource} used up: network.over_quota, nothing is left`, () =>
-      Effect.gen(function* () {
-        const world = yield* makeWorld()
-        // Alice has two networks with a subnet each, and no router: room for none more.
-        yield* world.cloud.setQuota("alpha", { [resource]: resource === "routers" ? 0 : 2 })
-        const outcome = yield* failed(yield* runToEnd(world, NetworkCreate.flow, createTask()))
-        expect(outcome.error.code).toBe("network.over_quota")
-        expect(outcome.error.message).toContain(`allows no more ${resource}`)
-        expect(yield* aliceTopology(world)).toEqual(untouched)
-      })
+    it.live(
+      `the project's Neutron quota for ${resource} used up: quota.exceeded at the first stage, nothing made`,
+      () =>
+        Effect.gen(function* () {
+          const world = yield* makeWorld()
+          // Alice has two networks with a subnet each, and no router: room for none more.
+          yield* world.cloud.setQuota("alpha", { [resource]: resource === "routers" ? 0 : 2 })
+          const outcome = yield* failed(yield* runToEnd(world, NetworkCreate.flow, createTask()))
+          expect(outcome.error).toMatchObject({ code: "quota.exceeded", stage: "resolveNetworkRequest" })
+          const limit = resource === "routers" ? 0 : 2
+          expect(outcome.error.message).toContain(
+            `network quota ${quotaName[resource]}: limit ${limit}, used ${limit}, the request needs 1 more`
+          )
+          expect(yield* aliceTopology(world)).toEqual(untouched)
+        })
+    )
+
+    it.live(
+      `quotas alice may not read: Neutron refuses the ${resource} over quota (network.over_quota)`,
+      () =>
+        Effect.gen(function* () {
+          const world = yield* makeWorld()
+          yield* world.cloud.inject({
+            service: "neutron",
+            method: "GET",
+            path: "/quotas/*/details",
+            answer: Fault.status(403)
+          })
+          yield* world.cloud.setQuota("alpha", { [resource]: resource === "routers" ? 0 : 2 })
+          const outcome = yield* failed(yield* runToEnd(world, NetworkCreate.flow, createTask()))
+          expect(outcome.error.code).toBe("network.over_quota")
+          expect(outcome.error.message).toContain(`allows no more ${resource}`)
+          expect(yield* aliceTopology(world)).toEqual(untouched)
+        })
     )
   }
 

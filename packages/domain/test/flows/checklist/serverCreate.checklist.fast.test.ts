@@ -230,7 +230,8 @@ describe("server.create's checklist on the cloud double", () => {
       expectChecklist(writes, withConfirmNames)
       expectConfirmAfterPorts(writes)
       // The only name looked up before the servers were started is the keypair's (its state matters);
-      // beside it, Cinder's limits are read for the boot volumes' quota.
+      // beside it, the quotas: Cinder's and Nova's limits, the user's keypairs (one is imported),
+      // Neutron's quota details, the flavor's size.
       const calls = yield* world.cloud.calls
       const firstCreate = calls.findIndex((c) => c.method === "POST" && c.path !== "/auth/tokens")
       expect(
@@ -239,7 +240,14 @@ describe("server.create's checklist on the cloud double", () => {
           .filter((c) => c.method === "GET" && c.path !== "/")
           .map((c) => c.path)
           .sort()
-      ).toEqual(["/limits", "/os-keypairs/alice-key"])
+      ).toEqual([
+        expect.stringMatching(/^\/flavors\//),
+        "/limits",
+        "/limits",
+        "/os-keypairs",
+        "/os-keypairs/alice-key",
+        expect.stringMatching(/^\/quotas\/\w+\/details$/)
+      ])
       expect(yield* aliceShape(world)).toEqual(built([1, 2]))
     })
   )
