@@ -1,6 +1,6 @@
 import { HttpApiBuilder, HttpMiddleware, HttpServer } from "@effect/platform"
 import { EnamelApi } from "@enamel/domain/contract"
-import { CheckpointsPg, OutboxRelay, TaskStore, TopicSettings } from "@enamel/persistence"
+import { CheckpointsPg, HeldTasks, OutboxRelay, TaskStore, TopicSettings } from "@enamel/persistence"
 import { Config, Layer } from "effect"
 import * as Authentication from "./auth/authentication.js"
 import * as AdminHandlers from "./handlers/admin.js"
@@ -25,7 +25,8 @@ export const ApiLive = HttpApiBuilder.api(EnamelApi).pipe(
     NetworksHandlers.layer
   ]),
   Layer.provide(Authentication.layer),
-  Layer.provide([TaskStore.Default, OutboxRelay.Default, CheckpointsPg.layer, TopicSettings.Default])
+  Layer.provide(HeldTasks.Default),
+  Layer.provideMerge(Layer.mergeAll(TaskStore.Default, OutboxRelay.Default, CheckpointsPg.layer, TopicSettings.Default))
 )
 
 /**

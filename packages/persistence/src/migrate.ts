@@ -7,6 +7,7 @@ import addTaskLeases from "./migrations/0004_add_task_leases.js"
 import createLocalSecrets from "./migrations/0005_create_local_secrets.js"
 import addTaskFlowVersion from "./migrations/0006_add_task_flow_version.js"
 import createTopicSettings from "./migrations/0007_create_topic_settings.js"
+import addTaskKeepOnFailure from "./migrations/0010_add_task_keep_on_failure.js"
 
 /** Forward-only, numbered; a new migration is a new file and a new line here. */
 const migrations = Migrator.fromRecord({
@@ -16,7 +17,8 @@ const migrations = Migrator.fromRecord({
   "0004_add_task_leases": addTaskLeases,
   "0005_create_local_secrets": createLocalSecrets,
   "0006_add_task_flow_version": addTaskFlowVersion,
-  "0007_create_topic_settings": createTopicSettings
+  "0007_create_topic_settings": createTopicSettings,
+  "0010_add_task_keep_on_failure": addTaskKeepOnFailure
 })
 
 const table = "enamel_migrations"

@@ -1,5 +1,5 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { Checkpoints, ErrorCode } from "@enamel/domain"
+import { Checkpoints, ErrorCode, TaskState } from "@enamel/domain"
 import {
   type Caller,
   CurrentCaller,
@@ -8,13 +8,14 @@ import {
   isAdmin,
   ServiceUnavailable
 } from "@enamel/domain/contract"
-import { type TaskFilter, TaskStore } from "@enamel/persistence"
+import { type HeldAction, HeldTasks, OutboxRelay, type TaskFilter, TaskStore } from "@enamel/persistence"
 import { Effect } from "effect"
 import { badRequest, conflict, notFound, unavailable } from "./storeErrors.js"
 import { respond, taskEventStream } from "./taskEvents.js"
 import { taskView, timelineView } from "./views.js"
 
-const active = ["PENDING", "RUNNING", "CANCELLING"] as const
+/** The states a worker runs a task in (or will): `state=active`, the list's default. */
+const active = TaskState.TaskState.literals.filter((state) => !TaskState.isTerminal(state))
 
 /** Admins see any task by id; everyone else only their project's (others get 404, not 403). */
 const visibleProject = (caller: Caller) => (isAdmin(caller) ? undefined : caller.projectId)
@@ -23,6 +24,8 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
   Effect.gen(function* () {
     const store = yield* TaskStore
     const checkpoints = yield* Checkpoints.Checkpoints
+    const held = yield* HeldTasks
+    const relay = yield* OutboxRelay
 
     /** The task, if the caller may see it; another project's task is a 404 like a missing one. */
     const visibleTask = (id: string) =>
@@ -45,6 +48,21 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
             TaskStoreError: () => Effect.fail(unavailable())
           })
         )
+        return { task: taskView(task) }
+      })
+
+    /** Retry or roll back a held task; visible as cancel is (another project's task is a 404). */
+    const takeUp = (action: HeldAction, id: string) =>
+      Effect.gen(function* () {
+        const caller = yield* CurrentCaller
+        const task = yield* held[action](id, visibleProject(caller)).pipe(
+          Effect.catchTags({
+            TaskNotFound: (e) => Effect.fail(notFound(e)),
+            TaskNotHeld: (e) => Effect.fail(conflict(e)),
+            TaskStoreError: () => Effect.fail(unavailable())
+          })
+        )
+        yield* relay.nudge
         return { task: taskView(task) }
       })
 
@@ -111,5 +129,7 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
       )
       .handle("cancelTask", ({ path }) => cancel(path.id))
       .handle("deleteTask", ({ path }) => cancel(path.id))
+      .handle("retryTask", ({ path }) => takeUp("retry", path.id))
+      .handle("rollbackTask", ({ path }) => takeUp("rollback", path.id))
   })
 )

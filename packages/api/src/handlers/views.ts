@@ -20,7 +20,9 @@ export const taskView = (task: Task): TaskView => ({
   updated_at: iso(task.updatedAt),
   started_at: isoOrNull(task.startedAt),
   ended_at: isoOrNull(task.endedAt),
-  links: [{ rel: "self", href: `/tasks/${task.id}` }]
+  links: [{ rel: "self", href: `/tasks/${task.id}` }],
+  on_failure: task.onFailure,
+  held: task.held
 })
 
 export const timelineView = (entry: TimelineEntry): TimelineEntryView => ({

@@ -93,6 +93,34 @@ export class TasksGroup extends HttpApiGroup.make("tasks")
       .addError(taskNotFound)
       .addError(Answers.conflict(ErrorCode.taskNotCancellable))
   )
+  .add(
+    HttpApiEndpoint.post("retryTask")`/tasks/${taskId}/retry`
+      .addSuccess(TaskResponse, { status: 202 })
+      .addError(Answers.badRequest(ErrorCode.requestInvalid))
+      .addError(Answers.bodyRefused)
+      .addError(taskNotFound)
+      .addError(Answers.conflict(ErrorCode.taskNotHeld))
+      .annotate(
+        OpenApi.Description,
+        'Takes a held task (FAILED, `"held": true`: asked with `"on_failure": "keep"`) back to RUNNING: a ' +
+          "worker resumes it from the stage that failed; the stages it completed are not run again, and the " +
+          "failed stage's attempts go on counting. Should it fail again, it is held again. Any other task: 409 " +
+          "`task.not_held`."
+      )
+  )
+  .add(
+    HttpApiEndpoint.post("rollbackTask")`/tasks/${taskId}/rollback`
+      .addSuccess(TaskResponse, { status: 202 })
+      .addError(Answers.badRequest(ErrorCode.requestInvalid))
+      .addError(Answers.bodyRefused)
+      .addError(taskNotFound)
+      .addError(Answers.conflict(ErrorCode.taskNotHeld))
+      .annotate(
+        OpenApi.Description,
+        "Undoes what a held task made, latest first: ROLLING_BACK, then ROLLED_BACK; FAILED (not held) with " +
+          "the compensation report when an undo failed. Any task not held: 409 `task.not_held`."
+      )
+  )
   .addError(Answers.serviceUnavailable(ErrorCode.serviceUnavailable))
   .middleware(Authentication) {}
 

@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { ErrorInfo } from "../engine/errors.js"
+import { OnFailure } from "../engine/task/OnFailure.js"
 import { TaskState } from "../engine/task/TaskState.js"
 import { EntryPhase, EntryState } from "../engine/task/TimelineEntry.js"
 
@@ -35,7 +36,14 @@ export const TaskView = Schema.Struct({
   updated_at: Schema.String,
   started_at: Schema.NullOr(Schema.String),
   ended_at: Schema.NullOr(Schema.String),
-  links: Schema.Array(Link)
+  links: Schema.Array(Link),
+  /** What the task does when a stage fails for good: `rollback` (undo all) or `keep`. */
+  on_failure: OnFailure,
+  /**
+   * FAILED with what it made kept (`keep`): `POST /tasks/{id}/retry` resumes it from the failed stage
+   * (its error names it), `POST /tasks/{id}/rollback` undoes it.
+   */
+  held: Schema.Boolean
 })
 export type TaskView = typeof TaskView.Type
 
