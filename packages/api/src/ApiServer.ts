@@ -26,7 +26,9 @@ export const ApiLive = HttpApiBuilder.api(EnamelApi).pipe(
   ]),
   Layer.provide(Authentication.layer),
   Layer.provide(HeldTasks.Default),
-  Layer.provideMerge(Layer.mergeAll(TaskStore.Default, OutboxRelay.Default, CheckpointsPg.layer, TopicSettings.Default))
+  Layer.provideMerge(
+    Layer.mergeAll(TaskStore.Default, OutboxRelay.Default, CheckpointsPg.layer, TopicSettings.Default)
+  )
 )
 
 /**

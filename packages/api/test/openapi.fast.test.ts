@@ -313,7 +313,7 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
       headers: {}
     }),
   "porcelain.detachServerVolume": (client) =>
-    client.porcelain.detachServerVolume({ path: { id: uuid, volume_id: uuid }, headers: {} }),
+    client.porcelain.detachServerVolume({ path: { id: uuid, volume_id: uuid }, urlParams: {}, headers: {} }),
   "porcelain.attachServerFloatingIp": (client) =>
     client.porcelain.attachServerFloatingIp({
       path: { id: uuid },
@@ -321,7 +321,11 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
       headers: {}
     }),
   "porcelain.detachServerFloatingIp": (client) =>
-    client.porcelain.detachServerFloatingIp({ path: { id: uuid, floating_ip_id: uuid }, headers: {} }),
+    client.porcelain.detachServerFloatingIp({
+      path: { id: uuid, floating_ip_id: uuid },
+      urlParams: {},
+      headers: {}
+    }),
   "porcelain.attachServerInterface": (client) =>
     client.porcelain.attachServerInterface({
       path: { id: uuid },
@@ -329,7 +333,7 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
       headers: {}
     }),
   "porcelain.detachServerInterface": (client) =>
-    client.porcelain.detachServerInterface({ path: { id: uuid, port_id: uuid }, headers: {} }),
+    client.porcelain.detachServerInterface({ path: { id: uuid, port_id: uuid }, urlParams: {}, headers: {} }),
   "porcelain.backupServer": (client) =>
     client.porcelain.backupServer({
       path: { id: uuid },
@@ -337,7 +341,7 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
       headers: {}
     }),
   "porcelain.deleteServerBackup": (client) =>
-    client.porcelain.deleteServerBackup({ path: { id: uuid, backup_id: uuid }, headers: {} }),
+    client.porcelain.deleteServerBackup({ path: { id: uuid, backup_id: uuid }, urlParams: {}, headers: {} }),
   "porcelain.resizeServer": (client) =>
     client.porcelain.resizeServer({
       path: { id: uuid },
@@ -357,12 +361,15 @@ const calls: Readonly<Record<string, (client: Client) => Effect.Effect<unknown, 
     }),
   "servers.getServer": (client) => client.servers.getServer({ path: { id: uuid } }),
   "servers.listServerBackups": (client) => client.servers.listServerBackups({ path: { id: uuid } }),
-  "porcelain.deleteNetwork": (client) => client.porcelain.deleteNetwork({ path: { id: uuid }, headers: {} }),
+  "porcelain.deleteNetwork": (client) =>
+    client.porcelain.deleteNetwork({ path: { id: uuid }, urlParams: {}, headers: {} }),
   "networks.getNetwork": (client) => client.networks.getNetwork({ path: { id: uuid } }),
   "tasks.listTasks": (client) => client.tasks.listTasks({ urlParams: {} }),
   "tasks.getTask": (client) => client.tasks.getTask({ path: { id: uuid } }),
   "tasks.taskEvents": (client) => client.tasks.taskEvents({ path: { id: uuid }, headers: {} }),
   "tasks.cancelTask": (client) => client.tasks.cancelTask({ path: { id: uuid } }),
+  "tasks.retryTask": (client) => client.tasks.retryTask({ path: { id: uuid } }),
+  "tasks.rollbackTask": (client) => client.tasks.rollbackTask({ path: { id: uuid } }),
   "tasks.deleteTask": (client) => client.tasks.deleteTask({ path: { id: uuid } }),
   "admin.listTopics": (client) => client.admin.listTopics(),
   "admin.setTopic": (client) =>

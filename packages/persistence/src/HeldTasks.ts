@@ -1,8 +1,8 @@
 import { PgClient } from "@effect/sql-pg"
 import { ErrorCode, TaskId, TaskMessageJson, TaskType } from "@enamel/domain"
 import { Data, Effect, Schema } from "effect"
-import * as TaskStateSql from "./taskStateSql.js"
 import { columns, OUTBOX_CHANNEL, Row, type TaskRecord, TaskStore, TaskStoreError } from "./TaskStore.js"
+import * as TaskStateSql from "./taskStateSql.js"
 
 /** Retry or rollback of a task that is not FAILED and held (`on_failure: "keep"`). */
 export class TaskNotHeld extends Data.TaggedError("TaskNotHeld")<{
@@ -39,7 +39,8 @@ export class HeldTasks extends Effect.Service<HeldTasks>()("@enamel/persistence/
       projectId: string | undefined
     ) {
       const task: TaskRecord = yield* store.findByProject(id, projectId)
-      if (task.state !== "FAILED" || !task.held) return yield* new TaskNotHeld({ taskId: id, state: task.state })
+      if (task.state !== "FAILED" || !task.held)
+        return yield* new TaskNotHeld({ taskId: id, state: task.state })
       const event = action === "retry" ? TaskStateSql.retry : TaskStateSql.rollback
       const message = encodeMessage({
         taskId: TaskId.make(task.id),

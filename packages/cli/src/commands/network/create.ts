@@ -2,7 +2,7 @@ import { Args, Command, Options } from "@effect/cli"
 import { NetworkCreate } from "@enamel/domain/flows"
 import { Effect, Option } from "effect"
 import { checked, defined } from "../../input/serverAttach.js"
-import { described, idempotencyKey, priority, submit, wait } from "../server/shared.js"
+import { described, idempotencyKey, onFailure, priority, submit, wait } from "../server/shared.js"
 
 /** `enamel network create NAME`: `network.create`. */
 export const create = Command.make(
@@ -29,6 +29,7 @@ export const create = Command.make(
     ),
     priority,
     idempotencyKey,
+    onFailure,
     wait
   },
   (flags) =>
@@ -52,7 +53,9 @@ export const create = Command.make(
           ...defined("priority", Option.getOrUndefined(flags.priority))
         }
       )
-      yield* submit(flags, (client, headers) => client.api.porcelain.createNetwork({ payload, headers }))
+      yield* submit(flags, (client, headers, options) =>
+        client.api.porcelain.createNetwork({ payload: { ...payload, ...options }, headers })
+      )
     })
 ).pipe(
   Command.withDescription(

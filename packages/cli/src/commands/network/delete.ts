@@ -1,7 +1,7 @@
 import { Args, Command } from "@effect/cli"
 import { Effect } from "effect"
 import { parseId } from "../../input/ids.js"
-import { idempotencyKey, submit, wait } from "../server/shared.js"
+import { idempotencyKey, onFailure, submit, wait } from "../server/shared.js"
 
 /** `enamel network delete ID [--wait]`: `DELETE /networks/{id}`, one task. */
 export const del = Command.make(
@@ -9,13 +9,14 @@ export const del = Command.make(
   {
     id: Args.text({ name: "ID" }).pipe(Args.withDescription("the network's id")),
     idempotencyKey,
+    onFailure,
     wait
   },
   (flags) =>
     Effect.gen(function* () {
       const networkId = yield* parseId("network", flags.id)
-      yield* submit(flags, (client, headers) =>
-        client.api.porcelain.deleteNetwork({ path: { id: networkId }, headers })
+      yield* submit(flags, (client, headers, options) =>
+        client.api.porcelain.deleteNetwork({ path: { id: networkId }, urlParams: options, headers })
       )
     })
 ).pipe(

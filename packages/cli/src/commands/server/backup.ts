@@ -5,7 +5,16 @@ import { enamel } from "../../globals.js"
 import { parseId } from "../../input/ids.js"
 import { backupPayload } from "../../input/serverBackup.js"
 import { printBackups } from "../../render/backups.js"
-import { described, idempotencyKey, priority, removeCommand, serverArg, submit, wait } from "./shared.js"
+import {
+  described,
+  idempotencyKey,
+  onFailure,
+  priority,
+  removeCommand,
+  serverArg,
+  submit,
+  wait
+} from "./shared.js"
 
 /** `enamel server backup create|list|delete`: `server.backup`, `GET /servers/{id}/backups`, `server.backup.delete`. */
 
@@ -24,6 +33,7 @@ const create = Command.make(
     ),
     priority,
     idempotencyKey,
+    onFailure,
     wait
   },
   (flags) =>
@@ -35,8 +45,12 @@ const create = Command.make(
         volumes: Option.getOrUndefined(flags.volumes),
         priority: Option.getOrUndefined(flags.priority)
       })
-      yield* submit(flags, (client, headers) =>
-        client.api.porcelain.backupServer({ path: { id: serverId }, payload, headers })
+      yield* submit(flags, (client, headers, options) =>
+        client.api.porcelain.backupServer({
+          path: { id: serverId },
+          payload: { ...payload, ...options },
+          headers
+        })
       )
     })
 ).pipe(
@@ -67,8 +81,12 @@ const remove = removeCommand({
   name: "delete",
   arg: { name: "BACKUP", what: "backup", description: "the backup's id" },
   description: "Delete a server's backup set: every snapshot of it, waited for until gone.",
-  detach: (client, serverId, backupId, headers) =>
-    client.api.porcelain.deleteServerBackup({ path: { id: serverId, backup_id: backupId }, headers })
+  detach: (client, serverId, backupId, headers, options) =>
+    client.api.porcelain.deleteServerBackup({
+      path: { id: serverId, backup_id: backupId },
+      urlParams: options,
+      headers
+    })
 })
 
 export const backup = Command.make("backup").pipe(

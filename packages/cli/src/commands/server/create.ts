@@ -1,7 +1,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { createServersPayload } from "../../input/serverCreate.js"
-import { described, idempotencyKey, priority, submit, wait } from "./shared.js"
+import { described, idempotencyKey, onFailure, priority, submit, wait } from "./shared.js"
 
 /** `enamel server create NAME …`: servers with their volumes, ports, keypair and floating IPs, one task. */
 
@@ -63,6 +63,7 @@ export const create = Command.make(
     ),
     priority,
     idempotencyKey,
+    onFailure,
     wait
   },
   (flags) =>
@@ -84,7 +85,9 @@ export const create = Command.make(
         availabilityZone: Option.getOrUndefined(flags.availabilityZone),
         priority: Option.getOrUndefined(flags.priority)
       })
-      yield* submit(flags, (client, headers) => client.api.porcelain.createServers({ payload, headers }))
+      yield* submit(flags, (client, headers, options) =>
+        client.api.porcelain.createServers({ payload: { ...payload, ...options }, headers })
+      )
     })
 ).pipe(
   Command.withDescription(

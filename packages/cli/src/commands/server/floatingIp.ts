@@ -2,7 +2,16 @@ import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { parseId } from "../../input/ids.js"
 import { floatingIpPayload } from "../../input/serverAttach.js"
-import { described, idempotencyKey, priority, removeCommand, serverArg, submit, wait } from "./shared.js"
+import {
+  described,
+  idempotencyKey,
+  onFailure,
+  priority,
+  removeCommand,
+  serverArg,
+  submit,
+  wait
+} from "./shared.js"
 
 /** `enamel server floating-ip add|remove`: `server.floating_ip.attach` and `server.floating_ip.detach`. */
 
@@ -20,6 +29,7 @@ const add = Command.make(
     ),
     priority,
     idempotencyKey,
+    onFailure,
     wait
   },
   (flags) =>
@@ -30,8 +40,12 @@ const add = Command.make(
         port: Option.getOrUndefined(flags.port),
         priority: Option.getOrUndefined(flags.priority)
       })
-      yield* submit(flags, (client, headers) =>
-        client.api.porcelain.attachServerFloatingIp({ path: { id: serverId }, payload, headers })
+      yield* submit(flags, (client, headers, options) =>
+        client.api.porcelain.attachServerFloatingIp({
+          path: { id: serverId },
+          payload: { ...payload, ...options },
+          headers
+        })
       )
     })
 ).pipe(
@@ -44,9 +58,10 @@ const remove = removeCommand({
   arg: { name: "FLOATING_IP", what: "floating IP", description: "the floating IP's id" },
   description:
     "Take a floating IP off the server, and release it if Enamel made it (one you brought is kept).",
-  detach: (client, serverId, floatingIpId, headers) =>
+  detach: (client, serverId, floatingIpId, headers, options) =>
     client.api.porcelain.detachServerFloatingIp({
       path: { id: serverId, floating_ip_id: floatingIpId },
+      urlParams: options,
       headers
     })
 })

@@ -2,7 +2,16 @@ import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { parseId } from "../../input/ids.js"
 import { interfacePayload } from "../../input/serverAttach.js"
-import { described, idempotencyKey, priority, removeCommand, serverArg, submit, wait } from "./shared.js"
+import {
+  described,
+  idempotencyKey,
+  onFailure,
+  priority,
+  removeCommand,
+  serverArg,
+  submit,
+  wait
+} from "./shared.js"
 
 /** `enamel server interface add|remove`: `server.interface.attach` and `server.interface.detach`. */
 
@@ -32,6 +41,7 @@ const add = Command.make(
     ),
     priority,
     idempotencyKey,
+    onFailure,
     wait
   },
   (flags) =>
@@ -45,8 +55,12 @@ const add = Command.make(
         port: Option.getOrUndefined(flags.port),
         priority: Option.getOrUndefined(flags.priority)
       })
-      yield* submit(flags, (client, headers) =>
-        client.api.porcelain.attachServerInterface({ path: { id: serverId }, payload, headers })
+      yield* submit(flags, (client, headers, options) =>
+        client.api.porcelain.attachServerInterface({
+          path: { id: serverId },
+          payload: { ...payload, ...options },
+          headers
+        })
       )
     })
 ).pipe(
@@ -61,8 +75,12 @@ const remove = removeCommand({
   description:
     "Detach a port from a server: its floating IPs Enamel made are released (others taken off), and the " +
     "port deleted if Enamel made it (a port you brought is kept).",
-  detach: (client, serverId, portId, headers) =>
-    client.api.porcelain.detachServerInterface({ path: { id: serverId, port_id: portId }, headers })
+  detach: (client, serverId, portId, headers, options) =>
+    client.api.porcelain.detachServerInterface({
+      path: { id: serverId, port_id: portId },
+      urlParams: options,
+      headers
+    })
 })
 
 export const iface = Command.make("interface").pipe(

@@ -3,7 +3,7 @@ import { ServerRebuild } from "@enamel/domain/flows"
 import { Effect, Option } from "effect"
 import { parseId } from "../../input/ids.js"
 import { checked, defined } from "../../input/serverAttach.js"
-import { described, idempotencyKey, priority, serverArg, submit, wait } from "./shared.js"
+import { described, idempotencyKey, onFailure, priority, serverArg, submit, wait } from "./shared.js"
 
 /** `enamel server rebuild SERVER --image I`: `server.rebuild`. */
 export const rebuild = Command.make(
@@ -24,6 +24,7 @@ export const rebuild = Command.make(
     ),
     priority,
     idempotencyKey,
+    onFailure,
     wait
   },
   (flags) =>
@@ -39,8 +40,12 @@ export const rebuild = Command.make(
           ...defined("priority", Option.getOrUndefined(flags.priority))
         }
       )
-      yield* submit(flags, (client, headers) =>
-        client.api.porcelain.rebuildServer({ path: { id: serverId }, payload, headers })
+      yield* submit(flags, (client, headers, options) =>
+        client.api.porcelain.rebuildServer({
+          path: { id: serverId },
+          payload: { ...payload, ...options },
+          headers
+        })
       )
     })
 ).pipe(

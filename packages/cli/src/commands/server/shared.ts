@@ -1,5 +1,6 @@
 import { Args, Command, Options } from "@effect/cli"
 import type { EnamelClientShape } from "@enamel/client"
+import { OnFailure } from "@enamel/domain"
 import type { TaskView } from "@enamel/domain/contract"
 import { Effect, Either, Option } from "effect"
 import { withClient } from "../../client.js"
@@ -35,6 +36,24 @@ export const idempotencyKey = described(
   "the same key and flags give the same task instead of a second one"
 )
 
+export const onFailure = described(
+  Options.choice("on-failure", OnFailure.literals).pipe(Options.optional),
+  "keep: a stage that fails undoes nothing; the task ends FAILED and held, for `enamel task retry ID` or " +
+    "`enamel task rollback ID` (default rollback: undo what it made)"
+)
+
+/**
+ * The task-level options of every task-creating request (`on_failure`), as the call sends them: spread
+ * into the body, or given as the query where the endpoint has no body. Only what was asked for: a
+ * request without the flag stays what it was.
+ */
+export interface TaskOptions {
+  readonly on_failure?: OnFailure
+}
+
+const taskOptions = (asked: Option.Option<OnFailure>): TaskOptions =>
+  Option.match(asked, { onNone: () => ({}), onSome: (on_failure) => ({ on_failure }) })
+
 /** The `Idempotency-Key` header, if given: 1–255 characters, as the API takes it (refused before a call). */
 type IdempotencyHeaders = { readonly "idempotency-key"?: string }
 
@@ -61,16 +80,22 @@ export const accepted = (client: EnamelClientShape, task: TaskView, waitForIt: b
 
 /** One porcelain call with the `Idempotency-Key` of --idempotency-key, then what follows its 202. */
 export const submit = <E, R>(
-  flags: { readonly idempotencyKey: Option.Option<string>; readonly wait: boolean },
+  flags: {
+    readonly idempotencyKey: Option.Option<string>
+    readonly onFailure: Option.Option<OnFailure>
+    readonly wait: boolean
+  },
   call: (
     client: EnamelClientShape,
-    headers: IdempotencyHeaders
+    headers: IdempotencyHeaders,
+    options: TaskOptions
   ) => Effect.Effect<{ readonly task: TaskView }, E, R>
 ) =>
   Effect.gen(function* () {
     const headers = yield* idempotencyHeaders(flags.idempotencyKey)
+    const options = taskOptions(flags.onFailure)
     yield* withClient((client) =>
-      Effect.flatMap(call(client, headers), (answer) => accepted(client, answer.task, flags.wait))
+      Effect.flatMap(call(client, headers, options), (answer) => accepted(client, answer.task, flags.wait))
     )
   })
 
@@ -88,7 +113,8 @@ export const removeCommand = <E, R>(spec: {
     client: EnamelClientShape,
     serverId: string,
     id: string,
-    headers: IdempotencyHeaders
+    headers: IdempotencyHeaders,
+    options: TaskOptions
   ) => Effect.Effect<{ readonly task: TaskView }, E, R>
 }) =>
   Command.make(
@@ -97,12 +123,15 @@ export const removeCommand = <E, R>(spec: {
       server: serverArg,
       attached: Args.text({ name: spec.arg.name }).pipe(Args.withDescription(spec.arg.description)),
       idempotencyKey,
+      onFailure,
       wait
     },
     (flags) =>
       Effect.gen(function* () {
         const serverId = yield* parseId("server", flags.server)
         const id = yield* parseId(spec.arg.what, flags.attached)
-        yield* submit(flags, (client, headers) => spec.detach(client, serverId, id, headers))
+        yield* submit(flags, (client, headers, options) =>
+          spec.detach(client, serverId, id, headers, options)
+        )
       })
   ).pipe(Command.withDescription(spec.description))

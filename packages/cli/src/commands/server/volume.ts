@@ -2,7 +2,16 @@ import { Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { parseId } from "../../input/ids.js"
 import { volumePayload } from "../../input/serverAttach.js"
-import { described, idempotencyKey, priority, removeCommand, serverArg, submit, wait } from "./shared.js"
+import {
+  described,
+  idempotencyKey,
+  onFailure,
+  priority,
+  removeCommand,
+  serverArg,
+  submit,
+  wait
+} from "./shared.js"
 
 /** `enamel server volume add|remove`: `server.volume.attach` and `server.volume.detach`. */
 
@@ -30,6 +39,7 @@ const add = Command.make(
     ),
     priority,
     idempotencyKey,
+    onFailure,
     wait
   },
   (flags) =>
@@ -44,8 +54,12 @@ const add = Command.make(
         volume: Option.getOrUndefined(flags.volume),
         priority: Option.getOrUndefined(flags.priority)
       })
-      yield* submit(flags, (client, headers) =>
-        client.api.porcelain.attachServerVolume({ path: { id: serverId }, payload, headers })
+      yield* submit(flags, (client, headers, options) =>
+        client.api.porcelain.attachServerVolume({
+          path: { id: serverId },
+          payload: { ...payload, ...options },
+          headers
+        })
       )
     })
 ).pipe(
@@ -60,8 +74,12 @@ const remove = removeCommand({
   description:
     "Detach a volume from a server, and delete it if Enamel made it (a volume you brought is kept). " +
     "The boot volume is refused.",
-  detach: (client, serverId, volumeId, headers) =>
-    client.api.porcelain.detachServerVolume({ path: { id: serverId, volume_id: volumeId }, headers })
+  detach: (client, serverId, volumeId, headers, options) =>
+    client.api.porcelain.detachServerVolume({
+      path: { id: serverId, volume_id: volumeId },
+      urlParams: options,
+      headers
+    })
 })
 
 export const volume = Command.make("volume").pipe(

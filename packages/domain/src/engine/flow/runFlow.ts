@@ -78,10 +78,13 @@ export const runFlow = <I, O, E, R, II, OI, RC = never>(
         checklist: flow.stages,
         flowName: `${flow.type} v${flow.version}`
       }
-      const startedAt = Option.match(Option.filter(history.flow, () => !retrying), {
-        onSome: (e) => e.startedAt,
-        onNone: () => DateTime.unsafeMake(0)
-      })
+      const startedAt = Option.match(
+        Option.filter(history.flow, () => !retrying),
+        {
+          onSome: (e) => e.startedAt,
+          onNone: () => DateTime.unsafeMake(0)
+        }
+      )
       const flowEntry = (state: EntryState, result: unknown = null, error: ErrorInfo | null = null) =>
         Effect.gen(function* () {
           const now = yield* Clock.currentTimeMillis
@@ -156,7 +159,10 @@ export const runFlow = <I, O, E, R, II, OI, RC = never>(
  */
 const initialStopReason = (history: History, rollingBack: boolean): Option.Option<StopReason> => {
   const flow = history.flow
-  if (Option.isSome(flow) && (flow.value.state === "UNWINDING" || (rollingBack && flow.value.state === "HELD"))) {
+  if (
+    Option.isSome(flow) &&
+    (flow.value.state === "UNWINDING" || (rollingBack && flow.value.state === "HELD"))
+  ) {
     const error = flow.value.error
     return Option.some(
       error === null || error.code === ErrorCode.taskCancelled
