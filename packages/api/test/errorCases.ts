@@ -261,7 +261,7 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     code: ErrorCode.requestInvalid,
     detail:
       "colour: is not a field of this request (the fields here: name, count, image, flavor, boot_volume, " +
-      "networks, keypair, user_data, metadata, availability_zone, priority)"
+      "networks, keypair, user_data, metadata, availability_zone, priority, on_failure)"
   },
   {
     name: "an unknown nested field (was ignored)",
@@ -364,7 +364,7 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     status: 400,
     code: ErrorCode.requestInvalid,
     detail:
-      'state: must be one of PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLING, CANCELLED, active, all, not "done"'
+      'state: must be one of PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLING, CANCELLED, ROLLING_BACK, ROLLED_BACK, active, all, not "done"'
   },
   {
     name: "limit given twice",
@@ -785,7 +785,8 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     token: tokens.alice,
     status: 400,
     code: ErrorCode.requestInvalid,
-    detail: "force: is not a query parameter of this request (the parameters here: delete_backups)"
+    detail:
+      "force: is not a query parameter of this request (the parameters here: delete_backups, on_failure)"
   },
   {
     name: "deleting a server whose id is no UUID",

@@ -78,7 +78,19 @@ describe("the registry", () => {
         expect(Input.refusesUnknownFields(query.value)).toBe(true)
         const ast = query.value.ast
         const names = SchemaAST.isTypeLiteral(ast) ? ast.propertySignatures.map((p) => String(p.name)) : []
-        expect(Object.keys(command.urlParams).sort()).toEqual(names.sort())
+        // on_failure is the task's (stored beside it), never the flow's params.
+        expect(Object.keys(command.urlParams).sort()).toEqual(names.filter((n) => n !== "on_failure").sort())
+      })
+
+      it("takes on_failure: in its body, or in its query when it has no body", () => {
+        const payload: Option.Option<Schema.Schema.All> = command.endpoint.payloadSchema
+        const query: Option.Option<Schema.Schema.All> = command.endpoint.urlParamsSchema
+        const schema = Option.isSome(payload) ? payload : query
+        const names = Option.match(schema, {
+          onNone: () => [],
+          onSome: (s) => SchemaAST.getPropertySignatures(s.ast).map((p) => String(p.name))
+        })
+        expect(names).toContain("on_failure")
       })
 
       it("has an OpenAPI operation that lists the codes of each error answer", () => {
