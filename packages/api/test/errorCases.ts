@@ -264,6 +264,16 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
       "networks, keypair, user_data, metadata, availability_zone, priority, on_failure)"
   },
   {
+    name: "an on_failure that is neither rollback nor keep",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, on_failure: "retry" },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: 'on_failure: must be rollback or keep, not "retry"'
+  },
+  {
     name: "an unknown nested field (was ignored)",
     method: "POST",
     path: "/servers",
@@ -416,6 +426,22 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     name: "cancelling an unknown task",
     method: "POST",
     path: `/tasks/${nobody}/cancel`,
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.taskNotFound
+  },
+  {
+    name: "retrying an unknown task",
+    method: "POST",
+    path: `/tasks/${nobody}/retry`,
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.taskNotFound
+  },
+  {
+    name: "rolling back an unknown task",
+    method: "POST",
+    path: `/tasks/${nobody}/rollback`,
     token: tokens.alice,
     status: 404,
     code: ErrorCode.taskNotFound
@@ -777,6 +803,15 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     status: 400,
     code: ErrorCode.requestInvalid,
     detail: "delete_backup: is not a query parameter of this request; did you mean delete_backups?"
+  },
+  {
+    name: "an on_failure that is neither rollback nor keep, on a command without a body",
+    method: "DELETE",
+    path: ({ aliceBackedUp }) => `/servers/${aliceBackedUp.server}?on_failure=ignore`,
+    token: tokens.alice,
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: 'on_failure: must be rollback or keep, not "ignore"'
   },
   {
     name: "a query parameter a command does not have",
