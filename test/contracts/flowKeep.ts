@@ -58,6 +58,17 @@ const states = (entries: ReadonlyArray<TimelineEntry>, phase: TimelineEntry["pha
   entries.filter((e) => e.phase === phase).map((e) => `${e.path}#${e.attempt}:${e.state}`)
 
 const params = { name: "a" }
+
+/** A keep run of the three stages, failed at the server and held (the undos of `undoFails` fail). */
+const heldRun = (undoFails: Set<string> = new Set()) =>
+  Effect.gen(function* () {
+    const world = new World()
+    const taskId = crypto.randomUUID()
+    const failing = new Set(["server"])
+    const flow = threeStages(world, failing, undoFails)
+    yield* runFlow(flow, { taskId, params, onFailure: "keep" })
+    return { world, taskId, failing, flow }
+  })
 const boom = { code: "test.boom", message: "boom in server", stage: "server" }
 
 export const flowKeepContract = (name: string, layer: Layer.Layer<Checkpoints.Checkpoints, unknown>) =>
@@ -119,10 +130,7 @@ export const flowKeepContract = (name: string, layer: Layer.Layer<Checkpoints.Ch
 
       it.effect("a rollback undoes what the held run made, latest first, and ends RolledBack", () =>
         Effect.gen(function* () {
-          const world = new World()
-          const taskId = crypto.randomUUID()
-          const flow = threeStages(world, new Set(["server"]))
-          yield* runFlow(flow, { taskId, params, onFailure: "keep" })
+          const { world, taskId, flow } = yield* heldRun()
           const outcome = yield* runFlow(flow, { taskId, params, onFailure: "keep", rollingBack: true })
           expect(outcome).toEqual(
             FlowOutcome.RolledBack({
@@ -144,10 +152,7 @@ export const flowKeepContract = (name: string, layer: Layer.Layer<Checkpoints.Ch
 
       it.effect("a rollback whose undo fails ends Failed with the compensation report", () =>
         Effect.gen(function* () {
-          const world = new World()
-          const taskId = crypto.randomUUID()
-          const flow = threeStages(world, new Set(["server"]), new Set(["port"]))
-          yield* runFlow(flow, { taskId, params, onFailure: "keep" })
+          const { taskId, flow } = yield* heldRun(new Set(["port"]))
           const outcome = yield* runFlow(flow, { taskId, params, onFailure: "keep", rollingBack: true })
           expect(outcome).toMatchObject({
             _tag: "Failed",
@@ -160,10 +165,7 @@ export const flowKeepContract = (name: string, layer: Layer.Layer<Checkpoints.Ch
 
       it.effect("a rollback cut off by a crash resumes: what was undone is not undone twice", () =>
         Effect.gen(function* () {
-          const world = new World()
-          const taskId = crypto.randomUUID()
-          const flow = threeStages(world, new Set(["server"]))
-          yield* runFlow(flow, { taskId, params, onFailure: "keep" })
+          const { world, taskId, flow } = yield* heldRun()
           // The worker dies right after the port's undo is stored.
           const store = yield* dyingStore(
             (e) => e.phase === "compensate" && e.path === "port" && e.state === "SUCCEEDED",
@@ -193,11 +195,7 @@ export const flowKeepContract = (name: string, layer: Layer.Layer<Checkpoints.Ch
 
       it.effect("a retry cut off by a crash resumes the retry, not the old failure", () =>
         Effect.gen(function* () {
-          const world = new World()
-          const taskId = crypto.randomUUID()
-          const failing = new Set(["server"])
-          const flow = threeStages(world, failing)
-          yield* runFlow(flow, { taskId, params, onFailure: "keep" })
+          const { world, taskId, failing, flow } = yield* heldRun()
           failing.delete("server")
           // The worker dies as the retry's flow entry is stored, before the stage runs again.
           const store = yield* dyingStore((e) => e.phase === "flow" && e.attempt === 2, true)
