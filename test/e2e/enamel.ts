@@ -4,6 +4,7 @@ import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
 import { SqlClient } from "@effect/sql"
 import { BrokerAmqp } from "@enamel/broker"
+import { TaskState } from "@enamel/domain"
 import {
   Barbican,
   Cinder,
@@ -124,7 +125,7 @@ export const finished = (taskId: string, token: string | SessionShape) =>
     Effect.flatMap(typeof token === "string" ? Effect.succeed(token) : tokenOf(token), (current) =>
       getTask(taskId, current)
     ),
-    (task) => ["SUCCEEDED", "FAILED", "CANCELLED"].includes(task.state),
+    (task) => TaskState.terminalStates.some((state) => state === task.state),
     { what: `task ${taskId} to finish`, timeout: "3 minutes", every: "200 millis" }
   )
 

@@ -3,6 +3,7 @@ import { EnamelApi } from "@enamel/domain/contract"
 import {
   CallbackStore,
   CheckpointsPg,
+  HeldTasks,
   OutboxRelay,
   TaskProgress,
   TaskStore,
@@ -37,7 +38,7 @@ export const ApiLive = HttpApiBuilder.api(EnamelApi).pipe(
   ]),
   Layer.provide(Authentication.layer),
   Layer.merge(CallbackDispatcher.layer),
-  Layer.provide([CallbackStore.Default, CallbackSecrets.Default]),
+  Layer.provide([CallbackStore.Default, CallbackSecrets.Default, HeldTasks.Default]),
   Layer.provide([
     TaskStore.Default,
     OutboxRelay.Default,

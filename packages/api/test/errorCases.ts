@@ -262,7 +262,17 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     code: ErrorCode.requestInvalid,
     detail:
       "colour: is not a field of this request (the fields here: name, count, image, flavor, boot_volume, " +
-      "networks, keypair, user_data, metadata, availability_zone, priority)"
+      "networks, keypair, user_data, metadata, availability_zone, priority, on_failure)"
+  },
+  {
+    name: "an on_failure that is neither rollback nor keep",
+    method: "POST",
+    path: "/servers",
+    token: tokens.alice,
+    body: { ...server, on_failure: "retry" },
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: 'on_failure: must be rollback or keep, not "retry"'
   },
   {
     name: "an unknown nested field (was ignored)",
@@ -365,7 +375,7 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     status: 400,
     code: ErrorCode.requestInvalid,
     detail:
-      'state: must be one of PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLING, CANCELLED, active, all, not "done"'
+      'state: must be one of PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLING, CANCELLED, ROLLING_BACK, ROLLED_BACK, active, all, not "done"'
   },
   {
     name: "limit given twice",
@@ -417,6 +427,22 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     name: "cancelling an unknown task",
     method: "POST",
     path: `/tasks/${nobody}/cancel`,
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.taskNotFound
+  },
+  {
+    name: "retrying an unknown task",
+    method: "POST",
+    path: `/tasks/${nobody}/retry`,
+    token: tokens.alice,
+    status: 404,
+    code: ErrorCode.taskNotFound
+  },
+  {
+    name: "rolling back an unknown task",
+    method: "POST",
+    path: `/tasks/${nobody}/rollback`,
     token: tokens.alice,
     status: 404,
     code: ErrorCode.taskNotFound
@@ -780,13 +806,23 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     detail: "delete_backup: is not a query parameter of this request; did you mean delete_backups?"
   },
   {
+    name: "an on_failure that is neither rollback nor keep, on a command without a body",
+    method: "DELETE",
+    path: ({ aliceBackedUp }) => `/servers/${aliceBackedUp.server}?on_failure=ignore`,
+    token: tokens.alice,
+    status: 400,
+    code: ErrorCode.requestInvalid,
+    detail: 'on_failure: must be rollback or keep, not "ignore"'
+  },
+  {
     name: "a query parameter a command does not have",
     method: "DELETE",
     path: ({ aliceBackedUp }) => `/servers/${aliceBackedUp.server}?force=1`,
     token: tokens.alice,
     status: 400,
     code: ErrorCode.requestInvalid,
-    detail: "force: is not a query parameter of this request (the parameters here: delete_backups, dry_run)"
+    detail:
+      "force: is not a query parameter of this request (the parameters here: delete_backups, dry_run, on_failure)"
   },
   {
     name: "deleting a server whose id is no UUID",

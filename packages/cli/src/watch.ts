@@ -11,13 +11,15 @@ export interface WatchOptions {
   readonly format: Format
   /** --debug: its lines go to the same terminal, so plain lines instead of the live view. */
   readonly debug: boolean
+  /** The state the watch was for (SUCCEEDED unless said: a rollback is for ROLLED_BACK). */
+  readonly goal?: string
 }
 
 /**
  * `--wait` and `task watch` (and the demo): the task's stages shown as they happen (the live view on a
  * terminal, plain lines elsewhere, nothing for json/value), then the final task. Ctrl-C detaches: the
  * task goes on, and the command says how to watch it again. Fails with TaskNotSucceeded unless the task
- * SUCCEEDED.
+ * SUCCEEDED (or reached `goal`).
  */
 export const watchTask = Effect.fn("enamel.watchTask")(function* (
   client: EnamelClientShape,
@@ -44,7 +46,8 @@ export const watchTask = Effect.fn("enamel.watchTask")(function* (
     )
   )
   yield* printFinal(format, final)
-  if (final.state !== "SUCCEEDED") return yield* new TaskNotSucceeded({ id, state: final.state })
+  if (final.state !== (options.goal ?? "SUCCEEDED"))
+    return yield* new TaskNotSucceeded({ id, state: final.state })
   return final
 })
 

@@ -200,6 +200,43 @@ layer(WorldLive, { timeout: 120_000, excludeTestServices: true })("enamel", (it)
       })
     )
 
+    /** A `flaky-*` server created with --on-failure keep, once it is held (FAILED at its last boot). */
+    const heldTask = (name: string) =>
+      Effect.gen(function* () {
+        const accepted = yield* enamel([...create(name), "--on-failure", "keep", "-f", "json"])
+        const task = yield* Schema.decodeUnknown(TaskJson)(accepted.stdout)
+        expect(task.on_failure).toBe("keep")
+        return yield* eventually(
+          Effect.flatMap(enamel(["task", "show", task.id, "-f", "json"]), (r) =>
+            Schema.decodeUnknown(TaskDetailJson)(r.stdout)
+          ),
+          (t) => t.state === "FAILED",
+          { what: `task ${task.id} to fail` }
+        )
+      })
+
+    it.effect("--on-failure keep holds a failed task; task retry --wait takes it to SUCCEEDED", () =>
+      Effect.gen(function* () {
+        const held = yield* heldTask("flaky-retry")
+        expect(held).toMatchObject({ held: true, error: { stage: "server[0]/bootServer" } })
+        const retried = yield* enamel(["task", "retry", held.id, "--wait"])
+        expect(retried.code).toBe(0)
+        expect(retried.stdout).toContain(`task ${held.id}: SUCCEEDED`)
+        const refused = yield* enamel(["task", "rollback", held.id])
+        expect(refused.code).toBe(ExitCode.failed)
+        expect(refused.stderr).toContain("task.not_held")
+      })
+    )
+
+    it.effect("task rollback --wait undoes a held task and exits 0 once it is ROLLED_BACK", () =>
+      Effect.gen(function* () {
+        const held = yield* heldTask("flaky-rollback")
+        const rolledBack = yield* enamel(["task", "rollback", held.id, "--wait"])
+        expect(rolledBack.code).toBe(0)
+        expect(rolledBack.stdout).toContain(`task ${held.id}: ROLLED_BACK`)
+      })
+    )
+
     it.effect(
       "Ctrl-C while watching detaches: the task goes on, and the command says how to watch again",
       () =>

@@ -237,6 +237,29 @@ layer(WorldLive, { timeout: 120_000, excludeTestServices: true })("enamel server
       })
     )
 
+    it.effect(
+      "--on-failure keep on a command without a body goes as ?on_failure=keep, not into the params",
+      () =>
+        Effect.gen(function* () {
+          const made = yield* (yield* World).aliceServer("vol-keep")
+          const removed = yield* enamel([
+            "server",
+            "volume",
+            "remove",
+            made.serverId,
+            made.enamels,
+            "--on-failure",
+            "keep",
+            "-f",
+            "json"
+          ])
+          expect(removed.code).toBe(0)
+          const task = yield* Schema.decodeUnknown(TaskJson)(removed.stdout)
+          expect(task.on_failure).toBe("keep")
+          expect(task.params).not.toHaveProperty("on_failure")
+        })
+    )
+
     it.effect("interface add sends the port's network, address, groups and floating IP; remove --wait", () =>
       Effect.gen(function* () {
         const made = yield* (yield* World).aliceServer("if-add")

@@ -22,6 +22,7 @@ export const ErrorCode = {
   // Tasks, as the API serves them
   taskNotFound: "task.not_found",
   taskNotCancellable: "task.not_cancellable",
+  taskNotHeld: "task.not_held",
   taskIdempotencyConflict: "task.idempotency_conflict",
   taskMarkerNotFound: "task.marker_not_found",
   // Callbacks (the Enamel-Callback-* headers of a task-creating request)
@@ -153,7 +154,15 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
     meaning: "No task with this id, or one the caller may not see (another project's).",
     seen: [answer(404)]
   },
-  "task.not_cancellable": { meaning: "The task has already ended.", seen: [answer(409)] },
+  "task.not_cancellable": {
+    meaning: "The task has already ended (a held task is rolled back, not cancelled), or is rolling back.",
+    seen: [answer(409)]
+  },
+  "task.not_held": {
+    meaning:
+      'Retry or rollback of a task that is not FAILED and held (only a task asked with on_failure "keep" is held).',
+    seen: [answer(409)]
+  },
   "task.idempotency_conflict": {
     meaning: "The Idempotency-Key was used before with a different request.",
     seen: [answer(409)]

@@ -21,6 +21,7 @@ export {
 export { FlowHalted, FlowRun } from "./engine/flow/RunState.js"
 export { type RunOptions, runFlow } from "./engine/flow/runFlow.js"
 export * as Stage from "./engine/flow/Stage.js"
+export * from "./engine/task/OnFailure.js"
 export * from "./engine/task/Task.js"
 export * from "./engine/task/TaskMessage.js"
 export * as TaskState from "./engine/task/TaskState.js"

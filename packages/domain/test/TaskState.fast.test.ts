@@ -7,12 +7,15 @@ const all = TaskState.TaskState.literals
 /** What each event does from each state: `-` refused, `=` stays, otherwise the state it moves to. */
 // biome-ignore format: a table reads best aligned
 const eventTable: ReadonlyArray<readonly [TaskState.TaskEvent, Record<TaskState.TaskState, string>]> = [
-  [TaskState.claim,               { PENDING: "RUNNING",   RUNNING: "=",          CANCELLING: "=",         SUCCEEDED: "-", FAILED: "-", CANCELLED: "-" }],
-  [TaskState.cancel,              { PENDING: "CANCELLED", RUNNING: "CANCELLING", CANCELLING: "=",         SUCCEEDED: "-", FAILED: "-", CANCELLED: "-" }],
-  [TaskState.handBack,            { PENDING: "-",         RUNNING: "PENDING",    CANCELLING: "=",         SUCCEEDED: "-", FAILED: "-", CANCELLED: "-" }],
-  [TaskState.finish("SUCCEEDED"), { PENDING: "-",         RUNNING: "SUCCEEDED",  CANCELLING: "SUCCEEDED", SUCCEEDED: "-", FAILED: "-", CANCELLED: "-" }],
-  [TaskState.finish("FAILED"),    { PENDING: "-",         RUNNING: "FAILED",     CANCELLING: "FAILED",    SUCCEEDED: "-", FAILED: "-", CANCELLED: "-" }],
-  [TaskState.finish("CANCELLED"), { PENDING: "-",         RUNNING: "-",          CANCELLING: "CANCELLED", SUCCEEDED: "-", FAILED: "-", CANCELLED: "-" }]
+  [TaskState.claim,                 { PENDING: "RUNNING",   RUNNING: "=",          CANCELLING: "=",         SUCCEEDED: "-", FAILED: "-",            CANCELLED: "-", ROLLING_BACK: "=",           ROLLED_BACK: "-" }],
+  [TaskState.cancel,                { PENDING: "CANCELLED", RUNNING: "CANCELLING", CANCELLING: "=",         SUCCEEDED: "-", FAILED: "-",            CANCELLED: "-", ROLLING_BACK: "-",           ROLLED_BACK: "-" }],
+  [TaskState.handBack,              { PENDING: "-",         RUNNING: "PENDING",    CANCELLING: "=",         SUCCEEDED: "-", FAILED: "-",            CANCELLED: "-", ROLLING_BACK: "=",           ROLLED_BACK: "-" }],
+  [TaskState.retry,                 { PENDING: "-",         RUNNING: "-",          CANCELLING: "-",         SUCCEEDED: "-", FAILED: "RUNNING",      CANCELLED: "-", ROLLING_BACK: "-",           ROLLED_BACK: "-" }],
+  [TaskState.rollback,              { PENDING: "-",         RUNNING: "-",          CANCELLING: "-",         SUCCEEDED: "-", FAILED: "ROLLING_BACK", CANCELLED: "-", ROLLING_BACK: "-",           ROLLED_BACK: "-" }],
+  [TaskState.finish("SUCCEEDED"),   { PENDING: "-",         RUNNING: "SUCCEEDED",  CANCELLING: "SUCCEEDED", SUCCEEDED: "-", FAILED: "-",            CANCELLED: "-", ROLLING_BACK: "-",           ROLLED_BACK: "-" }],
+  [TaskState.finish("FAILED"),      { PENDING: "-",         RUNNING: "FAILED",     CANCELLING: "FAILED",    SUCCEEDED: "-", FAILED: "-",            CANCELLED: "-", ROLLING_BACK: "FAILED",      ROLLED_BACK: "-" }],
+  [TaskState.finish("CANCELLED"),   { PENDING: "-",         RUNNING: "-",          CANCELLING: "CANCELLED", SUCCEEDED: "-", FAILED: "-",            CANCELLED: "-", ROLLING_BACK: "-",           ROLLED_BACK: "-" }],
+  [TaskState.finish("ROLLED_BACK"), { PENDING: "-",         RUNNING: "-",          CANCELLING: "-",         SUCCEEDED: "-", FAILED: "-",            CANCELLED: "-", ROLLING_BACK: "ROLLED_BACK", ROLLED_BACK: "-" }]
 ]
 
 const describeAfter = (event: TaskState.TaskEvent, from: TaskState.TaskState) =>
@@ -37,13 +40,26 @@ describe("TaskState", () => {
         "RUNNING->CANCELLING",
         "CANCELLING->CANCELLED",
         "CANCELLING->FAILED",
-        "CANCELLING->SUCCEEDED"
+        "CANCELLING->SUCCEEDED",
+        "FAILED->RUNNING",
+        "FAILED->ROLLING_BACK",
+        "ROLLING_BACK->ROLLED_BACK",
+        "ROLLING_BACK->FAILED"
       ].sort()
     )
   })
 
-  it("refuses a transition out of a terminal state with a stable code", () => {
-    for (const terminal of TaskState.terminalStates) {
+  it("calls terminal the states no worker runs a task in, and final those nothing moves", () => {
+    expect([...TaskState.terminalStates].sort()).toEqual(["CANCELLED", "FAILED", "ROLLED_BACK", "SUCCEEDED"])
+    expect(all.filter(TaskState.isTerminal)).toEqual(all.filter((s) => TaskState.terminalStates.includes(s)))
+    // FAILED is terminal but not final: a held task may be retried or rolled back.
+    expect(all.filter(TaskState.isFinal).sort()).toEqual(["CANCELLED", "ROLLED_BACK", "SUCCEEDED"])
+    for (const s of all) if (TaskState.isFinal(s)) expect(TaskState.isTerminal(s)).toBe(true)
+    expect(TaskState.nextStates("FAILED")).toEqual(["RUNNING", "ROLLING_BACK"])
+  })
+
+  it("refuses a transition out of a final state with a stable code", () => {
+    for (const terminal of all.filter(TaskState.isFinal)) {
       expect(TaskState.isTerminal(terminal)).toBe(true)
       const result = TaskState.transition(terminal, "RUNNING")
       expect(Either.isLeft(result)).toBe(true)

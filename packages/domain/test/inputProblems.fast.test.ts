@@ -157,7 +157,7 @@ describe("problems with a query or a header", () => {
     [
       { state: "done" },
       [
-        'state: must be one of PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLING, CANCELLED, active, all, not "done"'
+        'state: must be one of PENDING, RUNNING, SUCCEEDED, FAILED, CANCELLING, CANCELLED, ROLLING_BACK, ROLLED_BACK, active, all, not "done"'
       ]
     ],
     [{ scope: "all" }, ['scope: must be user or project, not "all"']],

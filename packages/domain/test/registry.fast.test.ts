@@ -78,8 +78,23 @@ describe("the registry", () => {
         expect(Input.refusesUnknownFields(query.value)).toBe(true)
         const ast = query.value.ast
         const names = SchemaAST.isTypeLiteral(ast) ? ast.propertySignatures.map((p) => String(p.name)) : []
-        expect([...Object.keys(command.urlParams), "dry_run"].sort()).toEqual(names.sort())
+        // dry_run is the request's, on_failure the task's (stored beside it): never the flow's params.
+        expect([...Object.keys(command.urlParams), "dry_run"].sort()).toEqual(
+          names.filter((n) => n !== "on_failure").sort()
+        )
         expect(Object.values(command.urlParams)).not.toContain("dry_run")
+        expect(Object.values(command.urlParams)).not.toContain("on_failure")
+      })
+
+      it("takes on_failure: in its body, or in its query when it has no body", () => {
+        const payload: Option.Option<Schema.Schema.All> = command.endpoint.payloadSchema
+        const query: Option.Option<Schema.Schema.All> = command.endpoint.urlParamsSchema
+        const schema = Option.isSome(payload) ? payload : query
+        const names = Option.match(schema, {
+          onNone: () => [],
+          onSome: (s) => SchemaAST.getPropertySignatures(s.ast).map((p) => String(p.name))
+        })
+        expect(names).toContain("on_failure")
       })
 
       it("has an OpenAPI operation that lists the codes of each error answer", () => {

@@ -170,8 +170,16 @@ export class CallbackStore extends Effect.Service<CallbackStore>()("@enamel/pers
       }
     }
 
+    /** A held task taken up again (retry, rollback) will end again: its subscription listens again. */
+    const reopen = (taskId: string) =>
+      sql`UPDATE task_callbacks SET closed = false WHERE task_id = ${taskId}`.pipe(
+        Effect.asVoid,
+        Effect.mapError(down)
+      )
+
     return {
       subscribe,
+      reopen,
       pending,
       record,
       claimDue,

@@ -130,6 +130,8 @@ export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistenc
         readonly state: TaskState.Outcome
         readonly result: unknown
         readonly error: ErrorInfo | null
+        /** FAILED with what it made kept (`on_failure: "keep"`): a retry or a rollback may take it up. */
+        readonly held?: boolean
       }
     ) {
       const event = TaskStateSql.finish(outcome.state)
@@ -137,7 +139,8 @@ export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistenc
         UPDATE tasks SET state = ${event.next},
           result = ${outcome.result === null ? null : JSON.stringify(outcome.result)}::jsonb,
           error = ${outcome.error === null ? null : JSON.stringify(outcome.error)}::jsonb,
-          ended_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
+          ended_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL,
+          held = ${outcome.held === true && outcome.state === "FAILED"}
         WHERE ${fenced(lease)} AND ${event.applies} RETURNING id`.pipe(Effect.mapError(down))
       if (rows.length === 0) return yield* new LeaseLost({ taskId: lease.taskId })
     })

@@ -1,6 +1,6 @@
 import type { Statement } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
-import { ErrorCode, ErrorInfo, Task, TaskNotFound, type TaskState } from "@enamel/domain"
+import { ErrorCode, ErrorInfo, type OnFailure, Task, TaskNotFound, type TaskState } from "@enamel/domain"
 import { Data, Effect, Option, Queue, Schema } from "effect"
 import { groupCommit } from "./groupCommit.js"
 import * as TaskResources from "./TaskResources.js"
@@ -11,11 +11,13 @@ export const TaskRecord = Schema.Struct({
   ...Task.fields,
   keyRef: Schema.NullOr(Schema.String),
   requestHash: Schema.NullOr(Schema.String),
-  cancelRequestedAt: Schema.NullOr(Schema.DateTimeUtc)
+  cancelRequestedAt: Schema.NullOr(Schema.DateTimeUtc),
+  /** How many times a user retried the task after it failed and was held (`HeldTasks.retry`). */
+  retries: Schema.Int
 })
 export type TaskRecord = typeof TaskRecord.Type
 
-const Row = Schema.Struct({
+export const Row = Schema.Struct({
   ...TaskRecord.fields,
   createdAt: Schema.DateTimeUtcFromDate,
   updatedAt: Schema.DateTimeUtcFromDate,
@@ -43,6 +45,8 @@ export interface NewTask {
   readonly requestHash: string | null
   /** The broker message announcing the task, published by the outbox relay. */
   readonly message: string
+  /** What the task does when a stage fails for good; `rollback` when not given. */
+  readonly onFailure?: OnFailure
 }
 
 export interface TaskFilter {
@@ -90,8 +94,8 @@ export class TaskNotCancellable extends Data.TaggedError("TaskNotCancellable")<{
   }
 }
 
-const columns = `id::text, type, flow_version, state, project_id, user_id, priority, params, result, error, key_ref, request_hash,
-  cancel_requested_at, created_at, updated_at, started_at, ended_at`
+export const columns = `id::text, type, flow_version, state, project_id, user_id, priority, params, result, error, key_ref, request_hash,
+  cancel_requested_at, created_at, updated_at, started_at, ended_at, on_failure, held, retries`
 
 export const OUTBOX_CHANNEL = "enamel_outbox"
 export const CANCEL_CHANNEL = "enamel_cancel"
@@ -120,13 +124,15 @@ export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/
                                  ${tasks.map((t) => t.priority)}::smallint[],
                                  ${tasks.map((t) => JSON.stringify(t.params))}::jsonb[],
                                  ${tasks.map((t) => t.keyRef)}::text[], ${tasks.map((t) => t.idempotencyKey)}::text[],
-                                 ${tasks.map((t) => t.requestHash)}::text[], ${tasks.map((t) => t.message)}::text[])
-              AS i (id, type, flow_version, project_id, user_id, priority, params, key_ref, idempotency_key, request_hash, message)
+                                 ${tasks.map((t) => t.requestHash)}::text[], ${tasks.map((t) => t.message)}::text[],
+                                 ${tasks.map((t) => t.onFailure ?? "rollback")}::text[])
+              AS i (id, type, flow_version, project_id, user_id, priority, params, key_ref, idempotency_key, request_hash, message,
+                    on_failure)
           ), inserted AS (
             INSERT INTO tasks (id, type, flow_version, state, project_id, user_id, priority, params, key_ref,
-                               idempotency_key, request_hash, created_at, updated_at)
+                               idempotency_key, request_hash, created_at, updated_at, on_failure)
             SELECT id, type, flow_version, ${TaskStateSql.initial}, project_id, user_id, priority, params, key_ref, idempotency_key,
-                   request_hash, now(), now()
+                   request_hash, now(), now(), on_failure
             FROM input
             ON CONFLICT (project_id, user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING *

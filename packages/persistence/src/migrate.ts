@@ -9,6 +9,7 @@ import addTaskFlowVersion from "./migrations/0006_add_task_flow_version.js"
 import createTopicSettings from "./migrations/0007_create_topic_settings.js"
 import addTaskResourceIds from "./migrations/0008_add_task_resource_ids.js"
 import createTaskCallbacks from "./migrations/0009_create_task_callbacks.js"
+import addTaskKeepOnFailure from "./migrations/0010_add_task_keep_on_failure.js"
 
 /** Forward-only, numbered; a new migration is a new file and a new line here. */
 const migrations = Migrator.fromRecord({
@@ -20,7 +21,8 @@ const migrations = Migrator.fromRecord({
   "0006_add_task_flow_version": addTaskFlowVersion,
   "0007_create_topic_settings": createTopicSettings,
   "0008_add_task_resource_ids": addTaskResourceIds,
-  "0009_create_task_callbacks": createTaskCallbacks
+  "0009_create_task_callbacks": createTaskCallbacks,
+  "0010_add_task_keep_on_failure": addTaskKeepOnFailure
 })
 
 const table = "enamel_migrations"

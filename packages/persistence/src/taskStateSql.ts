@@ -60,9 +60,12 @@ export const render = (event: TaskState.TaskEvent): EventSql => {
 export const claim = render(TaskState.claim)
 export const cancel = render(TaskState.cancel)
 export const handBack = render(TaskState.handBack)
+export const retry = render(TaskState.retry)
+export const rollback = render(TaskState.rollback)
 const finishes = {
   SUCCEEDED: render(TaskState.finish("SUCCEEDED")),
   FAILED: render(TaskState.finish("FAILED")),
-  CANCELLED: render(TaskState.finish("CANCELLED"))
+  CANCELLED: render(TaskState.finish("CANCELLED")),
+  ROLLED_BACK: render(TaskState.finish("ROLLED_BACK"))
 } satisfies Record<TaskState.Outcome, EventSql>
 export const finish = (outcome: TaskState.Outcome): EventSql => finishes[outcome]

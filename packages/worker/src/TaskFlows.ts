@@ -44,7 +44,14 @@ export const taskFlow = <R, RE, RIn>(
           return yield* new EnvironmentUnavailable({ cause: built.left })
         }
         return yield* flow
-          .run({ taskId: task.id, params: task.params, cancellation })
+          .run({
+            taskId: task.id,
+            params: task.params,
+            cancellation,
+            onFailure: task.onFailure,
+            retries: task.retries,
+            rollingBack: task.state === "ROLLING_BACK"
+          })
           .pipe(Effect.provide(built.right))
       })
     return { type: flow.type, version: flow.version, run } satisfies TaskFlow

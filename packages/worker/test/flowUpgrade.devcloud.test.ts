@@ -144,7 +144,10 @@ const taskRecord = (id: string, flowVersion: number, params: unknown): TaskRecor
     endedAt: null,
     keyRef: null,
     requestHash: null,
-    cancelRequestedAt: null
+    cancelRequestedAt: null,
+    onFailure: "rollback",
+    held: false,
+    retries: 0
   }
 }
 

@@ -27,11 +27,14 @@ interface TaskBody {
   readonly id: string
   readonly state: string
   readonly project_id: string
-  readonly error: { readonly code: string } | null
+  readonly error: { readonly code: string; readonly stage?: string } | null
+  readonly on_failure?: string
+  readonly held?: boolean
   readonly timeline?: ReadonlyArray<{
     readonly stage: string
     readonly phase: string
     readonly state: string
+    readonly attempt: number
   }>
 }
 const taskOf = (answer: Answer) => (answer.body as { task: TaskBody }).task
@@ -54,11 +57,19 @@ export const enamelBehaviour = <R>(backend: Backend<R>) =>
       })
       type Running = Effect.Effect.Success<typeof start>
 
-      const accept = (enamel: Running, name: string, token: string = tokens.alice) =>
-        Effect.map(enamel.send("POST", "/servers", { token, body: server(name) }), (answer) => {
-          expect(answer.status).toBe(202)
-          return taskOf(answer)
-        })
+      const accept = (
+        enamel: Running,
+        name: string,
+        token: string = tokens.alice,
+        more: Record<string, unknown> = {}
+      ) =>
+        Effect.map(
+          enamel.send("POST", "/servers", { token, body: { ...server(name), ...more } }),
+          (answer) => {
+            expect(answer.status).toBe(202)
+            return taskOf(answer)
+          }
+        )
       const get = (enamel: Running, id: string, token: string = tokens.alice) =>
         Effect.map(enamel.send("GET", `/tasks/${id}`, { token }), taskOf)
       /** The task once it is in one of `states` (20 s at most). */
@@ -113,6 +124,95 @@ export const enamelBehaviour = <R>(backend: Backend<R>) =>
           const done = yield* until(enamel, accepted.id, terminal)
           expect(done.state).toBe("CANCELLED")
           expect(stages(done, "compensate", "SUCCEEDED")).toEqual(["s0/step"])
+          yield* enamel.stop
+        })
+      )
+
+      /** A `flaky-*` task accepted with on_failure keep, once it is held at its failed stage. */
+      const held = (enamel: Running, name: string) =>
+        Effect.gen(function* () {
+          const accepted = yield* accept(enamel, name, tokens.alice, { on_failure: "keep" })
+          expect(accepted).toMatchObject({ on_failure: "keep", held: false })
+          const failed = yield* until(enamel, accepted.id, terminal)
+          expect(failed).toMatchObject({
+            state: "FAILED",
+            on_failure: "keep",
+            held: true,
+            error: { code: "test.refused", stage: "refuseFirst" }
+          })
+          expect(stages(failed, "compensate", "SUCCEEDED")).toEqual([])
+          expect(stages(failed, "flow", "HELD")).toEqual(["$flow"])
+          return failed
+        })
+
+      it.effect("a keep task fails held; retried, it resumes from the failed stage and SUCCEEDS", () =>
+        Effect.gen(function* () {
+          const enamel = yield* start
+          const failed = yield* held(enamel, "flaky-1")
+          // Another project's task answers as cancel does: 404.
+          expect(
+            (yield* enamel.send("POST", `/tasks/${failed.id}/retry`, { token: tokens.bob })).status
+          ).toBe(404)
+          const retry = yield* enamel.send("POST", `/tasks/${failed.id}/retry`, { token: tokens.alice })
+          expect(retry.status).toBe(202)
+          expect(taskOf(retry)).toMatchObject({ state: "RUNNING", held: false, error: null })
+          const done = yield* until(enamel, failed.id, terminal)
+          expect(done.state).toBe("SUCCEEDED")
+          const runs = (done.timeline ?? []).filter((e) => e.phase === "run")
+          const attempts = (stage: string) =>
+            runs.filter((e) => e.stage === stage).map((e) => `${e.attempt}:${e.state}`)
+          // The steps before ran once; the failed stage's retry is its second attempt.
+          expect(attempts("s0/step")).toEqual(["1:SUCCEEDED"])
+          expect(attempts("s1/step")).toEqual(["1:SUCCEEDED"])
+          expect(attempts("refuseFirst")).toEqual(["1:FAILED", "2:SUCCEEDED"])
+          const again = yield* enamel.send("POST", `/tasks/${failed.id}/retry`, { token: tokens.alice })
+          expect(again.status).toBe(409)
+          expect(again.body).toMatchObject({ errors: [{ code: "task.not_held" }] })
+          yield* enamel.stop
+        })
+      )
+
+      it.effect("a keep task held, then rolled back: ROLLING_BACK, undone latest first, ROLLED_BACK", () =>
+        Effect.gen(function* () {
+          const enamel = yield* start
+          const failed = yield* held(enamel, "flaky-2")
+          const cancel = yield* enamel.send("POST", `/tasks/${failed.id}/cancel`, { token: tokens.alice })
+          expect(cancel.status).toBe(409)
+          const rollback = yield* enamel.send("POST", `/tasks/${failed.id}/rollback`, { token: tokens.alice })
+          expect(rollback.status).toBe(202)
+          expect(taskOf(rollback).state).toBe("ROLLING_BACK")
+          const done = yield* until(enamel, failed.id, ["ROLLED_BACK", "FAILED"])
+          expect(done).toMatchObject({ state: "ROLLED_BACK", held: false })
+          expect(stages(done, "compensate", "SUCCEEDED")).toEqual(["s1/step", "s0/step"])
+          const retry = yield* enamel.send("POST", `/tasks/${failed.id}/retry`, { token: tokens.alice })
+          expect(retry.status).toBe(409)
+          yield* enamel.stop
+        })
+      )
+
+      it.effect("on_failure is part of the request an Idempotency-Key names", () =>
+        Effect.gen(function* () {
+          const enamel = yield* start
+          const headers = { "idempotency-key": `keep-${crypto.randomUUID()}` }
+          const first = yield* enamel.send("POST", "/servers", {
+            token: tokens.alice,
+            body: { ...server("ok-keep"), on_failure: "keep" },
+            headers
+          })
+          expect(first.status).toBe(202)
+          const same = yield* enamel.send("POST", "/servers", {
+            token: tokens.alice,
+            body: { ...server("ok-keep"), on_failure: "keep" },
+            headers
+          })
+          expect(taskOf(same).id).toBe(taskOf(first).id)
+          const other = yield* enamel.send("POST", "/servers", {
+            token: tokens.alice,
+            body: server("ok-keep"),
+            headers
+          })
+          expect(other.status).toBe(409)
+          yield* until(enamel, taskOf(first).id, terminal)
           yield* enamel.stop
         })
       )

@@ -10,7 +10,9 @@ import { Data, Effect, Layer, Schema } from "effect"
  * - `ok-*`: three steps of 50 ms, then succeeds;
  * - `slow-*`: six steps of 250 ms (time to stop Enamel in the middle);
  * - `fail-*`: two steps, then a stage that fails for good (both steps are undone);
- * - `wait-*`: a step, then a stage that only waits, forever (to be cancelled).
+ * - `wait-*`: a step, then a stage that only waits, forever (to be cancelled);
+ * - `flaky-*`: two steps, then a stage that fails for good at its first attempt and succeeds at any later
+ *   one (a retry of a held task: its attempts go on counting).
  */
 class Refused extends Data.TaggedError("Refused")<{ readonly code: string; readonly message: string }> {}
 
@@ -25,6 +27,15 @@ const refuse = Stage.make({
   name: "refuse",
   result: Schema.Void,
   run: () => Effect.fail(new Refused({ code: "test.refused", message: "the test flow refuses" }))
+})
+
+const refuseFirst = Stage.make({
+  name: "refuseFirst",
+  result: Schema.Void,
+  run: (_: null, ctx) =>
+    ctx.attempt === 1
+      ? Effect.fail(new Refused({ code: "test.refused", message: "the test flow refuses once" }))
+      : Effect.void
 })
 
 const waitForever = Stage.make({
@@ -53,6 +64,11 @@ const behaviour = Flow.make({
         yield* steps(2, 10)
         yield* Flow.stage(refuse, null)
         return []
+      }
+      if (name.startsWith("flaky")) {
+        yield* steps(2, 10)
+        yield* Flow.stage(refuseFirst, null)
+        return ["done"]
       }
       if (name.startsWith("wait")) {
         yield* steps(1, 10)

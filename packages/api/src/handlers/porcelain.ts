@@ -14,6 +14,7 @@ import { type IdempotencyConflict, OutboxRelay, TaskStore } from "@enamel/persis
 import { Effect, Option, Predicate, Schema } from "effect"
 import * as Callback from "../callbacks/subscription.js"
 import { UserKeys } from "../keys/UserKeys.js"
+import { digestPart, flowFields, onFailureOf } from "../tasks/onFailure.js"
 import { conflict, unavailable } from "./storeErrors.js"
 import { taskView } from "./views.js"
 
@@ -36,7 +37,7 @@ interface PorcelainRequest {
  * `server_id`), as the endpoint decoded them; a query parameter left out stays out.
  */
 const paramsOf = (command: Registered, request: PorcelainRequest): Record<string, unknown> => {
-  const params: Record<string, unknown> = Predicate.isRecord(request.payload) ? { ...request.payload } : {}
+  const params: Record<string, unknown> = flowFields(request.payload)
   const take = (given: unknown, names: Readonly<Record<string, string>>) => {
     if (!Predicate.isRecord(given)) return
     for (const [param, field] of Object.entries(names)) {
@@ -99,12 +100,13 @@ export const layer = HttpApiBuilder.group(EnamelApi, "porcelain", (handlers) =>
         const asked = paramsOf(command, request)
         // Decoded by the endpoint already: encoding checks it fits the flow, and gives what is stored.
         const params = yield* Effect.orDie(command.latest.encodeParams(asked))
+        const onFailure = onFailureOf(request)
         const repeatable = {
           projectId: caller.projectId,
           userId: caller.userId,
           idempotencyKey: request.headers["idempotency-key"] ?? null,
           requestHash: createHash("sha256")
-            .update(`${command.type}\n${JSON.stringify(params)}`)
+            .update(`${command.type}\n${JSON.stringify(params)}${digestPart(onFailure)}`)
             .digest("hex")
         }
         const storeFailed = {
@@ -128,6 +130,7 @@ export const layer = HttpApiBuilder.group(EnamelApi, "porcelain", (handlers) =>
                   priority: priorityOf(command, asked),
                   params,
                   keyRef,
+                  onFailure,
                   message: encodeMessage({
                     taskId: TaskId.make(id),
                     type: TaskType.make(command.type),

@@ -8,14 +8,24 @@ import {
   isAdmin,
   ServiceUnavailable
 } from "@enamel/domain/contract"
-import { type TaskFilter, TaskProgress, TaskStore, TaskWaiters } from "@enamel/persistence"
+import {
+  CallbackStore,
+  type HeldAction,
+  HeldTasks,
+  OutboxRelay,
+  type TaskFilter,
+  TaskProgress,
+  TaskStore,
+  TaskWaiters
+} from "@enamel/persistence"
 import { Duration, Effect } from "effect"
 import { stagesDone } from "../tasks/progress.js"
 import { badRequest, conflict, notFound, unavailable } from "./storeErrors.js"
 import { respond, taskEventStream } from "./taskEvents.js"
 import { taskView, timelineView } from "./views.js"
 
-const active = ["PENDING", "RUNNING", "CANCELLING"] as const
+/** The states a worker runs a task in (or will): `state=active`, the list's default. */
+const active = TaskState.TaskState.literals.filter((state) => !TaskState.isTerminal(state))
 
 /** Admins see any task by id; everyone else only their project's (others get 404, not 403). */
 const visibleProject = (caller: Caller) => (isAdmin(caller) ? undefined : caller.projectId)
@@ -26,6 +36,9 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
     const checkpoints = yield* Checkpoints.Checkpoints
     const progress = yield* TaskProgress
     const waiters = yield* TaskWaiters
+    const held = yield* HeldTasks
+    const relay = yield* OutboxRelay
+    const callbacks = yield* CallbackStore
 
     /** The task, if the caller may see it; another project's task is a 404 like a missing one. */
     const visibleTask = (id: string) =>
@@ -48,6 +61,24 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
             TaskStoreError: () => Effect.fail(unavailable())
           })
         )
+        const done = yield* progress.stagesDone([task.id]).pipe(Effect.mapError(() => unavailable()))
+        return { task: taskView(task, done.get(task.id) ?? 0) }
+      })
+
+    /** Retry or roll back a held task; visible as cancel is (another project's task is a 404). */
+    const takeUp = (action: HeldAction, id: string) =>
+      Effect.gen(function* () {
+        const caller = yield* CurrentCaller
+        const task = yield* held[action](id, visibleProject(caller)).pipe(
+          Effect.catchTags({
+            TaskNotFound: (e) => Effect.fail(notFound(e)),
+            TaskNotHeld: (e) => Effect.fail(conflict(e)),
+            TaskStoreError: () => Effect.fail(unavailable())
+          })
+        )
+        yield* relay.nudge
+        // The task will end again: its callback (if any) sends that end too.
+        yield* callbacks.reopen(task.id).pipe(Effect.mapError(() => unavailable()))
         const done = yield* progress.stagesDone([task.id]).pipe(Effect.mapError(() => unavailable()))
         return { task: taskView(task, done.get(task.id) ?? 0) }
       })
@@ -131,5 +162,7 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
       )
       .handle("cancelTask", ({ path }) => cancel(path.id))
       .handle("deleteTask", ({ path }) => cancel(path.id))
+      .handle("retryTask", ({ path }) => takeUp("retry", path.id))
+      .handle("rollbackTask", ({ path }) => takeUp("rollback", path.id))
   })
 )

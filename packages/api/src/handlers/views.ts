@@ -23,7 +23,9 @@ export const taskView = (task: Task, done = 0): TaskView => ({
   started_at: isoOrNull(task.startedAt),
   ended_at: isoOrNull(task.endedAt),
   links: [{ rel: "self", href: `/tasks/${task.id}` }],
-  progress: progressOf(task, done)
+  progress: progressOf(task, done),
+  on_failure: task.onFailure,
+  held: task.held
 })
 
 export const timelineView = (entry: TimelineEntry): TimelineEntryView => ({

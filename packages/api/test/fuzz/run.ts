@@ -24,7 +24,7 @@ import {
 import { createBackup, deleteBackup, type KnownBackups, makeKnownBackups } from "./backupEndpoints.js"
 import { type Case, fault } from "./cases.js"
 import { createServers, deleteServer, type KnownServers, otherMethods, versions } from "./serverEndpoints.js"
-import { type KnownTasks, listTasks, taskById, taskEvents } from "./taskEndpoints.js"
+import { type KnownTasks, listTasks, taskById, taskEvents, taskTakeUp } from "./taskEndpoints.js"
 import { sendCase, verdict } from "./verdict.js"
 
 /** The full run's size; FUZZ_RUNS replaces a tier's default. */
@@ -71,6 +71,7 @@ export const properties = (
   ["DELETE /servers/{id}", deleteServer(servers), 1_000],
   ["GET /tasks", listTasks(tasks), 2_000],
   ["GET|POST|DELETE /tasks/{id}[/cancel]", taskById(tasks), 2_000],
+  ["POST /tasks/{id}/retry|rollback", taskTakeUp(tasks), 300],
   ["GET /tasks/{id}/events", taskEvents(tasks), 1_000],
   ["GET|PATCH /admin/topics[/{topic}], POST /admin/drain", adminEndpoints, 500],
   ["GET /servers/{id}", readServer(attached), 400],

@@ -197,6 +197,27 @@ export const taskById = (known: KnownTasks) =>
     })
   })
 
+/**
+ * POST /tasks/{id}/retry and /rollback: no known task is held (none was asked with on_failure "keep"),
+ * so one's own answers 409 naming the task (task.not_held), another's 404 as cancel does.
+ */
+export const taskTakeUp = (known: KnownTasks) =>
+  fc.tuple(user, fc.constantFrom("retry", "rollback"), strayBody).chain(([u, op, stray]) => {
+    const own = [known[u].active, known[u].done]
+    const theirs = [known[other(u)].active, known[other(u)].done]
+    return taskId(own, theirs).chain(({ id, faults }) => {
+      const notHeld = own.includes(id) ? [fault("semantic", 409, "task")] : []
+      return withHeaders(u, {
+        method: "POST",
+        path: `/tasks/${percentEncode(id)}/${op}`,
+        authenticated: true,
+        ok: 202,
+        ...(stray === undefined ? {} : { body: stray.body, headers: { "content-type": stray.type } }),
+        faults: [...faults, ...notHeld, ...(stray?.faults ?? [])]
+      })
+    })
+  })
+
 /** GET /tasks/{id}/events on ended tasks (a live one streams until it ends), with any Last-Event-ID. */
 export const taskEvents = (known: KnownTasks) =>
   user.chain((u) =>

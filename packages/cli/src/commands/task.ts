@@ -7,8 +7,9 @@ import { parseId } from "../input/ids.js"
 import { usage } from "../input/UsageError.js"
 import { printTask, printTaskDetail, printTaskList } from "../render/formats.js"
 import { titleOf, watchTask } from "../watch.js"
+import { retry, rollback } from "./taskHeld.js"
 
-/** `enamel task list|show|watch|cancel`: the tasks the porcelain calls made. */
+/** `enamel task list|show|watch|cancel|retry|rollback`: the tasks the porcelain calls made. */
 
 const id = Args.text({ name: "ID" }).pipe(Args.withDescription("the task's id"))
 
@@ -114,6 +115,6 @@ const cancel = Command.make("cancel", { id }, ({ id }) =>
 )
 
 export const task = Command.make("task").pipe(
-  Command.withDescription("Tasks: list, show, watch and cancel them."),
-  Command.withSubcommands([list, show, watch, cancel])
+  Command.withDescription("Tasks: list, show, watch and cancel them; retry or roll back a held one."),
+  Command.withSubcommands([list, show, watch, cancel, retry, rollback])
 )

@@ -120,7 +120,8 @@ export const frame = (board: Board, context: FrameContext): ReadonlyArray<string
   const root = tree(board.rows)
   const status = statusOf(board)
   const ended = board.task !== undefined
-  const mark = !ended ? (spinner[context.tick % spinner.length] ?? "*") : status === "SUCCEEDED" ? "✓" : "✗"
+  const endMark = status === "SUCCEEDED" ? "✓" : status === "ROLLED_BACK" ? "↩" : "✗"
+  const mark = !ended ? (spinner[context.tick % spinner.length] ?? "*") : endMark
   // An ended task's own duration; until then, the time since watching began.
   const task = board.task
   const took =

@@ -28,7 +28,11 @@ export const outcomeLine = (task: TaskView): string => {
       ? ""
       : `, ${duration(millisOf(task.ended_at) - millisOf(task.started_at))}`
   const error = task.error === null ? "" : `\n  ${task.error.code}: ${task.error.message}`
-  return `task ${task.id}: ${task.state} (${task.type}${took})${error}`
+  const held = task.held
+    ? `\n  held: what it made is kept. Go on from ${task.error?.stage ?? "the failed stage"} with ` +
+      `enamel task retry ${task.id}, or undo it with enamel task rollback ${task.id}`
+    : ""
+  return `task ${task.id}: ${task.state} (${task.type}${took})${error}${held}`
 }
 
 const decodeServers = Schema.decodeUnknownOption(ServerCreate.CreateServersResult)
@@ -114,7 +118,14 @@ export const taskFields = (task: TaskView): ReadonlyArray<readonly [string, Cell
   ["ended_at", task.ended_at],
   ["error", task.error === null ? null : `${task.error.code}: ${task.error.message}`],
   ["params", compact(task.params)],
-  ["result", compact(task.result)]
+  ["result", compact(task.result)],
+  // Only for a task asked with on_failure keep: every other task prints as it always did.
+  ...(task.on_failure === "keep"
+    ? ([
+        ["on_failure", task.on_failure],
+        ["held", String(task.held)]
+      ] as const)
+    : [])
 ]
 
 export const taskTable = (task: TaskView): string => fieldTable(taskFields(task))

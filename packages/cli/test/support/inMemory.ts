@@ -37,8 +37,9 @@ const step = (name: string) =>
   Stage.make({
     name,
     result: Schema.String,
-    run: (input: { readonly ms: number; readonly fail: boolean }, ctx) =>
-      input.fail
+    // "first": fails at its first attempt only (a held task's retry is its second).
+    run: (input: { readonly ms: number; readonly fail: boolean | "first" }, ctx) =>
+      input.fail === true || (input.fail === "first" && ctx.attempt === 1)
         ? Effect.zipRight(
             Effect.sleep(input.ms),
             Effect.fail(new StageFailed({ code: "server.boot_failed", message: "No valid host was found." }))
@@ -66,7 +67,10 @@ const createServer = Flow.make({
         (i) =>
           Effect.gen(function* () {
             yield* Flow.scoped("network[0]")(Flow.stage(createPort, { ms, fail: false }))
-            return yield* Flow.stage(bootServer, { ms, fail: name.startsWith("fail") && i === count - 1 })
+            const last = i === count - 1
+            const fail =
+              name.startsWith("fail") && last ? true : name.startsWith("flaky") && last ? "first" : false
+            return yield* Flow.stage(bootServer, { ms, fail })
           }),
         { concurrency: 4 }
       )

@@ -1,10 +1,11 @@
-import type { HttpApiEndpoint, HttpMethod } from "@effect/platform"
-import { OpenApi } from "@effect/platform"
+import type { HttpMethod } from "@effect/platform"
+import { HttpApiEndpoint, OpenApi } from "@effect/platform"
 import { Effect, Option, Schema } from "effect"
 import { ErrorCode } from "../ErrorCatalogue.js"
 import type { Flow } from "../engine/flow/Flow.js"
 import { type RunnableFlow, runnable } from "../engine/flow/RunnableFlow.js"
 import type { FlowRun } from "../engine/flow/RunState.js"
+import { OnFailure } from "../engine/task/OnFailure.js"
 import { TaskPriority } from "../engine/task/Task.js"
 import * as Answers from "./answers.js"
 import { CallbackHeaderFields } from "./callbacks.js"
@@ -24,6 +25,86 @@ export const IdempotencyHeaders = Input.header(
 export const CommandHeaders = Input.header(
   Schema.Struct({ ...IdempotencyHeaders.fields, ...CallbackHeaderFields })
 )
+
+/**
+ * `on_failure`, which every task-creating request accepts: a field of the body where the endpoint has
+ * one, a query parameter (`?on_failure=keep`) where it has none (e.g. `DELETE /servers/{id}`). Not a
+ * param of the flow: the task keeps it beside them (see `OnFailure`).
+ */
+export const OnFailureFields = Schema.Struct({
+  on_failure: Schema.optional(
+    OnFailure.annotations({
+      description:
+        '"rollback" (default): a stage that fails for good undoes what the task made. "keep": nothing is ' +
+        "undone; the task ends FAILED and held, naming the failed stage, until POST /tasks/{id}/retry or " +
+        "POST /tasks/{id}/rollback."
+    })
+  )
+})
+
+type OnFailureFields = typeof OnFailureFields.Type
+
+/** The query's type with `on_failure` added when the endpoint has no body. */
+export type QueryWithOnFailure<UrlParams, Payload> = [Payload] extends [never]
+  ? [UrlParams] extends [never]
+    ? OnFailureFields
+    : UrlParams & OnFailureFields
+  : UrlParams
+
+/** The body's type with `on_failure` added, when the endpoint has one. */
+export type BodyWithOnFailure<Payload> = [Payload] extends [never] ? never : Payload & OnFailureFields
+
+/** Adds `on_failure` to the endpoint: to its body, or to its query parameters when it has no body. */
+function withOnFailure<
+  Name extends string,
+  Method extends HttpMethod.HttpMethod,
+  Path,
+  UrlParams,
+  Payload,
+  Error,
+  RE
+>(
+  endpoint: HttpApiEndpoint.HttpApiEndpoint<
+    Name,
+    Method,
+    Path,
+    UrlParams,
+    Payload,
+    never,
+    void,
+    Error,
+    never,
+    RE
+  >
+): HttpApiEndpoint.HttpApiEndpoint<
+  Name,
+  Method,
+  Path,
+  QueryWithOnFailure<UrlParams, Payload>,
+  BodyWithOnFailure<Payload>,
+  never,
+  void,
+  Error,
+  never,
+  RE
+>
+function withOnFailure(endpoint: HttpApiEndpoint.HttpApiEndpoint.Any): HttpApiEndpoint.HttpApiEndpoint.Any {
+  if (!HttpApiEndpoint.isHttpApiEndpoint(endpoint)) return endpoint
+  return Option.match(endpoint.payloadSchema, {
+    // The declared schema as it is (a struct, maybe refined), with the field added beside its own.
+    onSome: (payload) =>
+      endpoint.setPayload(Input.body(Schema.extend(Schema.make<unknown>(payload.ast), OnFailureFields))),
+    onNone: () =>
+      endpoint.setUrlParams(
+        Input.commandQuery(
+          Option.match(endpoint.urlParamsSchema, {
+            onSome: (query) => Schema.extend(Schema.make<unknown, unknown>(query.ast), OnFailureFields),
+            onNone: () => OnFailureFields
+          })
+        )
+      )
+  })
+}
 
 /** Why the API refuses a request before accepting its task (the server is not the caller's, over quota, …). */
 export type Refusal = NotFound | Conflict | Forbidden | PayloadTooLarge | ServiceUnavailable
@@ -185,7 +266,7 @@ export const make = <
   const decode = Schema.decodeUnknown(spec.flow.params)
   const admission = spec.admission
   const plan = spec.plan
-  const endpoint = withDryRunQuery(spec.endpoint)
+  const endpoint = withDryRunQuery(withOnFailure(spec.endpoint))
     .setHeaders(CommandHeaders)
     .addSuccess(TaskResponse, { status: 202 })
     .addSuccess(DryRunResponse, { status: 200 })

@@ -55,6 +55,17 @@ export const TaskWaitParams = Input.query(
 /** A task that is not the caller's to see answers 404 like a missing one. */
 const taskNotFound = Answers.notFound(ErrorCode.taskNotFound)
 
+/** Retry and rollback of a held task answer alike: 202 with the task, or 409 when it is not held. */
+const takeUpHeld = <Name extends string, Path>(
+  endpoint: HttpApiEndpoint.HttpApiEndpoint<Name, "POST", Path>
+) =>
+  endpoint
+    .addSuccess(TaskResponse, { status: 202 })
+    .addError(Answers.badRequest(ErrorCode.requestInvalid))
+    .addError(Answers.bodyRefused)
+    .addError(taskNotFound)
+    .addError(Answers.conflict(ErrorCode.taskNotHeld))
+
 export class VersionsGroup extends HttpApiGroup.make("versions").add(
   HttpApiEndpoint.get("versions", "/").addSuccess(VersionsResponse)
 ) {}
@@ -120,6 +131,22 @@ export class TasksGroup extends HttpApiGroup.make("tasks")
       .addError(Answers.bodyRefused)
       .addError(taskNotFound)
       .addError(Answers.conflict(ErrorCode.taskNotCancellable))
+  )
+  .add(
+    takeUpHeld(HttpApiEndpoint.post("retryTask")`/tasks/${taskId}/retry`).annotate(
+      OpenApi.Description,
+      'Takes a held task (FAILED, `"held": true`: asked with `"on_failure": "keep"`) back to RUNNING: a ' +
+        "worker resumes it from the stage that failed; the stages it completed are not run again, and the " +
+        "failed stage's attempts go on counting. Should it fail again, it is held again. Any other task: 409 " +
+        "`task.not_held`."
+    )
+  )
+  .add(
+    takeUpHeld(HttpApiEndpoint.post("rollbackTask")`/tasks/${taskId}/rollback`).annotate(
+      OpenApi.Description,
+      "Undoes what a held task made, latest first: ROLLING_BACK, then ROLLED_BACK; FAILED (not held) with " +
+        "the compensation report when an undo failed. Any task not held: 409 `task.not_held`."
+    )
   )
   .addError(Answers.serviceUnavailable(ErrorCode.serviceUnavailable))
   .middleware(Authentication) {}

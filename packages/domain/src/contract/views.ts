@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { ErrorInfo } from "../engine/errors.js"
+import { OnFailure } from "../engine/task/OnFailure.js"
 import { TaskState } from "../engine/task/TaskState.js"
 import { EntryPhase, EntryState } from "../engine/task/TimelineEntry.js"
 
@@ -41,7 +42,14 @@ export const TaskView = Schema.Struct({
    * stages on its checklist when none repeats per item (an upper bound: a stage with nothing to do is
    * skipped), `done` once the task succeeded; null for a flow whose stages repeat per server, NIC, …
    */
-  progress: Schema.Struct({ done: Schema.Int, total: Schema.NullOr(Schema.Int) })
+  progress: Schema.Struct({ done: Schema.Int, total: Schema.NullOr(Schema.Int) }),
+  /** What the task does when a stage fails for good: `rollback` (undo all) or `keep`. */
+  on_failure: OnFailure,
+  /**
+   * FAILED with what it made kept (`keep`): `POST /tasks/{id}/retry` resumes it from the failed stage
+   * (its error names it), `POST /tasks/{id}/rollback` undoes it.
+   */
+  held: Schema.Boolean
 })
 export type TaskView = typeof TaskView.Type
 

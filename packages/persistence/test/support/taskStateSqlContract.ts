@@ -8,7 +8,7 @@ import { SqlClient } from "@effect/sql"
 import type { PgClient } from "@effect/sql-pg"
 import { describe, expect, it } from "@effect/vitest"
 import { TaskState } from "@enamel/domain"
-import { type Lease, TaskLeases, TaskStore } from "@enamel/persistence"
+import { HeldTasks, type Lease, TaskLeases, TaskStore } from "@enamel/persistence"
 import { Duration, Effect, Either, Layer, Option, Schema } from "effect"
 import { newTask } from "./newTask.js"
 
@@ -31,7 +31,7 @@ interface Driver {
   readonly run: (
     taskId: string,
     from: TaskState.TaskState
-  ) => Effect.Effect<Answer, unknown, TaskStore | TaskLeases>
+  ) => Effect.Effect<Answer, unknown, TaskStore | TaskLeases | HeldTasks>
 }
 
 const leaseOn = (taskId: string, from: TaskState.TaskState): Lease => ({
@@ -80,9 +80,23 @@ const drivers: ReadonlyArray<Driver> = [
     run: (taskId, from) =>
       Effect.flatMap(TaskLeases, (leases) => Effect.as(leases.handBack(leaseOn(taskId, from)), "nothing"))
   },
+  ...(["retry", "rollback"] as const).map(
+    (action): Driver => ({
+      event: TaskState[action],
+      // A FAILED task is set up held (see taskIn): only a held one may be taken up.
+      run: (taskId) =>
+        Effect.flatMap(HeldTasks, (held) =>
+          held[action](taskId, "p-alpha").pipe(
+            Effect.as<Answer>("changed"),
+            Effect.catchTag("TaskNotHeld", () => Effect.succeed<Answer>("refused"))
+          )
+        )
+    })
+  ),
   finishing("SUCCEEDED"),
   finishing("FAILED"),
-  finishing("CANCELLED")
+  finishing("CANCELLED"),
+  finishing("ROLLED_BACK")
 ]
 
 const snapshot = (taskId: string) =>
@@ -100,7 +114,8 @@ const taskIn = (from: TaskState.TaskState) =>
     const sql = yield* SqlClient.SqlClient
     const { task } = yield* Effect.flatMap(TaskStore, (store) => store.create(newTask()))
     yield* sql`UPDATE tasks SET state = ${from}, fence = ${fence}, lease_owner = ${holder},
-                 lease_expires_at = now() + interval '1 minute' WHERE id = ${task.id}`
+                 lease_expires_at = now() + interval '1 minute', on_failure = 'keep', held = ${from === "FAILED"}
+               WHERE id = ${task.id}`
     return task.id
   })
 
@@ -109,9 +124,15 @@ export const taskStateSqlContract = <E>(
   database: Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, E>
 ) =>
   describe(`task states in SQL follow TaskState (${backend})`, () => {
-    it.layer(Layer.provideMerge(Layer.mergeAll(TaskStore.Default, TaskLeases.Default), database), {
-      timeout: 60_000
-    })((it) => {
+    it.layer(
+      Layer.provideMerge(
+        HeldTasks.Default,
+        Layer.provideMerge(Layer.mergeAll(TaskStore.Default, TaskLeases.Default), database)
+      ),
+      {
+        timeout: 60_000
+      }
+    )((it) => {
       it.effect("the CHECK constraint on tasks.state lists exactly TaskState's states", () =>
         Effect.gen(function* () {
           const sql = yield* SqlClient.SqlClient

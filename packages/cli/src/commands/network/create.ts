@@ -2,7 +2,7 @@ import { Args, Command, Options } from "@effect/cli"
 import { NetworkCreate } from "@enamel/domain/flows"
 import { Effect, Option } from "effect"
 import { checked, defined } from "../../input/serverAttach.js"
-import { described, dryRun, idempotencyKey, priority, submit, wait } from "../server/shared.js"
+import { described, dryRun, idempotencyKey, onFailure, priority, submit, wait } from "../server/shared.js"
 
 /** `enamel network create NAME`: `network.create`. */
 export const create = Command.make(
@@ -29,6 +29,7 @@ export const create = Command.make(
     ),
     priority,
     idempotencyKey,
+    onFailure,
     wait,
     dryRun
   },
@@ -53,7 +54,9 @@ export const create = Command.make(
           ...defined("priority", Option.getOrUndefined(flags.priority))
         }
       )
-      yield* submit(flags, (client, parts) => client.api.porcelain.createNetwork({ payload, ...parts }))
+      yield* submit(flags, (client, parts, options) =>
+        client.api.porcelain.createNetwork({ payload: { ...payload, ...options }, ...parts })
+      )
     })
 ).pipe(
   Command.withDescription(

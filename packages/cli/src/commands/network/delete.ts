@@ -1,7 +1,7 @@
 import { Args, Command } from "@effect/cli"
 import { Effect } from "effect"
 import { parseId } from "../../input/ids.js"
-import { dryRun, idempotencyKey, submit, wait } from "../server/shared.js"
+import { dryRun, idempotencyKey, onFailure, submit, wait } from "../server/shared.js"
 
 /** `enamel network delete ID [--wait]`: `DELETE /networks/{id}`, one task. */
 export const del = Command.make(
@@ -9,14 +9,19 @@ export const del = Command.make(
   {
     id: Args.text({ name: "ID" }).pipe(Args.withDescription("the network's id")),
     idempotencyKey,
+    onFailure,
     wait,
     dryRun
   },
   (flags) =>
     Effect.gen(function* () {
       const networkId = yield* parseId("network", flags.id)
-      yield* submit(flags, (client, parts) =>
-        client.api.porcelain.deleteNetwork({ path: { id: networkId }, ...parts })
+      yield* submit(flags, (client, parts, options) =>
+        client.api.porcelain.deleteNetwork({
+          path: { id: networkId },
+          urlParams: { ...parts.urlParams, ...options },
+          headers: parts.headers
+        })
       )
     })
 ).pipe(

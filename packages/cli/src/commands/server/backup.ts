@@ -9,6 +9,7 @@ import {
   described,
   dryRun,
   idempotencyKey,
+  onFailure,
   priority,
   removeCommand,
   serverArg,
@@ -33,6 +34,7 @@ const create = Command.make(
     ),
     priority,
     idempotencyKey,
+    onFailure,
     wait,
     dryRun
   },
@@ -45,8 +47,12 @@ const create = Command.make(
         volumes: Option.getOrUndefined(flags.volumes),
         priority: Option.getOrUndefined(flags.priority)
       })
-      yield* submit(flags, (client, parts) =>
-        client.api.porcelain.backupServer({ path: { id: serverId }, payload, ...parts })
+      yield* submit(flags, (client, parts, options) =>
+        client.api.porcelain.backupServer({
+          path: { id: serverId },
+          payload: { ...payload, ...options },
+          ...parts
+        })
       )
     })
 ).pipe(
@@ -77,8 +83,12 @@ const remove = removeCommand({
   name: "delete",
   arg: { name: "BACKUP", what: "backup", description: "the backup's id" },
   description: "Delete a server's backup set: every snapshot of it, waited for until gone.",
-  detach: (client, serverId, backupId, parts) =>
-    client.api.porcelain.deleteServerBackup({ path: { id: serverId, backup_id: backupId }, ...parts })
+  detach: (client, serverId, backupId, parts, options) =>
+    client.api.porcelain.deleteServerBackup({
+      path: { id: serverId, backup_id: backupId },
+      urlParams: { ...parts.urlParams, ...options },
+      headers: parts.headers
+    })
 })
 
 export const backup = Command.make("backup").pipe(

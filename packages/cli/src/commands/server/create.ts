@@ -1,7 +1,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
 import { createServersPayload } from "../../input/serverCreate.js"
-import { described, dryRun, idempotencyKey, priority, submit, wait } from "./shared.js"
+import { described, dryRun, idempotencyKey, onFailure, priority, submit, wait } from "./shared.js"
 
 /** `enamel server create NAME …`: servers with their volumes, ports, keypair and floating IPs, one task. */
 
@@ -63,6 +63,7 @@ export const create = Command.make(
     ),
     priority,
     idempotencyKey,
+    onFailure,
     wait,
     dryRun
   },
@@ -85,7 +86,9 @@ export const create = Command.make(
         availabilityZone: Option.getOrUndefined(flags.availabilityZone),
         priority: Option.getOrUndefined(flags.priority)
       })
-      yield* submit(flags, (client, parts) => client.api.porcelain.createServers({ payload, ...parts }))
+      yield* submit(flags, (client, parts, options) =>
+        client.api.porcelain.createServers({ payload: { ...payload, ...options }, ...parts })
+      )
     })
 ).pipe(
   Command.withDescription(

@@ -1,7 +1,7 @@
 import { Args, Command, Options } from "@effect/cli"
 import { Effect } from "effect"
 import { parseId } from "../../input/ids.js"
-import { described, dryRun, idempotencyKey, submit, wait } from "./shared.js"
+import { described, dryRun, idempotencyKey, onFailure, submit, wait } from "./shared.js"
 
 const deleteBackups = described(
   Options.boolean("delete-backups"),
@@ -15,6 +15,7 @@ export const del = Command.make(
     id: Args.text({ name: "ID" }).pipe(Args.withDescription("the server's id")),
     deleteBackups,
     idempotencyKey,
+    onFailure,
     wait,
     dryRun
   },
@@ -23,11 +24,11 @@ export const del = Command.make(
       const serverId = yield* parseId("server", flags.id)
       // Only when asked: the request without the flag stays the same as before it existed.
       const urlParams = flags.deleteBackups ? { delete_backups: true } : {}
-      yield* submit(flags, (client, parts) =>
+      yield* submit(flags, (client, parts, options) =>
         client.api.porcelain.deleteServer({
           path: { id: serverId },
-          headers: parts.headers,
-          urlParams: { ...parts.urlParams, ...urlParams }
+          urlParams: { ...parts.urlParams, ...urlParams, ...options },
+          headers: parts.headers
         })
       )
     })

@@ -6,6 +6,7 @@ import {
   described,
   dryRun,
   idempotencyKey,
+  onFailure,
   priority,
   removeCommand,
   serverArg,
@@ -29,6 +30,7 @@ const add = Command.make(
     ),
     priority,
     idempotencyKey,
+    onFailure,
     wait,
     dryRun
   },
@@ -40,8 +42,12 @@ const add = Command.make(
         port: Option.getOrUndefined(flags.port),
         priority: Option.getOrUndefined(flags.priority)
       })
-      yield* submit(flags, (client, parts) =>
-        client.api.porcelain.attachServerFloatingIp({ path: { id: serverId }, payload, ...parts })
+      yield* submit(flags, (client, parts, options) =>
+        client.api.porcelain.attachServerFloatingIp({
+          path: { id: serverId },
+          payload: { ...payload, ...options },
+          ...parts
+        })
       )
     })
 ).pipe(
@@ -54,10 +60,11 @@ const remove = removeCommand({
   arg: { name: "FLOATING_IP", what: "floating IP", description: "the floating IP's id" },
   description:
     "Take a floating IP off the server, and release it if Enamel made it (one you brought is kept).",
-  detach: (client, serverId, floatingIpId, parts) =>
+  detach: (client, serverId, floatingIpId, parts, options) =>
     client.api.porcelain.detachServerFloatingIp({
       path: { id: serverId, floating_ip_id: floatingIpId },
-      ...parts
+      urlParams: { ...parts.urlParams, ...options },
+      headers: parts.headers
     })
 })
 

@@ -6,6 +6,7 @@ import {
   described,
   dryRun,
   idempotencyKey,
+  onFailure,
   priority,
   removeCommand,
   serverArg,
@@ -41,6 +42,7 @@ const add = Command.make(
     ),
     priority,
     idempotencyKey,
+    onFailure,
     wait,
     dryRun
   },
@@ -55,8 +57,12 @@ const add = Command.make(
         port: Option.getOrUndefined(flags.port),
         priority: Option.getOrUndefined(flags.priority)
       })
-      yield* submit(flags, (client, parts) =>
-        client.api.porcelain.attachServerInterface({ path: { id: serverId }, payload, ...parts })
+      yield* submit(flags, (client, parts, options) =>
+        client.api.porcelain.attachServerInterface({
+          path: { id: serverId },
+          payload: { ...payload, ...options },
+          ...parts
+        })
       )
     })
 ).pipe(
@@ -71,8 +77,12 @@ const remove = removeCommand({
   description:
     "Detach a port from a server: its floating IPs Enamel made are released (others taken off), and the " +
     "port deleted if Enamel made it (a port you brought is kept).",
-  detach: (client, serverId, portId, parts) =>
-    client.api.porcelain.detachServerInterface({ path: { id: serverId, port_id: portId }, ...parts })
+  detach: (client, serverId, portId, parts, options) =>
+    client.api.porcelain.detachServerInterface({
+      path: { id: serverId, port_id: portId },
+      urlParams: { ...parts.urlParams, ...options },
+      headers: parts.headers
+    })
 })
 
 export const iface = Command.make("interface").pipe(

@@ -3,7 +3,7 @@ import { ServerRebuild } from "@enamel/domain/flows"
 import { Effect, Option } from "effect"
 import { parseId } from "../../input/ids.js"
 import { checked, defined } from "../../input/serverAttach.js"
-import { described, dryRun, idempotencyKey, priority, serverArg, submit, wait } from "./shared.js"
+import { described, dryRun, idempotencyKey, onFailure, priority, serverArg, submit, wait } from "./shared.js"
 
 /** `enamel server rebuild SERVER --image I`: `server.rebuild`. */
 export const rebuild = Command.make(
@@ -24,6 +24,7 @@ export const rebuild = Command.make(
     ),
     priority,
     idempotencyKey,
+    onFailure,
     wait,
     dryRun
   },
@@ -40,8 +41,12 @@ export const rebuild = Command.make(
           ...defined("priority", Option.getOrUndefined(flags.priority))
         }
       )
-      yield* submit(flags, (client, parts) =>
-        client.api.porcelain.rebuildServer({ path: { id: serverId }, payload, ...parts })
+      yield* submit(flags, (client, parts, options) =>
+        client.api.porcelain.rebuildServer({
+          path: { id: serverId },
+          payload: { ...payload, ...options },
+          ...parts
+        })
       )
     })
 ).pipe(

@@ -3,7 +3,7 @@ import { ServerResize } from "@enamel/domain/flows"
 import { Effect, Option } from "effect"
 import { parseId } from "../../input/ids.js"
 import { checked, defined } from "../../input/serverAttach.js"
-import { described, dryRun, idempotencyKey, priority, serverArg, submit, wait } from "./shared.js"
+import { described, dryRun, idempotencyKey, onFailure, priority, serverArg, submit, wait } from "./shared.js"
 
 /** `enamel server resize SERVER --flavor F`: `server.resize`. */
 export const resize = Command.make(
@@ -16,6 +16,7 @@ export const resize = Command.make(
     ),
     priority,
     idempotencyKey,
+    onFailure,
     wait,
     dryRun
   },
@@ -27,8 +28,12 @@ export const resize = Command.make(
         { flavor: "--flavor", priority: "--priority" },
         { flavor: flags.flavor, ...defined("priority", Option.getOrUndefined(flags.priority)) }
       )
-      yield* submit(flags, (client, parts) =>
-        client.api.porcelain.resizeServer({ path: { id: serverId }, payload, ...parts })
+      yield* submit(flags, (client, parts, options) =>
+        client.api.porcelain.resizeServer({
+          path: { id: serverId },
+          payload: { ...payload, ...options },
+          ...parts
+        })
       )
     })
 ).pipe(

@@ -1,5 +1,6 @@
 import { Args, Command, Options } from "@effect/cli"
 import type { EnamelClientShape } from "@enamel/client"
+import { OnFailure } from "@enamel/domain"
 import type { DryRunResponse, TaskView } from "@enamel/domain/contract"
 import { Effect, Either, Option } from "effect"
 import { withClient } from "../../client.js"
@@ -41,6 +42,24 @@ export const dryRun = described(
   "show the plan (names resolved to ids, what would be created, the quotas it needs) and create nothing"
 )
 
+export const onFailure = described(
+  Options.choice("on-failure", OnFailure.literals).pipe(Options.optional),
+  "keep: a stage that fails undoes nothing; the task ends FAILED and held, for `enamel task retry ID` or " +
+    "`enamel task rollback ID` (default rollback: undo what it made)"
+)
+
+/**
+ * The task-level options of every task-creating request (`on_failure`), as the call sends them: spread
+ * into the body, or given as the query where the endpoint has no body. Only what was asked for: a
+ * request without the flag stays what it was.
+ */
+export interface TaskOptions {
+  readonly on_failure?: OnFailure
+}
+
+const taskOptions = (asked: Option.Option<OnFailure>): TaskOptions =>
+  Option.match(asked, { onNone: () => ({}), onSome: (on_failure) => ({ on_failure }) })
+
 /** The `Idempotency-Key` header, if given: 1–255 characters, as the API takes it (refused before a call). */
 type IdempotencyHeaders = { readonly "idempotency-key"?: string }
 
@@ -78,19 +97,22 @@ export const accepted = (client: EnamelClientShape, task: TaskView, waitForIt: b
 export const submit = <E, R>(
   flags: {
     readonly idempotencyKey: Option.Option<string>
+    readonly onFailure: Option.Option<OnFailure>
     readonly wait: boolean
     readonly dryRun: boolean
   },
   call: (
     client: EnamelClientShape,
-    parts: RequestParts
+    parts: RequestParts,
+    options: TaskOptions
   ) => Effect.Effect<{ readonly task: TaskView } | DryRunResponse, E, R>
 ) =>
   Effect.gen(function* () {
     const headers = yield* idempotencyHeaders(flags.idempotencyKey)
     const urlParams = flags.dryRun ? { dry_run: true } : {}
+    const options = taskOptions(flags.onFailure)
     yield* withClient((client) =>
-      Effect.flatMap(call(client, { headers, urlParams }), (answer) =>
+      Effect.flatMap(call(client, { headers, urlParams }, options), (answer) =>
         "dry_run" in answer
           ? Effect.flatMap(enamel, (globals) => printPlan(globals.format, answer))
           : accepted(client, answer.task, flags.wait)
@@ -112,7 +134,8 @@ export const removeCommand = <E, R>(spec: {
     client: EnamelClientShape,
     serverId: string,
     id: string,
-    parts: RequestParts
+    parts: RequestParts,
+    options: TaskOptions
   ) => Effect.Effect<{ readonly task: TaskView } | DryRunResponse, E, R>
 }) =>
   Command.make(
@@ -121,6 +144,7 @@ export const removeCommand = <E, R>(spec: {
       server: serverArg,
       attached: Args.text({ name: spec.arg.name }).pipe(Args.withDescription(spec.arg.description)),
       idempotencyKey,
+      onFailure,
       wait,
       dryRun
     },
@@ -128,6 +152,6 @@ export const removeCommand = <E, R>(spec: {
       Effect.gen(function* () {
         const serverId = yield* parseId("server", flags.server)
         const id = yield* parseId(spec.arg.what, flags.attached)
-        yield* submit(flags, (client, parts) => spec.detach(client, serverId, id, parts))
+        yield* submit(flags, (client, parts, options) => spec.detach(client, serverId, id, parts, options))
       })
   ).pipe(Command.withDescription(spec.description))

@@ -6,6 +6,7 @@ import {
   described,
   dryRun,
   idempotencyKey,
+  onFailure,
   priority,
   removeCommand,
   serverArg,
@@ -39,6 +40,7 @@ const add = Command.make(
     ),
     priority,
     idempotencyKey,
+    onFailure,
     wait,
     dryRun
   },
@@ -54,8 +56,12 @@ const add = Command.make(
         volume: Option.getOrUndefined(flags.volume),
         priority: Option.getOrUndefined(flags.priority)
       })
-      yield* submit(flags, (client, parts) =>
-        client.api.porcelain.attachServerVolume({ path: { id: serverId }, payload, ...parts })
+      yield* submit(flags, (client, parts, options) =>
+        client.api.porcelain.attachServerVolume({
+          path: { id: serverId },
+          payload: { ...payload, ...options },
+          ...parts
+        })
       )
     })
 ).pipe(
@@ -70,8 +76,12 @@ const remove = removeCommand({
   description:
     "Detach a volume from a server, and delete it if Enamel made it (a volume you brought is kept). " +
     "The boot volume is refused.",
-  detach: (client, serverId, volumeId, parts) =>
-    client.api.porcelain.detachServerVolume({ path: { id: serverId, volume_id: volumeId }, ...parts })
+  detach: (client, serverId, volumeId, parts, options) =>
+    client.api.porcelain.detachServerVolume({
+      path: { id: serverId, volume_id: volumeId },
+      urlParams: { ...parts.urlParams, ...options },
+      headers: parts.headers
+    })
 })
 
 export const volume = Command.make("volume").pipe(

@@ -1,6 +1,7 @@
 import { Effect, JSONSchema, type ParseResult, Predicate, Record, Schema } from "effect"
 import { ErrorCode } from "../../ErrorCatalogue.js"
 import type { CheckpointError, ErrorInfo } from "../errors.js"
+import type { OnFailure } from "../task/OnFailure.js"
 import type * as Checkpoints from "./Checkpoints.js"
 import type { Flow } from "./Flow.js"
 import type { FlowRun } from "./RunState.js"
@@ -8,9 +9,11 @@ import { runFlow } from "./runFlow.js"
 
 /** How a task ended, as it is written to its row: the flow's result or the compensation report, encoded. */
 export interface Ending {
-  readonly state: "SUCCEEDED" | "FAILED" | "CANCELLED"
+  readonly state: "SUCCEEDED" | "FAILED" | "CANCELLED" | "ROLLED_BACK"
   readonly result: unknown
   readonly error: ErrorInfo | null
+  /** FAILED with what it made kept (`on_failure: "keep"`): a retry or a rollback may take it up. */
+  readonly held?: boolean
 }
 
 /**
@@ -72,6 +75,10 @@ export interface RunnableFlow<R> {
     readonly taskId: string
     readonly params: unknown
     readonly cancellation?: Effect.Effect<void>
+    /** The task's options for a failure, and the state a user's retry or rollback left it in. */
+    readonly onFailure?: OnFailure
+    readonly retries?: number
+    readonly rollingBack?: boolean
   }) => Effect.Effect<Ending, CheckpointError, R | Checkpoints.Checkpoints>
 }
 
@@ -106,7 +113,7 @@ export const runnable = <I, O, E, R, II, OI>(
     version: flow.version,
     shape: shapeOf(flow),
     encodeParams,
-    run: ({ taskId, params, cancellation }) =>
+    run: ({ taskId, params, cancellation, onFailure, retries, rollingBack }) =>
       Effect.gen(function* () {
         const decoded = yield* Effect.either(decodeParams(params))
         if (decoded._tag === "Left") {
@@ -119,7 +126,10 @@ export const runnable = <I, O, E, R, II, OI>(
         const outcome = yield* runFlow(flow, {
           taskId,
           params: decoded.right,
-          ...(cancellation === undefined ? {} : { cancellation })
+          ...(cancellation === undefined ? {} : { cancellation }),
+          ...(onFailure === undefined ? {} : { onFailure }),
+          ...(retries === undefined ? {} : { retries }),
+          ...(rollingBack === undefined ? {} : { rollingBack })
         })
         switch (outcome._tag) {
           case "Succeeded":
@@ -131,6 +141,14 @@ export const runnable = <I, O, E, R, II, OI>(
           case "Failed":
             return {
               state: "FAILED",
+              result: { compensation: outcome.compensation },
+              error: outcome.error
+            } satisfies Ending
+          case "Held":
+            return { state: "FAILED", result: null, error: outcome.error, held: true } satisfies Ending
+          case "RolledBack":
+            return {
+              state: "ROLLED_BACK",
               result: { compensation: outcome.compensation },
               error: outcome.error
             } satisfies Ending

@@ -33,8 +33,16 @@ export const fromTimeline = (entries: ReadonlyArray<TimelineEntry>): History => 
 export const isInDoubt = (entry: TimelineEntry): boolean =>
   entry.state === "RUNNING" || entry.state === "RETRYING" || entry.state === "INTERRUPTED"
 
-/** The first definitive stage failure, if the last run stopped on one before it could record unwinding. */
-export const definitiveFailure = (history: History): Option.Option<TimelineEntry> =>
-  Option.fromNullable(
-    [...history.runs.values()].filter((e) => e.state === "FAILED").sort((a, b) => a.seq - b.seq)[0]
+/**
+ * The first definitive stage failure of the current run, if it stopped on one before it could record
+ * unwinding (or holding). A failure from before a retry (recorded before the run's flow entry) is not
+ * the current run's: the retry runs that stage again.
+ */
+export const definitiveFailure = (history: History): Option.Option<TimelineEntry> => {
+  const since = Option.match(history.flow, { onNone: () => 0, onSome: (flow) => flow.seq })
+  return Option.fromNullable(
+    [...history.runs.values()]
+      .filter((e) => e.state === "FAILED" && e.seq > since)
+      .sort((a, b) => a.seq - b.seq)[0]
   )
+}

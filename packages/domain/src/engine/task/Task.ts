@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { ErrorInfo } from "../errors.js"
+import { OnFailure } from "./OnFailure.js"
 import { TaskState } from "./TaskState.js"
 
 export const TaskId = Schema.UUID.pipe(Schema.brand("TaskId"))
@@ -34,6 +35,10 @@ export const Task = Schema.Struct({
   createdAt: Schema.DateTimeUtc,
   updatedAt: Schema.DateTimeUtc,
   startedAt: Schema.NullOr(Schema.DateTimeUtc),
-  endedAt: Schema.NullOr(Schema.DateTimeUtc)
+  endedAt: Schema.NullOr(Schema.DateTimeUtc),
+  /** What the task does when a stage fails for good (see OnFailure.ts). */
+  onFailure: OnFailure,
+  /** FAILED with what it made kept (`keep`): a retry or a rollback may take it up again. */
+  held: Schema.Boolean
 })
 export type Task = typeof Task.Type

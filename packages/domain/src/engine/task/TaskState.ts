@@ -6,16 +6,18 @@ import { InvalidTaskTransition } from "../errors.js"
  *
  * ```text
  *   PENDING ──► RUNNING ──► SUCCEEDED
- *      │  ▲        │  └───► FAILED
- *      │  └────────┤        ▲
- *      │ (handed   ▼        │ (a compensation failed)
- *      │  back)  CANCELLING ┴──► CANCELLED
+ *      │  ▲      ▲ │  └───► FAILED ──────────────┐ (held: on_failure "keep")
+ *      │  └──────┼─┤        ▲  ▲ │               │
+ *      │ (handed │ ▼        │  │ └─ retry ───────┼──► RUNNING
+ *      │  back)  CANCELLING ┴──┼──► CANCELLED    └─ rollback ─► ROLLING_BACK ──► ROLLED_BACK
+ *      │                       └─────────────────────────────────────┘ (an undo failed)
  *      └─────────────────────────► CANCELLED (cancelled before any worker took it)
  * ```
  *
  * - PENDING → RUNNING: a worker took the task.
  * - RUNNING → PENDING: a worker handed the task back durably (shutdown, long wait); another resumes it.
- * - RUNNING → SUCCEEDED | FAILED: the flow ended (FAILED after its compensations ran).
+ * - RUNNING → SUCCEEDED | FAILED: the flow ended (FAILED after its compensations ran, or, for a task
+ *   asked with `on_failure: "keep"`, FAILED and *held*: nothing was undone, the failed stage is named).
  * - RUNNING → CANCELLING: a user asked to cancel; the worker stops at the next stage boundary.
  * - CANCELLING → CANCELLED: everything created was undone; → FAILED if an undo failed;
  *   → SUCCEEDED when the flow finished before it reached a stage boundary to see the request.
@@ -23,7 +25,15 @@ import { InvalidTaskTransition } from "../errors.js"
  * - PENDING → FAILED: the task could not even start. Allowed, but no event below makes it today: the
  *   worker claims such a task first (unknown type or flow version, too many restarts), then finishes
  *   it FAILED.
- * SUCCEEDED, FAILED and CANCELLED are terminal.
+ * - FAILED → RUNNING (`retry`): a held task resumes from the stage that failed; the stages it completed
+ *   are not run again. Only a held task: the store guards the event on `held`.
+ * - FAILED → ROLLING_BACK (`rollback`): a held task's worker undoes what it made, latest first;
+ *   ROLLING_BACK → ROLLED_BACK when every undo succeeded, → FAILED (not held) when one failed.
+ *
+ * Two notions of "ended": a task is *terminal* (`isTerminal`, `terminalStates`) when no worker runs it —
+ * SUCCEEDED, FAILED, CANCELLED, ROLLED_BACK: waits, callbacks, retention and the event stream end there.
+ * A task is *final* (`isFinal`) when nothing can move it any more: the terminal states but a FAILED one,
+ * which a retry or a rollback may take up again while it is held.
  *
  * States change only through the events at the end of this module, each checked against this table
  * when the module loads; the SQL that changes a task's state is rendered from them
@@ -35,7 +45,9 @@ export const TaskState = Schema.Literal(
   "SUCCEEDED",
   "FAILED",
   "CANCELLING",
-  "CANCELLED"
+  "CANCELLED",
+  "ROLLING_BACK",
+  "ROLLED_BACK"
 )
 export type TaskState = typeof TaskState.Type
 
@@ -44,13 +56,21 @@ const allowed: { readonly [S in TaskState]: ReadonlyArray<TaskState> } = {
   RUNNING: ["PENDING", "SUCCEEDED", "FAILED", "CANCELLING"],
   CANCELLING: ["CANCELLED", "FAILED", "SUCCEEDED"],
   SUCCEEDED: [],
-  FAILED: [],
-  CANCELLED: []
+  // Only a held task leaves FAILED (the events below, guarded on `held` by the store).
+  FAILED: ["RUNNING", "ROLLING_BACK"],
+  CANCELLED: [],
+  ROLLING_BACK: ["ROLLED_BACK", "FAILED"],
+  ROLLED_BACK: []
 }
 
-export const terminalStates: ReadonlyArray<TaskState> = ["SUCCEEDED", "FAILED", "CANCELLED"]
+/** The states no worker runs a task in: it has stopped (see the module's note on "terminal" and "final"). */
+export const terminalStates: ReadonlyArray<TaskState> = ["SUCCEEDED", "FAILED", "CANCELLED", "ROLLED_BACK"]
 
-export const isTerminal = (state: TaskState): boolean => allowed[state].length === 0
+/** The task has stopped: no worker runs it. A held FAILED task is terminal, though a retry may move it. */
+export const isTerminal = (state: TaskState): boolean => terminalStates.includes(state)
+
+/** Nothing can move the task any more: the table lets it leave for no state. */
+export const isFinal = (state: TaskState): boolean => allowed[state].length === 0
 
 export const nextStates = (state: TaskState): ReadonlyArray<TaskState> => allowed[state]
 
@@ -112,26 +132,41 @@ export const appliesIn = (event: TaskEvent): ReadonlyArray<TaskState> =>
   TaskState.literals.filter((from) => Option.isSome(stateAfter(event, from)))
 
 /** A worker takes the task; one that was handed back, or whose lease expired, is taken again as it is. */
-export const claim = makeEvent("claim", { PENDING: "RUNNING" }, ["RUNNING", "CANCELLING"])
+export const claim = makeEvent("claim", { PENDING: "RUNNING" }, ["RUNNING", "CANCELLING", "ROLLING_BACK"])
 
 /** A user asks to cancel: at once when nothing ran; else the worker undoes and ends the task. */
 export const cancel = makeEvent("cancel", { PENDING: "CANCELLED", RUNNING: "CANCELLING" }, ["CANCELLING"])
 
 /** The worker gives the task up for another (shutdown, the store out); a requested cancel is kept. */
-export const handBack = makeEvent("handBack", { RUNNING: "PENDING" }, ["CANCELLING"])
+export const handBack = makeEvent("handBack", { RUNNING: "PENDING" }, ["CANCELLING", "ROLLING_BACK"])
+
+/** A user retries a held task: a worker resumes it from the stage that failed (store: only when held). */
+export const retry = makeEvent("retry", { FAILED: "RUNNING" })
+
+/** A user rolls a held task back: a worker undoes what it made (store: only when held). */
+export const rollback = makeEvent("rollback", { FAILED: "ROLLING_BACK" })
 
 /** How a worker ends a task: the terminal state it writes. */
-export type Outcome = "SUCCEEDED" | "FAILED" | "CANCELLED"
+export type Outcome = "SUCCEEDED" | "FAILED" | "CANCELLED" | "ROLLED_BACK"
 
 const finishes: { readonly [O in Outcome]: TaskEvent } = {
   SUCCEEDED: makeEvent("finish(SUCCEEDED)", { RUNNING: "SUCCEEDED", CANCELLING: "SUCCEEDED" }),
-  FAILED: makeEvent("finish(FAILED)", { RUNNING: "FAILED", CANCELLING: "FAILED" }),
+  FAILED: makeEvent("finish(FAILED)", { RUNNING: "FAILED", CANCELLING: "FAILED", ROLLING_BACK: "FAILED" }),
   // Only a task whose cancel was asked for ends CANCELLED: a worker sees the request through CANCELLING.
-  CANCELLED: makeEvent("finish(CANCELLED)", { CANCELLING: "CANCELLED" })
+  CANCELLED: makeEvent("finish(CANCELLED)", { CANCELLING: "CANCELLED" }),
+  // Only a rollback ends ROLLED_BACK: the undos of a held task all succeeded.
+  ROLLED_BACK: makeEvent("finish(ROLLED_BACK)", { ROLLING_BACK: "ROLLED_BACK" })
 }
 
 /** The worker ends the task it holds with the flow's outcome. */
 export const finish = (outcome: Outcome): TaskEvent => finishes[outcome]
 
 /** Every event, for the tests that hold the SQL to them. */
-export const events: ReadonlyArray<TaskEvent> = [claim, cancel, handBack, ...Object.values(finishes)]
+export const events: ReadonlyArray<TaskEvent> = [
+  claim,
+  cancel,
+  handBack,
+  retry,
+  rollback,
+  ...Object.values(finishes)
+]

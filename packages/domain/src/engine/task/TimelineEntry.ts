@@ -12,7 +12,10 @@ export type EntryPhase = typeof EntryPhase.Type
  * RUNNING: started, no outcome yet (after a crash: in doubt).
  * RETRYING: this attempt failed and the stage's retry schedule runs it again.
  * INTERRUPTED: stopped from outside (shutdown, cancellation of a wait) with no outcome.
- * UNWINDING, CANCELLED: flow entry only.
+ * UNWINDING, CANCELLED, HELD, ROLLED_BACK: flow entry only. HELD: a stage failed and the task keeps
+ * what it made (`on_failure: "keep"`); its error names the stage. A retry starts the flow entry's next
+ * attempt (the flow entry's attempt counts the runs); a rollback goes on with the same attempt
+ * (UNWINDING, then ROLLED_BACK, or FAILED when an undo failed).
  */
 export const EntryState = Schema.Literal(
   "RUNNING",
@@ -21,7 +24,9 @@ export const EntryState = Schema.Literal(
   "FAILED",
   "INTERRUPTED",
   "UNWINDING",
-  "CANCELLED"
+  "CANCELLED",
+  "HELD",
+  "ROLLED_BACK"
 )
 export type EntryState = typeof EntryState.Type
 

@@ -10,6 +10,7 @@ import {
   type Flow,
   type FlowOutcome,
   type FlowRun,
+  type RunOptions,
   runFlow,
   type TimelineWrite
 } from "@enamel/domain"
@@ -147,7 +148,7 @@ const startOf = (entry: TimelineWrite, path: string) =>
 export const runProcess = <I, O, E, R extends Provided | FlowRun, II, OI>(
   world: World,
   flow: Flow.Flow<I, O, E, R, II, OI>,
-  task: { readonly taskId: string; readonly params: I },
+  task: RunOptions<I, never>,
   options: ProcessOptions = {}
 ) =>
   Effect.gen(function* () {
@@ -237,7 +238,7 @@ export const runProcess = <I, O, E, R extends Provided | FlowRun, II, OI>(
 export const runToEnd = <I, O, E, R extends Provided | FlowRun, II, OI>(
   world: World,
   flow: Flow.Flow<I, O, E, R, II, OI>,
-  task: { readonly taskId: string; readonly params: I },
+  task: RunOptions<I, never>,
   options: Omit<ProcessOptions, "crash"> = {}
 ) =>
   Effect.flatMap(runProcess(world, flow, task, options), (end) =>

@@ -1,0 +1,4 @@
+import { CheckpointsMemory } from "@enamel/domain"
+import { flowKeepContract } from "../../../test/contracts/flowKeep.js"
+
+flowKeepContract("in-memory", CheckpointsMemory.layer)

@@ -1,0 +1,6 @@
+import { CheckpointsPg } from "@enamel/persistence"
+import * as TestDatabase from "@enamel/persistence/testing"
+import { Layer } from "effect"
+import { flowKeepContract } from "../../../test/contracts/flowKeep.js"
+
+flowKeepContract("PGlite (embedded)", CheckpointsPg.layer.pipe(Layer.provide(TestDatabase.layerPglite)))
