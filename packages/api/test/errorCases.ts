@@ -822,7 +822,7 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     status: 400,
     code: ErrorCode.requestInvalid,
     detail:
-      "force: is not a query parameter of this request (the parameters here: delete_backups, dry_run, on_failure)"
+      "force: is not a query parameter of this request (the parameters here: delete_backups, on_failure, dry_run)"
   },
   {
     name: "deleting a server whose id is no UUID",
