@@ -1,0 +1,83 @@
+/**
+ * `?dry_run=true` on the commands that attach to, change or remove an existing server's parts (and
+ * network.delete), over the cloud double: each answers 200 with its plan (ids resolved, what it would
+ * create or delete) and makes nothing (only reads reach the cloud); where a quota applies, one without room
+ * is a 409 `quota.exceeded` naming it. (server.create, network.create, server.volume.attach:
+ * `dryRun.fast.test.ts`.)
+ */
+import { describe, expect, layer } from "@effect/vitest"
+import { Nova, Session } from "@enamel/openstack-clients"
+import { CloudDouble } from "@enamel/openstack-clients/testing"
+import { Effect } from "effect"
+import { send, TestApi, TestCallers, tokens } from "./harness.js"
+
+const cloud = Effect.flatMap(CloudDouble.CloudDouble, (double) => double.seeded.pipe(Effect.as(double)))
+
+/** The answer of a dry run of `path` with `body` (alice's), and the methods of the calls that reached the cloud. */
+const dryRun = (method: "POST" | "DELETE", path: string, body?: unknown) =>
+  Effect.gen(function* () {
+    const double = yield* cloud
+    const before = (yield* double.calls).length
+    const answer = yield* send(method, `${path}?dry_run=true`, {
+      token: tokens.alice,
+      ...(body === undefined ? {} : { body })
+    })
+    const during = (yield* double.calls).slice(before).filter((call) => call.service !== "keystone")
+    return { answer, methods: [...new Set(during.map((call) => call.method))] }
+  })
+
+/** alice's ACTIVE server with one port on her private network. */
+const serverWithPort = (name: string) =>
+  Effect.gen(function* () {
+    const caller = (yield* TestCallers).alice
+    const seeded = yield* Effect.flatMap(CloudDouble.CloudDouble, (double) => double.seeded)
+    const nova = yield* Nova
+    return yield* Effect.gen(function* () {
+      const server = yield* nova.createServer({
+        name,
+        flavorId: seeded.flavors["m1.tiny"] ?? "m1.tiny",
+        imageId: seeded.images.tiny ?? "tiny",
+        networks: [{ networkId: seeded.networks["alpha/private"] ?? "private" }]
+      })
+      yield* nova.waitForServerActive(server.id)
+      return server.id
+    }).pipe(Effect.provideService(Session, caller.session), Effect.orDie)
+  })
+
+const firstError = (body: unknown) =>
+  (body as { errors: ReadonlyArray<{ code: string; detail: string }> }).errors[0]
+
+describe("dry run of the commands on an existing server", () => {
+  layer(TestApi, { timeout: 30_000, excludeTestServices: true })((it) => {
+    it.effect("server.floating_ip.attach: network and port resolved, one floating IP; floatingip quota", () =>
+      Effect.gen(function* () {
+        const double = yield* cloud
+        const seeded = yield* double.seeded
+        const serverId = yield* serverWithPort("dry-fip")
+        const path = `/servers/${serverId}/floating-ips`
+        const { answer, methods } = yield* dryRun("POST", path, { network: "public" })
+        expect(answer.status).toBe(200)
+        expect(methods).toEqual(["GET"])
+        expect(answer.body).toMatchObject({
+          dry_run: {
+            type: "server.floating_ip.attach",
+            resolved: {
+              [`server:${serverId}`]: serverId,
+              "network:public": seeded.networks["public/public"] ?? expect.any(String),
+              port: expect.any(String)
+            },
+            creates: { floating_ip: 1 },
+            deletes: {},
+            quotas: [{ service: "network", quota: "floatingip", needed: 1 }]
+          }
+        })
+        yield* double.setQuota("alpha", { floatingIps: 0 })
+        const refused = yield* dryRun("POST", path, { network: "public" })
+        yield* double.setQuota("alpha", { floatingIps: 100 })
+        expect(refused.answer.status).toBe(409)
+        expect(firstError(refused.answer.body)).toMatchObject({ code: "quota.exceeded" })
+        expect(firstError(refused.answer.body)?.detail).toContain("network quota floatingip: limit 0")
+      })
+    )
+  })
+})
