@@ -79,5 +79,42 @@ describe("dry run of the commands on an existing server", () => {
         expect(firstError(refused.answer.body)?.detail).toContain("network quota floatingip: limit 0")
       })
     )
+
+    it.effect("server.interface.attach: a new port (and floating IP) planned; port quota", () =>
+      Effect.gen(function* () {
+        const double = yield* cloud
+        const seeded = yield* double.seeded
+        const serverId = yield* serverWithPort("dry-if")
+        const path = `/servers/${serverId}/interfaces`
+        const body = { network: "private", floating_ip: { network: "public" } }
+        const { answer, methods } = yield* dryRun("POST", path, body)
+        expect(answer.status).toBe(200)
+        expect(methods).toEqual(["GET"])
+        expect(answer.body).toMatchObject({
+          dry_run: {
+            type: "server.interface.attach",
+            resolved: {
+              [`server:${serverId}`]: serverId,
+              "network:private": seeded.networks["alpha/private"] ?? expect.any(String)
+            },
+            creates: { port: 1, floating_ip: 1 },
+            deletes: {},
+            quotas: [
+              { service: "network", quota: "port", needed: 1 },
+              { service: "network", quota: "floatingip", needed: 1 }
+            ]
+          }
+        })
+        yield* double.setQuota("alpha", { ports: 1 })
+        const refused = yield* dryRun("POST", path, { network: "private" })
+        yield* double.setQuota("alpha", { ports: 500 })
+        expect(refused.answer.status).toBe(409)
+        expect(firstError(refused.answer.body)).toMatchObject({ code: "quota.exceeded" })
+        expect(firstError(refused.answer.body)?.detail).toContain("network quota port: limit 1, used")
+        const unknown = yield* dryRun("POST", path, { network: "nope" })
+        expect(unknown.answer.status).toBe(409)
+        expect(firstError(unknown.answer.body)).toMatchObject({ code: "server.request_unresolved" })
+      })
+    )
   })
 })
