@@ -9,7 +9,7 @@ import { describe, expect, layer } from "@effect/vitest"
 import { Nova, Session } from "@enamel/openstack-clients"
 import { CloudDouble } from "@enamel/openstack-clients/testing"
 import { Effect } from "effect"
-import { send, TestApi, TestCallers, tokens } from "./harness.js"
+import { activeServerOf, send, TestApi, TestCallers, tokens } from "./harness.js"
 
 const cloud = Effect.flatMap(CloudDouble.CloudDouble, (double) => double.seeded.pipe(Effect.as(double)))
 
@@ -114,6 +114,37 @@ describe("dry run of the commands on an existing server", () => {
         const unknown = yield* dryRun("POST", path, { network: "nope" })
         expect(unknown.answer.status).toBe(409)
         expect(firstError(unknown.answer.body)).toMatchObject({ code: "server.request_unresolved" })
+      })
+    )
+
+    it.effect("server.resize: the new flavor's id, creates nothing; Nova's ram quota for the increase", () =>
+      Effect.gen(function* () {
+        const double = yield* cloud
+        const seeded = yield* double.seeded
+        const serverId = yield* activeServerOf("alice", "dry-resize")
+        const path = `/servers/${serverId}/resize`
+        const { answer, methods } = yield* dryRun("POST", path, { flavor: "m1.small" })
+        expect(answer.status).toBe(200)
+        expect(methods).toEqual(["GET"])
+        expect(answer.body).toMatchObject({
+          dry_run: {
+            type: "server.resize",
+            resolved: { [`server:${serverId}`]: serverId, "flavor:m1.small": seeded.flavors["m1.small"] },
+            creates: {},
+            deletes: {}
+          }
+        })
+        // m1.tiny → m1.small: the same core, 512 MiB more.
+        const quotas = (
+          answer.body as { dry_run: { quotas: ReadonlyArray<{ quota: string; needed: number }> } }
+        ).dry_run.quotas
+        expect(quotas.map((q) => [q.quota, q.needed])).toEqual([["ram", 512]])
+        yield* double.setQuota("alpha", { ram: 1 })
+        const refused = yield* dryRun("POST", path, { flavor: "m1.small" })
+        yield* double.setQuota("alpha", { ram: 204_800 })
+        expect(refused.answer.status).toBe(409)
+        expect(firstError(refused.answer.body)).toMatchObject({ code: "quota.exceeded" })
+        expect(firstError(refused.answer.body)?.detail).toContain("compute quota ram: limit 1 MiB")
       })
     )
   })

@@ -11,16 +11,18 @@ import type { AttachFloatingIpRequest } from "./request.js"
 
 export const planFloatingIp = (request: AttachFloatingIpRequest) =>
   resolveAttach(request).pipe(
-    Effect.map(({ check, plan }): Planned => ({
-      resolved: {
-        [`server:${request.server_id}`]: plan.server_id,
-        [`network:${request.network}`]: plan.network_id,
-        port: plan.port_id
-      },
-      creates: { floating_ip: 1 },
-      deletes: {},
-      quotas: check.quotas,
-      quotas_unchecked: check.quotas_unchecked
-    })),
+    Effect.map(
+      ({ check, plan }): Planned => ({
+        resolved: {
+          [`server:${request.server_id}`]: plan.server_id,
+          [`network:${request.network}`]: plan.network_id,
+          port: plan.port_id
+        },
+        creates: { floating_ip: 1 },
+        deletes: {},
+        quotas: check.quotas,
+        quotas_unchecked: check.quotas_unchecked
+      })
+    ),
     Effect.catchAll(planRefusal(`what server ${request.server_id}'s floating IP needs`))
   )
