@@ -6,7 +6,7 @@
  * `dryRun.fast.test.ts`.)
  */
 import { describe, expect, layer } from "@effect/vitest"
-import { Nova, Session } from "@enamel/openstack-clients"
+import { Cinder, Nova, Session } from "@enamel/openstack-clients"
 import { CloudDouble } from "@enamel/openstack-clients/testing"
 import { Effect } from "effect"
 import { activeServerOf, send, TestApi, TestCallers, tokens } from "./harness.js"
@@ -41,6 +41,20 @@ const serverWithPort = (name: string) =>
       })
       yield* nova.waitForServerActive(server.id)
       return server.id
+    }).pipe(Effect.provideService(Session, caller.session), Effect.orDie)
+  })
+
+/** A volume of `sizeGb` of alice's, attached to her server `serverId`; its id. */
+const attachedVolume = (serverId: string, sizeGb: number) =>
+  Effect.gen(function* () {
+    const caller = (yield* TestCallers).alice
+    const [nova, cinder] = [yield* Nova, yield* Cinder]
+    return yield* Effect.gen(function* () {
+      const volume = yield* cinder.createVolume({ size: sizeGb, name: "dry-data" })
+      yield* cinder.waitForVolumeAvailable(volume.id)
+      yield* nova.attachVolume(serverId, volume.id)
+      yield* cinder.waitForVolumeAttached(volume.id, serverId)
+      return volume.id
     }).pipe(Effect.provideService(Session, caller.session), Effect.orDie)
   })
 
@@ -145,6 +159,36 @@ describe("dry run of the commands on an existing server", () => {
         expect(refused.answer.status).toBe(409)
         expect(firstError(refused.answer.body)).toMatchObject({ code: "quota.exceeded" })
         expect(firstError(refused.answer.body)?.detail).toContain("compute quota ram: limit 1 MiB")
+      })
+    )
+
+    it.effect("server.backup: one snapshot per volume, Cinder's quotas; over them the admission's 413", () =>
+      Effect.gen(function* () {
+        const double = yield* cloud
+        const serverId = yield* activeServerOf("alice", "dry-backup")
+        const volumeId = yield* attachedVolume(serverId, 2)
+        const path = `/servers/${serverId}/backups`
+        const { answer, methods } = yield* dryRun("POST", path, { name: "dry-b", rotation: 2 })
+        expect(answer.status).toBe(200)
+        expect(methods).toEqual(["GET"])
+        expect(answer.body).toMatchObject({
+          dry_run: {
+            type: "server.backup",
+            resolved: { [`server:${serverId}`]: serverId },
+            creates: { snapshot: 1 },
+            deletes: {},
+            quotas: [
+              { service: "volume", quota: "gigabytes", needed: 2 },
+              { service: "volume", quota: "snapshots", needed: 1 }
+            ]
+          }
+        })
+        expect(JSON.stringify(answer.body)).toContain(volumeId)
+        yield* double.setQuota("alpha", { snapshots: 0 })
+        const refused = yield* dryRun("POST", path, { name: "dry-b" })
+        yield* double.setQuota("alpha", { snapshots: 50 })
+        expect(refused.answer.status).toBe(413)
+        expect(firstError(refused.answer.body)).toMatchObject({ code: "backup.over_quota" })
       })
     )
   })
