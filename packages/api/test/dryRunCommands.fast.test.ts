@@ -58,6 +58,30 @@ const attachedVolume = (serverId: string, sizeGb: number) =>
     }).pipe(Effect.provideService(Session, caller.session), Effect.orDie)
   })
 
+/** alice's ACTIVE server booted from a 1 GiB volume of `tiny`. */
+const volumeServer = (name: string) =>
+  Effect.gen(function* () {
+    const seeded = yield* Effect.flatMap(CloudDouble.CloudDouble, (double) => double.seeded)
+    const caller = (yield* TestCallers).alice
+    const [nova, cinder] = [yield* Nova, yield* Cinder]
+    return yield* Effect.gen(function* () {
+      const volume = yield* cinder.createVolume({
+        size: 1,
+        name: `${name}-boot`,
+        imageId: seeded.images.tiny ?? ""
+      })
+      yield* cinder.waitForVolumeAvailable(volume.id)
+      const created = yield* nova.createServer({
+        name,
+        flavorId: seeded.flavors["m1.tiny"] ?? "",
+        networks: "none",
+        blockDevices: [{ sourceType: "volume", destinationType: "volume", uuid: volume.id, bootIndex: 0 }]
+      })
+      yield* nova.waitForServerActive(created.id)
+      return { id: created.id, volumeId: volume.id }
+    }).pipe(Effect.provideService(Session, caller.session), Effect.orDie)
+  })
+
 const firstError = (body: unknown) =>
   (body as { errors: ReadonlyArray<{ code: string; detail: string }> }).errors[0]
 
@@ -190,6 +214,42 @@ describe("dry run of the commands on an existing server", () => {
         expect(refused.answer.status).toBe(413)
         expect(firstError(refused.answer.body)).toMatchObject({ code: "backup.over_quota" })
       })
+    )
+
+    it.effect(
+      "server.rebuild: the image's id and Nova's rebuild path (the double offers 2.93), nothing made",
+      () =>
+        Effect.gen(function* () {
+          const seeded = yield* Effect.flatMap(cloud, (double) => double.seeded)
+          const server = yield* volumeServer("dry-rebuild")
+          const path = `/servers/${server.id}/rebuild`
+          const { answer, methods } = yield* dryRun("POST", path, { image: "tiny" })
+          expect(answer.status).toBe(200)
+          expect(methods).toEqual(["GET"])
+          expect(answer.body).toEqual({
+            dry_run: {
+              type: "server.rebuild",
+              resolved: {
+                [`server:${server.id}`]: server.id,
+                "image:tiny": seeded.images.tiny,
+                path: "rebuild",
+                boot_volume: server.volumeId
+              },
+              creates: {},
+              deletes: {},
+              quotas: [],
+              quotas_unchecked: []
+            }
+          })
+          const notVolumeBacked = yield* dryRun(
+            "POST",
+            `/servers/${yield* activeServerOf("alice", "dry-rb2")}/rebuild`,
+            {
+              image: "tiny"
+            }
+          )
+          expect(notVolumeBacked.answer.status).toBe(409)
+        })
     )
   })
 })
