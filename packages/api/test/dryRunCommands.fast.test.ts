@@ -6,7 +6,7 @@
  * `dryRun.fast.test.ts`.)
  */
 import { describe, expect, layer } from "@effect/vitest"
-import { Cinder, Nova, Session } from "@enamel/openstack-clients"
+import { Cinder, Neutron, Nova, Session } from "@enamel/openstack-clients"
 import { CloudDouble } from "@enamel/openstack-clients/testing"
 import { Effect } from "effect"
 import { activeServerOf, send, TestApi, TestCallers, tokens } from "./harness.js"
@@ -81,6 +81,12 @@ const volumeServer = (name: string) =>
       return { id: created.id, volumeId: volume.id }
     }).pipe(Effect.provideService(Session, caller.session), Effect.orDie)
   })
+
+/** Runs `body` with alice's session (the double's calls as she makes them). */
+const asAlice = <A, E, R>(body: Effect.Effect<A, E, R>) =>
+  Effect.flatMap(TestCallers, (callers) =>
+    body.pipe(Effect.provideService(Session, callers.alice.session), Effect.orDie)
+  )
 
 const firstError = (body: unknown) =>
   (body as { errors: ReadonlyArray<{ code: string; detail: string }> }).errors[0]
@@ -250,6 +256,72 @@ describe("dry run of the commands on an existing server", () => {
           )
           expect(notVolumeBacked.answer.status).toBe(409)
         })
+    )
+
+    it.effect("the detaches: what they would delete (nothing of the user's), nothing made", () =>
+      Effect.gen(function* () {
+        const seeded = yield* Effect.flatMap(cloud, (double) => double.seeded)
+        const serverId = yield* serverWithPort("dry-detach")
+        const volumeId = yield* attachedVolume(serverId, 1)
+        const [port] = yield* asAlice(Neutron.listPorts({ deviceId: serverId }))
+        const portId = port?.id ?? ""
+        const ip = yield* asAlice(
+          Effect.flatMap(Neutron.findNetwork("public"), (network) =>
+            Neutron.createFloatingIp({ networkId: network.id, portId })
+          )
+        )
+        const volume = yield* dryRun("DELETE", `/servers/${serverId}/volumes/${volumeId}`)
+        expect(volume.answer.status).toBe(200)
+        expect(volume.methods).toEqual(["GET"])
+        expect(volume.answer.body).toMatchObject({
+          dry_run: {
+            type: "server.volume.detach",
+            resolved: { [`volume:${volumeId}`]: volumeId },
+            creates: {},
+            deletes: {}
+          }
+        })
+        const floating = yield* dryRun("DELETE", `/servers/${serverId}/floating-ips/${ip.id}`)
+        expect(floating.answer.status).toBe(200)
+        expect(floating.methods).toEqual(["GET"])
+        expect(floating.answer.body).toMatchObject({
+          dry_run: {
+            type: "server.floating_ip.detach",
+            resolved: { [`floating_ip:${ip.id}`]: ip.id },
+            deletes: {}
+          }
+        })
+        const iface = yield* dryRun("DELETE", `/servers/${serverId}/interfaces/${portId}`)
+        expect(iface.answer.status).toBe(200)
+        expect(iface.methods).toEqual(["GET"])
+        expect(iface.answer.body).toMatchObject({
+          dry_run: { type: "server.interface.detach", resolved: { [`port:${portId}`]: portId }, deletes: {} }
+        })
+      })
+    )
+
+    it.effect("server.backup.delete: the set's snapshots would go; an unknown set is a 404", () =>
+      Effect.gen(function* () {
+        const serverId = yield* activeServerOf("alice", "dry-backup-delete")
+        const volumeId = yield* attachedVolume(serverId, 1)
+        const backupId = "0d4f7c1e-5b7a-4a43-9a55-0c1d2e3f4a5b"
+        yield* asAlice(
+          Cinder.createSnapshot({
+            volumeId,
+            name: "dry-set",
+            force: true,
+            metadata: { enamel_server_id: serverId, enamel_backup_id: backupId }
+          })
+        )
+        const { answer, methods } = yield* dryRun("DELETE", `/servers/${serverId}/backups/${backupId}`)
+        expect(answer.status).toBe(200)
+        expect(methods).toEqual(["GET"])
+        expect(answer.body).toMatchObject({
+          dry_run: { type: "server.backup.delete", creates: {}, deletes: { backup: 1, snapshot: 1 } }
+        })
+        const unknown = yield* dryRun("DELETE", `/servers/${serverId}/backups/${serverId}`)
+        expect(unknown.answer.status).toBe(404)
+      })
     )
   })
 })
