@@ -260,7 +260,6 @@ describe("dry run of the commands on an existing server", () => {
 
     it.effect("the detaches: what they would delete (nothing of the user's), nothing made", () =>
       Effect.gen(function* () {
-        const seeded = yield* Effect.flatMap(cloud, (double) => double.seeded)
         const serverId = yield* serverWithPort("dry-detach")
         const volumeId = yield* attachedVolume(serverId, 1)
         const [port] = yield* asAlice(Neutron.listPorts({ deviceId: serverId }))
@@ -321,6 +320,52 @@ describe("dry run of the commands on an existing server", () => {
         })
         const unknown = yield* dryRun("DELETE", `/servers/${serverId}/backups/${serverId}`)
         expect(unknown.answer.status).toBe(404)
+      })
+    )
+
+    it.effect("server.delete and network.delete: the server or network would go, nothing of the user's", () =>
+      Effect.gen(function* () {
+        const serverId = yield* serverWithPort("dry-delete")
+        yield* attachedVolume(serverId, 1)
+        const server = yield* dryRun("DELETE", `/servers/${serverId}`)
+        expect(server.answer.status).toBe(200)
+        expect(server.methods).toEqual(["GET"])
+        // The port Nova made and the volume alice brought are not Enamel's: only the server goes.
+        expect(server.answer.body).toEqual({
+          dry_run: {
+            type: "server.delete",
+            resolved: { [`server:${serverId}`]: serverId },
+            creates: {},
+            deletes: { server: 1 },
+            quotas: [],
+            quotas_unchecked: []
+          }
+        })
+        const networkId = yield* asAlice(
+          Effect.gen(function* () {
+            const network = yield* Neutron.createNetwork({ name: "dry-net-delete" })
+            yield* Neutron.createSubnet({
+              networkId: network.id,
+              name: "dry-subnet",
+              cidr: "10.91.0.0/24",
+              ipVersion: 4
+            })
+            return network.id
+          })
+        )
+        const network = yield* dryRun("DELETE", `/networks/${networkId}`)
+        expect(network.answer.status).toBe(200)
+        expect(network.methods).toEqual(["GET"])
+        expect(network.answer.body).toMatchObject({
+          dry_run: {
+            type: "network.delete",
+            resolved: { [`network:${networkId}`]: networkId },
+            creates: {},
+            deletes: { network: 1, subnet: 1 }
+          }
+        })
+        const missing = yield* dryRun("DELETE", "/networks/5d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d")
+        expect(missing.answer.status).toBe(404)
       })
     )
   })
