@@ -4,7 +4,7 @@
  * when its tag says NotFound and a 409 otherwise, `QuotaExceeded` is a 409 `quota.exceeded`, and a cloud
  * that cannot answer is a 503.
  */
-import { OpenStackFailures, type OpenStackError } from "@enamel/openstack-clients"
+import { type OpenStackError, OpenStackFailures } from "@enamel/openstack-clients"
 import { Effect } from "effect"
 import { Conflict, NotFound, type ServiceUnavailable } from "../../contract/errors.js"
 import type { ErrorCode } from "../../ErrorCatalogue.js"
