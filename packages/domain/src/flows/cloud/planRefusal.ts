@@ -6,6 +6,7 @@
  */
 import { type OpenStackError, OpenStackFailures } from "@enamel/openstack-clients"
 import { Effect } from "effect"
+import type { Planned } from "../../contract/dryRun.js"
 import { Conflict, NotFound, type ServiceUnavailable } from "../../contract/errors.js"
 import type { ErrorCode } from "../../ErrorCatalogue.js"
 import { cloudUnavailable } from "./servers.js"
@@ -25,3 +26,9 @@ export const planRefusal =
     const refusal = { code: error.code, detail: error.message }
     return Effect.fail(error._tag.endsWith("NotFound") ? new NotFound(refusal) : new Conflict(refusal))
   }
+
+/** The plan of a command that removes things only: what it resolved, what would go; no quota. */
+export const removalPlan = (
+  resolved: Readonly<Record<string, string>>,
+  deletes: Readonly<Record<string, number>>
+): Planned => ({ resolved, creates: {}, deletes, quotas: [], quotas_unchecked: [] })

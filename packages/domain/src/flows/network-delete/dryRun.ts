@@ -4,14 +4,13 @@
  * on it (their ports go) and the routers Enamel made for it that nothing else uses.
  */
 import { Effect } from "effect"
-import type { Planned } from "../../contract/dryRun.js"
-import { planRefusal } from "../cloud/planRefusal.js"
+import { planRefusal, removalPlan } from "../cloud/planRefusal.js"
 import { networkTopology } from "./findNetworkTopology.js"
 import type { DeleteNetworkRequest } from "./request.js"
 
 export const planDeleteNetwork = (request: DeleteNetworkRequest) =>
   networkTopology(request.network_id).pipe(
-    Effect.map((found): Planned => {
+    Effect.map((found) => {
       const deletes: Record<string, number> = { network: 1 }
       const counted: ReadonlyArray<readonly [string, number]> = [
         ["subnet", found.subnet_ids.length],
@@ -19,13 +18,7 @@ export const planDeleteNetwork = (request: DeleteNetworkRequest) =>
         ["router", found.router_ids.length]
       ]
       for (const [kind, count] of counted) if (count > 0) deletes[kind] = count
-      return {
-        resolved: { [`network:${request.network_id}`]: found.network_id },
-        creates: {},
-        deletes,
-        quotas: [],
-        quotas_unchecked: []
-      }
+      return removalPlan({ [`network:${request.network_id}`]: found.network_id }, deletes)
     }),
     Effect.catchAll(planRefusal(`whether network ${request.network_id} can be deleted`))
   )

@@ -3,24 +3,17 @@
  * with the caller's session — the set's snapshots, every one deleted.
  */
 import { Effect } from "effect"
-import type { Planned } from "../../contract/dryRun.js"
-import { planRefusal } from "../cloud/planRefusal.js"
+import { planRefusal, removalPlan } from "../cloud/planRefusal.js"
 import { backupSet } from "./backupSet.js"
 import type { DeleteBackupRequest } from "./request.js"
 
-export const planDeleteBackup = (request: DeleteBackupRequest) =>
-  backupSet(request.server_id, request.backup_id).pipe(
-    Effect.map(
-      (found): Planned => ({
-        resolved: {
-          [`server:${request.server_id}`]: found.server_id,
-          [`backup:${request.backup_id}`]: found.backup_id
-        },
-        creates: {},
-        deletes: { backup: 1, snapshot: found.snapshot_ids.length },
-        quotas: [],
-        quotas_unchecked: []
-      })
+export const planDeleteBackup = ({ server_id, backup_id }: DeleteBackupRequest) =>
+  backupSet(server_id, backup_id).pipe(
+    Effect.map((found) =>
+      removalPlan(
+        { [`server:${server_id}`]: found.server_id, [`backup:${backup_id}`]: found.backup_id },
+        { backup: 1, snapshot: found.snapshot_ids.length }
+      )
     ),
-    Effect.catchAll(planRefusal(`whether server ${request.server_id} has backup ${request.backup_id}`))
+    Effect.catchAll(planRefusal(`whether server ${server_id} has backup ${backup_id}`))
   )

@@ -4,9 +4,8 @@
  * made for it over its life (floating IPs, ports, volumes), with its backup sets when they go too.
  */
 import { Effect } from "effect"
-import type { Planned } from "../../contract/dryRun.js"
 import { listBackupSets } from "../cloud/backupSets.js"
-import { planRefusal } from "../cloud/planRefusal.js"
+import { planRefusal, removalPlan } from "../cloud/planRefusal.js"
 import { ownedResources } from "./findOwnedResources.js"
 import type { DeleteServerWithBackupsRequest } from "./request.js"
 
@@ -23,12 +22,5 @@ export const planDeleteServer = (request: DeleteServerWithBackupsRequest) =>
       ["snapshot", sets.reduce((sum, set) => sum + set.snapshots.length, 0)]
     ]
     for (const [kind, count] of counted) if (count > 0) deletes[kind] = count
-    const planned: Planned = {
-      resolved: { [`server:${request.server_id}`]: found.server_id },
-      creates: {},
-      deletes,
-      quotas: [],
-      quotas_unchecked: []
-    }
-    return planned
+    return removalPlan({ [`server:${request.server_id}`]: found.server_id }, deletes)
   }).pipe(Effect.catchAll(planRefusal(`what server ${request.server_id} has`)))

@@ -4,27 +4,20 @@
  * Enamel made are released (the user's only taken off).
  */
 import { Effect } from "effect"
-import type { Planned } from "../../contract/dryRun.js"
-import { planRefusal } from "../cloud/planRefusal.js"
+import { planRefusal, removalPlan } from "../cloud/planRefusal.js"
 import { attachedPort } from "./attachedPort.js"
 import type { DetachInterfaceRequest } from "./request.js"
 
 export const planDetachInterface = (request: DetachInterfaceRequest) =>
   attachedPort(request.server_id, request.port_id).pipe(
-    Effect.map((found): Planned => {
+    Effect.map((found) => {
       const deletes: Record<string, number> = {}
       if (found.created) deletes.port = 1
       if (found.enamel_floating_ip_ids.length > 0) deletes.floating_ip = found.enamel_floating_ip_ids.length
-      return {
-        resolved: {
-          [`server:${request.server_id}`]: found.server_id,
-          [`port:${request.port_id}`]: found.port_id
-        },
-        creates: {},
-        deletes,
-        quotas: [],
-        quotas_unchecked: []
-      }
+      return removalPlan(
+        { [`server:${request.server_id}`]: found.server_id, [`port:${request.port_id}`]: found.port_id },
+        deletes
+      )
     }),
     Effect.catchAll(planRefusal(`whether port ${request.port_id} is on server ${request.server_id}`))
   )

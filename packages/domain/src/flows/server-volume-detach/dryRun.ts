@@ -3,24 +3,17 @@
  * with the caller's session — the volume is detached, and deleted when Enamel made it for the server.
  */
 import { Effect } from "effect"
-import type { Planned } from "../../contract/dryRun.js"
-import { planRefusal } from "../cloud/planRefusal.js"
+import { planRefusal, removalPlan } from "../cloud/planRefusal.js"
 import { attachedVolume } from "./attachedVolume.js"
 import type { DetachVolumeRequest } from "./request.js"
 
-export const planDetachVolume = (request: DetachVolumeRequest) =>
-  attachedVolume(request.server_id, request.volume_id).pipe(
-    Effect.map(
-      (found): Planned => ({
-        resolved: {
-          [`server:${request.server_id}`]: found.server_id,
-          [`volume:${request.volume_id}`]: found.volume_id
-        },
-        creates: {},
-        deletes: found.created ? { volume: 1 } : {},
-        quotas: [],
-        quotas_unchecked: []
-      })
+export const planDetachVolume = ({ server_id, volume_id }: DetachVolumeRequest) =>
+  attachedVolume(server_id, volume_id).pipe(
+    Effect.map((found) =>
+      removalPlan(
+        { [`server:${server_id}`]: found.server_id, [`volume:${volume_id}`]: found.volume_id },
+        found.created ? { volume: 1 } : {}
+      )
     ),
-    Effect.catchAll(planRefusal(`whether volume ${request.volume_id} is on server ${request.server_id}`))
+    Effect.catchAll(planRefusal(`whether volume ${volume_id} is on server ${server_id}`))
   )
