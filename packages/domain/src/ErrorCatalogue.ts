@@ -254,8 +254,8 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   },
   "rebuild.volume_deleted_on_termination": {
     meaning:
-      "Rebuilding by replacement deletes the server, and one of its volumes is set to be deleted with it; the cloud's Nova (before microversion 2.85) does not let its owner change that, so nothing was changed.",
-    seen: [task]
+      "Rebuilding by replacement deletes the server, and one of its volumes is set to be deleted with it; the cloud's Nova (before microversion 2.85) does not let its owner change that, so nothing was changed. A dry run (?dry_run=true) answers it with 409.",
+    seen: [answer(409), task]
   },
   "image.not_found": {
     meaning: "The image does not exist, is not visible to the caller, or is not active.",

@@ -7,6 +7,7 @@ import * as Input from "../../contract/input.js"
 import { ErrorCode } from "../../ErrorCatalogue.js"
 import { cloudUnavailable } from "../cloud/servers.js"
 import { deletableNetwork } from "./deletableNetwork.js"
+import { planDeleteNetwork } from "./dryRun.js"
 import { flow } from "./flow.js"
 import { type DeleteNetworkRequest, type } from "./request.js"
 
@@ -44,5 +45,7 @@ export const command = Command.make({
   pathParams: { id: "network_id" },
   concurrency: 2,
   flow,
-  admission: networkDeletable
+  admission: networkDeletable,
+  // `?dry_run=true`: the subnets, router interfaces and routers that would go with it.
+  plan: planDeleteNetwork
 })

@@ -44,30 +44,35 @@ const routerGoes = (networkId: string, routerId: string) =>
     return Option.some(!ports.some((port) => isRouterInterface(port) && port.networkId !== networkId))
   })
 
+/** The network's subnets, router interfaces and the routers that go or stay. Changes nothing. */
+export const networkTopology = Effect.fn("NetworkDelete.networkTopology")(function* (networkId: string) {
+  const { network, ports } = yield* deletableNetwork(networkId)
+  const interfaces = ports
+    .filter(isRouterInterface)
+    .map((port): RouterInterface => ({ router_id: port.deviceId, port_id: port.id }))
+  const task = taskOfNeutronMarks(network.tags)
+  const ourTasksRouters =
+    task === null ? [] : (yield* Neutron.listRouters({ tags: [taskTag(task)] })).map((router) => router.id)
+  const candidates = Arr.dedupe([...interfaces.map((i) => i.router_id), ...ourTasksRouters])
+  const goes = yield* Effect.forEach(candidates, (id) => routerGoes(network.id, id), {
+    concurrency: "unbounded"
+  })
+  const decided = Arr.zip(candidates, goes).flatMap(([id, verdict]) =>
+    Option.match(verdict, { onNone: () => [], onSome: (go) => [{ id, go }] })
+  )
+  return {
+    network_id: network.id,
+    subnet_ids: network.subnets,
+    interfaces,
+    router_ids: decided.filter((router) => router.go).map((router) => router.id),
+    kept_router_ids: decided.filter((router) => !router.go).map((router) => router.id)
+  }
+})
+
 export const findNetworkTopology = CloudStage.make({
   name: "findNetworkTopology",
   result: NetworkTopology,
   run: Effect.fn("NetworkDelete.findNetworkTopology")(function* (networkId: string) {
-    const { network, ports } = yield* deletableNetwork(networkId)
-    const interfaces = ports
-      .filter(isRouterInterface)
-      .map((port): RouterInterface => ({ router_id: port.deviceId, port_id: port.id }))
-    const task = taskOfNeutronMarks(network.tags)
-    const ourTasksRouters =
-      task === null ? [] : (yield* Neutron.listRouters({ tags: [taskTag(task)] })).map((router) => router.id)
-    const candidates = Arr.dedupe([...interfaces.map((i) => i.router_id), ...ourTasksRouters])
-    const goes = yield* Effect.forEach(candidates, (id) => routerGoes(network.id, id), {
-      concurrency: "unbounded"
-    })
-    const decided = Arr.zip(candidates, goes).flatMap(([id, verdict]) =>
-      Option.match(verdict, { onNone: () => [], onSome: (go) => [{ id, go }] })
-    )
-    return {
-      network_id: network.id,
-      subnet_ids: network.subnets,
-      interfaces,
-      router_ids: decided.filter((router) => router.go).map((router) => router.id),
-      kept_router_ids: decided.filter((router) => !router.go).map((router) => router.id)
-    }
+    return yield* networkTopology(networkId)
   })
 })

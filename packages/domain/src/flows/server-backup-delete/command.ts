@@ -5,6 +5,7 @@ import * as Command from "../../contract/Command.js"
 import * as Input from "../../contract/input.js"
 import { ErrorCode } from "../../ErrorCatalogue.js"
 import { admitBackupSet } from "./backupSet.js"
+import { planDeleteBackup } from "./dryRun.js"
 import { flow } from "./flow.js"
 import { type DeleteBackupRequest, type } from "./request.js"
 
@@ -22,5 +23,7 @@ export const command = Command.make({
   concurrency: 4,
   flow,
   // With the caller's own token, before the 202: the server is the caller's and has the set (404).
-  admission: ({ server_id, backup_id }: DeleteBackupRequest) => admitBackupSet(server_id, backup_id)
+  admission: ({ server_id, backup_id }: DeleteBackupRequest) => admitBackupSet(server_id, backup_id),
+  // `?dry_run=true`: what the first stage finds, and what would be deleted.
+  plan: planDeleteBackup
 })

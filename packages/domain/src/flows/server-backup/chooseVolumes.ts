@@ -84,26 +84,28 @@ export const chooseVolumes = CloudStage.make({
   })
 })
 
+/** `volumesToBackUp`'s failures as API refusals (404 for the server, 409 not ready or no such volume, 413 over quota). */
+export const backupRefusal =
+  (request: BackupRequest) =>
+  (
+    error: Effect.Effect.Error<ReturnType<typeof volumesToBackUp>>
+  ): Effect.Effect<never, NotFound | Conflict | PayloadTooLarge | ServiceUnavailable> => {
+    switch (error._tag) {
+      case "ServerNotFound":
+        return Effect.fail(new NotFound({ code: error.code, detail: error.message }))
+      case "ServerNotReady":
+      case "BackupNoVolume":
+        return Effect.fail(new Conflict({ code: error.code, detail: error.message }))
+      case "BackupOverQuota":
+        return Effect.fail(new PayloadTooLarge({ code: error.code, detail: error.message }))
+      default:
+        return Effect.fail(cloudUnavailable(`what server ${request.server_id} has to back up`, error))
+    }
+  }
+
 /**
  * Admission: the same, as API refusals (404 for the server, 409 when it is not ready or has no such
  * volume, 413 over quota).
  */
 export const admitBackup = (request: BackupRequest) =>
-  volumesToBackUp(request).pipe(
-    Effect.asVoid,
-    Effect.catchAll(
-      (error): Effect.Effect<never, NotFound | Conflict | PayloadTooLarge | ServiceUnavailable> => {
-        switch (error._tag) {
-          case "ServerNotFound":
-            return Effect.fail(new NotFound({ code: error.code, detail: error.message }))
-          case "ServerNotReady":
-          case "BackupNoVolume":
-            return Effect.fail(new Conflict({ code: error.code, detail: error.message }))
-          case "BackupOverQuota":
-            return Effect.fail(new PayloadTooLarge({ code: error.code, detail: error.message }))
-          default:
-            return Effect.fail(cloudUnavailable(`what server ${request.server_id} has to back up`, error))
-        }
-      }
-    )
-  )
+  volumesToBackUp(request).pipe(Effect.asVoid, Effect.catchAll(backupRefusal(request)))

@@ -5,6 +5,7 @@ import * as Command from "../../contract/Command.js"
 import * as Input from "../../contract/input.js"
 import { ErrorCode } from "../../ErrorCatalogue.js"
 import { admitBackup } from "./chooseVolumes.js"
+import { planBackup } from "./dryRun.js"
 import { flow } from "./flow.js"
 import { BackupBody, type } from "./request.js"
 
@@ -27,5 +28,7 @@ export const command = Command.make({
   flow,
   // With the caller's own token, before the 202: the server is the caller's (404) and ACTIVE or SHUTOFF
   // (409), it has the volumes asked for (409), and the snapshot quota allows them (413).
-  admission: admitBackup
+  admission: admitBackup,
+  // `?dry_run=true`: the volumes, one snapshot of each, the sets a rotation deletes, Cinder's quotas.
+  plan: planBackup
 })

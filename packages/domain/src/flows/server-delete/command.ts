@@ -9,6 +9,7 @@ import { ErrorCode } from "../../ErrorCatalogue.js"
 import { runnable } from "../../engine/flow/RunnableFlow.js"
 import { listBackupSets } from "../cloud/backupSets.js"
 import { cloudUnavailable } from "../cloud/servers.js"
+import { planDeleteServer } from "./dryRun.js"
 import { ServerHasBackups } from "./errors.js"
 import { flow } from "./flow.js"
 import { type DeleteServerWithBackupsRequest, type } from "./request.js"
@@ -99,5 +100,7 @@ export const command = Command.make({
   earlier: [runnable(v3.flow), runnable(v2.flow), runnable(v1.flow)],
   // With the caller's own token, before the 202: the server is theirs (404) and, unless the request
   // deletes them too, has no backups (409).
-  admission: (request) => Effect.zipRight(serverVisible(request), noBackupsUnlessAsked(request))
+  admission: (request) => Effect.zipRight(serverVisible(request), noBackupsUnlessAsked(request)),
+  // `?dry_run=true`: what Enamel made for the server, which would go with it.
+  plan: planDeleteServer
 })

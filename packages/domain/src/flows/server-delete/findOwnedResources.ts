@@ -58,6 +58,23 @@ const madeSince = (serverId: string) =>
     }
   })
 
+/** The server and everything Enamel made for it over its life (see `findOwnedResources`). Changes nothing. */
+export const ownedResources = Effect.fn("ServerDelete.ownedResources")(function* (serverId: string) {
+  const server = yield* Nova.getServer(serverId).pipe(
+    Effect.catchTag("OpenStackNotFound", () => Effect.fail(new ServerNotFound({ serverId })))
+  )
+  const [atBoot, since] = yield* Effect.all(
+    [madeAtBoot(taskOfTags(server.tags), server.metadata[tokenKey]), madeSince(server.id)],
+    { concurrency: "unbounded" }
+  )
+  return {
+    server_id: server.id,
+    floating_ip_ids: Arr.dedupe([...atBoot.floatingIps, ...since.floatingIps]),
+    port_ids: Arr.dedupe([...atBoot.ports, ...since.ports]),
+    volume_ids: Arr.dedupe([...atBoot.volumes, ...since.volumes])
+  }
+})
+
 /**
  * Finds the server and everything Enamel made for it over its life: what `server.create` made with it
  * (through the server's task tag and token scope) and what attach tasks made for it since (through the
@@ -68,18 +85,6 @@ export const findOwnedResources = CloudStage.make({
   name: "findOwnedResources",
   result: ServerResources,
   run: Effect.fn("ServerDelete.findOwnedResources")(function* (serverId: string) {
-    const server = yield* Nova.getServer(serverId).pipe(
-      Effect.catchTag("OpenStackNotFound", () => Effect.fail(new ServerNotFound({ serverId })))
-    )
-    const [atBoot, since] = yield* Effect.all(
-      [madeAtBoot(taskOfTags(server.tags), server.metadata[tokenKey]), madeSince(server.id)],
-      { concurrency: "unbounded" }
-    )
-    return {
-      server_id: server.id,
-      floating_ip_ids: Arr.dedupe([...atBoot.floatingIps, ...since.floatingIps]),
-      port_ids: Arr.dedupe([...atBoot.ports, ...since.ports]),
-      volume_ids: Arr.dedupe([...atBoot.volumes, ...since.volumes])
-    }
+    return yield* ownedResources(serverId)
   })
 })

@@ -6,6 +6,7 @@ import * as Input from "../../contract/input.js"
 import { ErrorCode } from "../../ErrorCatalogue.js"
 import { admitUsableServer } from "../cloud/servers.js"
 import { admitFreePort } from "./choosePort.js"
+import { planFloatingIp } from "./dryRun.js"
 import { flow } from "./flow.js"
 import { AttachFloatingIpBody, type AttachFloatingIpRequest, type } from "./request.js"
 
@@ -27,9 +28,17 @@ export const command = Command.make({
   endpoint: HttpApiEndpoint.post("attachServerFloatingIp")`/servers/${serverId}/floating-ips`
     .setPayload(AttachFloatingIpBody)
     .addError(Answers.notFound(ErrorCode.serverNotFound))
-    .addError(Answers.conflict(ErrorCode.serverNotReady, ErrorCode.floatingIpNoFreePort)),
+    .addError(
+      Answers.conflict(
+        ErrorCode.serverNotReady,
+        ErrorCode.floatingIpNoFreePort,
+        ErrorCode.serverRequestUnresolved
+      )
+    ),
   pathParams: { id: "server_id" },
   concurrency: 4,
   flow,
-  admission
+  admission,
+  // `?dry_run=true`: the network and port resolved, and Neutron's floatingip quota.
+  plan: planFloatingIp
 })

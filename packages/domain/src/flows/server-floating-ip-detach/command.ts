@@ -5,6 +5,7 @@ import * as Command from "../../contract/Command.js"
 import * as Input from "../../contract/input.js"
 import { ErrorCode } from "../../ErrorCatalogue.js"
 import { admitAttachedFloatingIp } from "./attachedFloatingIp.js"
+import { planDetachFloatingIp } from "./dryRun.js"
 import { flow } from "./flow.js"
 import { type DetachFloatingIpRequest, type } from "./request.js"
 
@@ -26,5 +27,7 @@ export const command = Command.make({
   // With the caller's own token, before the 202: the server is the caller's (404) and ACTIVE or SHUTOFF
   // (409), and the floating IP is on one of its ports (404).
   admission: ({ server_id, floating_ip_id }: DetachFloatingIpRequest) =>
-    admitAttachedFloatingIp(server_id, floating_ip_id)
+    admitAttachedFloatingIp(server_id, floating_ip_id),
+  // `?dry_run=true`: what the first stage finds, and what would be deleted.
+  plan: planDetachFloatingIp
 })

@@ -3,6 +3,7 @@ import { Array as Arr, Effect, Schema } from "effect"
 import type { StageContext } from "../../engine/flow/Stage.js"
 import * as CloudStage from "../cloud/CloudStage.js"
 import { contains } from "../cloud/ipAddress.js"
+import { checkQuotas, type QuotaExceeded } from "../cloud/quotas.js"
 import { usableServer } from "../cloud/servers.js"
 import { InterfaceRequestUnresolved } from "./errors.js"
 import type { AttachInterfaceRequest } from "./request.js"
@@ -24,6 +25,12 @@ export const InterfacePlan = Schema.Struct({
 export type InterfacePlan = typeof InterfacePlan.Type
 
 type Failure = InterfaceRequestUnresolved | OpenStackError
+
+/** What the request would make of Neutron's quotas: a port unless an existing one is given, a floating IP if asked. */
+export const interfaceNeeds = (request: AttachInterfaceRequest) => ({
+  port: request.port === undefined ? 1 : 0,
+  floatingip: request.floating_ip === undefined ? 0 : 1
+})
 
 const problem = (text: string) => new InterfaceRequestUnresolved({ problems: [text] })
 
@@ -68,10 +75,54 @@ const optional = <A, E, R>(value: string | undefined, f: (value: string) => Effe
   value === undefined ? Effect.succeed(undefined) : f(value)
 
 /**
- * Checks, before anything is made: the server is the caller's and ACTIVE or SHUTOFF; the existing port is
- * the caller's and free, or the new port's network, address and security groups exist; the floating
- * IP's network is external (every problem at once). Creates nothing.
+ * The server is the caller's and ACTIVE or SHUTOFF; the existing port is the caller's and free, or the new
+ * port's network, address and security groups exist; the floating IP's network is external (every
+ * problem at once); then Neutron's port and floatingip quotas have room for what it makes
+ * (`quota.exceeded`). Creates nothing. `portSuffix` ends a new port's name.
  */
+export const resolveInterface = Effect.fn("ServerInterfaceAttach.resolveInterface")(function* (
+  request: AttachInterfaceRequest,
+  portSuffix: string
+) {
+  const server = yield* usableServer(request.server_id)
+  const portOf = (): Effect.Effect<InterfacePlan["port"], Failure, Neutron | Session> => {
+    if (request.port !== undefined)
+      return Effect.map(freePort(request.port), (id) => ({ _tag: "existing", id }))
+    const networkName = request.network ?? ""
+    return Effect.gen(function* () {
+      const network = yield* named("network", networkName, Neutron.findNetwork(networkName))
+      const [fixedIp, groups] = yield* Effect.all(
+        [
+          optional(request.fixed_ip, (address) => subnetHolding(network.id, address)),
+          Effect.validateAll(request.security_groups ?? [], (name) =>
+            Effect.map(named("security group", name, Neutron.findSecurityGroup(name)), (g) => g.id)
+          ).pipe(Effect.mapError(combine))
+        ],
+        { concurrency: "unbounded", mode: "validate" }
+      ).pipe(Effect.mapError((errors) => combine(Arr.getSomes(errors))))
+      const made: NewPort = {
+        _tag: "new",
+        name: `${server.name}-port-${portSuffix}`,
+        network_id: network.id,
+        fixed_ip: fixedIp,
+        security_group_ids: request.security_groups === undefined ? undefined : groups
+      }
+      return made
+    })
+  }
+  const [port, floatingNetworkId] = yield* Effect.all(
+    [portOf(), optional(request.floating_ip?.network, externalNetwork)],
+    { concurrency: "unbounded", mode: "validate" }
+  ).pipe(Effect.mapError((errors) => combine(Arr.getSomes(errors))))
+  const plan: InterfacePlan = { server_id: server.id, port, floating_network_id: floatingNetworkId }
+  const check = yield* checkQuotas(interfaceNeeds(request))
+  return { plan, check }
+})
+
+/** The stage's failures: the request's problems, the quota, the cloud. */
+export type ResolveInterfaceError = Failure | QuotaExceeded
+
+/** Checks, before anything is made, what `resolveInterface` checks. Creates nothing. */
 export const checkRequest = CloudStage.make({
   name: "checkRequest",
   result: InterfacePlan,
@@ -79,37 +130,7 @@ export const checkRequest = CloudStage.make({
     request: AttachInterfaceRequest,
     context: StageContext
   ) {
-    const server = yield* usableServer(request.server_id)
-    const portOf = (): Effect.Effect<InterfacePlan["port"], Failure, Neutron | Session> => {
-      if (request.port !== undefined)
-        return Effect.map(freePort(request.port), (id) => ({ _tag: "existing", id }))
-      const networkName = request.network ?? ""
-      return Effect.gen(function* () {
-        const network = yield* named("network", networkName, Neutron.findNetwork(networkName))
-        const [fixedIp, groups] = yield* Effect.all(
-          [
-            optional(request.fixed_ip, (address) => subnetHolding(network.id, address)),
-            Effect.validateAll(request.security_groups ?? [], (name) =>
-              Effect.map(named("security group", name, Neutron.findSecurityGroup(name)), (g) => g.id)
-            ).pipe(Effect.mapError(combine))
-          ],
-          { concurrency: "unbounded", mode: "validate" }
-        ).pipe(Effect.mapError((errors) => combine(Arr.getSomes(errors))))
-        const made: NewPort = {
-          _tag: "new",
-          name: `${server.name}-port-${context.taskId.slice(0, 8)}`,
-          network_id: network.id,
-          fixed_ip: fixedIp,
-          security_group_ids: request.security_groups === undefined ? undefined : groups
-        }
-        return made
-      })
-    }
-    const [port, floatingNetworkId] = yield* Effect.all(
-      [portOf(), optional(request.floating_ip?.network, externalNetwork)],
-      { concurrency: "unbounded", mode: "validate" }
-    ).pipe(Effect.mapError((errors) => combine(Arr.getSomes(errors))))
-    const plan: InterfacePlan = { server_id: server.id, port, floating_network_id: floatingNetworkId }
+    const { plan } = yield* resolveInterface(request, context.taskId.slice(0, 8))
     return plan
   })
 })

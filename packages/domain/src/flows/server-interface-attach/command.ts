@@ -5,6 +5,7 @@ import * as Command from "../../contract/Command.js"
 import * as Input from "../../contract/input.js"
 import { ErrorCode } from "../../ErrorCatalogue.js"
 import { admitUsableServer } from "../cloud/servers.js"
+import { planInterface } from "./dryRun.js"
 import { flow } from "./flow.js"
 import { AttachInterfaceBody, type AttachInterfaceRequest, type } from "./request.js"
 
@@ -20,11 +21,13 @@ export const command = Command.make({
   endpoint: HttpApiEndpoint.post("attachServerInterface")`/servers/${serverId}/interfaces`
     .setPayload(AttachInterfaceBody)
     .addError(Answers.notFound(ErrorCode.serverNotFound))
-    .addError(Answers.conflict(ErrorCode.serverNotReady)),
+    .addError(Answers.conflict(ErrorCode.serverNotReady, ErrorCode.serverRequestUnresolved)),
   pathParams: { id: "server_id" },
   concurrency: 4,
   flow,
   // With the caller's own token, before the 202: the server is the caller's (404) and ACTIVE or SHUTOFF
   // (409). What the body names is checked by the task's first stage, before anything is made.
-  admission: (request: AttachInterfaceRequest) => admitUsableServer(request.server_id)
+  admission: (request: AttachInterfaceRequest) => admitUsableServer(request.server_id),
+  // `?dry_run=true`: the first stage's checks, and Neutron's port (and floatingip) quotas.
+  plan: planInterface
 })

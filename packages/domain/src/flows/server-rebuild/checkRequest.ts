@@ -168,6 +168,34 @@ const describeReplaced = Effect.fn("ServerRebuild.describeReplaced")(function* (
   return replaced
 })
 
+/** What `checkRequest` checks and decides (a dry run's plan asks the same). Creates nothing. */
+export const rebuildPlan = Effect.fn("ServerRebuild.rebuildPlan")(function* (request: RebuildRequest) {
+  const { server, bootVolumeId, attachments, image, chosen } = yield* checkedRequest(request)
+  const replace =
+    chosen.path === "replace"
+      ? yield* describeReplaced(server, bootVolumeId, attachments, chosen.compute)
+      : undefined
+  if (
+    replace !== undefined &&
+    replace.key_name === null &&
+    request.keypair === undefined &&
+    server.keyName !== null
+  ) {
+    return yield* new RebuildRequestUnresolved({
+      problems: [`the server's keypair ${server.keyName} is gone; name one to boot the new server with`]
+    })
+  }
+  const plan: RebuildPlan = {
+    server_id: server.id,
+    image_id: image.id,
+    boot_volume_id: bootVolumeId,
+    path: chosen.path,
+    status: server.status === "SHUTOFF" ? "SHUTOFF" : "ACTIVE",
+    ...(replace === undefined ? {} : { replace })
+  }
+  return plan
+})
+
 /**
  * Checks, before anything changes: the server is the caller's, ACTIVE or SHUTOFF, booted from a volume;
  * the image exists and is active; the keypair exists. Decides the path from the cloud's versions, once:
@@ -179,30 +207,7 @@ export const checkRequest = CloudStage.make({
   name: "checkRequest",
   result: RebuildPlan,
   run: Effect.fn("ServerRebuild.checkRequest")(function* (request: RebuildRequest) {
-    const { server, bootVolumeId, attachments, image, chosen } = yield* checkedRequest(request)
-    const replace =
-      chosen.path === "replace"
-        ? yield* describeReplaced(server, bootVolumeId, attachments, chosen.compute)
-        : undefined
-    if (
-      replace !== undefined &&
-      replace.key_name === null &&
-      request.keypair === undefined &&
-      server.keyName !== null
-    ) {
-      return yield* new RebuildRequestUnresolved({
-        problems: [`the server's keypair ${server.keyName} is gone; name one to boot the new server with`]
-      })
-    }
-    const plan: RebuildPlan = {
-      server_id: server.id,
-      image_id: image.id,
-      boot_volume_id: bootVolumeId,
-      path: chosen.path,
-      status: server.status === "SHUTOFF" ? "SHUTOFF" : "ACTIVE",
-      ...(replace === undefined ? {} : { replace })
-    }
-    return plan
+    return yield* rebuildPlan(request)
   })
 })
 

@@ -6,6 +6,7 @@ import * as Input from "../../contract/input.js"
 import { ErrorCode } from "../../ErrorCatalogue.js"
 import { runnable } from "../../engine/flow/RunnableFlow.js"
 import { admission } from "./checkRequest.js"
+import { planRebuild } from "./dryRun.js"
 import { flow } from "./flow.js"
 import { RebuildBody, type } from "./request.js"
 import * as v1 from "./v1/flow.js"
@@ -23,11 +24,20 @@ export const command = Command.make({
   endpoint: HttpApiEndpoint.post("rebuildServer")`/servers/${serverId}/rebuild`
     .setPayload(RebuildBody)
     .addError(Answers.notFound(ErrorCode.serverNotFound, ErrorCode.imageNotFound))
-    .addError(Answers.conflict(ErrorCode.serverNotReady, ErrorCode.serverNotVolumeBacked)),
+    .addError(
+      Answers.conflict(
+        ErrorCode.serverNotReady,
+        ErrorCode.serverNotVolumeBacked,
+        ErrorCode.serverRequestUnresolved,
+        ErrorCode.rebuildVolumeDeletedOnTermination
+      )
+    ),
   pathParams: { id: "server_id" },
   concurrency: 2,
   // Version 2 also rebuilds by replacement; tasks accepted before it resume by version 1.
   flow,
   earlier: [runnable(v1.flow)],
-  admission
+  admission,
+  // `?dry_run=true`: the image's id, the path, and on the replace path the new root's Cinder quotas.
+  plan: planRebuild
 })

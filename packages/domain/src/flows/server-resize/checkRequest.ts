@@ -2,8 +2,10 @@ import { Nova, type Server } from "@enamel/openstack-clients"
 import { Effect, Schema } from "effect"
 import { Conflict, NotFound, type ServiceUnavailable } from "../../contract/errors.js"
 import * as CloudStage from "../cloud/CloudStage.js"
+import { checkQuotas } from "../cloud/quotas.js"
 import { cloudUnavailable, usableServer } from "../cloud/servers.js"
 import { FlavorAmbiguous, FlavorNotFound, FlavorUnchanged } from "./errors.js"
+import { resizeNeeds } from "./quotaNeeds.js"
 import { FlavorRef, PreviousFlavorRef, type ResizeServerRequest } from "./request.js"
 
 /** What `checkRequest` found: the server, the state to bring it back to, the new and the old flavor. */
@@ -77,13 +79,26 @@ export const admitResize = (request: ResizeServerRequest) =>
   )
 
 /**
+ * The resize asked for (`resizePlan`), then Nova's cores and RAM quotas for the increase from the old
+ * flavor to the new one (`quota.exceeded`). Changes nothing.
+ */
+export const resizeChecked = Effect.fn("ServerResize.resizeChecked")(function* (
+  request: ResizeServerRequest
+) {
+  const plan = yield* resizePlan(request)
+  const check = yield* checkQuotas(yield* resizeNeeds(plan))
+  return { plan, check }
+})
+
+/**
  * Checks, before anything changes: the server is the caller's and ACTIVE or SHUTOFF, the flavor exists
- * and is not the server's own. Changes nothing.
+ * and is not the server's own, and Nova's quotas allow the increase (see `resizeChecked`). Changes nothing.
  */
 export const checkRequest = CloudStage.make({
   name: "checkRequest",
   result: ResizePlan,
   run: Effect.fn("ServerResize.checkRequest")(function* (request: ResizeServerRequest) {
-    return yield* resizePlan(request)
+    const { plan } = yield* resizeChecked(request)
+    return plan
   })
 })

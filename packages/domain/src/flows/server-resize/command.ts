@@ -5,6 +5,7 @@ import * as Command from "../../contract/Command.js"
 import * as Input from "../../contract/input.js"
 import { ErrorCode } from "../../ErrorCatalogue.js"
 import { admitResize } from "./checkRequest.js"
+import { planResize } from "./dryRun.js"
 import { flow } from "./flow.js"
 import { ResizeServerBody, type } from "./request.js"
 
@@ -28,5 +29,7 @@ export const command = Command.make({
   flow,
   // With the caller's own token, before the 202: the server is the caller's (404) and ACTIVE or SHUTOFF
   // (409); the flavor exists (404) and is not the server's (409).
-  admission: admitResize
+  admission: admitResize,
+  // `?dry_run=true`: the new flavor's id, and Nova's cores and RAM quotas for the increase.
+  plan: planResize
 })

@@ -5,6 +5,7 @@ import * as Command from "../../contract/Command.js"
 import * as Input from "../../contract/input.js"
 import { ErrorCode } from "../../ErrorCatalogue.js"
 import { admitAttachedVolume } from "./attachedVolume.js"
+import { planDetachVolume } from "./dryRun.js"
 import { flow } from "./flow.js"
 import { type DetachVolumeRequest, type } from "./request.js"
 
@@ -25,5 +26,7 @@ export const command = Command.make({
   flow,
   // With the caller's own token, before the 202: the server is the caller's (404) and ACTIVE or SHUTOFF
   // (409), the volume is attached to it (404) and is not its boot volume (409).
-  admission: ({ server_id, volume_id }: DetachVolumeRequest) => admitAttachedVolume(server_id, volume_id)
+  admission: ({ server_id, volume_id }: DetachVolumeRequest) => admitAttachedVolume(server_id, volume_id),
+  // `?dry_run=true`: what the first stage finds, and what would be deleted.
+  plan: planDetachVolume
 })

@@ -1,5 +1,5 @@
 import { Effect, Schema } from "effect"
-import { listBackupSets } from "../../cloud/backupSets.js"
+import { type BackupSet, listBackupSets } from "../../cloud/backupSets.js"
 import * as CloudStage from "../../cloud/CloudStage.js"
 
 export interface RotationInput {
@@ -20,6 +20,15 @@ export const ExpiredBackups = Schema.Struct({
 export type ExpiredBackups = typeof ExpiredBackups.Type
 
 /**
+ * The server's sets beyond the newest `keep`, the set `backupId` (made, or about to be) counted as the
+ * newest; a set already being deleted is not counted.
+ */
+export const expiredSets = (sets: ReadonlyArray<BackupSet>, backupId: string, keep: number) =>
+  sets
+    .filter((set) => set.backupId !== backupId && set.snapshots.some((s) => s.status !== "deleting"))
+    .slice(Math.max(keep - 1, 0))
+
+/**
  * Finds the server's backup sets beyond the newest `keep` (the new set first, then the others newest
  * first; a set already being deleted is not counted). Creates nothing.
  */
@@ -28,12 +37,9 @@ export const findExpiredBackups = CloudStage.make({
   result: ExpiredBackups,
   run: Effect.fn("ServerBackup.findExpiredBackups")(function* (input: RotationInput) {
     const sets = yield* listBackupSets(input.server_id)
-    const older = sets.filter(
-      (set) => set.backupId !== input.backup_id && set.snapshots.some((s) => s.status !== "deleting")
-    )
     const expired: ExpiredBackups = {
       server_id: input.server_id,
-      backups: older.slice(Math.max(input.keep - 1, 0)).map((set) => ({
+      backups: expiredSets(sets, input.backup_id, input.keep).map((set) => ({
         backup_id: set.backupId,
         snapshot_ids: set.snapshots.map((snapshot) => snapshot.id)
       }))
