@@ -1,5 +1,5 @@
 import { HttpApiBuilder } from "@effect/platform"
-import { Checkpoints, ErrorCode, TaskState } from "@enamel/domain"
+import { Checkpoints, ErrorCode, type Task, TaskState } from "@enamel/domain"
 import {
   type Caller,
   CurrentCaller,
@@ -51,6 +51,15 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
         )
       )
 
+    /** The task's view with its stages done, for an answer that has not read its timeline. */
+    const withProgress = (task: Task) =>
+      progress.stagesDone([task.id]).pipe(
+        Effect.mapBoth({
+          onFailure: () => unavailable(),
+          onSuccess: (done) => taskView(task, done.get(task.id) ?? 0)
+        })
+      )
+
     const cancel = (id: string) =>
       Effect.gen(function* () {
         const caller = yield* CurrentCaller
@@ -61,8 +70,7 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
             TaskStoreError: () => Effect.fail(unavailable())
           })
         )
-        const done = yield* progress.stagesDone([task.id]).pipe(Effect.mapError(() => unavailable()))
-        return { task: taskView(task, done.get(task.id) ?? 0) }
+        return { task: yield* withProgress(task) }
       })
 
     /** Retry or roll back a held task; visible as cancel is (another project's task is a 404). */
@@ -79,8 +87,7 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
         yield* relay.nudge
         // The task will end again: its callback (if any) sends that end too.
         yield* callbacks.reopen(task.id).pipe(Effect.mapError(() => unavailable()))
-        const done = yield* progress.stagesDone([task.id]).pipe(Effect.mapError(() => unavailable()))
-        return { task: taskView(task, done.get(task.id) ?? 0) }
+        return { task: yield* withProgress(task) }
       })
 
     return handlers
