@@ -20,6 +20,7 @@ import * as PorcelainHandlers from "./handlers/porcelain.js"
 import * as ServersHandlers from "./handlers/servers.js"
 import * as TasksHandlers from "./handlers/tasks.js"
 import * as VersionsHandlers from "./handlers/versions.js"
+import * as Healthcheck from "./health/healthcheck.js"
 import * as OpenStackConventions from "./http/openstackConventions.js"
 
 /**
@@ -62,6 +63,7 @@ export const HttpLive = Layer.unwrapEffect(
   )
 ).pipe(
   Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+  Layer.provide(Healthcheck.layer),
   Layer.provide(OpenStackConventions.layer),
   Layer.provide(ApiLive),
   HttpServer.withLogAddress

@@ -1,4 +1,5 @@
 import { NodeRuntime } from "@effect/platform-node"
+import { Logging } from "@enamel/domain"
 import { Layer } from "effect"
 import { EnamelProcess } from "./EmbeddedProcess.js"
 
@@ -6,4 +7,4 @@ import { EnamelProcess } from "./EmbeddedProcess.js"
 // after the first signal, and the second would end the process before PGlite is closed: ignore repeats.
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => undefined)
 
-Layer.launch(EnamelProcess).pipe(NodeRuntime.runMain)
+Layer.launch(Layer.provide(EnamelProcess, Logging.layer)).pipe(NodeRuntime.runMain)

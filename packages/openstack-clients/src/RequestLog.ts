@@ -22,11 +22,30 @@ export class RequestLog extends Context.Tag("@enamel/openstack-clients/RequestLo
   { readonly record: (entry: RequestLogEntry) => Effect.Effect<void> }
 >() {}
 
-/** Records the entry in the RequestLog in context, if there is one. */
+/**
+ * One debug line per call (ENAMEL_LOG_LEVEL=debug shows them), annotated with the service's request id
+ * as `openstack_request_id` (the key @enamel/domain's Logging lifts into JSON lines). The path only: no
+ * query string.
+ */
+const logCall = (entry: RequestLogEntry) =>
+  Effect.logDebug(
+    `${entry.service} ${entry.method} ${entry.url.split("?")[0]} → ${entry.status ?? "no answer"}`
+  ).pipe(
+    Effect.annotateLogs({
+      openstack_service: entry.service,
+      duration_ms: entry.durationMs,
+      ...(entry.requestId === undefined ? {} : { openstack_request_id: entry.requestId })
+    })
+  )
+
+/** Logs the call (debug) and records the entry in the RequestLog in context, if there is one. */
 export const recordRequest = (entry: RequestLogEntry): Effect.Effect<void> =>
-  Effect.flatMap(
-    Effect.serviceOption(RequestLog),
-    Option.match({ onNone: () => Effect.void, onSome: (log) => log.record(entry) })
+  Effect.zipRight(
+    logCall(entry),
+    Effect.flatMap(
+      Effect.serviceOption(RequestLog),
+      Option.match({ onNone: () => Effect.void, onSome: (log) => log.record(entry) })
+    )
   )
 
 /** A RequestLog kept in memory, with a way to read what it holds (for tests and stage annotations). */

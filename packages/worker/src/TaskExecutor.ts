@@ -1,5 +1,5 @@
 import type { Delivery } from "@enamel/broker"
-import { Checkpoints, ErrorCode, TaskId, TaskMessageJson, TaskType } from "@enamel/domain"
+import { Checkpoints, ErrorCode, Logging, TaskId, TaskMessageJson, TaskType } from "@enamel/domain"
 import {
   CheckpointsPg,
   type Lease,
@@ -199,7 +199,7 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
               )
         ),
         Effect.ensuring(Effect.sync(() => running.delete(taskId))),
-        Effect.annotateLogs("taskId", taskId)
+        Effect.annotateLogs(Logging.Keys.taskId, taskId)
       )
     })
 

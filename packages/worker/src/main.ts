@@ -1,4 +1,5 @@
 import { NodeRuntime } from "@effect/platform-node"
+import { Logging } from "@enamel/domain"
 import { KeyStoreSelection } from "@enamel/keys"
 import { ClientSettings, OpenStackClients, ServiceSession } from "@enamel/openstack-clients"
 import { Layer } from "effect"
@@ -12,4 +13,4 @@ const Worker = workerProcess(CloudFlows.layerOnKeyStore.pipe(Layer.provide(KeySt
   Layer.provide(ClientSettings.layerFromConfig)
 )
 
-Layer.launch(Worker).pipe(NodeRuntime.runMain)
+Layer.launch(Layer.provide(Worker, Logging.layer)).pipe(NodeRuntime.runMain)

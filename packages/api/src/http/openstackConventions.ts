@@ -1,5 +1,5 @@
 import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { ErrorCode } from "@enamel/domain"
+import { ErrorCode, Logging } from "@enamel/domain"
 import {
   Answers,
   type ApiError,
@@ -86,11 +86,16 @@ export const layer = HttpApiBuilder.middleware(EnamelApi, (app) =>
             // Also bounds bodies sent without Content-Length (chunked): reading past the limit fails (413).
             HttpServerRequest.withMaxBodySize(Option.some(maxBodyBytes)),
             Effect.locally(currentRequestId, requestId),
+            Effect.annotateLogs(Logging.Keys.requestId, requestId),
             Effect.catchAllCause((cause) => {
               const rendered = render(errorOf(cause), requestId)
               const logged =
                 rendered.status >= 500
-                  ? Effect.annotateLogs(Effect.logError("request failed", cause), "request_id", requestId)
+                  ? Effect.annotateLogs(
+                      Effect.logError("request failed", cause),
+                      Logging.Keys.requestId,
+                      requestId
+                    )
                   : Effect.void
               return Effect.as(logged, errorResponse(rendered))
             })

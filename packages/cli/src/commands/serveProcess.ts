@@ -6,6 +6,7 @@ import { createServer } from "node:http"
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Listen } from "@enamel/api"
+import { Logging } from "@enamel/domain"
 import { EnamelProcess, inFrontOfCloudAt } from "@enamel/embedded"
 import { DataDir } from "@enamel/persistence"
 import { Effect, Layer, Option } from "effect"
@@ -41,4 +42,4 @@ export const serveEmbedded = (flags: ServeFlags) =>
         : `enamel serve: listening on ${address.path}`
     )
     return yield* Effect.never
-  }).pipe(Effect.provide(processAt(flags)))
+  }).pipe(Effect.provide(processAt(flags)), Effect.provide(Logging.layer))

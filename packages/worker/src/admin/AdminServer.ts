@@ -3,6 +3,7 @@ import { RpcSerialization, RpcServer } from "@effect/rpc"
 import { Effect, Layer } from "effect"
 import { WorkerPools } from "../WorkerPools.js"
 import { AdminRpcs, UnknownTopicError } from "./AdminRpcs.js"
+import * as Healthcheck from "./healthcheck.js"
 
 const unknownTopic = (e: { readonly topic: string }) => new UnknownTopicError({ topic: e.topic })
 
@@ -20,10 +21,11 @@ export const handlers = AdminRpcs.toLayer(
   )
 )
 
-/** Serves the admin RPCs at POST /rpc (JSON) on whatever HttpServer is provided. */
+/** Serves the admin RPCs at POST /rpc (JSON) and GET /healthcheck on whatever HttpServer is provided. */
 export const layer = HttpRouter.Default.serve().pipe(
   Layer.provide(RpcServer.layer(AdminRpcs)),
   Layer.provide(RpcServer.layerProtocolHttp({ path: "/rpc" })),
+  Layer.provide(Healthcheck.layer),
   Layer.provide(handlers),
   Layer.provide(RpcSerialization.layerJson),
   HttpServer.withLogAddress
