@@ -4,6 +4,7 @@
  */
 import { SqlClient } from "@effect/sql"
 import { drainQueue, tapExchanges } from "@enamel/broker/testing"
+import { Logging } from "@enamel/domain"
 import { Effect, Inspectable, Layer, Logger, LogLevel } from "effect"
 
 const consoleMethods = ["log", "info", "warn", "error", "debug", "trace"] as const
@@ -32,8 +33,9 @@ const captureConsole = (lines: Array<string>) =>
   )
 
 /**
- * Every log line of the process while the layer lives: Effect's logs at every level, as logfmt (as
- * printed) and as structured JSON, and whatever is printed through `console`.
+ * Every log line of the process while the layer lives: Effect's logs at every level, in each format a
+ * process prints (ENAMEL_LOG_FORMAT `text`: logfmt; `json`: Enamel's JSON lines, with their trace id and
+ * request ids), as Effect's structured JSON, and whatever is printed through `console`.
  */
 export const captureLogs = (lines: Array<string>) =>
   Layer.mergeAll(
@@ -41,6 +43,7 @@ export const captureLogs = (lines: Array<string>) =>
       Logger.defaultLogger,
       Logger.make((options) => {
         lines.push(Logger.logfmtLogger.log(options))
+        lines.push(Logging.jsonLogger.log(options))
         lines.push(JSON.stringify(Logger.structuredLogger.log(options)))
       })
     ),

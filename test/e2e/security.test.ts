@@ -229,6 +229,12 @@ describe("security on the dev cloud", () => {
           expect(scan({ messages }, { control: taskId })).not.toHaveLength(0)
           // The worker's log is captured too: its warning about the poison message, which was dead-lettered.
           expect(logLines.some((l) => l.includes("undecodable task message"))).toBe(true)
+          // ENAMEL_LOG_FORMAT=json's lines are scanned too: the worker's OpenStack calls for the task (debug
+          // lines) name the task, the trace and the service's request id.
+          const jsonCall = logLines
+            .filter((l) => l.startsWith('{"time"'))
+            .find((l) => l.includes(`"task_id":"${taskId}"`) && l.includes('"openstack_request_id":"req-'))
+          expect(jsonCall).toMatch(/"trace_id":"[0-9a-f]{32}"/)
           expect(messages.filter((m) => m.includes(poison)).length).toBeGreaterThanOrEqual(2)
           // A token where a log line would carry it is found, by value and by its Keystone (Fernet) shape.
           expect(scan({ logs: [`x-auth-token: ${aliceToken}`] }, secrets).map((h) => h.secret)).toEqual([
