@@ -41,6 +41,8 @@ describe("GET /healthcheck (API, PGlite)", () => {
           status: "OK",
           checks: [{ name: "database", ok: true, latency_ms: expect.any(Number) }]
         })
+        const head = yield* send("HEAD", "/healthcheck")
+        expect([head.status, head.body]).toEqual([200, ""])
         const openapi = yield* send("GET", "/openapi.json")
         expect(Object.keys((openapi.body as { paths: object }).paths)).not.toContain("/healthcheck")
       })

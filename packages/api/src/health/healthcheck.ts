@@ -3,7 +3,7 @@ import { Health } from "@enamel/persistence"
 import { Effect } from "effect"
 
 /**
- * `GET /healthcheck` on the API (and the embedded process): PostgreSQL answers (see Health). A plain
+ * `GET /healthcheck` (and `HEAD`, as load balancers often ask) on the API (and the embedded process): PostgreSQL answers (see Health). A plain
  * route beside the HttpApi contract, not in it: /openapi.json documents the API a user calls, and this
  * answers a load balancer in oslo.middleware's plain text. Unauthenticated.
  */
@@ -11,5 +11,6 @@ export const layer = HttpApiBuilder.Router.use((router) =>
   Effect.gen(function* () {
     const handler = yield* Health.handler([yield* Health.databaseCheck])
     yield* router.get(Health.path, handler)
+    yield* router.head(Health.path, handler)
   })
 )

@@ -18,10 +18,11 @@ export const brokerCheck = Effect.map(
   })
 )
 
-/** `GET /healthcheck` on the worker's admin port: PostgreSQL answers and RabbitMQ is connected. */
+/** `GET` and `HEAD /healthcheck` on the worker's admin port: PostgreSQL answers and RabbitMQ is connected. */
 export const layer = HttpRouter.Default.use((router) =>
   Effect.gen(function* () {
     const handler = yield* Health.handler([yield* Health.databaseCheck, yield* brokerCheck])
     yield* router.get(Health.path, handler)
+    yield* router.head(Health.path, handler)
   })
 )
