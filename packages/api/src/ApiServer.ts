@@ -21,6 +21,7 @@ import * as ServersHandlers from "./handlers/servers.js"
 import * as TasksHandlers from "./handlers/tasks.js"
 import * as VersionsHandlers from "./handlers/versions.js"
 import * as OpenStackConventions from "./http/openstackConventions.js"
+import { Policy } from "./policy/Policy.js"
 
 /**
  * The API, implemented: every group's handlers, authentication, OpenStack's conventions, and the
@@ -37,6 +38,7 @@ export const ApiLive = HttpApiBuilder.api(EnamelApi).pipe(
     NetworksHandlers.layer
   ]),
   Layer.provide(Authentication.layer),
+  Layer.provide(Policy.Default),
   Layer.merge(CallbackDispatcher.layer),
   Layer.provide([CallbackStore.Default, CallbackSecrets.Default, HeldTasks.Default]),
   Layer.provide([
