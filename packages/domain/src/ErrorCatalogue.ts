@@ -10,7 +10,6 @@ export const ErrorCode = {
   authInvalidToken: "auth.invalid_token",
   authTokenNotProjectScoped: "auth.token_not_project_scoped",
   authKeystoneUnavailable: "auth.keystone_unavailable",
-  authAdminRequired: "auth.admin_required",
   policyForbidden: "policy.forbidden",
   // Requests the API refuses before it acts
   requestInvalid: "request.invalid",
@@ -132,11 +131,6 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   "auth.keystone_unavailable": {
     meaning: "Keystone could not validate the token just now; try again shortly.",
     seen: [answer(503)]
-  },
-  "auth.admin_required": {
-    meaning:
-      "The request needs the admin role. (Answered before Enamel's policy rules; the API now answers policy.forbidden.)",
-    seen: [answer(403)]
   },
   "policy.forbidden": {
     meaning:
