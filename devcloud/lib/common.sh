@@ -20,7 +20,7 @@ RMQ_USER=devcloud RMQ_PASS=devcloud RMQ_VHOST=openstack
 SERVICE_PASS=devcloud-service   # nova, neutron, glance, cinder, placement, barbican, heat users
 DATABASES="keystone glance placement neutron cinder nova_api nova nova_cell0 barbican heat"
 # identity = keystone user = clouds.yaml entry: user:password:project
-IDENTITIES="admin:admin:admin alice:alice:alpha bob:bob:beta enamel:enamel:service"
+IDENTITIES="admin:admin:admin alice:alice:alpha bob:bob:beta carol:carol:alpha enamel:enamel:service"
 
 log() { printf '%s devcloud: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

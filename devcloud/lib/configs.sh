@@ -29,7 +29,7 @@ render_configs() {
   ln -sfn "$ETC/barbican/barbican.conf" "$DATA/barbican-home/.barbican/barbican.conf"
 }
 
-# clouds_yaml: one entry per identity (admin, alice, bob, enamel)
+# clouds_yaml: one entry per identity (admin, alice, bob, carol, enamel)
 clouds_yaml() {
   local ident user pass project
   echo "# Enamel dev cloud identities; written by devcloud/devcloud (see devcloud/README.md)"

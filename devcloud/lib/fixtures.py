@@ -30,6 +30,8 @@ CATALOG = [  # name, type, url, interfaces
     ("enamel", "porcelain", "http://127.0.0.1:8780", ("public", "internal")),
 ]
 PROJECTS = {"alpha": ("alice", "10.0.1"), "beta": ("bob", "10.0.2")}
+# A user of alpha with only Keystone's `reader` role: sees alpha, may change nothing through Enamel.
+READER = ("carol", "alpha")
 FLAVORS = {"m1.tiny": (1, 512, 1), "m1.small": (1, 1024, 2)}  # vcpus, ram MB, disk GB
 QUOTAS = {
     "compute": dict(instances=50, cores=200, ram=204800),
@@ -89,19 +91,27 @@ def ensure_identities(conn):
         proj = project(pname)
         idc.assign_project_role_to_user(proj, user(uname, pw[uname], proj), roles["member"])
 
+    # carol: exactly `reader` in alpha (Keystone's read-only role; Enamel's policy refuses her changes)
+    alpha = project("alpha")
+    only_role(idc, user(READER[0], pw[READER[0]], alpha), {(alpha.id, roles["reader"].id)})
+
     # enamel: exactly `service` (validate others' tokens) and `member` (own Barbican secrets)
     enamel = user("enamel", pw["enamel"], service)
-    wanted = {(service.id, roles["service"].id), (service.id, roles["member"].id)}
-    for ra in idc.role_assignments(user_id=enamel.id):
+    only_role(idc, enamel, {(service.id, roles["service"].id), (service.id, roles["member"].id)})
+    log("identities ok: admin; alice@alpha, bob@beta (member); carol@alpha (reader);"
+        " enamel@service (service, member); service users (admin, service)")
+
+
+def only_role(idc, account, wanted):
+    """The user has exactly these (project id, role id) assignments: extra ones are removed."""
+    for ra in idc.role_assignments(user_id=account.id):
         key = (ra.scope.get("project", {}).get("id"), ra.role["id"])
         if key not in wanted:
-            log(f"removing extra role assignment of enamel: {ra.role} on {ra.scope}")
+            log(f"removing extra role assignment of {account.name}: {ra.role} on {ra.scope}")
             if "project" in ra.scope:
-                idc.unassign_project_role_from_user(key[0], enamel, ra.role["id"])
+                idc.unassign_project_role_from_user(key[0], account, ra.role["id"])
     for pid, rid in wanted:
-        idc.assign_project_role_to_user(pid, enamel, rid)
-    log("identities ok: admin; alice@alpha, bob@beta (member); enamel@service (service, member);"
-        " service users (admin, service)")
+        idc.assign_project_role_to_user(pid, account, rid)
 
 
 def ensure_catalog(conn):
@@ -246,6 +256,12 @@ def verify_enamel():
         # said nothing (ignore_missing), and every fixture run left a secret behind.
         km.delete_secret(secret_id, ignore_missing=False)
     log("enamel ok: validates alice's token, cannot list users, stores/reads/deletes a secret")
+    carol_token = openstack.connect(cloud=READER[0]).auth_token
+    r = enamel.identity.get("/auth/tokens", headers={"X-Subject-Token": carol_token})
+    carol_roles = sorted(role["name"] for role in r.json()["token"]["roles"])
+    if r.status_code != 200 or carol_roles != ["reader"]:
+        sys.exit(f"fixtures: carol's token should carry exactly reader, not {carol_roles}")
+    log("carol ok: her token carries exactly the reader role")
 
 
 def main(mode):

@@ -147,7 +147,7 @@ describe("security on the dev cloud", () => {
             expect(ids(yield* call("GET", `/tasks${query}`, bobToken))).not.toContain(taskId)
           const members = yield* call("GET", "/tasks?all_projects=true", bobToken)
           expect(members.status).toBe(403)
-          expect(JSON.stringify(members.body)).toContain("auth.admin_required")
+          expect(JSON.stringify(members.body)).toContain("policy.forbidden")
           expect(ids(yield* call("GET", "/tasks?scope=project&state=all", aliceToken))).toContain(taskId)
           expect(ids(yield* call("GET", "/tasks?all_projects=true&state=all", adminToken))).toContain(taskId)
           expect((yield* call("GET", `/tasks/${taskId}`, adminToken)).status).toBe(200)

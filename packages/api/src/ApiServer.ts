@@ -22,6 +22,7 @@ import * as TasksHandlers from "./handlers/tasks.js"
 import * as VersionsHandlers from "./handlers/versions.js"
 import * as Healthcheck from "./health/healthcheck.js"
 import * as OpenStackConventions from "./http/openstackConventions.js"
+import { Policy } from "./policy/Policy.js"
 
 /**
  * The API, implemented: every group's handlers, authentication, OpenStack's conventions, and the
@@ -38,6 +39,7 @@ export const ApiLive = HttpApiBuilder.api(EnamelApi).pipe(
     NetworksHandlers.layer
   ]),
   Layer.provide(Authentication.layer),
+  Layer.provide(Policy.Default),
   Layer.merge(CallbackDispatcher.layer),
   Layer.provide([CallbackStore.Default, CallbackSecrets.Default, HeldTasks.Default]),
   Layer.provide([

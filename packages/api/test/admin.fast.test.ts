@@ -44,7 +44,7 @@ describe("the admin API", () => {
           ]
           for (const call of calls) {
             const answer = yield* call
-            expect([answer.status, firstError(answer).code]).toEqual([403, ErrorCode.authAdminRequired])
+            expect([answer.status, firstError(answer).code]).toEqual([403, ErrorCode.policyForbidden])
           }
           const after = byName(yield* send("GET", "/admin/topics", { token: tokens.admin }))
           expect(after.get("server.create")?.desired).toMatchObject({ paused: false, updated_at: null })

@@ -868,8 +868,72 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     path: "/tasks?all_projects=true",
     token: tokens.alice,
     status: 403,
-    code: ErrorCode.authAdminRequired,
-    mentions: "all_projects"
+    code: ErrorCode.policyForbidden,
+    mentions: "enamel:task:all_projects"
+  },
+  // A reader (Keystone's `reader` role only) reads, and changes nothing: every command's rule, and the
+  // task actions, refuse her before anything is looked at (a task that does not exist: 403, not 404).
+  ...registry.commands.map(
+    (command): ErrorCase => ({
+      name: `a reader asks ${command.type}`,
+      method: command.method,
+      path: command.path.replaceAll(/:\w+/g, nobody),
+      token: tokens.carol,
+      ...(command.method === "DELETE" ? {} : { body: {} }),
+      status: 403,
+      code: ErrorCode.policyForbidden,
+      detail:
+        `Policy does not allow ${command.rule} to be performed (${command.rule}: "rule:member"; ` +
+        "the token's roles: reader)"
+    })
+  ),
+  {
+    name: "a reader asks a dry run",
+    method: "POST",
+    path: "/servers?dry_run=true",
+    token: tokens.carol,
+    body: server,
+    status: 403,
+    code: ErrorCode.policyForbidden,
+    mentions: "enamel:server:create"
+  },
+  ...(["cancel", "retry", "rollback"] as const).map(
+    (action): ErrorCase => ({
+      name: `a reader asks ${action} of a task`,
+      method: "POST",
+      path: `/tasks/${nobody}/${action}`,
+      token: tokens.carol,
+      status: 403,
+      code: ErrorCode.policyForbidden,
+      mentions: `enamel:task:${action}`
+    })
+  ),
+  {
+    name: "a reader deletes a task",
+    method: "DELETE",
+    path: `/tasks/${nobody}`,
+    token: tokens.carol,
+    status: 403,
+    code: ErrorCode.policyForbidden,
+    mentions: "enamel:task:delete"
+  },
+  {
+    name: "a reader lists every project's tasks",
+    method: "GET",
+    path: "/tasks?all_projects=true",
+    token: tokens.carol,
+    status: 403,
+    code: ErrorCode.policyForbidden,
+    mentions: "enamel:task:all_projects"
+  },
+  {
+    name: "a reader lists the topics",
+    method: "GET",
+    path: "/admin/topics",
+    token: tokens.carol,
+    status: 403,
+    code: ErrorCode.policyForbidden,
+    mentions: "enamel:admin:topic:list"
   },
   // Found by the fuzzer (fuzz.test.ts): each was a 5xx, a hang, or a silently accepted mistake.
   {
@@ -953,15 +1017,17 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     code: ErrorCode.requestUnsupportedMediaType,
     mentions: "Content-Type"
   },
-  // The admin API (`/admin/topics`, `/admin/drain`): the admin role only.
+  // The admin API (`/admin/topics`, `/admin/drain`): the admin role only (policy rules enamel:admin:…).
   {
     name: "a member lists the topics",
     method: "GET",
     path: "/admin/topics",
     token: tokens.alice,
     status: 403,
-    code: ErrorCode.authAdminRequired,
-    detail: "the admin API needs the admin role"
+    code: ErrorCode.policyForbidden,
+    detail:
+      'Policy does not allow enamel:admin:topic:list to be performed (enamel:admin:topic:list: "rule:admin"; ' +
+      "the token's roles: member, reader)"
   },
   {
     name: "a member tunes a topic",
@@ -970,8 +1036,8 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     token: tokens.alice,
     body: { concurrency: 1 },
     status: 403,
-    code: ErrorCode.authAdminRequired,
-    detail: "the admin API needs the admin role"
+    code: ErrorCode.policyForbidden,
+    mentions: "enamel:admin:topic:set"
   },
   {
     name: "a member drains the fleet",
@@ -979,8 +1045,8 @@ export const errorCases: ReadonlyArray<ErrorCase> = [
     path: "/admin/drain",
     token: tokens.bob,
     status: 403,
-    code: ErrorCode.authAdminRequired,
-    detail: "the admin API needs the admin role"
+    code: ErrorCode.policyForbidden,
+    mentions: "enamel:admin:drain"
   },
   {
     name: "no token for the admin API",

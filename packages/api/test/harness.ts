@@ -11,10 +11,14 @@ import { HttpLive } from "../src/ApiServer.js"
 import * as TokenValidator from "../src/auth/TokenValidator.js"
 import * as UserKeys from "../src/keys/UserKeys.js"
 
-/** The tokens of three callers: alice and bob in two projects, and an admin. */
+/**
+ * The tokens of four callers: alice and bob (members) in two projects, carol (only `reader`) in alice's,
+ * and an admin.
+ */
 export const tokens = {
   alice: "token-alice-secret",
   bob: "token-bob-secret",
+  carol: "token-carol-secret",
   admin: "token-admin-secret"
 } as const
 
@@ -40,11 +44,17 @@ export const TestCloud = OpenStackClients.layerWithoutTransport.pipe(
 export const TestAuth = Layer.unwrapScoped(
   Effect.gen(function* () {
     const seeded = yield* Effect.flatMap(CloudDouble.CloudDouble, (cloud) => cloud.seeded)
-    const caller = (user: SeededUser, project: string, roles: ReadonlyArray<string>, token: string) =>
+    const caller = (
+      user: SeededUser,
+      project: string,
+      roles: ReadonlyArray<string>,
+      token: string,
+      userId = seeded.users[user] ?? user
+    ) =>
       Effect.map(
         CloudDouble.session(user),
         (session): Caller => ({
-          userId: seeded.users[user] ?? user,
+          userId,
           projectId: seeded.projects[project] ?? project,
           roles,
           token: Redacted.make(token),
@@ -55,6 +65,8 @@ export const TestAuth = Layer.unwrapScoped(
     const callers = {
       alice: yield* caller("alice", "alpha", ["member", "reader"], tokens.alice),
       bob: yield* caller("bob", "beta", ["member", "reader"], tokens.bob),
+      // The double has no reader: carol reads alpha with alice's session, under a user id of her own.
+      carol: yield* caller("alice", "alpha", ["reader"], tokens.carol, "carol"),
       admin: yield* caller("enamel", "service", ["admin", "member", "reader"], tokens.admin)
     }
     const byToken = new Map(Object.values(callers).map((c) => [Redacted.value(c.token), c]))

@@ -289,7 +289,7 @@ layer(WorldLive, { timeout: 120_000, excludeTestServices: true })("enamel", (it)
 
         const refused = yield* enamel(["admin", "topic", "list"])
         expect(refused.code).toBe(ExitCode.failed)
-        expect(refused.stderr).toMatch(/code auth\.admin_required, HTTP 403, request id req-/)
+        expect(refused.stderr).toMatch(/code policy\.forbidden, HTTP 403, request id req-/)
       })
     )
   })

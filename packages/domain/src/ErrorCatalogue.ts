@@ -10,7 +10,7 @@ export const ErrorCode = {
   authInvalidToken: "auth.invalid_token",
   authTokenNotProjectScoped: "auth.token_not_project_scoped",
   authKeystoneUnavailable: "auth.keystone_unavailable",
-  authAdminRequired: "auth.admin_required",
+  policyForbidden: "policy.forbidden",
   // Requests the API refuses before it acts
   requestInvalid: "request.invalid",
   requestMalformed: "request.malformed",
@@ -132,7 +132,11 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
     meaning: "Keystone could not validate the token just now; try again shortly.",
     seen: [answer(503)]
   },
-  "auth.admin_required": { meaning: "The request needs the admin role.", seen: [answer(403)] },
+  "policy.forbidden": {
+    meaning:
+      "Enamel's policy does not allow the caller's roles to do this (a reader may read but change nothing; /admin/… needs admin); the detail names the rule, e.g. enamel:server:create.",
+    seen: [answer(403)]
+  },
   "request.invalid": {
     meaning:
       "A field, parameter or header is missing, unknown or has a value that is not allowed; the detail names it.",

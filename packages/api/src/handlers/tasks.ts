@@ -4,8 +4,7 @@ import {
   type Caller,
   CurrentCaller,
   EnamelApi,
-  Forbidden,
-  isAdmin,
+  Policy as PolicyRules,
   ServiceUnavailable
 } from "@enamel/domain/contract"
 import {
@@ -19,16 +18,17 @@ import {
   TaskWaiters
 } from "@enamel/persistence"
 import { Duration, Effect } from "effect"
+import { Policy } from "../policy/Policy.js"
 import { stagesDone } from "../tasks/progress.js"
 import { badRequest, conflict, notFound, unavailable } from "./storeErrors.js"
 import { respond, taskEventStream } from "./taskEvents.js"
 import { taskView, timelineView } from "./views.js"
 
+/** Every project's tasks: `?all_projects=true`, and any task by id. */
+const allProjects = PolicyRules.rule("enamel:task:all_projects")
+
 /** The states a worker runs a task in (or will): `state=active`, the list's default. */
 const active = TaskState.TaskState.literals.filter((state) => !TaskState.isTerminal(state))
-
-/** Admins see any task by id; everyone else only their project's (others get 404, not 403). */
-const visibleProject = (caller: Caller) => (isAdmin(caller) ? undefined : caller.projectId)
 
 export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
   Effect.gen(function* () {
@@ -39,6 +39,14 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
     const held = yield* HeldTasks
     const relay = yield* OutboxRelay
     const callbacks = yield* CallbackStore
+    const policy = yield* Policy
+
+    /**
+     * Those who pass `enamel:task:all_projects` (admins) see any task by id; everyone else only their
+     * project's (others get 404, not 403).
+     */
+    const visibleProject = (caller: Caller) =>
+      policy.permits(allProjects, caller) ? undefined : caller.projectId
 
     /** The task, if the caller may see it; another project's task is a 404 like a missing one. */
     const visibleTask = (id: string) =>
@@ -94,12 +102,7 @@ export const layer = HttpApiBuilder.group(EnamelApi, "tasks", (handlers) =>
       .handle("listTasks", ({ urlParams }) =>
         Effect.gen(function* () {
           const caller = yield* CurrentCaller
-          if (urlParams.all_projects === true && !isAdmin(caller)) {
-            return yield* new Forbidden({
-              code: ErrorCode.authAdminRequired,
-              detail: "all_projects needs the admin role"
-            })
-          }
+          if (urlParams.all_projects === true) yield* policy.enforce(allProjects, caller)
           const limit = urlParams.limit ?? 100
           // The tasks of a resource are wanted whatever became of them.
           const state = urlParams.state ?? (urlParams.resource === undefined ? "active" : "all")

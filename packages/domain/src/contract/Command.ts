@@ -12,6 +12,7 @@ import { CallbackHeaderFields } from "./callbacks.js"
 import { DryRunQueryFields, DryRunResponse, nothingPlanned, type Planned } from "./dryRun.js"
 import type { Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable } from "./errors.js"
 import * as Input from "./input.js"
+import { commandRule, PolicyRule } from "./policy.js"
 import { TaskResponse } from "./views.js"
 
 /** Every task-creating request may carry `Idempotency-Key`: the same key and body give the same task. */
@@ -120,6 +121,8 @@ export interface Command<Endpoint extends HttpApiEndpoint.HttpApiEndpoint.Any, R
   readonly type: string
   /** One sentence for `GET /`, `/openapi.json` and the CLI. */
   readonly description: string
+  /** Its policy rule (`enamel:` and the type, `.` → `:`), which its endpoint names; see `policy.ts`. */
+  readonly rule: string
   /** The endpoint as the contract declares it (202 with the task, Idempotency-Key, the errors). */
   readonly endpoint: Endpoint
   readonly method: HttpMethod.HttpMethod
@@ -287,6 +290,7 @@ export const make = <
         "(`?dry_run=true`: 200 with the plan, nothing created)."
     )
     .annotate(OpenApi.Summary, spec.type)
+    .annotate(PolicyRule, commandRule(spec.type))
   const fieldsOf = (declared: object | undefined) => {
     const fields: Record<string, string> = {}
     for (const [param, field] of Object.entries(declared ?? {})) {
@@ -297,6 +301,7 @@ export const make = <
   const command: Command<typeof endpoint, Exclude<R, FlowRun> | RE2, RA> = {
     type: spec.type,
     description: spec.description,
+    rule: commandRule(spec.type),
     endpoint,
     method: spec.endpoint.method,
     path: spec.endpoint.path,

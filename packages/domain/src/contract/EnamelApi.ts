@@ -13,6 +13,7 @@ import { ErrorDocument } from "./errors.js"
 import * as Input from "./input.js"
 import * as Microversions from "./microversions.js"
 import * as OpenApiDocument from "./openApiDocument.js"
+import { PolicyRule, rule } from "./policy.js"
 import { Text } from "./text.js"
 import { TaskDetailResponse, TaskListResponse, TaskResponse, VersionsResponse } from "./views.js"
 
@@ -84,7 +85,7 @@ export class TasksGroup extends HttpApiGroup.make("tasks")
       .setUrlParams(TaskListParams)
       .addSuccess(TaskListResponse)
       .addError(Answers.badRequest(ErrorCode.requestInvalid, ErrorCode.taskMarkerNotFound))
-      .addError(Answers.forbidden(ErrorCode.authAdminRequired))
+      .annotate(PolicyRule, rule("enamel:task:list"))
   )
   .add(
     HttpApiEndpoint.get("getTask")`/tasks/${taskId}`
@@ -92,6 +93,7 @@ export class TasksGroup extends HttpApiGroup.make("tasks")
       .addSuccess(TaskDetailResponse)
       .addError(Answers.badRequest(ErrorCode.requestInvalid))
       .addError(taskNotFound)
+      .annotate(PolicyRule, rule("enamel:task:get"))
       .annotate(
         OpenApi.Description,
         "The task with its timeline. With `?wait=SECONDS` (0–60) the answer is held until the task has " +
@@ -110,6 +112,7 @@ export class TasksGroup extends HttpApiGroup.make("tasks")
       )
       .addError(Answers.badRequest(ErrorCode.requestInvalid))
       .addError(taskNotFound)
+      .annotate(PolicyRule, rule("enamel:task:events"))
       .annotate(
         OpenApi.Description,
         "The task's timeline as Server-Sent Events (`event: stage`, id = entry seq), then `event: task` with " +
@@ -123,6 +126,7 @@ export class TasksGroup extends HttpApiGroup.make("tasks")
       .addError(Answers.bodyRefused)
       .addError(taskNotFound)
       .addError(Answers.conflict(ErrorCode.taskNotCancellable))
+      .annotate(PolicyRule, rule("enamel:task:cancel"))
   )
   .add(
     HttpApiEndpoint.del("deleteTask")`/tasks/${taskId}`
@@ -131,22 +135,27 @@ export class TasksGroup extends HttpApiGroup.make("tasks")
       .addError(Answers.bodyRefused)
       .addError(taskNotFound)
       .addError(Answers.conflict(ErrorCode.taskNotCancellable))
+      .annotate(PolicyRule, rule("enamel:task:delete"))
   )
   .add(
-    takeUpHeld(HttpApiEndpoint.post("retryTask")`/tasks/${taskId}/retry`).annotate(
-      OpenApi.Description,
-      'Takes a held task (FAILED, `"held": true`: asked with `"on_failure": "keep"`) back to RUNNING: a ' +
-        "worker resumes it from the stage that failed; the stages it completed are not run again, and the " +
-        "failed stage's attempts go on counting. Should it fail again, it is held again. Any other task: 409 " +
-        "`task.not_held`."
-    )
+    takeUpHeld(HttpApiEndpoint.post("retryTask")`/tasks/${taskId}/retry`)
+      .annotate(PolicyRule, rule("enamel:task:retry"))
+      .annotate(
+        OpenApi.Description,
+        'Takes a held task (FAILED, `"held": true`: asked with `"on_failure": "keep"`) back to RUNNING: a ' +
+          "worker resumes it from the stage that failed; the stages it completed are not run again, and the " +
+          "failed stage's attempts go on counting. Should it fail again, it is held again. Any other task: 409 " +
+          "`task.not_held`."
+      )
   )
   .add(
-    takeUpHeld(HttpApiEndpoint.post("rollbackTask")`/tasks/${taskId}/rollback`).annotate(
-      OpenApi.Description,
-      "Undoes what a held task made, latest first: ROLLING_BACK, then ROLLED_BACK; FAILED (not held) with " +
-        "the compensation report when an undo failed. Any task not held: 409 `task.not_held`."
-    )
+    takeUpHeld(HttpApiEndpoint.post("rollbackTask")`/tasks/${taskId}/rollback`)
+      .annotate(PolicyRule, rule("enamel:task:rollback"))
+      .annotate(
+        OpenApi.Description,
+        "Undoes what a held task made, latest first: ROLLING_BACK, then ROLLED_BACK; FAILED (not held) with " +
+          "the compensation report when an undo failed. Any task not held: 409 `task.not_held`."
+      )
   )
   .addError(Answers.serviceUnavailable(ErrorCode.serviceUnavailable))
   .middleware(Authentication) {}
@@ -154,12 +163,13 @@ export class TasksGroup extends HttpApiGroup.make("tasks")
 /**
  * Operators tune the fleet of workers: per topic (a task type of the registry), the desired concurrency
  * and pause, stored and applied by every worker within a second, beside what each live worker reports.
- * The admin role only; members get 403.
+ * The admin role only (policy rules `enamel:admin:…`); others get 403 `policy.forbidden`.
  */
 export class AdminGroup extends HttpApiGroup.make("admin")
   .add(
     HttpApiEndpoint.get("listTopics", "/admin/topics")
       .addSuccess(Admin.TopicListResponse)
+      .annotate(PolicyRule, rule("enamel:admin:topic:list"))
       .annotate(
         OpenApi.Description,
         "Every topic: its desired setting, and each live worker's concurrency, running count and last heartbeat."
@@ -172,6 +182,7 @@ export class AdminGroup extends HttpApiGroup.make("admin")
       .addError(Answers.badRequest(ErrorCode.requestInvalid, ErrorCode.requestMalformed))
       .addError(Answers.bodyRefused)
       .addError(Answers.notFound(ErrorCode.topicNotFound))
+      .annotate(PolicyRule, rule("enamel:admin:topic:set"))
       .annotate(
         OpenApi.Description,
         "Stores the topic's desired concurrency and/or pause; every worker applies it within a second " +
@@ -182,6 +193,7 @@ export class AdminGroup extends HttpApiGroup.make("admin")
     HttpApiEndpoint.post("drain", "/admin/drain")
       .addSuccess(Admin.TopicListResponse, { status: 202 })
       .addError(Answers.bodyRefused)
+      .annotate(PolicyRule, rule("enamel:admin:drain"))
       .annotate(
         OpenApi.Description,
         "Pauses every topic (stored: workers that start later come up paused too). Running tasks finish; " +
@@ -189,7 +201,6 @@ export class AdminGroup extends HttpApiGroup.make("admin")
           'PATCH /admin/topics/{topic} {"paused": false}.'
       )
   )
-  .addError(Answers.forbidden(ErrorCode.authAdminRequired))
   .addError(Answers.serviceUnavailable(ErrorCode.serviceUnavailable))
   .middleware(Authentication) {}
 
@@ -202,6 +213,7 @@ export class ServersGroup extends HttpApiGroup.make("servers")
       .addSuccess(ServerResponse)
       .addError(Answers.badRequest(ErrorCode.requestInvalid))
       .addError(Answers.notFound(ErrorCode.serverNotFound))
+      .annotate(PolicyRule, rule("enamel:server:get"))
       .annotate(
         OpenApi.Description,
         "The server read live from Nova, Neutron, Cinder and Glance: status, flavor, image, its volumes with " +
@@ -216,6 +228,7 @@ export class ServersGroup extends HttpApiGroup.make("servers")
       .addSuccess(BackupListResponse)
       .addError(Answers.badRequest(ErrorCode.requestInvalid))
       .addError(Answers.notFound(ErrorCode.serverNotFound))
+      .annotate(PolicyRule, rule("enamel:server:backup:list"))
       .annotate(
         OpenApi.Description,
         "The server's backup sets read live from Cinder (its snapshots marked with the server and a " +
@@ -233,6 +246,7 @@ export class NetworksGroup extends HttpApiGroup.make("networks")
       .addSuccess(NetworkResponse)
       .addError(Answers.badRequest(ErrorCode.requestInvalid))
       .addError(Answers.notFound(ErrorCode.networkNotFound))
+      .annotate(PolicyRule, rule("enamel:network:get"))
       .annotate(
         OpenApi.Description,
         "The network read live from Neutron: its subnets (CIDR, gateway, DNS servers), the routers with an " +

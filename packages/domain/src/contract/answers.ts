@@ -100,9 +100,13 @@ export const bodyRefused = Schema.Union(
   badRequest(ErrorCode.requestTooDeep)
 )
 
-/** What the Authentication middleware answers: no valid token, or Keystone cannot say. */
+/**
+ * What the Authentication middleware answers: no valid token, Keystone cannot say, or the policy rule
+ * the endpoint names does not allow the caller (`policy.ts`).
+ */
 export const authentication = Schema.Union(
   unauthorized(ErrorCode.authInvalidToken, ErrorCode.authTokenNotProjectScoped),
+  forbidden(ErrorCode.policyForbidden),
   serviceUnavailable(ErrorCode.authKeystoneUnavailable)
 )
 
