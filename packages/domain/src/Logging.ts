@@ -1,6 +1,6 @@
 /**
  * How every Enamel process logs (the API, the worker, `enamel serve`): ENAMEL_LOG_FORMAT `text` (the
- * default: Effect's logfmt lines, as before) or `json`, one JSON object a line with the time, the level,
+ * default: the lines `NodeRuntime.runMain` prints, as before) or `json`, one JSON object a line with the time, the level,
  * the message, the task id, the trace id (Effect's current span: its own tracer makes trace ids without
  * OpenTelemetry), the request ids where there are some, and every other annotation.
  * ENAMEL_LOG_LEVEL sets the least severe level logged.
@@ -9,9 +9,11 @@ import {
   Cause,
   Config,
   Context,
+  Effect,
   FiberRef,
   FiberRefs,
   HashMap,
+  HashSet,
   Inspectable,
   Layer,
   Logger,
@@ -71,8 +73,19 @@ export const jsonLogger: Logger.Logger<unknown, string> = Logger.make((options) 
   Inspectable.stringifyCircular(toJson(options))
 )
 
-/** The JSON logger in place of Effect's default one. */
-export const layerJson = Logger.replace(Logger.defaultLogger, Logger.withConsoleLog(jsonLogger))
+/**
+ * The JSON logger in place of Effect's default one and of the pretty one that `NodeRuntime.runMain` puts
+ * in its place (the text format a process prints).
+ */
+export const layerJson = Layer.scopedDiscard(
+  Effect.locallyScopedWith(FiberRef.currentLoggers, (loggers) =>
+    loggers.pipe(
+      HashSet.remove(Logger.defaultLogger),
+      HashSet.remove(Logger.prettyLoggerDefault),
+      HashSet.add(Logger.withConsoleLog(jsonLogger))
+    )
+  )
+)
 
 /**
  * ENAMEL_LOG_LEVEL (unset: Effect's `info`, or `enamel --log-level`): the least severe level logged,

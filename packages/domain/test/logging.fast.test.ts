@@ -7,7 +7,11 @@ import { Logging } from "@enamel/domain"
 import { ConfigProvider, Effect, Layer, Logger, LogLevel } from "effect"
 
 /** Runs `program` with the layer ENAMEL_LOG_FORMAT chooses, capturing what it prints through console.log. */
-const printed = (env: ReadonlyArray<readonly [string, string]>, program: Effect.Effect<void>) =>
+const printed = (
+  env: ReadonlyArray<readonly [string, string]>,
+  program: Effect.Effect<void>,
+  processLogger: Logger.Logger<unknown, void> = Logger.defaultLogger
+) =>
   Effect.gen(function* () {
     const lines: Array<string> = []
     const original = console.log
@@ -18,8 +22,8 @@ const printed = (env: ReadonlyArray<readonly [string, string]>, program: Effect.
       Effect.provide(
         Logging.layer.pipe(Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(env)))))
       ),
-      // @effect/vitest removes Effect's default logger; a process has it.
-      Effect.provide(Logger.add(Logger.defaultLogger)),
+      // @effect/vitest removes Effect's default logger; a process has it (or runMain's pretty one).
+      Effect.provide(Logger.add(processLogger)),
       Effect.ensuring(Effect.sync(() => (console.log = original)))
     )
     return lines
@@ -100,6 +104,17 @@ describe("Logging", () => {
       expect(parse(debug[0]).level).toBe("DEBUG")
       const quiet = yield* printed([["ENAMEL_LOG_LEVEL", "warn"]], Effect.logInfo("not shown"))
       expect(quiet).toEqual([])
+    })
+  )
+
+  it.effect("json replaces the pretty logger NodeRuntime.runMain installs: only JSON lines are printed", () =>
+    Effect.gen(function* () {
+      const lines = yield* printed(
+        [["ENAMEL_LOG_FORMAT", "json"]],
+        Effect.logInfo("once"),
+        Logger.prettyLoggerDefault
+      )
+      expect(lines.map((l) => parse(l).message)).toEqual(["once"])
     })
   )
 
