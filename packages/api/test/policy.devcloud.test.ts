@@ -14,7 +14,7 @@ import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
 import { BrokerMemory } from "@enamel/broker"
 import { ErrorCode } from "@enamel/domain"
-import { Neutron, Nova, Session } from "@enamel/openstack-clients"
+import { Credentials, Neutron, Nova, Session, Sessions } from "@enamel/openstack-clients"
 import { UserKeyRefs } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { Duration, Effect, Layer, Redacted } from "effect"
@@ -39,10 +39,34 @@ const DevcloudApi = HttpLive.pipe(
   Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
 )
 
-const tokenOf = (identity: string) =>
-  Effect.flatMap(sessionFor(identity), (session) =>
-    Effect.map(session.authentication, (a) => Redacted.value(a.token))
-  )
+/**
+ * carol's session, from `devcloud/devcloud env carol` (what this checkout's dev cloud defines) rather than
+ * the shared clouds.yaml, which an `up` from another checkout rewrites with its own identities.
+ */
+const carolSession = Effect.suspend(() => {
+  const env = identityEnv("carol")
+  const value = (key: string) => {
+    const found = env[key]
+    if (found === undefined)
+      throw new Error(`devcloud env carol sets no ${key}: is carol in devcloud/lib/common.sh?`)
+    return found
+  }
+  return Sessions.make({
+    authUrl: value("OS_AUTH_URL"),
+    interface: "public",
+    region: value("OS_REGION_NAME"),
+    credentials: Credentials.Password({
+      user: { name: value("OS_USERNAME"), domainName: value("OS_USER_DOMAIN_NAME") },
+      password: Redacted.make(value("OS_PASSWORD")),
+      project: { name: value("OS_PROJECT_NAME"), domainName: value("OS_PROJECT_DOMAIN_NAME") }
+    })
+  })
+})
+
+/** carol's Keystone token. */
+const carolToken = Effect.flatMap(carolSession, (session) =>
+  Effect.map(session.authentication, (a) => Redacted.value(a.token))
+)
 
 interface ErrorBody {
   readonly errors: ReadonlyArray<{ readonly code: string; readonly detail: string }>
@@ -52,7 +76,7 @@ describe("policy with the dev cloud's reader (carol@alpha)", () => {
   layer(DevcloudApi, { timeout: 120_000, excludeTestServices: true })((it) => {
     it.scoped("carol lists tasks and reads alpha's network; POST /servers is 403 and makes nothing", () =>
       Effect.gen(function* () {
-        const carol = yield* tokenOf("carol")
+        const carol = yield* carolToken
         const alice = yield* sessionFor("alice")
 
         const tasks = yield* send("GET", "/tasks", { token: carol })
@@ -91,13 +115,13 @@ describe("policy with the dev cloud's reader (carol@alpha)", () => {
 
         // Nova's own policy would have let her: asked for a server of an image and a flavor that do not
         // exist, it passes her through its policy check and answers 400 about them, not 403.
-        const carolSession = yield* sessionFor("carol")
+        const carolOwn = yield* carolSession
         const byNova = yield* Nova.createServer({
           name,
           flavorId: crypto.randomUUID(),
           imageId: crypto.randomUUID(),
           networks: "none"
-        }).pipe(Effect.provideService(Session, carolSession), Effect.flip)
+        }).pipe(Effect.provideService(Session, carolOwn), Effect.flip)
         expect([byNova._tag, byNova.message]).toEqual(["OpenStackBadRequest", expect.any(String)])
       })
     )

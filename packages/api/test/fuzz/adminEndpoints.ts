@@ -1,6 +1,6 @@
 /**
  * Arbitraries for the admin endpoints (`/admin/topics`, `/admin/drain`): as the admin, or as a member
- * (403, naming the admin role, once the request itself is well formed); a topic of the registry or any
+ * (403 naming the policy rule `enamel:admin:…`, as soon as the token is validated: before the input); a topic of the registry or any
  * other text (404, naming the topic); a change right, wrong in a field (400, naming it) or not JSON.
  */
 import fc from "fast-check"
@@ -8,12 +8,12 @@ import { type Fault, fault, nastyString, percentEncode, received, withHeaders } 
 
 const topics = ["server.create", "server.delete"]
 
-/** Who calls: the admin, or a member, who is refused once the request is otherwise right. */
+/** Who calls: the admin, or a member, whom the policy refuses before the request's input is read. */
 const caller = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ user: "admin" as const, faults: [] as ReadonlyArray<Fault> }) },
   fc
     .constantFrom("alice" as const, "bob" as const)
-    .map((user) => ({ user, faults: [fault("semantic", 403, "admin")] }))
+    .map((user) => ({ user, faults: [fault("auth", 403, "enamel:admin:")] }))
 )
 
 /** A path's topic: one of the registry's, or other text (404 for the admin, naming it as a topic). */
