@@ -1,6 +1,7 @@
 import { NodeRuntime } from "@effect/platform-node"
 import { KeyStoreSelection } from "@enamel/keys"
 import { ClientSettings, OpenStackClients, ServiceSession } from "@enamel/openstack-clients"
+import { Tracing } from "@enamel/telemetry"
 import { Layer } from "effect"
 import * as CloudFlows from "./cloud/cloudFlows.js"
 import { workerProcess } from "./WorkerProcess.js"
@@ -12,4 +13,4 @@ const Worker = workerProcess(CloudFlows.layerOnKeyStore.pipe(Layer.provide(KeySt
   Layer.provide(ClientSettings.layerFromConfig)
 )
 
-Layer.launch(Worker).pipe(NodeRuntime.runMain)
+Layer.launch(Layer.provide(Worker, Tracing.layer("enamel-worker"))).pipe(NodeRuntime.runMain)
