@@ -3,7 +3,7 @@
  * without OTEL_EXPORTER_OTLP_ENDPOINT never loads it. The one module that imports `@opentelemetry/*`
  * and `@effect/opentelemetry` besides the test helpers.
  */
-import { NodeSdk } from "@effect/opentelemetry"
+import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http"
 import { BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base"
 import type { Layer } from "effect"
