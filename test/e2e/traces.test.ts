@@ -5,6 +5,7 @@
  * worker's task span, its stages and its OpenStack calls form one trace, each with the right parent: the
  * trace context crosses the outbox row (its `traceparent` column) and the AMQP message (its header).
  */
+import { mkdirSync, writeFileSync } from "node:fs"
 import { describe, expect, layer } from "@effect/vitest"
 import { removeTopology } from "@enamel/broker/testing"
 import { makeInMemory, type ReadableSpan } from "@enamel/telemetry/testing"
@@ -55,6 +56,33 @@ const descends = (span: ReadableSpan, ancestor: ReadableSpan, all: ReadonlyArray
     parent = byId.get(parent)?.parentSpanContext?.spanId
   }
   return false
+}
+
+/** The spans of one trace as an indented tree, children in start order, with their ids as attributes. */
+const treeOf = (spans: ReadonlyArray<ReadableSpan>): string => {
+  const ids = new Set(spans.map(idOf))
+  const children = (parent: string | undefined) =>
+    spans
+      .filter((s) => (parent === undefined ? !ids.has(parentOf(s) ?? "") : parentOf(s) === parent))
+      .sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1])
+  const shown = [
+    "enamel.task_id",
+    "openstack.request_id",
+    "http.response.status_code",
+    "enamel.stage.attempt"
+  ]
+  const line = (span: ReadableSpan, depth: number): string => {
+    const attributes = shown.flatMap((key) =>
+      span.attributes[key] === undefined ? [] : [`${key}=${String(span.attributes[key])}`]
+    )
+    return [
+      `${"  ".repeat(depth)}${span.name}${attributes.length > 0 ? `  (${attributes.join(" ")})` : ""}`,
+      ...children(idOf(span)).map((child) => line(child, depth + 1))
+    ].join("\n")
+  }
+  return `${children(undefined)
+    .map((root) => line(root, 0))
+    .join("\n")}\n`
 }
 
 describe("Traces across the API, the outbox relay, RabbitMQ and the worker", () => {
@@ -140,6 +168,10 @@ describe("Traces across the API, the outbox relay, RabbitMQ and the worker", () 
         // The same request id the task's timeline shows for the stage.
         const bootEntry = task.timeline.find((e) => e.stage.endsWith("bootServer") && e.state === "SUCCEEDED")
         expect(bootEntry?.request_ids).toContain(str(create, "openstack.request_id"))
+
+        // For a person: the trace as a tree (a test artifact, git-ignored).
+        mkdirSync(".enamel/artifacts", { recursive: true })
+        writeFileSync(".enamel/artifacts/trace.txt", treeOf(inTrace))
 
         // Clean up: the server and its port, through Enamel.
         const deleted = yield* call("DELETE", `/servers/${serverId}`, token)
