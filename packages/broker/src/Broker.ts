@@ -9,6 +9,8 @@ export interface OutgoingMessage {
   /** 0..9; RabbitMQ delivers higher first from a priority queue. */
   readonly priority: number
   readonly body: string
+  /** W3C trace context: sent as the AMQP header `traceparent`, so the consumer continues the trace. */
+  readonly traceparent?: string | null
 }
 
 /**

@@ -113,7 +113,8 @@ export const make = Effect.gen(function* () {
                   mandatory: true,
                   priority: m.priority,
                   messageId: m.messageId,
-                  contentType: "application/json"
+                  contentType: "application/json",
+                  ...(m.traceparent ? { headers: { traceparent: m.traceparent } } : {})
                 })
               }
               return l.channel.waitForConfirms()

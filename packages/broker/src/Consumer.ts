@@ -7,6 +7,8 @@ export interface Delivery {
   readonly messageId: string | undefined
   /** Set when the broker delivered this message before (e.g. to a worker that died). */
   readonly redelivered: boolean
+  /** The publisher's W3C trace context (AMQP header `traceparent`), when it sent one. */
+  readonly traceparent?: string | undefined
   /** Done with it: the broker forgets the message. */
   readonly ack: Effect.Effect<void>
   /** Give it back to the queue for another consumer (e.g. on shutdown). */

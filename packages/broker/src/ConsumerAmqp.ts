@@ -70,10 +70,12 @@ export const make = Effect.gen(function* () {
             return
           }
           const id: unknown = message.properties.messageId
+          const traceparent: unknown = message.properties.headers?.traceparent
           queue.unsafeOffer({
             body: message.content.toString(),
             messageId: typeof id === "string" ? id : undefined,
             redelivered: message.fields.redelivered,
+            traceparent: typeof traceparent === "string" ? traceparent : undefined,
             ack: settle(() => channel.ack(message)),
             requeue: settle(() => channel.nack(message, false, true)),
             deadLetter: settle(() => channel.nack(message, false, false))

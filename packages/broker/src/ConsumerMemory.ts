@@ -53,6 +53,7 @@ export const make = Effect.map(MemoryTopics, (topics) =>
           body: queued.message.body,
           messageId: queued.message.messageId,
           redelivered: queued.redelivered,
+          traceparent: queued.message.traceparent ?? undefined,
           ack: settle(tag, () => STM.void),
           requeue: settle(tag, giveBack),
           deadLetter: settle(tag, (q) => TRef.update(topics.deadLetters, (dead) => [...dead, q.message]))

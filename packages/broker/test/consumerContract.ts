@@ -138,4 +138,25 @@ export const consumerContract = <R>(backend: ConsumerBackend<R>) =>
         })
       )
     )
+
+    it.live("carries the publisher's W3C traceparent to the consumer (traces continue in the worker)", () =>
+      run(
+        Effect.gen(function* () {
+          const topic = backend.topic()
+          const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+          const broker = yield* Broker
+          yield* broker.publish([
+            { routingKey: topic, messageId: `${topic}-traced`, priority: 5, body: "traced", traceparent },
+            { routingKey: topic, messageId: `${topic}-plain`, priority: 1, body: "plain" }
+          ])
+          const subscription = yield* subscribe(topic, 2)
+          const got = yield* takeUpTo(subscription.deliveries, 2)
+          expect(got.map((d) => [d.body, d.traceparent])).toEqual([
+            ["traced", traceparent],
+            ["plain", undefined]
+          ])
+          yield* Effect.forEach(got, (d) => d.ack)
+        })
+      )
+    )
   })

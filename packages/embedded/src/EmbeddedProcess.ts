@@ -18,6 +18,7 @@ import {
   reannounceUnfinished,
   UserKeyRefs
 } from "@enamel/persistence"
+import { Tracing } from "@enamel/telemetry"
 import { CloudFlows, type TaskFlows, workerPoolsOn } from "@enamel/worker"
 import { Config, Effect, Layer } from "effect"
 
@@ -82,7 +83,7 @@ export const inFrontOfCloudAt = <S, E, R>(dataDir: string, server: Layer.Layer<S
       )
     ),
     server
-  ).pipe(Layer.provideMerge(OpenStack))
+  ).pipe(Layer.provideMerge(OpenStack), Layer.provide(Tracing.layer("enamel")))
 
 /** The `enamel` process: `inFrontOfCloudAt` ENAMEL_DATA_DIR, listening on ENAMEL_API_HOST/PORT. */
 export const EnamelProcess = Layer.unwrapEffect(

@@ -1,5 +1,6 @@
 import { PgClient } from "@effect/sql-pg"
 import { ErrorCode, TaskId, TaskMessageJson, TaskType } from "@enamel/domain"
+import { TraceContext } from "@enamel/telemetry"
 import { Data, Effect, Schema } from "effect"
 import { columns, OUTBOX_CHANNEL, Row, type TaskRecord, TaskStore, TaskStoreError } from "./TaskStore.js"
 import * as TaskStateSql from "./taskStateSql.js"
@@ -59,8 +60,8 @@ export class HeldTasks extends Effect.Service<HeldTasks>()("@enamel/persistence/
           WHERE id = ${id} AND held AND ${event.applies}
           RETURNING *
         ), queued AS (
-          INSERT INTO task_outbox (task_id, routing_key, priority, payload)
-          SELECT id, type, priority, ${message} FROM moved
+          INSERT INTO task_outbox (task_id, routing_key, priority, payload, traceparent)
+          SELECT id, type, priority, ${message}, ${yield* TraceContext.current} FROM moved
         )
         SELECT ${sql.literal(columns)} FROM moved`.pipe(
         Effect.flatMap((rows) => Effect.orDie(decodeRows(rows))),

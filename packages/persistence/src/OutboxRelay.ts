@@ -1,6 +1,7 @@
 import { PgClient } from "@effect/sql-pg"
 import { Broker } from "@enamel/broker"
-import { Config, Data, Duration, Effect, Queue, Schedule, Schema, Stream } from "effect"
+import { TraceContext } from "@enamel/telemetry"
+import { Config, Data, Duration, Effect, Option, Queue, Schedule, Schema, Stream } from "effect"
 import { OUTBOX_CHANNEL } from "./TaskStore.js"
 
 const OutboxRow = Schema.Struct({
@@ -8,8 +9,31 @@ const OutboxRow = Schema.Struct({
   taskId: Schema.String,
   routingKey: Schema.String,
   priority: Schema.Number,
-  payload: Schema.String
+  payload: Schema.String,
+  traceparent: Schema.NullOr(Schema.String)
 })
+
+type OutboxRow = typeof OutboxRow.Type
+
+/**
+ * The publish of one row, as a span of the trace that wrote it (the request's: its `traceparent`); the
+ * message carries this span's own `traceparent` to the worker. Ends when the scope does, once the broker
+ * confirmed the batch (or did not).
+ */
+const publishSpan = (row: OutboxRow) =>
+  Effect.makeSpanScoped("OutboxRelay.publish", {
+    kind: "producer",
+    attributes: {
+      "enamel.task_id": row.taskId,
+      "messaging.system": "rabbitmq",
+      "messaging.operation.type": "publish",
+      "messaging.destination.name": row.routingKey
+    },
+    ...Option.match(TraceContext.parse(row.traceparent), {
+      onNone: () => ({ root: true }),
+      onSome: (parent) => ({ parent })
+    })
+  }).pipe(Effect.withTracerEnabled(true))
 
 class OutboxStalled extends Data.TaggedError("OutboxStalled")<{ readonly message: string }> {}
 
@@ -37,22 +61,30 @@ export class OutboxRelay extends Effect.Service<OutboxRelay>()("@enamel/persiste
     const wake = yield* Queue.sliding<void>(1)
     const decode = Schema.decodeUnknown(Schema.Array(OutboxRow))
 
+    // Untraced but for the rows' publish spans: a sweep every second would otherwise start a trace of
+    // its own each time, with nothing in it.
     const publishBatch = sql
       .withTransaction(
         Effect.gen(function* () {
           const claimed = yield* Effect.flatMap(
-            sql`SELECT id::text, task_id::text, routing_key, priority, payload FROM task_outbox
+            sql`SELECT id::text, task_id::text, routing_key, priority, payload, traceparent FROM task_outbox
               ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`,
             (rows) => Effect.orDie(decode(rows))
           )
           if (claimed.length === 0) return 0
-          yield* broker.publish(
-            claimed.map((row) => ({
-              routingKey: row.routingKey,
-              messageId: row.taskId,
-              priority: row.priority,
-              body: row.payload
-            }))
+          yield* Effect.scoped(
+            Effect.flatMap(
+              Effect.forEach(claimed, (row) =>
+                Effect.map(publishSpan(row), (span) => ({
+                  routingKey: row.routingKey,
+                  messageId: row.taskId,
+                  priority: row.priority,
+                  body: row.payload,
+                  traceparent: TraceContext.format(span)
+                }))
+              ),
+              broker.publish
+            )
           )
           yield* sql`DELETE FROM task_outbox WHERE ${sql.in(
             "id",
@@ -61,7 +93,7 @@ export class OutboxRelay extends Effect.Service<OutboxRelay>()("@enamel/persiste
           return claimed.length
         })
       )
-      .pipe(Effect.withSpan("OutboxRelay.publishBatch"))
+      .pipe(Effect.withTracerEnabled(false))
 
     /**
      * One batch, bounded in time: when PostgreSQL dies mid-transaction the rollback on the dead

@@ -1,5 +1,6 @@
 import { PgClient } from "@effect/sql-pg"
 import { type ErrorInfo, TaskState } from "@enamel/domain"
+import { TraceContext } from "@enamel/telemetry"
 import { Data, Duration, Effect, Option, Schema } from "effect"
 import { CANCEL_CHANNEL, TaskStoreError } from "./TaskStore.js"
 import * as TaskStateSql from "./taskStateSql.js"
@@ -174,9 +175,12 @@ export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistenc
      * the lease holder may do it.
      */
     const handOn = (lease: Lease, message: string) =>
-      sql`INSERT INTO task_outbox (task_id, routing_key, priority, payload)
-          SELECT id, type, priority, ${message} FROM tasks WHERE ${fenced(lease)}
-          RETURNING task_id`.pipe(
+      Effect.flatMap(
+        TraceContext.current,
+        (traceparent) => sql`INSERT INTO task_outbox (task_id, routing_key, priority, payload, traceparent)
+          SELECT id, type, priority, ${message}, ${traceparent} FROM tasks WHERE ${fenced(lease)}
+          RETURNING task_id`
+      ).pipe(
         Effect.mapError(down),
         Effect.flatMap((rows) =>
           rows.length === 0 ? Effect.fail(new LeaseLost({ taskId: lease.taskId })) : Effect.void

@@ -1,6 +1,7 @@
 import type { Statement } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
 import { ErrorCode, ErrorInfo, type OnFailure, Task, TaskNotFound, type TaskState } from "@enamel/domain"
+import { TraceContext } from "@enamel/telemetry"
 import { Data, Effect, Option, Queue, Schema } from "effect"
 import { groupCommit } from "./groupCommit.js"
 import * as TaskResources from "./TaskResources.js"
@@ -47,6 +48,8 @@ export interface NewTask {
   readonly message: string
   /** What the task does when a stage fails for good; `rollback` when not given. */
   readonly onFailure?: OnFailure
+  /** The W3C trace context of the request that made it; `create` takes the current span's. */
+  readonly traceparent?: string | null
 }
 
 export interface TaskFilter {
@@ -125,9 +128,10 @@ export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/
                                  ${tasks.map((t) => JSON.stringify(t.params))}::jsonb[],
                                  ${tasks.map((t) => t.keyRef)}::text[], ${tasks.map((t) => t.idempotencyKey)}::text[],
                                  ${tasks.map((t) => t.requestHash)}::text[], ${tasks.map((t) => t.message)}::text[],
-                                 ${tasks.map((t) => t.onFailure ?? "rollback")}::text[])
+                                 ${tasks.map((t) => t.onFailure ?? "rollback")}::text[],
+                                 ${tasks.map((t) => t.traceparent ?? null)}::text[])
               AS i (id, type, flow_version, project_id, user_id, priority, params, key_ref, idempotency_key, request_hash, message,
-                    on_failure)
+                    on_failure, traceparent)
           ), inserted AS (
             INSERT INTO tasks (id, type, flow_version, state, project_id, user_id, priority, params, key_ref,
                                idempotency_key, request_hash, created_at, updated_at, on_failure)
@@ -137,8 +141,8 @@ export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/
             ON CONFLICT (project_id, user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING *
           ), queued AS (
-            INSERT INTO task_outbox (task_id, routing_key, priority, payload)
-            SELECT inserted.id, inserted.type, inserted.priority, input.message
+            INSERT INTO task_outbox (task_id, routing_key, priority, payload, traceparent)
+            SELECT inserted.id, inserted.type, inserted.priority, input.message, input.traceparent
             FROM inserted JOIN input USING (id)
           )
           SELECT ${sql.literal(columns)} FROM inserted`),
@@ -215,7 +219,9 @@ export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/
     })
 
     const create = Effect.fn("TaskStore.create")(function* (task: NewTask) {
-      const created = yield* Effect.mapError(insert(task), storeDown)
+      // Taken here, in the request's fiber: the group commit writes from fibers of its own.
+      const traceparent = task.traceparent ?? (yield* TraceContext.current)
+      const created = yield* Effect.mapError(insert({ ...task, traceparent }), storeDown)
       if (created !== undefined) {
         yield* wakeRelays(task.type)
         return { task: created, created: true }

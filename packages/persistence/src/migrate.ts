@@ -10,6 +10,7 @@ import createTopicSettings from "./migrations/0007_create_topic_settings.js"
 import addTaskResourceIds from "./migrations/0008_add_task_resource_ids.js"
 import createTaskCallbacks from "./migrations/0009_create_task_callbacks.js"
 import addTaskKeepOnFailure from "./migrations/0010_add_task_keep_on_failure.js"
+import addOutboxTraceparent from "./migrations/0011_add_outbox_traceparent.js"
 
 /** Forward-only, numbered; a new migration is a new file and a new line here. */
 const migrations = Migrator.fromRecord({
@@ -22,7 +23,8 @@ const migrations = Migrator.fromRecord({
   "0007_create_topic_settings": createTopicSettings,
   "0008_add_task_resource_ids": addTaskResourceIds,
   "0009_create_task_callbacks": createTaskCallbacks,
-  "0010_add_task_keep_on_failure": addTaskKeepOnFailure
+  "0010_add_task_keep_on_failure": addTaskKeepOnFailure,
+  "0011_add_outbox_traceparent": addOutboxTraceparent
 })
 
 const table = "enamel_migrations"

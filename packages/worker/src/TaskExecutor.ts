@@ -8,6 +8,7 @@ import {
   type TaskRecord,
   TaskStore
 } from "@enamel/persistence"
+import { TraceContext } from "@enamel/telemetry"
 import { Cause, Deferred, Effect, Exit, Metric, Option, Ref, Schema } from "effect"
 import { Cancellations } from "./Cancellations.js"
 import { LeaseKeeper } from "./LeaseKeeper.js"
@@ -166,7 +167,7 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
         return yield* runClaimed(lease, task.right.value, delivery, restarts)
       })
 
-    const execute = Effect.fn("TaskExecutor.execute")(function* (received: Delivery) {
+    const run = Effect.fn("TaskExecutor.execute", { kind: "consumer" })(function* (received: Delivery) {
       const delivery = yield* settlingOnce(received)
       const message = yield* Effect.either(decodeMessage(delivery.body))
       if (message._tag === "Left") {
@@ -174,6 +175,11 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
         return yield* delivery.deadLetter
       }
       const { taskId, restarts, type, flowVersion } = message.right
+      yield* Effect.annotateCurrentSpan({
+        "enamel.task_id": taskId,
+        "enamel.task_type": type,
+        "enamel.restarts": restarts
+      })
       // Accepted by a newer Enamel, for a flow version this worker does not have yet (an upgrade under
       // way): left, untouched, for a worker that has it.
       const known = flows.versions(type)
@@ -202,6 +208,9 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
         Effect.annotateLogs(Logging.Keys.taskId, taskId)
       )
     })
+
+    /** The task's span continues the trace the message carries (the request's, through the relay). */
+    const execute = (received: Delivery) => TraceContext.continuing(received.traceparent)(run(received))
 
     return { execute } as const
   })

@@ -2,6 +2,7 @@ import { NodeRuntime } from "@effect/platform-node"
 import { Logging } from "@enamel/domain"
 import { KeyStoreSelection } from "@enamel/keys"
 import { ClientSettings, OpenStackClients, ServiceSession } from "@enamel/openstack-clients"
+import { Tracing } from "@enamel/telemetry"
 import { Layer } from "effect"
 import * as CloudFlows from "./cloud/cloudFlows.js"
 import { workerProcess } from "./WorkerProcess.js"
@@ -13,4 +14,4 @@ const Worker = workerProcess(CloudFlows.layerOnKeyStore.pipe(Layer.provide(KeySt
   Layer.provide(ClientSettings.layerFromConfig)
 )
 
-Layer.launch(Layer.provide(Worker, Logging.layer)).pipe(NodeRuntime.runMain)
+Layer.launch(Layer.provide(Worker, [Logging.layer, Tracing.layer("enamel-worker")])).pipe(NodeRuntime.runMain)

@@ -1,4 +1,4 @@
-import { Clock, Deferred, type Duration, Effect, Fiber, Option } from "effect"
+import { Clock, Deferred, type Duration, Effect, Fiber, HashMap, Option, Predicate } from "effect"
 import { ClientSettings } from "../ClientSettings.js"
 import { type OpenStackError, OpenStackServiceUnavailable, OpenStackTimeout } from "../errors.js"
 import { GlobalRequestId, recordRequest } from "../RequestLog.js"
@@ -75,7 +75,32 @@ export const send = (
       ),
       Effect.tapError(() => record(undefined, undefined))
     )
-    yield* record(outcome.status, requestIdOf(outcome.headers))
+    const requestId = requestIdOf(outcome.headers)
+    yield* record(outcome.status, requestId)
+    yield* Effect.annotateCurrentSpan({
+      "http.response.status_code": outcome.status,
+      ...(requestId === undefined ? {} : { "openstack.request_id": requestId })
+    })
     if (outcome.status >= 400) return yield* Effect.fail(errorFromReply(service, outcome))
     return outcome
-  })
+  }).pipe(withCallSpan(service, call))
+
+/**
+ * The call's span: `OpenStack <service> <METHOD>` (bounded: no path, no ids), with the service, the
+ * method, the status and OpenStack's request id, and the task id when the call runs for a task (the
+ * worker annotates a task's run with it). The URL stays on the HTTP client's child span.
+ */
+const withCallSpan =
+  (service: string, call: HttpCall) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.flatMap(Effect.logAnnotations, (annotations) => {
+      const taskId = HashMap.get(annotations, "taskId").pipe(Option.filter(Predicate.isString))
+      return Effect.withSpan(effect, `OpenStack ${service} ${call.method}`, {
+        kind: "client",
+        attributes: {
+          "openstack.service": service,
+          "http.request.method": call.method,
+          ...Option.match(taskId, { onNone: () => ({}), onSome: (id) => ({ "enamel.task_id": id }) })
+        }
+      })
+    })

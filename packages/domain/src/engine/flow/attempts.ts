@@ -1,6 +1,7 @@
 import { Cause, Clock, DateTime, Effect, Exit, Option, Ref, Schedule } from "effect"
 import type { CheckpointError, ErrorInfo } from "../errors.js"
 import type { EntryState, StageDetail, TimelineWrite } from "../task/TimelineEntry.js"
+import { pathTemplate } from "./paths.js"
 import { describeCause, FlowHalted, type RunState, unlessStopped } from "./RunState.js"
 import { type DescribeError, idempotencyToken, type StageContext } from "./Stage.js"
 
@@ -60,7 +61,18 @@ export const runAttempts = <A, E, R>(
       yield* run.journal.write({ ...outcome.entry, state: "FAILED" })
       return yield* Effect.failCause(outcome.cause)
     }
-  })
+  }).pipe(
+    // One span per stage (or undo), over all its attempts: named by the stage's place in the flow
+    // (bounded: no ids), a child of the task's span.
+    Effect.withSpan(`Stage.${spec.phase} ${pathTemplate(spec.path)}`, {
+      attributes: {
+        "enamel.task_id": run.taskId,
+        "enamel.stage.path": spec.path,
+        "enamel.stage.phase": spec.phase,
+        "enamel.stage.first_attempt": spec.firstAttempt
+      }
+    })
+  )
 
 const attemptOnce = <A, E, R>(
   run: RunState,
@@ -92,6 +104,7 @@ const attemptOnce = <A, E, R>(
         })
       const write = (state: EntryState) => Effect.flatMap(entry(state), run.journal.write)
       yield* write("RUNNING")
+      yield* Effect.annotateCurrentSpan("enamel.stage.attempt", attempt)
       const context: StageContext = {
         taskId: run.taskId,
         path: spec.path,

@@ -1,0 +1,2 @@
+export * as Tracing from "./Tracing.js"
+export * as TraceContext from "./traceContext.js"
