@@ -3,6 +3,7 @@ import { Effect, Layer, Queue, Redacted, Stream } from "effect"
 import { amqpUrl } from "./BrokerAmqp.js"
 import { BrokerError } from "./BrokerError.js"
 import { Consumer, type Delivery } from "./Consumer.js"
+import { countingDeadLetter } from "./metrics.js"
 import * as Topology from "./topology.js"
 
 const fail = (message: string) => (cause: unknown) => new BrokerError({ message, cause })
@@ -76,7 +77,10 @@ export const make = Effect.gen(function* () {
             redelivered: message.fields.redelivered,
             ack: settle(() => channel.ack(message)),
             requeue: settle(() => channel.nack(message, false, true)),
-            deadLetter: settle(() => channel.nack(message, false, false))
+            deadLetter: countingDeadLetter(
+              topic,
+              settle(() => channel.nack(message, false, false))
+            )
           })
         }
         let consumerTag: string | undefined

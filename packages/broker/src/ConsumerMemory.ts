@@ -1,6 +1,7 @@
 import { Effect, Layer, STM, Stream, TMap, TPriorityQueue, TRef } from "effect"
 import { Consumer, type Delivery } from "./Consumer.js"
 import { MemoryTopics, type Queued } from "./MemoryTopics.js"
+import { countingDeadLetter } from "./metrics.js"
 
 /**
  * Consumes the in-process broker's topics with RabbitMQ's semantics as the worker relies on them: at
@@ -55,7 +56,10 @@ export const make = Effect.map(MemoryTopics, (topics) =>
           redelivered: queued.redelivered,
           ack: settle(tag, () => STM.void),
           requeue: settle(tag, giveBack),
-          deadLetter: settle(tag, (q) => TRef.update(topics.deadLetters, (dead) => [...dead, q.message]))
+          deadLetter: countingDeadLetter(
+            topic,
+            settle(tag, (q) => TRef.update(topics.deadLetters, (dead) => [...dead, q.message]))
+          )
         })
 
         return {

@@ -3,6 +3,7 @@ import { RpcSerialization, RpcServer } from "@effect/rpc"
 import { Effect, Layer } from "effect"
 import { WorkerPools } from "../WorkerPools.js"
 import { AdminRpcs, UnknownTopicError } from "./AdminRpcs.js"
+import * as AdminMetrics from "./metrics.js"
 
 const unknownTopic = (e: { readonly topic: string }) => new UnknownTopicError({ topic: e.topic })
 
@@ -25,6 +26,7 @@ export const layer = HttpRouter.Default.serve().pipe(
   Layer.provide(RpcServer.layer(AdminRpcs)),
   Layer.provide(RpcServer.layerProtocolHttp({ path: "/rpc" })),
   Layer.provide(handlers),
+  Layer.provide(AdminMetrics.layer),
   Layer.provide(RpcSerialization.layerJson),
   HttpServer.withLogAddress
 )

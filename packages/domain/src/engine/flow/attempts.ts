@@ -1,6 +1,8 @@
-import { Cause, Clock, DateTime, Effect, Exit, Option, Ref, Schedule } from "effect"
+import { Cause, Clock, DateTime, Effect, Exit, Metric, MetricLabel, Option, Ref, Schedule } from "effect"
 import type { CheckpointError, ErrorInfo } from "../errors.js"
+import { stageDuration } from "../metrics.js"
 import type { EntryState, StageDetail, TimelineWrite } from "../task/TimelineEntry.js"
+import { pathTemplate } from "./paths.js"
 import { describeCause, FlowHalted, type RunState, unlessStopped } from "./RunState.js"
 import { type DescribeError, idempotencyToken, type StageContext } from "./Stage.js"
 
@@ -91,6 +93,17 @@ const attemptOnce = <A, E, R>(
           return written
         })
       const write = (state: EntryState) => Effect.flatMap(entry(state), run.journal.write)
+      const measure = (outcome: "succeeded" | "failed" | "interrupted") =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Metric.update(
+            Metric.taggedWithLabels(stageDuration, [
+              MetricLabel.make("stage", pathTemplate(spec.path)),
+              MetricLabel.make("phase", spec.phase),
+              MetricLabel.make("outcome", outcome)
+            ]),
+            (now - startedAt) / 1000
+          )
+        )
       yield* write("RUNNING")
       const context: StageContext = {
         taskId: run.taskId,
@@ -108,18 +121,22 @@ const attemptOnce = <A, E, R>(
       const exit = yield* Effect.exit(body)
       if (Exit.isSuccess(exit)) {
         if (Option.isNone(exit.value)) {
+          yield* measure("interrupted")
           yield* write("INTERRUPTED")
           return { _tag: "Halted" } as const
         }
         const value = exit.value.value
+        yield* measure("succeeded")
         yield* run.journal.writeLater(yield* entry("SUCCEEDED", yield* spec.encode(value)))
         yield* spec.onSuccess(value)
         return { _tag: "Done", value } as const
       }
       if (Cause.isInterruptedOnly(exit.cause)) {
+        yield* measure("interrupted")
         yield* write("INTERRUPTED")
         return yield* Effect.interrupt
       }
+      yield* measure("failed")
       const failed = yield* entry("RETRYING", null, describeCause(exit.cause, spec.path, spec.describe))
       yield* run.journal.write(failed)
       return { _tag: "Failed", cause: exit.cause, entry: failed } as const

@@ -1,0 +1,20 @@
+import { Metric, MetricBoundaries } from "effect"
+import { durationBoundaries } from "../metrics/prometheus.js"
+
+/**
+ * What the runner measures. Labels are bounded: a stage is named by its path template (`server[]/
+ * createPort`, indices dropped), never by a task.
+ */
+
+/** Every attempt of a stage or of its undo, by stage, phase (run, compensate) and outcome. */
+export const stageDuration = Metric.histogram(
+  "enamel_stage_duration_seconds",
+  MetricBoundaries.fromIterable(durationBoundaries),
+  "How long each stage attempt took, by stage (path template), phase (run or compensate) and outcome (succeeded, failed, interrupted)."
+)
+
+/** Undos that failed for good (after their retries): what they made is left in the cloud. */
+export const undoFailures = Metric.counter("enamel_undo_failures_total", {
+  description: "Undos (compensations) that failed after their retries, by stage (path template).",
+  incremental: true
+})
