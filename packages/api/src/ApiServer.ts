@@ -63,8 +63,9 @@ export const HttpLive = Layer.unwrapEffect(
   )
 ).pipe(
   Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
-  Layer.provide(OpenStackConventions.layer),
+  // Before the conventions, so built after them: its middleware is outermost and counts final statuses.
   Layer.provide(ApiMetrics.layer),
+  Layer.provide(OpenStackConventions.layer),
   Layer.provide(ApiLive),
   HttpServer.withLogAddress
 )

@@ -1,4 +1,4 @@
-import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { HttpApiBuilder, HttpServerError, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Prometheus } from "@enamel/domain"
 import { EnamelApi } from "@enamel/domain/contract"
 import { PersistenceMetrics } from "@enamel/persistence"
@@ -54,8 +54,14 @@ const countRequests = HttpApiBuilder.middleware(EnamelApi, (app) =>
           Metric.taggedWithLabels(requests, requestLabels(request.method, String(response.status)))
         )
       ),
-      Effect.tapErrorCause(() =>
-        Metric.increment(Metric.taggedWithLabels(requests, requestLabels(request.method, "error")))
+      // Outermost (see ApiServer), it sees OpenStack's error documents as responses; a failure that
+      // still gets here becomes the platform's answer, counted with that answer's status.
+      Effect.tapErrorCause((cause) =>
+        Effect.flatMap(HttpServerError.causeResponse(cause), ([response]) =>
+          Metric.increment(
+            Metric.taggedWithLabels(requests, requestLabels(request.method, String(response.status)))
+          )
+        )
       )
     )
   })
