@@ -1,18 +1,22 @@
-import { Prometheus } from "@enamel/domain"
-import { Clock, DateTime, Effect, Metric, MetricBoundaries, MetricLabel } from "effect"
+import { metricFamily, Prometheus } from "@enamel/domain"
+import { Clock, DateTime, Effect, Metric, MetricBoundaries, MetricKey } from "effect"
 
 /** What the worker measures of the tasks it ends. Labels are bounded: the task type and the end state. */
 
-export const tasksFinished = Metric.counter("enamel_tasks_finished_total", {
+const tasksFinishedKey = MetricKey.counter("enamel_tasks_finished_total", {
   description: "Tasks a worker ended, by type and end state (SUCCEEDED, FAILED, CANCELLED, ...).",
   incremental: true
 })
+export const tasksFinished = Metric.fromMetricKey(tasksFinishedKey)
+const finishedOf = metricFamily(tasksFinishedKey, ["type", "state"])
 
-export const taskDuration = Metric.histogram(
+const taskDurationKey = MetricKey.histogram(
   "enamel_task_duration_seconds",
   MetricBoundaries.fromIterable(Prometheus.durationBoundaries),
   "From a task's acceptance to its end, by type and end state."
 )
+export const taskDuration = Metric.fromMetricKey(taskDurationKey)
+const durationOf = metricFamily(taskDurationKey, ["type", "state"])
 
 /** Tasks handed on because they ran longer than a delivery may stay unacknowledged. */
 export const handedOn = Metric.counter("enamel_worker_tasks_handed_on_total", {
@@ -27,16 +31,12 @@ export const recordFinished = (
   state: string,
   createdAt: DateTime.Utc | undefined
 ): Effect.Effect<void> => {
-  const labels = [MetricLabel.make("type", type), MetricLabel.make("state", state)]
-  const counted = Metric.increment(Metric.taggedWithLabels(tasksFinished, labels))
+  const counted = Metric.increment(finishedOf(type, state))
   if (createdAt === undefined) return counted
   return Effect.zipRight(
     counted,
     Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      Metric.update(
-        Metric.taggedWithLabels(taskDuration, labels),
-        Math.max(0, now - DateTime.toEpochMillis(createdAt)) / 1000
-      )
+      Metric.update(durationOf(type, state), Math.max(0, now - DateTime.toEpochMillis(createdAt)) / 1000)
     )
   )
 }

@@ -1,4 +1,5 @@
-import { Metric, MetricBoundaries } from "effect"
+import { Metric, MetricBoundaries, MetricKey } from "effect"
+import { family } from "../metrics/family.js"
 import { durationBoundaries } from "../metrics/prometheus.js"
 
 /**
@@ -6,12 +7,15 @@ import { durationBoundaries } from "../metrics/prometheus.js"
  * createPort`, indices dropped), never by a task.
  */
 
-/** Every attempt of a stage or of its undo, by stage, phase (run, compensate) and outcome. */
-export const stageDuration = Metric.histogram(
+const stageDurationKey = MetricKey.histogram(
   "enamel_stage_duration_seconds",
   MetricBoundaries.fromIterable(durationBoundaries),
   "How long each stage attempt took, by stage (path template), phase (run or compensate) and outcome (succeeded, failed, interrupted)."
 )
+
+/** Every attempt of a stage or of its undo, by stage, phase (run, compensate) and outcome. */
+export const stageDuration = Metric.fromMetricKey(stageDurationKey)
+export const stageDurationOf = family(stageDurationKey, ["stage", "phase", "outcome"])
 
 /** Undos that failed for good (after their retries): what they made is left in the cloud. */
 export const undoFailures = Metric.counter("enamel_undo_failures_total", {

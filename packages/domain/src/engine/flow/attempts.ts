@@ -1,6 +1,6 @@
-import { Cause, Clock, DateTime, Effect, Exit, Metric, MetricLabel, Option, Ref, Schedule } from "effect"
+import { Cause, Clock, DateTime, Effect, Exit, Metric, Option, Ref, Schedule } from "effect"
 import type { CheckpointError, ErrorInfo } from "../errors.js"
-import { stageDuration } from "../metrics.js"
+import { stageDurationOf } from "../metrics.js"
 import type { EntryState, StageDetail, TimelineWrite } from "../task/TimelineEntry.js"
 import { pathTemplate } from "./paths.js"
 import { describeCause, FlowHalted, type RunState, unlessStopped } from "./RunState.js"
@@ -96,11 +96,7 @@ const attemptOnce = <A, E, R>(
       const measure = (outcome: "succeeded" | "failed" | "interrupted") =>
         Effect.flatMap(Clock.currentTimeMillis, (now) =>
           Metric.update(
-            Metric.taggedWithLabels(stageDuration, [
-              MetricLabel.make("stage", pathTemplate(spec.path)),
-              MetricLabel.make("phase", spec.phase),
-              MetricLabel.make("outcome", outcome)
-            ]),
+            stageDurationOf(pathTemplate(spec.path), spec.phase, outcome),
             (now - startedAt) / 1000
           )
         )
