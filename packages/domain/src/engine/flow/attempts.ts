@@ -1,6 +1,6 @@
 import { Cause, Clock, DateTime, Effect, Exit, Metric, Option, Ref, Schedule } from "effect"
 import type { CheckpointError, ErrorInfo } from "../errors.js"
-import { stageDurationOf } from "../metrics.js"
+import { stageDurationOf } from "../metrics/stages.js"
 import type { EntryState, StageDetail, TimelineWrite } from "../task/TimelineEntry.js"
 import { pathTemplate } from "./paths.js"
 import { describeCause, FlowHalted, type RunState, unlessStopped } from "./RunState.js"

@@ -1,7 +1,7 @@
 import { Cause, Chunk, Effect, Exit, Metric, Option, Ref } from "effect"
 import { ErrorCode } from "../../ErrorCatalogue.js"
 import { CheckpointError } from "../errors.js"
-import { undoFailures } from "../metrics.js"
+import { undoFailures } from "../metrics/stages.js"
 import { runAttempts } from "./attempts.js"
 import type { CompensationReport } from "./FlowOutcome.js"
 import { pathTemplate } from "./paths.js"

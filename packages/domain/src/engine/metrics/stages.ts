@@ -1,6 +1,6 @@
 import { Metric, MetricBoundaries, MetricKey } from "effect"
-import { family } from "../metrics/family.js"
-import { durationBoundaries } from "../metrics/prometheus.js"
+import { family } from "./family.js"
+import { durationBoundaries } from "./prometheus.js"
 
 /**
  * What the runner measures. Labels are bounded: a stage is named by its path template (`server[]/
