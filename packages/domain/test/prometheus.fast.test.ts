@@ -64,7 +64,10 @@ describe("Prometheus exporter", () => {
 
   it.effect("escapes label values and help text, and cleans names Prometheus would refuse", () =>
     Effect.gen(function* () {
-      const odd = Metric.counter(`${prefix}.odd-name`, { description: "Back\\slash and\nnew line." })
+      const odd = Metric.counter(`${prefix}.odd-name`, {
+        description: "Back\\slash and\nnew line.",
+        incremental: true
+      })
       yield* Metric.increment(Metric.tagged(odd, "stage", 'server[]/say "hi"\\\n'))
       const text = yield* ours(`${prefix}.`)
       expect(text).toBe(
@@ -72,6 +75,22 @@ describe("Prometheus exporter", () => {
           `# HELP ${prefix}_odd_name Back\\\\slash and\\nnew line.`,
           `# TYPE ${prefix}_odd_name counter`,
           `${prefix}_odd_name{stage="server[]/say \\"hi\\"\\\\\\n"} 1`,
+          ""
+        ].join("\n")
+      )
+    })
+  )
+
+  it.effect("an Effect counter that may go down (not incremental) is a Prometheus gauge", () =>
+    Effect.gen(function* () {
+      const active = Metric.counter(`${prefix}-active`)
+      yield* Metric.incrementBy(active, 3)
+      yield* Metric.incrementBy(active, -1)
+      expect(yield* ours(`${prefix}-`)).toBe(
+        [
+          `# HELP ${prefix}_active ${prefix}_active`,
+          `# TYPE ${prefix}_active gauge`,
+          `${prefix}_active 2`,
           ""
         ].join("\n")
       )

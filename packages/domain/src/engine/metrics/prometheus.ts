@@ -3,7 +3,7 @@
  * gauges, histograms, tagged with bounded labels); a scrape renders `Metric.snapshot` here. Effect only:
  * the HTTP routes that serve it live with each process's server.
  */
-import { Effect, Metric, type MetricPair, MetricState, Option } from "effect"
+import { Effect, Metric, MetricKeyType, type MetricPair, MetricState, Option } from "effect"
 
 /** The Content-Type of the text this module renders. */
 export const contentType = "text/plain; version=0.0.4; charset=utf-8"
@@ -54,9 +54,15 @@ const line = (name: string, labels: Labels, value: number | bigint) =>
 const linesOf = (
   name: string,
   labels: Labels,
+  keyType: MetricKeyType.MetricKeyType.Untyped,
   state: MetricState.MetricState.Untyped
 ): { readonly kind: Kind; readonly lines: ReadonlyArray<string> } | undefined => {
-  if (MetricState.isCounterState(state)) return { kind: "counter", lines: [line(name, labels, state.count)] }
+  if (MetricState.isCounterState(state)) {
+    // Only an incremental counter only goes up; Effect's others may go down (`effect_fiber_active`), which
+    // Prometheus calls a gauge.
+    const incremental = MetricKeyType.isCounterKey(keyType) && keyType.incremental
+    return { kind: incremental ? "counter" : "gauge", lines: [line(name, labels, state.count)] }
+  }
   if (MetricState.isGaugeState(state)) return { kind: "gauge", lines: [line(name, labels, state.value)] }
   if (MetricState.isHistogramState(state)) {
     // Effect's buckets are cumulative and end with +Inf, as Prometheus wants them.
@@ -109,7 +115,7 @@ export const render = (pairs: ReadonlyArray<MetricPair.MetricPair.Untyped>): str
     const labels: Labels = [...key.tags]
       .map((tag): readonly [string, string] => [tag.key, tag.value])
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    const rendered = linesOf(name, labels, pair.metricState)
+    const rendered = linesOf(name, labels, key.keyType, pair.metricState)
     if (rendered === undefined) continue
     const family = families.get(name)
     const help = Option.getOrElse(key.description, () => "")
