@@ -1,7 +1,7 @@
 import { Effect, Layer, STM, Stream, TMap, TPriorityQueue, TRef } from "effect"
 import { Consumer, type Delivery } from "./Consumer.js"
 import { MemoryTopics, type Queued } from "./MemoryTopics.js"
-import { countingDeadLetter } from "./metrics.js"
+import { announceTopic, countingDeadLetter } from "./metrics.js"
 
 /**
  * Consumes the in-process broker's topics with RabbitMQ's semantics as the worker relies on them: at
@@ -15,6 +15,7 @@ export const make = Effect.map(MemoryTopics, (topics) =>
     subscribe: (topic, options) =>
       Effect.gen(function* () {
         const queue = yield* STM.commit(topics.queue(topic))
+        yield* announceTopic(topic)
         const prefetch = yield* TRef.make(options.prefetch)
         const paused = yield* TRef.make(false)
         const tags = yield* TRef.make(0)

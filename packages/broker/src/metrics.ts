@@ -11,3 +11,7 @@ export const countingDeadLetter = (topic: string, deadLetter: Effect.Effect<void
   const counter = Metric.tagged(deadLettered, "topic", topic)
   return Effect.zipRight(Metric.increment(counter), deadLetter)
 }
+
+/** Makes the topic's dead-letter series exist at 0 (a consumer subscribed to it). */
+export const announceTopic = (topic: string): Effect.Effect<void> =>
+  Metric.incrementBy(Metric.tagged(deadLettered, "topic", topic), 0)

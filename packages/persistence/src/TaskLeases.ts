@@ -51,6 +51,8 @@ export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistenc
   effect: Effect.gen(function* () {
     const sql = yield* PgClient.PgClient
     const down = (cause: unknown) => new TaskStoreError({ cause })
+    // The series exists at 0 from the start, so that `increase()` sees the first takeover too.
+    yield* Metric.incrementBy(takeovers, 0)
 
     /**
      * Takes the task for `owner` unless another owner's lease is live. A finished task yields None:

@@ -49,6 +49,8 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
     const cancellations = yield* Cancellations
     const relay = yield* OutboxRelay
     const keeper = yield* LeaseKeeper
+    // The series exists at 0 from the start, so that `increase()` sees the first hand-on too.
+    yield* Metric.incrementBy(handedOn, 0)
 
     /** Tasks this process is running: a second delivery of one of them must not start a second run. */
     const running = new Set<string>()

@@ -109,7 +109,15 @@ describe("worker metrics on PostgreSQL and RabbitMQ", () => {
   layer(Worker, { timeout: 120_000, excludeTestServices: true })((it) => {
     it.effect("after tasks run: finished by type and state, durations, stages, and the pool read now", () =>
       Effect.gen(function* () {
-        const before = yield* scrape
+        // Counters of rare events exist at 0 from the start (a topic's once its pool subscribed), so that
+        // `increase()` sees their first event.
+        const before = yield* eventually(
+          scrape,
+          (text) => text.includes(`enamel_deliveries_dead_lettered_total{topic="${topic}"} 0\n`),
+          { what: `the dead-letter series of ${topic} at 0` }
+        )
+        expect(before).toMatch(/^enamel_task_takeovers_total \d+$/m)
+        expect(before).toMatch(/^enamel_worker_tasks_handed_on_total \d+$/m)
         const finished = `enamel_tasks_finished_total{state="SUCCEEDED",type="${topic}"}`
         const durations = `enamel_task_duration_seconds_count{state="SUCCEEDED",type="${topic}"}`
         const stage = `enamel_stage_duration_seconds_count{outcome="succeeded",phase="run",stage="s1/step"}`
