@@ -3,7 +3,8 @@
  * in-process broker, in front of the dev cloud (or the cloud OS_CLOUD / OS_* name). As the dev cloud's
  * user alice (DEMO_USER) it creates two servers with boot volumes and floating IPs through POST /servers
  * (with `@enamel/client`), shows the stages live from the task's event stream with the `enamel` command's
- * renderer, prints the timeline, and deletes everything again (unless --keep).
+ * renderer, prints the timeline, and deletes everything again (unless --keep); `--metrics` prints what
+ * `GET /metrics` says at the end.
  */
 import { createServer } from "node:http"
 import { HttpServer } from "@effect/platform"
@@ -19,6 +20,7 @@ import { Effect, Layer, Logger, LogLevel, Option, Redacted, Schema } from "effec
 import { forgetKey } from "./forgetKey.js"
 
 const keep = process.argv.includes("--keep")
+const showMetrics = process.argv.includes("--metrics")
 
 const decodeServers = Schema.decodeUnknownOption(ServerCreate.CreateServersResult)
 
@@ -65,6 +67,14 @@ const client = (user: SessionShape) =>
     )
   })
 
+/** `--metrics`: what `GET /metrics` (Prometheus text) of the embedded process says after the run. */
+const printMetrics = Effect.gen(function* () {
+  const server = yield* HttpServer.HttpServer
+  const port = server.address._tag === "TcpAddress" ? server.address.port : 0
+  const text = yield* Effect.promise(() => fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text()))
+  yield* Output.line(`\nGET /metrics:\n${text}`)
+})
+
 /**
  * Follows an accepted task with the `enamel` command's renderer (`enamel … --wait` prints the same): its
  * stages live on a terminal, plain lines otherwise, then the timeline. Fails unless it SUCCEEDED.
@@ -99,7 +109,11 @@ const main = Effect.gen(function* () {
     onNone: () => [],
     onSome: (result) => result.servers
   })
-  if (keep) return yield* Output.line("\n--keep: the servers stay.")
+  if (keep) {
+    yield* Output.line("\n--keep: the servers stay.")
+    if (showMetrics) yield* printMetrics
+    return
+  }
   for (const s of servers) {
     const deleting = yield* enamel.api.porcelain.deleteServer({
       path: { id: s.id },
@@ -112,6 +126,7 @@ const main = Effect.gen(function* () {
   yield* Output.line(
     `\nEverything Enamel made was deleted${forgotten ? ", the key it kept to act for you too" : ""}.`
   )
+  if (showMetrics) yield* printMetrics
 })
 
 // The API logs every request at INFO; the demo shows its own output and only warnings besides.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import {
   Checkpoints,
+  EngineMetrics,
   Flow,
   FlowOutcome,
   runFlow,
@@ -15,6 +16,8 @@ import {
   Effect,
   Fiber,
   type Layer,
+  Metric,
+  MetricLabel,
   Schedule,
   Schema,
   TestClock,
@@ -343,7 +346,18 @@ export const flowRuntimeContract = (name: string, layer: Layer.Layer<Checkpoints
                 yield* Flow.stage(failing, null)
               })
           })
+          // Measured too: the failed undo, and each attempt of it (counts per process: compare).
+          const undoFailed = Metric.tagged(EngineMetrics.undoFailures, "stage", "port")
+          const undoAttempts = Metric.taggedWithLabels(EngineMetrics.stageDuration, [
+            MetricLabel.make("stage", "port"),
+            MetricLabel.make("phase", "compensate"),
+            MetricLabel.make("outcome", "failed")
+          ])
+          const failedBefore = (yield* Metric.value(undoFailed)).count
+          const attemptsBefore = (yield* Metric.value(undoAttempts)).count
           const outcome = yield* runFlow(flow, { taskId, params: undefined })
+          expect((yield* Metric.value(undoFailed)).count - failedBefore).toBe(1)
+          expect((yield* Metric.value(undoAttempts)).count - attemptsBefore).toBe(2)
           expect(outcome._tag).toBe("Failed")
           if (outcome._tag !== "Failed") return
           expect(outcome.compensation.compensated).toEqual(["volume"])

@@ -22,6 +22,7 @@ import * as TasksHandlers from "./handlers/tasks.js"
 import * as VersionsHandlers from "./handlers/versions.js"
 import * as Healthcheck from "./health/healthcheck.js"
 import * as OpenStackConventions from "./http/openstackConventions.js"
+import * as ApiMetrics from "./metrics.js"
 import { Policy } from "./policy/Policy.js"
 
 /**
@@ -66,6 +67,8 @@ export const HttpLive = Layer.unwrapEffect(
 ).pipe(
   Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
   Layer.provide(Healthcheck.layer),
+  // Before the conventions, so built after them: its middleware is outermost and counts final statuses.
+  Layer.provide(ApiMetrics.layer),
   Layer.provide(OpenStackConventions.layer),
   Layer.provide(ApiLive),
   HttpServer.withLogAddress

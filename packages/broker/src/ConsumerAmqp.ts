@@ -3,6 +3,7 @@ import { Effect, Layer, Queue, Redacted, Stream } from "effect"
 import { amqpUrl } from "./BrokerAmqp.js"
 import { BrokerError } from "./BrokerError.js"
 import { Consumer, type Delivery } from "./Consumer.js"
+import { announceTopic, countingDeadLetter } from "./metrics.js"
 import * as Topology from "./topology.js"
 
 const fail = (message: string) => (cause: unknown) => new BrokerError({ message, cause })
@@ -78,7 +79,10 @@ export const make = Effect.gen(function* () {
             traceparent: typeof traceparent === "string" ? traceparent : undefined,
             ack: settle(() => channel.ack(message)),
             requeue: settle(() => channel.nack(message, false, true)),
-            deadLetter: settle(() => channel.nack(message, false, false))
+            deadLetter: countingDeadLetter(
+              topic,
+              settle(() => channel.nack(message, false, false))
+            )
           })
         }
         let consumerTag: string | undefined
@@ -98,6 +102,7 @@ export const make = Effect.gen(function* () {
           catch: fail(`cannot pause ${topic}`)
         })
         yield* consume
+        yield* announceTopic(topic)
         const failed = Stream.fromEffect(Effect.flatMap(closed.take, Effect.fail))
         return {
           deliveries: Stream.merge(Stream.fromQueue(queue), failed, { haltStrategy: "either" }),

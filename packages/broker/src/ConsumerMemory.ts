@@ -1,6 +1,7 @@
 import { Effect, Layer, STM, Stream, TMap, TPriorityQueue, TRef } from "effect"
 import { Consumer, type Delivery } from "./Consumer.js"
 import { MemoryTopics, type Queued } from "./MemoryTopics.js"
+import { announceTopic, countingDeadLetter } from "./metrics.js"
 
 /**
  * Consumes the in-process broker's topics with RabbitMQ's semantics as the worker relies on them: at
@@ -14,6 +15,7 @@ export const make = Effect.map(MemoryTopics, (topics) =>
     subscribe: (topic, options) =>
       Effect.gen(function* () {
         const queue = yield* STM.commit(topics.queue(topic))
+        yield* announceTopic(topic)
         const prefetch = yield* TRef.make(options.prefetch)
         const paused = yield* TRef.make(false)
         const tags = yield* TRef.make(0)
@@ -56,7 +58,10 @@ export const make = Effect.map(MemoryTopics, (topics) =>
           traceparent: queued.message.traceparent ?? undefined,
           ack: settle(tag, () => STM.void),
           requeue: settle(tag, giveBack),
-          deadLetter: settle(tag, (q) => TRef.update(topics.deadLetters, (dead) => [...dead, q.message]))
+          deadLetter: countingDeadLetter(
+            topic,
+            settle(tag, (q) => TRef.update(topics.deadLetters, (dead) => [...dead, q.message]))
+          )
         })
 
         return {

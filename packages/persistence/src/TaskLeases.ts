@@ -1,7 +1,8 @@
 import { PgClient } from "@effect/sql-pg"
 import { type ErrorInfo, TaskState } from "@enamel/domain"
 import { TraceContext } from "@enamel/telemetry"
-import { Data, Duration, Effect, Option, Schema } from "effect"
+import { Data, Duration, Effect, Metric, Option, Schema } from "effect"
+import { takeovers } from "./metrics.js"
 import { CANCEL_CHANNEL, TaskStoreError } from "./TaskStore.js"
 import * as TaskStateSql from "./taskStateSql.js"
 
@@ -28,7 +29,8 @@ export class LeaseLost extends Data.TaggedError("LeaseLost")<{ readonly taskId: 
 const Claimed = Schema.Struct({
   fence: Schema.NumberFromString,
   state: TaskState.TaskState,
-  restarts: Schema.Int
+  restarts: Schema.Int,
+  previousOwner: Schema.NullOr(Schema.String)
 })
 const Current = Schema.Struct({
   state: TaskState.TaskState,
@@ -50,6 +52,8 @@ export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistenc
   effect: Effect.gen(function* () {
     const sql = yield* PgClient.PgClient
     const down = (cause: unknown) => new TaskStoreError({ cause })
+    // The series exists at 0 from the start, so that `increase()` sees the first takeover too.
+    yield* Metric.incrementBy(takeovers, 0)
 
     /**
      * Takes the task for `owner` unless another owner's lease is live. A finished task yields None:
@@ -71,9 +75,16 @@ export class TaskLeases extends Effect.Service<TaskLeases>()("@enamel/persistenc
           updated_at = now()
         WHERE id = ${taskId} AND ${TaskStateSql.claim.applies}
           AND (lease_owner IS NULL OR lease_owner = ${owner} OR lease_expires_at < now())
-        RETURNING fence::text, state, restarts`.pipe(Effect.flatMap(decodeClaimed), Effect.mapError(down))
+        RETURNING fence::text, state, restarts,
+          (SELECT was.lease_owner FROM tasks was WHERE was.id = tasks.id) AS previous_owner`.pipe(
+        Effect.flatMap(decodeClaimed),
+        Effect.mapError(down)
+      )
       const first = claimed[0]
       if (first !== undefined) {
+        // The subquery reads the row as it was before this statement: another owner means its lease
+        // had expired (the WHERE lets no live one through), so this claim takes the task over.
+        if (first.previousOwner !== null && first.previousOwner !== owner) yield* Metric.increment(takeovers)
         return Option.some<Lease>({
           taskId,
           owner,

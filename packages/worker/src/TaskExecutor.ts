@@ -9,14 +9,14 @@ import {
   TaskStore
 } from "@enamel/persistence"
 import { TraceContext } from "@enamel/telemetry"
-import { Cause, Deferred, Effect, Exit, Metric, Option, Ref, Schema } from "effect"
+import { Cause, type DateTime, Deferred, Effect, Exit, Metric, Option, Ref, Schema } from "effect"
 import { Cancellations } from "./Cancellations.js"
 import { LeaseKeeper } from "./LeaseKeeper.js"
+import { handedOn, recordFinished } from "./metrics.js"
 import { type Ending, TaskFlows } from "./TaskFlows.js"
 import { WorkerSettings } from "./WorkerSettings.js"
 
-/** Tasks handed on because they ran longer than a delivery may stay unacknowledged. */
-export const handedOn = Metric.counter("enamel_worker_tasks_handed_on")
+export { handedOn } from "./metrics.js"
 
 const decodeMessage = Schema.decodeUnknown(TaskMessageJson)
 const encodeMessage = Schema.encodeSync(TaskMessageJson)
@@ -50,6 +50,8 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
     const cancellations = yield* Cancellations
     const relay = yield* OutboxRelay
     const keeper = yield* LeaseKeeper
+    // The series exists at 0 from the start, so that `increase()` sees the first hand-on too.
+    yield* Metric.incrementBy(handedOn, 0)
 
     /** Tasks this process is running: a second delivery of one of them must not start a second run. */
     const running = new Set<string>()
@@ -60,9 +62,19 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
     const runLater = (lease: Lease, delivery: Delivery) =>
       Effect.zipRight(Effect.ignore(leases.handBack(lease)), later(delivery))
 
-    /** Ends a task without running it; the delivery is settled whether or not the write lands. */
-    const endUnrun = (lease: Lease, delivery: Delivery, ending: Ending, settle: Effect.Effect<void>) =>
+    /**
+     * Ends a task (after its run, or without running it); the delivery is settled whether or not the
+     * write lands. Counted once the end is written.
+     */
+    const endUnrun = (
+      lease: Lease,
+      delivery: Delivery,
+      ending: Ending,
+      settle: Effect.Effect<void>,
+      task: { readonly type: string; readonly createdAt?: DateTime.Utc }
+    ) =>
       leases.finish(lease, ending).pipe(
+        Effect.zipRight(recordFinished(task.type, ending.state, task.createdAt)),
         Effect.zipRight(settle),
         // Another worker took the task meanwhile: it is theirs now.
         Effect.catchTag("LeaseLost", () => delivery.ack),
@@ -84,7 +96,13 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
                   code: ErrorCode.taskUnknownFlowVersion,
                   message: `${task.type} version ${task.flowVersion} is not among this deployment's (${known.join(", ")})`
                 }
-          return yield* endUnrun(lease, delivery, { state: "FAILED", result: null, error }, delivery.ack)
+          return yield* endUnrun(
+            lease,
+            delivery,
+            { state: "FAILED", result: null, error },
+            delivery.ack,
+            task
+          )
         }
         // Renewed while the task runs; completes if another worker took the task.
         const lost = yield* keeper.hold(lease)
@@ -124,7 +142,7 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
           )
         if (Exit.isSuccess(exit) && Option.isSome(exit.value)) {
           // Its outcome is in the checkpoints: should the store fail now, the next run only writes it.
-          return yield* endUnrun(lease, delivery, exit.value.value, delivery.ack)
+          return yield* endUnrun(lease, delivery, exit.value.value, delivery.ack, task)
         }
         // The lease went to another worker: that worker runs the task from its checkpoints.
         if (yield* Deferred.isDone(lost)) return yield* delivery.ack
@@ -142,7 +160,7 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
         Effect.scoped
       )
 
-    const claimAndRun = (delivery: Delivery, taskId: string, restarts: number) =>
+    const claimAndRun = (delivery: Delivery, taskId: string, type: string, restarts: number) =>
       Effect.gen(function* () {
         const claimed = yield* Effect.either(leases.claim(taskId, settings.workerId, settings.leaseTtl))
         if (claimed._tag === "Left") return yield* later(delivery)
@@ -158,7 +176,7 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
               message: `the task's worker stopped ${lease.restarts} times while running it; it was given up`
             }
           }
-          return yield* endUnrun(lease, delivery, ending, delivery.deadLetter)
+          return yield* endUnrun(lease, delivery, ending, delivery.deadLetter, { type })
         }
         const task = yield* Effect.either(store.get(taskId))
         // Not readable now is not gone: acking here would leave the task claimed and announced nowhere.
@@ -194,7 +212,7 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
       // published twice) would otherwise both claim it and start two runs.
       if (running.has(taskId)) return yield* later(delivery)
       running.add(taskId)
-      return yield* claimAndRun(delivery, taskId, restarts).pipe(
+      return yield* claimAndRun(delivery, taskId, type, restarts).pipe(
         // A defect is a bug, but the delivery must not stay in hand: the task comes back later.
         Effect.catchAllCause((cause) =>
           Cause.isInterruptedOnly(cause)

@@ -14,6 +14,7 @@ import { type IdempotencyConflict, OutboxRelay, TaskStore } from "@enamel/persis
 import { Effect, Option, Predicate, Schema } from "effect"
 import * as Callback from "../callbacks/subscription.js"
 import { UserKeys } from "../keys/UserKeys.js"
+import { countAccepted } from "../metrics.js"
 import { digestPart, flowFields, onFailureOf } from "../tasks/onFailure.js"
 import { conflict, unavailable } from "./storeErrors.js"
 import { taskView } from "./views.js"
@@ -142,7 +143,7 @@ export const layer = HttpApiBuilder.group(EnamelApi, "porcelain", (handlers) =>
                 .pipe(Effect.catchTags(storeFailed))
             })
         if (Option.isSome(callback)) yield* Callback.subscribe(task.id, callback.value)
-        if (created) yield* relay.nudge
+        if (created) yield* Effect.zipRight(relay.nudge, countAccepted(command.type))
         yield* HttpApp.appendPreResponseHandler((_request, response) =>
           Effect.succeed(HttpServerResponse.setHeader(response, "location", `/tasks/${task.id}`))
         )

@@ -3,6 +3,7 @@ import { ClientSettings } from "../ClientSettings.js"
 import { type OpenStackError, OpenStackServiceUnavailable, OpenStackTimeout } from "../errors.js"
 import { GlobalRequestId, recordRequest } from "../RequestLog.js"
 import type { HttpCall, HttpReply, HttpTransport } from "./HttpTransport.js"
+import { recordCall } from "./metrics.js"
 import { errorFromReply, requestIdOf } from "./statusErrors.js"
 
 /**
@@ -47,14 +48,17 @@ export const send = (
     const started = yield* Clock.currentTimeMillis
     const record = (status: number | undefined, requestId: string | undefined) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        recordRequest({
-          service,
-          method: call.method,
-          url: call.url,
-          status,
-          requestId,
-          durationMs: now - started
-        })
+        Effect.zipRight(
+          recordCall(service, call.method, status, now - started),
+          recordRequest({
+            service,
+            method: call.method,
+            url: call.url,
+            status,
+            requestId,
+            durationMs: now - started
+          })
+        )
       )
     const outcome = yield* boundedBy(
       transport.send({ ...call, headers }),

@@ -4,6 +4,7 @@ import { Effect, Layer } from "effect"
 import { WorkerPools } from "../WorkerPools.js"
 import { AdminRpcs, UnknownTopicError } from "./AdminRpcs.js"
 import * as Healthcheck from "./healthcheck.js"
+import * as AdminMetrics from "./metrics.js"
 
 const unknownTopic = (e: { readonly topic: string }) => new UnknownTopicError({ topic: e.topic })
 
@@ -27,6 +28,7 @@ export const layer = HttpRouter.Default.serve().pipe(
   Layer.provide(RpcServer.layerProtocolHttp({ path: "/rpc" })),
   Layer.provide(Healthcheck.layer),
   Layer.provide(handlers),
+  Layer.provide(AdminMetrics.layer),
   Layer.provide(RpcSerialization.layerJson),
   HttpServer.withLogAddress
 )

@@ -1,5 +1,6 @@
-import { Cause, Clock, DateTime, Effect, Exit, Option, Ref, Schedule } from "effect"
+import { Cause, Clock, DateTime, Effect, Exit, Metric, Option, Ref, Schedule } from "effect"
 import type { CheckpointError, ErrorInfo } from "../errors.js"
+import { stageDurationOf } from "../metrics/stages.js"
 import type { EntryState, StageDetail, TimelineWrite } from "../task/TimelineEntry.js"
 import { pathTemplate } from "./paths.js"
 import { describeCause, FlowHalted, type RunState, unlessStopped } from "./RunState.js"
@@ -103,6 +104,13 @@ const attemptOnce = <A, E, R>(
           return written
         })
       const write = (state: EntryState) => Effect.flatMap(entry(state), run.journal.write)
+      const measure = (outcome: "succeeded" | "failed" | "interrupted") =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Metric.update(
+            stageDurationOf(pathTemplate(spec.path), spec.phase, outcome),
+            (now - startedAt) / 1000
+          )
+        )
       yield* write("RUNNING")
       yield* Effect.annotateCurrentSpan("enamel.stage.attempt", attempt)
       const context: StageContext = {
@@ -121,18 +129,22 @@ const attemptOnce = <A, E, R>(
       const exit = yield* Effect.exit(body)
       if (Exit.isSuccess(exit)) {
         if (Option.isNone(exit.value)) {
+          yield* measure("interrupted")
           yield* write("INTERRUPTED")
           return { _tag: "Halted" } as const
         }
         const value = exit.value.value
+        yield* measure("succeeded")
         yield* run.journal.writeLater(yield* entry("SUCCEEDED", yield* spec.encode(value)))
         yield* spec.onSuccess(value)
         return { _tag: "Done", value } as const
       }
       if (Cause.isInterruptedOnly(exit.cause)) {
+        yield* measure("interrupted")
         yield* write("INTERRUPTED")
         return yield* Effect.interrupt
       }
+      yield* measure("failed")
       const failed = yield* entry("RETRYING", null, describeCause(exit.cause, spec.path, spec.describe))
       yield* run.journal.write(failed)
       return { _tag: "Failed", cause: exit.cause, entry: failed } as const

@@ -1,8 +1,10 @@
-import { Cause, Chunk, Effect, Exit, Option, Ref } from "effect"
+import { Cause, Chunk, Effect, Exit, Metric, Option, Ref } from "effect"
 import { ErrorCode } from "../../ErrorCatalogue.js"
 import { CheckpointError } from "../errors.js"
+import { undoFailures } from "../metrics/stages.js"
 import { runAttempts } from "./attempts.js"
 import type { CompensationReport } from "./FlowOutcome.js"
+import { pathTemplate } from "./paths.js"
 import { describeCause, type RunState } from "./RunState.js"
 
 /**
@@ -53,6 +55,7 @@ export const unwind = (run: RunState): Effect.Effect<CompensationReport, Checkpo
       )
       if (Option.isSome(storeDown)) return yield* storeDown.value
       if (Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
+      yield* Metric.increment(Metric.tagged(undoFailures, "stage", pathTemplate(compensation.path)))
       failed.push({
         path: compensation.path,
         error: describeCause(exit.cause, compensation.path, compensation.describe)
