@@ -21,6 +21,7 @@ import * as ServersHandlers from "./handlers/servers.js"
 import * as TasksHandlers from "./handlers/tasks.js"
 import * as VersionsHandlers from "./handlers/versions.js"
 import * as OpenStackConventions from "./http/openstackConventions.js"
+import * as Ui from "./ui/routes.js"
 
 /**
  * The API, implemented: every group's handlers, authentication, OpenStack's conventions, and the
@@ -63,6 +64,7 @@ export const HttpLive = Layer.unwrapEffect(
 ).pipe(
   Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
   Layer.provide(OpenStackConventions.layer),
+  Layer.provide(Ui.layer),
   Layer.provide(ApiLive),
   HttpServer.withLogAddress
 )

@@ -11,6 +11,8 @@ export const ErrorCode = {
   authTokenNotProjectScoped: "auth.token_not_project_scoped",
   authKeystoneUnavailable: "auth.keystone_unavailable",
   authAdminRequired: "auth.admin_required",
+  authInvalidCredentials: "auth.invalid_credentials",
+  authSignInThrottled: "auth.sign_in_throttled",
   // Requests the API refuses before it acts
   requestInvalid: "request.invalid",
   requestMalformed: "request.malformed",
@@ -133,6 +135,15 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
     seen: [answer(503)]
   },
   "auth.admin_required": { meaning: "The request needs the admin role.", seen: [answer(403)] },
+  "auth.invalid_credentials": {
+    meaning:
+      "Sign-in (POST /ui/sign-in): Keystone refused the name, password and project given; check them and try again.",
+    seen: [answer(401)]
+  },
+  "auth.sign_in_throttled": {
+    meaning: "Sign-in (POST /ui/sign-in): too many attempts from this address just now; wait a minute.",
+    seen: [answer(503)]
+  },
   "request.invalid": {
     meaning:
       "A field, parameter or header is missing, unknown or has a value that is not allowed; the detail names it.",
