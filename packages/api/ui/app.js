@@ -285,15 +285,56 @@ const select = async (taskId) => {
   }
 }
 
-/** The ids and addresses in the task's result, as label → value rows. */
-const madeOf = (result, path = "") => {
-  if (result === null || typeof result !== "object") return []
-  return Object.entries(result).flatMap(([key, value]) => {
-    const here = Array.isArray(result) ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`
-    if (typeof value === "string" && (key === "id" || key.endsWith("_id") || key === "address"))
-      return [{ label: here, value }]
-    return typeof value === "object" ? madeOf(value, here) : []
+/** Ids in a result that point at what the task did not make (the network a port is on, …). */
+const references = new Set([
+  "network_id",
+  "subnet_id",
+  "port_id",
+  "image_id",
+  "flavor_id",
+  "project_id",
+  "user_id",
+  "server_id"
+])
+
+/** `floating_ips` → `Floating IP`, `volume_id` → `Volume`. */
+const label = (key) =>
+  key
+    .replace(/_id$/, "")
+    .replace(/ies$/, "y")
+    .replace(/s$/, "")
+    .replaceAll("_", " ")
+    .replace(/\bip\b/g, "IP")
+    .replace(/^./, (c) => c.toUpperCase())
+
+/** The ids in one part of a result, each with what it is (`kind`: the key it was found under). */
+const rowsOf = (value, kind) => {
+  if (Array.isArray(value)) return value.flatMap((item) => rowsOf(item, kind))
+  if (value === null || typeof value !== "object") return []
+  return Object.entries(value).flatMap(([key, inner]) => {
+    if (key === "id" && typeof inner === "string")
+      return [
+        { label: label(kind), value: inner, note: typeof value.address === "string" ? value.address : "" }
+      ]
+    if (key.endsWith("_id") && typeof inner === "string" && !references.has(key))
+      return [{ label: label(key), value: inner, note: "" }]
+    return typeof inner === "object" ? rowsOf(inner, key) : []
   })
+}
+
+/** What the task made, from its result: a card per item of each list (each server), with its ids. */
+const madeOf = (result) => {
+  if (result === null || typeof result !== "object") return []
+  return Object.entries(result)
+    .flatMap(([key, value]) =>
+      Array.isArray(value)
+        ? value.map((item, i) => ({
+            title: `${label(key)} ${i + 1}${typeof item?.name === "string" ? ` · ${item.name}` : ""}`,
+            rows: rowsOf(item, key)
+          }))
+        : [{ title: label(key), rows: rowsOf(value, key) }]
+    )
+    .filter((card) => card.rows.length > 0)
 }
 
 const groupNames = (task) => {
@@ -373,7 +414,24 @@ const draw = () => {
 
   const made = madeOf(task.result)
   $("#made-section").hidden = made.length === 0
-  $("#made").replaceChildren(...made.map((row) => fact(row.label, h("code", {}, row.value))))
+  $("#made").replaceChildren(
+    ...made.map((card) =>
+      h(
+        "div",
+        { class: "made-card" },
+        h("h3", {}, card.title),
+        ...card.rows.map((row) =>
+          h(
+            "div",
+            { class: "made-row" },
+            h("span", { class: "made-kind" }, row.label),
+            h("code", {}, row.value),
+            row.note === "" ? null : h("span", { class: "made-note" }, row.note)
+          )
+        )
+      )
+    )
+  )
 }
 
 // ---- start -----------------------------------------------------------------------------------------
@@ -403,6 +461,10 @@ $("#password-form").addEventListener("submit", onPasswordSignIn)
 $("#token-form").addEventListener("submit", onTokenSignIn)
 $("#signout").addEventListener("click", () => signOut())
 window.addEventListener("resize", scheduleDraw)
+window.addEventListener("hashchange", () => {
+  const wanted = /^#\/tasks\/([0-9a-f-]{36})$/.exec(location.hash)
+  if (state.session !== null && wanted !== null && wanted[1] !== state.selected) select(wanted[1])
+})
 state.session = loadSession()
 if (state.session === null) showSignIn()
 else start()

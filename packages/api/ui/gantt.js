@@ -90,11 +90,13 @@ export const tickStep = (spanMs) => {
 }
 
 const tickLabel = (ms) =>
-  ms < 1000
-    ? `${ms} ms`
-    : ms < 60000
-      ? `${ms / 1000} s`
-      : `${Math.floor(ms / 60000)} min${ms % 60000 === 0 ? "" : ` ${(ms % 60000) / 1000} s`}`
+  ms === 0
+    ? "0"
+    : ms < 1000
+      ? `${ms} ms`
+      : ms < 60000
+        ? `${ms / 1000} s`
+        : `${Math.floor(ms / 60000)} min${ms % 60000 === 0 ? "" : ` ${(ms % 60000) / 1000} s`}`
 
 export const durationText = (ms) =>
   ms < 1000
@@ -217,7 +219,16 @@ export const render = (model, width, names = new Map()) => {
             })
           )
         }
-        if (bar.entry.attempt > 1 && w > 18) {
+        // Inside the bar when it has room: the attempt (from the second) and how long it took.
+        const words = [
+          bar.entry.attempt > 1 ? `#${bar.entry.attempt}` : "",
+          bar.entry.state === "RUNNING" ? "" : durationText(bar.end - bar.start)
+        ]
+          .filter((word) => word !== "")
+          .join(" · ")
+        if (words !== "" && w > words.length * 6.2 + 8) {
+          g.append(text(words, { x: x1 + 5, y: y + 16, class: "bar-label" }))
+        } else if (bar.entry.attempt > 1 && w > 18) {
           g.append(text(`#${bar.entry.attempt}`, { x: x1 + 4, y: y + 16, class: "bar-label" }))
         }
       }
