@@ -22,6 +22,7 @@ import * as TasksHandlers from "./handlers/tasks.js"
 import * as VersionsHandlers from "./handlers/versions.js"
 import * as OpenStackConventions from "./http/openstackConventions.js"
 import * as Ui from "./ui/routes.js"
+import * as SignIn from "./ui/signIn.js"
 
 /**
  * The API, implemented: every group's handlers, authentication, OpenStack's conventions, and the
@@ -35,7 +36,8 @@ export const ApiLive = HttpApiBuilder.api(EnamelApi).pipe(
     TasksHandlers.layer,
     AdminHandlers.layer,
     ServersHandlers.layer,
-    NetworksHandlers.layer
+    NetworksHandlers.layer,
+    SignIn.layer
   ]),
   Layer.provide(Authentication.layer),
   Layer.merge(CallbackDispatcher.layer),

@@ -1,13 +1,12 @@
 import { readFile } from "node:fs/promises"
 import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { type ApiError, currentRequestId, documentOf } from "@enamel/domain/contract"
-import { Keystone, Session } from "@enamel/openstack-clients"
-import { Effect, FiberRef, Option, Schema } from "effect"
-import { makeSignIn, makeThrottle, malformed, maxSignInBytes, SignInRequest, tooLarge } from "./signIn.js"
+import { ErrorCode } from "@enamel/domain"
+import { currentRequestId, documentOf, NotFound } from "@enamel/domain/contract"
+import { Effect, FiberRef } from "effect"
 
 /**
- * The timeline page at `/ui/`: its files (packages/api/ui/, every one served from here: no CDN) and
- * its sign-in. The page loads without a token; everything it shows comes from the API with the
+ * The timeline page at `/ui/`: its files (packages/api/ui/, every one served from here: no CDN); its
+ * sign-in is `signIn.ts`. The page loads without a token; everything it shows comes from the API with the
  * user's token, kept in the browser's session storage.
  */
 
@@ -45,45 +44,20 @@ const securityHeaders = {
   "referrer-policy": "no-referrer"
 }
 
-const errorAnswer = (error: ApiError) =>
-  Effect.map(FiberRef.get(currentRequestId), (requestId) =>
-    HttpServerResponse.unsafeJson(documentOf(error, requestId), {
-      status: error.status,
-      headers: error.status === 503 ? { "retry-after": "5" } : {}
-    })
+const notFound = Effect.map(FiberRef.get(currentRequestId), (requestId) =>
+  HttpServerResponse.unsafeJson(
+    documentOf(
+      new NotFound({ code: ErrorCode.resourceNotFound, detail: "no such file of the page" }),
+      requestId
+    ),
+    { status: 404 }
   )
-
-const readSignIn = Effect.gen(function* () {
-  const request = yield* HttpServerRequest.HttpServerRequest
-  const length = Number(request.headers["content-length"] ?? "0")
-  if (Number.isFinite(length) && length > maxSignInBytes) return yield* Effect.fail(tooLarge)
-  const body = yield* request.json.pipe(
-    HttpServerRequest.withMaxBodySize(Option.some(maxSignInBytes)),
-    Effect.mapError((error) =>
-      error.reason === "Decode" ? malformed("body: must be a JSON object") : tooLarge
-    )
-  )
-  return yield* Schema.decodeUnknown(SignInRequest, { onExcessProperty: "error" })(body).pipe(
-    Effect.mapError((error) => malformed(error.message.split("\n").slice(-1)[0] ?? "body: invalid"))
-  )
-})
-
-const clientAddress = Effect.map(HttpServerRequest.HttpServerRequest, (request) =>
-  Option.getOrElse(request.remoteAddress, () => "unknown")
 )
 
-/**
- * The routes, added to the API's router. Keystone and the service session (for Keystone's URL) are
- * taken when the process has them (the API and the embedded process do); without them the sign-in
- * answers 503 and the page offers the token field.
- */
+/** The page's files, added to the API's router (the sign-in is the contract's: `signIn.ts`). */
 export const layer = HttpApiBuilder.Router.use((router) =>
   Effect.gen(function* () {
     const files = yield* loadAssets
-    const keystone = Option.getOrUndefined(yield* Effect.serviceOption(Keystone))
-    const session = Option.getOrUndefined(yield* Effect.serviceOption(Session))
-    const signIn = makeSignIn(keystone, session?.authUrl)
-    const throttle = yield* makeThrottle
 
     const serve = (name: Asset) => {
       const bytes = files.get(name) ?? new Uint8Array()
@@ -104,21 +78,10 @@ export const layer = HttpApiBuilder.Router.use((router) =>
     )
     yield* router.get(
       "/ui/:file",
-      Effect.map(HttpServerRequest.HttpServerRequest, (request) => {
+      Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
         const name = request.url.split("?")[0]?.slice("/ui/".length) ?? ""
-        return isAsset(name) ? serve(name) : HttpServerResponse.text("Not Found", { status: 404 })
+        return isAsset(name) ? Effect.succeed(serve(name)) : notFound
       })
-    )
-    yield* router.post(
-      "/ui/sign-in",
-      Effect.gen(function* () {
-        yield* throttle(yield* clientAddress)
-        const answer = yield* signIn(yield* readSignIn)
-        return HttpServerResponse.unsafeJson(answer, {
-          status: 201,
-          headers: { "cache-control": "no-store" }
-        })
-      }).pipe(Effect.catchAll(errorAnswer))
     )
   })
 )

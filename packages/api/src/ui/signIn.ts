@@ -1,65 +1,26 @@
+import { HttpApiBuilder, HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { ErrorCode } from "@enamel/domain"
-import {
-  type ApiError,
-  BadRequest,
-  PayloadTooLarge,
-  ServiceUnavailable,
-  Unauthorized
-} from "@enamel/domain/contract"
+import { EnamelApi, ServiceUnavailable, type SignIn, Unauthorized } from "@enamel/domain/contract"
 import {
   type Authentication,
   Credentials,
-  type Keystone,
+  Keystone,
   type OpenStackError,
   OpenStackNotFound,
-  OpenStackUnauthorized
+  OpenStackUnauthorized,
+  Session
 } from "@enamel/openstack-clients"
-import { Clock, DateTime, Effect, Redacted, Ref, Schema } from "effect"
+import { Clock, DateTime, Effect, Option, Redacted, Ref } from "effect"
 
 /**
- * Sign-in for the timeline page: a Keystone name, password and project, passed to Keystone once
- * (`POST /v3/auth/tokens`); the answer is the project-scoped token and its expiry. Enamel keeps
- * nothing: not the password, not the token. Outside the HttpApi contract (and /openapi.json): it is
- * the page's, and any other client asks Keystone itself.
+ * Sign-in for the timeline page (`POST /ui/sign-in`, the contract's `signIn` group): a Keystone name,
+ * password and project, passed to Keystone once (`POST /v3/auth/tokens`); the answer is the
+ * project-scoped token and its expiry. Enamel keeps nothing: not the password, not the token.
  */
-
-/** A sign-in body is small: four short strings. */
-export const maxSignInBytes = 8 * 1024
-
-const field = (name: string, max: number) =>
-  Schema.String.pipe(
-    Schema.minLength(1, { message: () => `${name}: must not be empty` }),
-    Schema.maxLength(max, { message: () => `${name}: at most ${max} characters` })
-  )
-
-export const SignInRequest = Schema.Struct({
-  username: field("username", 255),
-  password: field("password", 4096),
-  project: field("project", 255),
-  /** The domain of both user and project; Keystone's `Default` when absent. */
-  domain: Schema.optional(field("domain", 255))
-})
-export type SignInRequest = typeof SignInRequest.Type
-
-/** What the page keeps in its session storage. */
-export interface SignInAnswer {
-  readonly token: {
-    readonly id: string
-    readonly expires_at: string
-    readonly user: { readonly id: string; readonly name: string }
-    readonly project: { readonly id: string; readonly name: string }
-    readonly roles: ReadonlyArray<string>
-  }
-}
 
 export const invalidCredentials = new Unauthorized({
   code: ErrorCode.authInvalidCredentials,
   detail: "Keystone refused these credentials: check the name, password, project and domain"
-})
-
-export const tooLarge = new PayloadTooLarge({
-  code: ErrorCode.requestTooLarge,
-  detail: `a sign-in body is at most ${maxSignInBytes} bytes`
 })
 
 const throttled = new ServiceUnavailable({
@@ -77,15 +38,13 @@ const notAvailable = new ServiceUnavailable({
   detail: "this Enamel cannot sign in with a password; paste a Keystone token instead"
 })
 
-export const malformed = (detail: string) => new BadRequest({ code: ErrorCode.requestInvalid, detail })
-
 /** Keystone answers 401 for a wrong password, an unknown user or a project the user has no role on. */
-const fromKeystone = (error: OpenStackError): ApiError =>
+const fromKeystone = (error: OpenStackError): Unauthorized | ServiceUnavailable =>
   error instanceof OpenStackUnauthorized || error instanceof OpenStackNotFound
     ? invalidCredentials
     : keystoneDown
 
-export const answerOf = (authentication: Authentication): SignInAnswer => ({
+const answerOf = (authentication: Authentication): SignIn.SignInResponse => ({
   token: {
     id: Redacted.value(authentication.token),
     expires_at: DateTime.formatIso(authentication.info.expiresAt),
@@ -127,7 +86,7 @@ export const makeThrottle = Effect.map(
  * test's process with a token validator double): the page then offers the token field only.
  */
 export const makeSignIn = (keystone: Keystone | undefined, authUrl: string | undefined) =>
-  Effect.fn("Ui.signIn")(function* (request: SignInRequest) {
+  Effect.fn("Ui.signIn")(function* (request: SignIn.SignInRequest) {
     if (keystone === undefined || authUrl === undefined) return yield* Effect.fail(notAvailable)
     const domainName = request.domain ?? "Default"
     const authentication = yield* keystone
@@ -143,3 +102,32 @@ export const makeSignIn = (keystone: Keystone | undefined, authUrl: string | und
     if (authentication.info.project === undefined) return yield* Effect.fail(invalidCredentials)
     return answerOf(authentication)
   })
+
+const clientAddress = Effect.map(HttpServerRequest.HttpServerRequest, (request) =>
+  Option.getOrElse(request.remoteAddress, () => "unknown")
+)
+
+/**
+ * The handler. Keystone and the service session (for Keystone's URL) are taken when the process has
+ * them (the API and the embedded process do); without them the sign-in answers 503 and the page offers
+ * the token field.
+ */
+export const layer = HttpApiBuilder.group(EnamelApi, "signIn", (handlers) =>
+  Effect.gen(function* () {
+    const keystone = Option.getOrUndefined(yield* Effect.serviceOption(Keystone))
+    const session = Option.getOrUndefined(yield* Effect.serviceOption(Session))
+    const signIn = makeSignIn(keystone, session?.authUrl)
+    const throttle = yield* makeThrottle
+    return handlers.handle("signIn", ({ payload }) =>
+      Effect.flatMap(clientAddress, throttle).pipe(
+        Effect.zipRight(signIn(payload)),
+        // The token is the answer: no cache keeps it.
+        Effect.zipLeft(
+          HttpApp.appendPreResponseHandler((_request, response) =>
+            Effect.succeed(HttpServerResponse.setHeader(response, "cache-control", "no-store"))
+          )
+        )
+      )
+    )
+  })
+)
