@@ -337,8 +337,18 @@ const madeOf = (result) => {
     .filter((card) => card.rows.length > 0)
 }
 
+/**
+ * Each server's title: its name from the result once there is one; while the task runs, the name
+ * server.create gives it (`name`, or `name-1`, `name-2`, … for a count).
+ */
 const groupNames = (task) => {
   const names = new Map()
+  const { name, count } = task.params ?? {}
+  if (typeof name === "string" && (typeof count === "number" || count === undefined)) {
+    const n = count ?? 1
+    for (let i = 0; i < n; i++)
+      names.set(`server[${i}]`, `Server ${i + 1} · ${n === 1 ? name : `${name}-${i + 1}`}`)
+  }
   const servers = task.result?.servers
   if (Array.isArray(servers))
     servers.forEach((server, i) => {
