@@ -61,12 +61,18 @@ ensure_rabbitmq() {
   wait_for_port 127.0.0.1 5672 RabbitMQ 60
 }
 
+# Debian's Chromium: the timeline page's browser test drives it (playwright-core, /usr/bin/chromium).
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] || apt_install chromium
+}
+
 # What the tests, the soak and the benchmarks run against: Node packages, PostgreSQL, RabbitMQ and the
 # dev cloud (a real OpenStack on loopback; installs Zed packages the first time).
 ensure_everything() {
   ensure_node_deps
   ensure_postgres
   ensure_rabbitmq
+  ensure_chromium
   log "dev cloud: devcloud/devcloud up"
   devcloud/devcloud up || die "the dev cloud did not come up (see devcloud/README.md and its logs)"
 }

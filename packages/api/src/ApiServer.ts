@@ -24,6 +24,8 @@ import * as Healthcheck from "./health/healthcheck.js"
 import * as OpenStackConventions from "./http/openstackConventions.js"
 import * as ApiMetrics from "./metrics.js"
 import { Policy } from "./policy/Policy.js"
+import * as Ui from "./ui/routes.js"
+import * as SignIn from "./ui/signIn.js"
 
 /**
  * The API, implemented: every group's handlers, authentication, OpenStack's conventions, and the
@@ -37,7 +39,8 @@ export const ApiLive = HttpApiBuilder.api(EnamelApi).pipe(
     TasksHandlers.layer,
     AdminHandlers.layer,
     ServersHandlers.layer,
-    NetworksHandlers.layer
+    NetworksHandlers.layer,
+    SignIn.layer
   ]),
   Layer.provide(Authentication.layer),
   Layer.provide(Policy.Default),
@@ -70,6 +73,7 @@ export const HttpLive = Layer.unwrapEffect(
   // Before the conventions, so built after them: its middleware is outermost and counts final statuses.
   Layer.provide(ApiMetrics.layer),
   Layer.provide(OpenStackConventions.layer),
+  Layer.provide(Ui.layer),
   Layer.provide(ApiLive),
   HttpServer.withLogAddress
 )

@@ -11,6 +11,8 @@ export const ErrorCode = {
   authTokenNotProjectScoped: "auth.token_not_project_scoped",
   authKeystoneUnavailable: "auth.keystone_unavailable",
   policyForbidden: "policy.forbidden",
+  authInvalidCredentials: "auth.invalid_credentials",
+  authSignInThrottled: "auth.sign_in_throttled",
   // Requests the API refuses before it acts
   requestInvalid: "request.invalid",
   requestMalformed: "request.malformed",
@@ -136,6 +138,15 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
     meaning:
       "Enamel's policy does not allow the caller's roles to do this (a reader may read but change nothing; /admin/… needs admin); the detail names the rule, e.g. enamel:server:create.",
     seen: [answer(403)]
+  },
+  "auth.invalid_credentials": {
+    meaning:
+      "Sign-in (POST /ui/sign-in): Keystone refused the name, password and project given; check them and try again.",
+    seen: [answer(401)]
+  },
+  "auth.sign_in_throttled": {
+    meaning: "Sign-in (POST /ui/sign-in): too many attempts from this address just now; wait a minute.",
+    seen: [answer(503)]
   },
   "request.invalid": {
     meaning:

@@ -14,6 +14,7 @@ import * as Input from "./input.js"
 import * as Microversions from "./microversions.js"
 import * as OpenApiDocument from "./openApiDocument.js"
 import { PolicyRule, rule } from "./policy.js"
+import { SignInGroup } from "./signIn.js"
 import { Text } from "./text.js"
 import { TaskDetailResponse, TaskListResponse, TaskResponse, VersionsResponse } from "./views.js"
 
@@ -266,6 +267,7 @@ export class EnamelApi extends HttpApi.make("enamel")
   .add(AdminGroup)
   .add(ServersGroup)
   .add(NetworksGroup)
+  .add(SignInGroup)
   .addError(Answers.anyRequest)
   .annotate(OpenApi.Title, "Enamel")
   .annotate(OpenApi.Version, Microversions.maxVersion)
