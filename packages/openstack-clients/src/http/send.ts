@@ -92,13 +92,14 @@ export const send = (
 /**
  * The call's span: `OpenStack <service> <METHOD>` (bounded: no path, no ids), with the service, the
  * method, the status and OpenStack's request id, and the task id when the call runs for a task (the
- * worker annotates a task's run with it). The URL stays on the HTTP client's child span.
+ * worker annotates a task's run with it, as `task_id`). The URL stays on the HTTP client's child span.
  */
 const withCallSpan =
   (service: string, call: HttpCall) =>
   <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     Effect.flatMap(Effect.logAnnotations, (annotations) => {
-      const taskId = HashMap.get(annotations, "taskId").pipe(Option.filter(Predicate.isString))
+      // The worker's log annotation for a task's run (@enamel/domain's Logging.Keys.taskId).
+      const taskId = HashMap.get(annotations, "task_id").pipe(Option.filter(Predicate.isString))
       return Effect.withSpan(effect, `OpenStack ${service} ${call.method}`, {
         kind: "client",
         attributes: {
