@@ -169,6 +169,17 @@ describe("Traces across the API, the outbox relay, RabbitMQ and the worker", () 
         const bootEntry = task.timeline.find((e) => e.stage.endsWith("bootServer") && e.state === "SUCCEEDED")
         expect(bootEntry?.request_ids).toContain(str(create, "openstack.request_id"))
 
+        // The background loops (callback sweeps every 2 s, waiters, leases, fleet tuning, retention) ran
+        // all along without starting traces of their own: no database statement outside a request or task.
+        const statement = (s: ReadableSpan) => String(s.attributes["db.query.text"] ?? "")
+        const orphanStatements = spans.filter(
+          (s) =>
+            s.name === "sql.execute" &&
+            parentOf(s) === undefined &&
+            !statement(s).startsWith("CREATE DATABASE")
+        )
+        expect(orphanStatements.map(statement), "statements traced outside any request or task").toEqual([])
+
         // For a person: the trace as a tree (a test artifact, git-ignored).
         mkdirSync(".enamel/artifacts", { recursive: true })
         writeFileSync(".enamel/artifacts/trace.txt", treeOf(inTrace))

@@ -71,7 +71,8 @@ export class TaskRetention extends Effect.Service<TaskRetention>()("@enamel/pers
       ),
       Effect.catchAllCause((cause) => Effect.logWarning("could not purge old tasks", cause))
     )
-    yield* Effect.forkScoped(Effect.repeat(once, purgeEvery))
+    // A background loop: no trace of its own every purge.
+    yield* Effect.forkScoped(Effect.repeat(once, purgeEvery).pipe(Effect.withTracerEnabled(false)))
     return { keep } as const
   })
 }) {}

@@ -186,10 +186,11 @@ export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/
         }
       )
     })
+    // A background loop (one NOTIFY for many requests' tasks): no trace of its own.
     yield* Effect.forkScoped(
       Effect.forever(
         Effect.catchAllCause(sendWakeUps, (cause) => Effect.logWarning("could not wake other relays", cause))
-      )
+      ).pipe(Effect.withTracerEnabled(false))
     )
     const wakeRelays = (topic: string) =>
       Effect.zipRight(

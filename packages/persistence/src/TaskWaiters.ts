@@ -50,7 +50,8 @@ export class TaskWaiters extends Effect.Service<TaskWaiters>()("@enamel/persiste
         Effect.catchAllCause((cause) => Effect.logWarning("could not check the waited tasks", cause))
       )
     })
-    yield* Effect.forkScoped(Effect.repeat(tick, waitTick))
+    // A background loop: no trace of its own every tick.
+    yield* Effect.forkScoped(Effect.repeat(tick, waitTick).pipe(Effect.withTracerEnabled(false)))
 
     const hold = (id: string) =>
       Effect.gen(function* () {

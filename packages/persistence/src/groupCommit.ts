@@ -61,6 +61,7 @@ export const groupCommit = <A, B, E>(
         writeBatch(Chunk.toReadonlyArray(taken))
       )
     )
+    // A batch serves many requests, so its statement belongs to no one request's trace: not traced.
     yield* Effect.forkScoped(
       Effect.all(
         Array.from({ length: options.writers }, () => writer),
@@ -68,7 +69,7 @@ export const groupCommit = <A, B, E>(
           concurrency: "unbounded",
           discard: true
         }
-      )
+      ).pipe(Effect.withTracerEnabled(false))
     )
 
     return (item: A) =>

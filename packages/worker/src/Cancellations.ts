@@ -15,7 +15,11 @@ export class Cancellations extends Effect.Service<Cancellations>()("@enamel/work
       return waiter === undefined ? Effect.void : Deferred.succeed(waiter, undefined)
     }
     yield* Effect.forkScoped(
-      leases.cancelNotifications.pipe(Stream.runForEach(signal), Effect.retry(Schedule.spaced("1 second")))
+      leases.cancelNotifications.pipe(
+        Stream.runForEach(signal),
+        Effect.retry(Schedule.spaced("1 second")),
+        Effect.withTracerEnabled(false)
+      )
     )
     const poll = Effect.suspend(() =>
       waiting.size === 0
@@ -25,7 +29,10 @@ export class Cancellations extends Effect.Service<Cancellations>()("@enamel/work
             Effect.ignore
           )
     )
-    yield* Effect.forkScoped(Effect.forever(Effect.zipRight(Effect.sleep("2 seconds"), poll)))
+    // A background loop: no trace of its own every poll.
+    yield* Effect.forkScoped(
+      Effect.forever(Effect.zipRight(Effect.sleep("2 seconds"), poll)).pipe(Effect.withTracerEnabled(false))
+    )
     return {
       /** Completes when a cancel of the task is requested. */
       requested: (taskId: string): Effect.Effect<void> =>

@@ -52,7 +52,7 @@ export const heartbeat = (options: {
       Effect.zipRight(
         options.start,
         Effect.forever(Effect.zipRight(beat, Effect.race(wake.take, Effect.sleep(options.interval))))
-      )
+      ).pipe(Effect.withTracerEnabled(false)) // a background loop: no trace of its own every beat
     )
     return Effect.asVoid(wake.offer(undefined))
   })
@@ -144,7 +144,7 @@ export const follow = (options: {
           Effect.forkScoped(listen),
           Effect.forever(Effect.zipRight(Effect.race(wake.take, Effect.sleep(options.poll)), readAndApply))
         )
-      )
+      ).pipe(Effect.withTracerEnabled(false)) // a background loop: no trace of its own every read
     )
     yield* Effect.forkScoped(Effect.delay(Deferred.succeed(options.following, undefined), listenWait))
   })

@@ -40,7 +40,10 @@ export class LeaseKeeper extends Effect.Service<LeaseKeeper>()("@enamel/worker/L
         )
     })
     const beat = Duration.times(settings.leaseTtl, 1 / 3)
-    yield* Effect.forkScoped(Effect.forever(Effect.zipRight(Effect.sleep(beat), renewAll)))
+    // A background loop: no trace of its own every beat.
+    yield* Effect.forkScoped(
+      Effect.forever(Effect.zipRight(Effect.sleep(beat), renewAll)).pipe(Effect.withTracerEnabled(false))
+    )
 
     return {
       /**

@@ -171,6 +171,9 @@ export const layer = Layer.scopedDiscard(
       }
     }).pipe(Effect.catchAllCause((cause) => Effect.logWarning("callback dispatcher iteration failed", cause)))
 
-    yield* Effect.forkScoped(Effect.forever(Effect.zipRight(iteration, Effect.sleep(sweep))))
+    // A background loop: no trace of its own every sweep (a delivery is not part of a request's trace).
+    yield* Effect.forkScoped(
+      Effect.forever(Effect.zipRight(iteration, Effect.sleep(sweep))).pipe(Effect.withTracerEnabled(false))
+    )
   })
 )
