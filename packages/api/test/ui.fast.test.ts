@@ -127,15 +127,15 @@ describe("the timeline page", () => {
   })
 
   layer(UiApi(), { timeout: 30_000, excludeTestServices: true })((it) => {
-    it.effect("an address gets a bounded number of sign-ins a minute, then 503 with Retry-After", () =>
+    it.effect("an address gets a bounded number of sign-ins a minute, then 429 with Retry-After", () =>
       Effect.gen(function* () {
         const statuses: Array<number> = []
         for (let i = 0; i < attemptsPerWindow + 2; i++) {
           statuses.push((yield* signIn({ username: "alice", password: "wrong", project: "alpha" })).status)
         }
-        expect(statuses).toEqual([...Array.from({ length: attemptsPerWindow }, () => 401), 503, 503])
+        expect(statuses).toEqual([...Array.from({ length: attemptsPerWindow }, () => 401), 429, 429])
         const refused = yield* signIn({ username: "alice", password: "alice", project: "alpha" })
-        expect([refused.status, errorOf(refused)?.code]).toEqual([503, ErrorCode.authSignInThrottled])
+        expect([refused.status, errorOf(refused)?.code]).toEqual([429, ErrorCode.authSignInThrottled])
         expect(refused.headers.get("retry-after")).toBe("5")
       })
     )

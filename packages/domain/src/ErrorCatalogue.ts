@@ -146,7 +146,7 @@ export const meanings: { readonly [C in ErrorCode]: CodeMeaning } = {
   },
   "auth.sign_in_throttled": {
     meaning: "Sign-in (POST /ui/sign-in): too many attempts from this address just now; wait a minute.",
-    seen: [answer(503)]
+    seen: [answer(429)]
   },
   "request.invalid": {
     meaning:

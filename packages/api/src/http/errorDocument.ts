@@ -18,7 +18,7 @@ export const maxBodyBytes = 256 * 1024
 export interface Rendered {
   readonly status: number
   readonly document: ErrorDocument
-  /** Seconds, for 503s: when to try again. */
+  /** Seconds, for 503s and 429s: when to try again. */
   readonly retryAfter?: number
 }
 
@@ -26,7 +26,7 @@ export interface Rendered {
 export const render = (error: ApiError, requestId: string): Rendered => ({
   status: error.status,
   document: documentOf(error, requestId),
-  ...(error.status === 503 ? { retryAfter: 5 } : {})
+  ...(error.status === 503 || error.status === 429 ? { retryAfter: 5 } : {})
 })
 
 export const bodyTooLarge = new PayloadTooLarge({

@@ -1,6 +1,12 @@
 import { HttpApiBuilder, HttpApp, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { ErrorCode } from "@enamel/domain"
-import { EnamelApi, ServiceUnavailable, type SignIn, Unauthorized } from "@enamel/domain/contract"
+import {
+  EnamelApi,
+  ServiceUnavailable,
+  type SignIn,
+  TooManyRequests,
+  Unauthorized
+} from "@enamel/domain/contract"
 import {
   type Authentication,
   Credentials,
@@ -23,7 +29,7 @@ export const invalidCredentials = new Unauthorized({
   detail: "Keystone refused these credentials: check the name, password, project and domain"
 })
 
-const throttled = new ServiceUnavailable({
+const throttled = new TooManyRequests({
   code: ErrorCode.authSignInThrottled,
   detail: "too many sign-in attempts from this address; wait a minute"
 })

@@ -19,6 +19,7 @@ import {
   NotFound,
   PayloadTooLarge,
   ServiceUnavailable,
+  TooManyRequests,
   Unauthorized,
   UnsupportedMediaType
 } from "./errors.js"
@@ -81,6 +82,7 @@ export const notAcceptable = answersOf(NotAcceptable)
 export const conflict = answersOf(Conflict)
 export const payloadTooLarge = answersOf(PayloadTooLarge)
 export const unsupportedMediaType = answersOf(UnsupportedMediaType)
+export const tooManyRequests = answersOf(TooManyRequests)
 export const internalServerError = answersOf(InternalServerError)
 export const serviceUnavailable = answersOf(ServiceUnavailable)
 

@@ -82,6 +82,16 @@ export class UnsupportedMediaType extends Schema.TaggedError<UnsupportedMediaTyp
   readonly title = "Unsupported Media Type"
 }
 
+/** Too many attempts from one caller just now (the sign-in's throttle); `Retry-After` says when to try. */
+export class TooManyRequests extends Schema.TaggedError<TooManyRequests>()(
+  "TooManyRequests",
+  fields,
+  HttpApiSchema.annotations({ status: 429 })
+) {
+  readonly status = 429
+  readonly title = "Too Many Requests"
+}
+
 /** A fault in Enamel itself. */
 export class InternalServerError extends Schema.TaggedError<InternalServerError>()(
   "InternalServerError",
@@ -110,6 +120,7 @@ export type ApiError =
   | Conflict
   | PayloadTooLarge
   | UnsupportedMediaType
+  | TooManyRequests
   | InternalServerError
   | ServiceUnavailable
 
@@ -122,6 +133,7 @@ export const isApiError = (u: unknown): u is ApiError =>
   u instanceof Conflict ||
   u instanceof PayloadTooLarge ||
   u instanceof UnsupportedMediaType ||
+  u instanceof TooManyRequests ||
   u instanceof InternalServerError ||
   u instanceof ServiceUnavailable
 

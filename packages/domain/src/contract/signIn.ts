@@ -47,13 +47,8 @@ export class SignInGroup extends HttpApiGroup.make("signIn")
       .addError(Answers.badRequest(ErrorCode.requestInvalid, ErrorCode.requestMalformed))
       .addError(Answers.bodyRefused)
       .addError(Answers.unauthorized(ErrorCode.authInvalidCredentials))
-      .addError(
-        Answers.serviceUnavailable(
-          ErrorCode.authSignInThrottled,
-          ErrorCode.authKeystoneUnavailable,
-          ErrorCode.serviceUnavailable
-        )
-      )
+      .addError(Answers.tooManyRequests(ErrorCode.authSignInThrottled))
+      .addError(Answers.serviceUnavailable(ErrorCode.authKeystoneUnavailable, ErrorCode.serviceUnavailable))
       .annotate(
         OpenApi.Description,
         "The timeline page's sign-in (no token needed): the Keystone user name, password and project (and " +
