@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Prometheus } from "@enamel/domain"
-import { Effect, Metric, MetricBoundaries } from "effect"
+import { Effect, Metric, MetricBoundaries, Ref } from "effect"
 
 // The registry is global (and test files share a process): every name here is this file's own.
 const prefix = `test_prom_${crypto.randomUUID().replace(/-/g, "").slice(0, 8)}`
@@ -102,6 +102,33 @@ describe("Prometheus exporter", () => {
       const sampled = Metric.gauge(`${prefix}_sampled`, { description: "Read at scrape time." })
       const text = yield* Prometheus.scrape([Effect.fail("database down"), Metric.set(sampled, 42)])
       expect(text).toContain(`${prefix}_sampled 42\n`)
+    })
+  )
+
+  it.effect("a registered sampler runs at every scrape of the process while its scope lasts", () =>
+    Effect.gen(function* () {
+      const reads = yield* Ref.make(0)
+      const registered = Metric.gauge(`${prefix}_registered`, {
+        description: "Read by a registered sampler."
+      })
+      const sample = Effect.flatMap(
+        Ref.updateAndGet(reads, (n) => n + 1),
+        (n) => Metric.set(registered, n)
+      )
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          yield* Prometheus.addSampler(sample)
+          expect(yield* Prometheus.scrape()).toContain(`${prefix}_registered 1\n`)
+          // Beside the samplers a route gives: both run.
+          const extra = Metric.gauge(`${prefix}_extra`, { description: "Given by the route." })
+          const text = yield* Prometheus.scrape([Metric.set(extra, 7)])
+          expect(text).toContain(`${prefix}_registered 2\n`)
+          expect(text).toContain(`${prefix}_extra 7\n`)
+        })
+      )
+      // Its scope closed (the pools stopped): no longer run.
+      yield* Prometheus.scrape()
+      expect(yield* Ref.get(reads)).toBe(2)
     })
   )
 })

@@ -1,6 +1,8 @@
+import { Prometheus } from "@enamel/domain"
 import { type TopicSetting, TopicSettings } from "@enamel/persistence"
 import { Data, Deferred, Effect, Ref, Schedule } from "effect"
 import * as FleetTuning from "./FleetTuning.js"
+import { samplePools } from "./metrics.js"
 import * as TopicPool from "./TopicPool.js"
 import { Topics, WorkerSettings } from "./WorkerSettings.js"
 
@@ -35,6 +37,8 @@ export class WorkerPools extends Effect.Service<WorkerPools>()("@enamel/worker/W
     const each = <A>(f: (pool: TopicPool.TopicPool) => Effect.Effect<A>) =>
       Effect.suspend(() => Effect.forEach([...pools.values()], f, { concurrency: "unbounded" }))
     const stats = each((p) => p.stats)
+    // Every scrape of this process (the worker's admin port, or the embedded process's API) reads the pools.
+    yield* Prometheus.addSampler(samplePools(stats))
     // The worker reports once it follows the stored settings: shown in `/admin/topics`, it hears changes.
     const following = yield* Deferred.make<void>()
     // Started before the pools, so stopped after them: while its tasks finish their grace on SIGTERM, the

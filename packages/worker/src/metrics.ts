@@ -1,5 +1,6 @@
 import { metricFamily, Prometheus } from "@enamel/domain"
 import { Clock, DateTime, Effect, Metric, MetricBoundaries, MetricKey } from "effect"
+import type { TopicStats } from "./TopicPool.js"
 
 /** What the worker measures of the tasks it ends. Labels are bounded: the task type and the end state. */
 
@@ -52,3 +53,20 @@ export const concurrency = Metric.gauge("enamel_worker_concurrency", {
 export const paused = Metric.gauge("enamel_worker_paused", {
   description: "1 when this worker's pool for a topic is paused or drained, else 0 (read at scrape time)."
 })
+
+/** Sets the pools' gauges from their stats, at scrape time (`Prometheus.addSampler`). */
+export const samplePools = (
+  stats: Effect.Effect<ReadonlyArray<Pick<TopicStats, "topic" | "running" | "concurrency" | "paused">>>
+): Effect.Effect<void> =>
+  Effect.flatMap(stats, (all) =>
+    Effect.forEach(
+      all,
+      (s) =>
+        Effect.all([
+          Metric.set(Metric.tagged(tasksRunning, "topic", s.topic), s.running),
+          Metric.set(Metric.tagged(concurrency, "topic", s.topic), s.concurrency),
+          Metric.set(Metric.tagged(paused, "topic", s.topic), s.paused ? 1 : 0)
+        ]),
+      { discard: true }
+    )
+  )

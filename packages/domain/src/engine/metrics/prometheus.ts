@@ -3,7 +3,7 @@
  * gauges, histograms, tagged with bounded labels); a scrape renders `Metric.snapshot` here. Effect only:
  * the HTTP routes that serve it live with each process's server.
  */
-import { Effect, Metric, MetricKeyType, type MetricPair, MetricState, Option } from "effect"
+import { Effect, Metric, MetricKeyType, type MetricPair, MetricState, Option, type Scope } from "effect"
 
 /** The Content-Type of the text this module renders. */
 export const contentType = "text/plain; version=0.0.4; charset=utf-8"
@@ -137,13 +137,33 @@ export const render = (pairs: ReadonlyArray<MetricPair.MetricPair.Untyped>): str
 }
 
 /**
- * One scrape: runs the samplers (gauges read now, such as the outbox's depth; a sampler that fails is
+ * Samplers every scrape of this process runs, whichever route serves it: the metrics registry is the
+ * process's, so a sampler is too. A worker's pools register theirs, and the embedded process's one
+ * `/metrics` then shows its pools beside its outbox.
+ */
+const registered = new Set<{ readonly sample: Effect.Effect<void, unknown> }>()
+
+/** Runs `sample` at every scrape of this process while the scope lasts. */
+export const addSampler = (sample: Effect.Effect<void, unknown>): Effect.Effect<void, never, Scope.Scope> =>
+  Effect.asVoid(
+    Effect.acquireRelease(
+      Effect.sync(() => {
+        const entry = { sample }
+        registered.add(entry)
+        return entry
+      }),
+      (entry) => Effect.sync(() => registered.delete(entry))
+    )
+  )
+
+/**
+ * One scrape: runs the samplers given and those registered (gauges read now, such as the outbox's depth; a sampler that fails is
  * logged and skipped, so one slow dependency does not hide every other metric), then renders the
  * registry's snapshot.
  */
-export const scrape = (samplers: ReadonlyArray<Effect.Effect<void, unknown>>): Effect.Effect<string> =>
+export const scrape = (samplers: ReadonlyArray<Effect.Effect<void, unknown>> = []): Effect.Effect<string> =>
   Effect.forEach(
-    samplers,
+    [...samplers, ...Array.from(registered, (entry) => entry.sample)],
     (sampler) =>
       Effect.catchAllCause(sampler, (cause) => Effect.logWarning("a metrics sampler failed", cause)),
     { concurrency: "unbounded", discard: true }
