@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises"
+import { readFileSync } from "node:fs"
 import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { ErrorCode } from "@enamel/domain"
 import { currentRequestId, documentOf, NotFound } from "@enamel/domain/contract"
@@ -24,16 +24,19 @@ const isAsset = (name: string): name is Asset => Object.hasOwn(assets, name)
 
 const assetDir = new URL("../../ui/", import.meta.url)
 
-/** Read once at start: the files are small, and a missing one fails the start, not a request. */
-const loadAssets = Effect.forEach(
-  Object.keys(assets).filter(isAsset),
-  (name) =>
-    Effect.map(
-      Effect.promise(() => readFile(new URL(name, assetDir))),
-      (bytes) => [name, bytes] as const
-    ),
-  { concurrency: "unbounded" }
-).pipe(Effect.map((files) => new Map<Asset, Uint8Array>(files)))
+/**
+ * Read once at start: the files are small, and a missing one fails the start, not a request. Read in
+ * one synchronous step: an asynchronous read here let the server accept connections before the app was
+ * attached, and Node leaves those unanswered (test/e2e/apiStartup.test.ts).
+ */
+const loadAssets = Effect.sync(
+  () =>
+    new Map<Asset, Uint8Array>(
+      Object.keys(assets)
+        .filter(isAsset)
+        .map((name) => [name, readFileSync(new URL(name, assetDir))] as const)
+    )
+)
 
 /** The page may load only its own files and talk only to this API. */
 const securityHeaders = {
