@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { ErrorCode } from "@enamel/domain"
 import { currentRequestId, documentOf, NotFound } from "@enamel/domain/contract"
@@ -22,21 +24,36 @@ export type Asset = keyof typeof assets
 
 const isAsset = (name: string): name is Asset => Object.hasOwn(assets, name)
 
-const assetDir = new URL("../../ui/", import.meta.url)
+/**
+ * Where the page's files are: `packages/api/ui/` beside this module's package when run from the sources
+ * (tsx, the Docker images); from a bundle elsewhere in the checkout (the `enamel` command's in
+ * `.enamel/cli/`, the benchmarks'), the `packages/api/ui/` of the nearest folder above it that has one.
+ */
+const findAssetDir = (): string => {
+  const here = dirname(fileURLToPath(import.meta.url))
+  const beside = join(here, "..", "..", "ui")
+  if (existsSync(join(beside, "index.html"))) return beside
+  for (let dir = here; ; dir = dirname(dir)) {
+    const candidate = join(dir, "packages", "api", "ui")
+    if (existsSync(join(candidate, "index.html"))) return candidate
+    if (dirname(dir) === dir)
+      throw new Error(`the timeline page's files (packages/api/ui/) are not above ${here}`)
+  }
+}
 
 /**
  * Read once at start: the files are small, and a missing one fails the start, not a request. Read in
  * one synchronous step: an asynchronous read here let the server accept connections before the app was
  * attached, and Node leaves those unanswered (test/e2e/apiStartup.test.ts).
  */
-const loadAssets = Effect.sync(
-  () =>
-    new Map<Asset, Uint8Array>(
-      Object.keys(assets)
-        .filter(isAsset)
-        .map((name) => [name, readFileSync(new URL(name, assetDir))] as const)
-    )
-)
+const loadAssets = Effect.sync(() => {
+  const dir = findAssetDir()
+  return new Map<Asset, Uint8Array>(
+    Object.keys(assets)
+      .filter(isAsset)
+      .map((name) => [name, readFileSync(join(dir, name))] as const)
+  )
+})
 
 /** The page may load only its own files and talk only to this API. */
 const securityHeaders = {

@@ -162,11 +162,14 @@ export const addSampler = (sample: Effect.Effect<void, unknown>): Effect.Effect<
  * registry's snapshot.
  */
 export const scrape = (samplers: ReadonlyArray<Effect.Effect<void, unknown>> = []): Effect.Effect<string> =>
-  Effect.forEach(
-    [...samplers, ...Array.from(registered, (entry) => entry.sample)],
-    (sampler) =>
-      Effect.catchAllCause(sampler, (cause) => Effect.logWarning("a metrics sampler failed", cause)),
-    { concurrency: "unbounded", discard: true }
+  // Suspended: a route builds its scrape once, and the samplers registered since must run too.
+  Effect.suspend(() =>
+    Effect.forEach(
+      [...samplers, ...Array.from(registered, (entry) => entry.sample)],
+      (sampler) =>
+        Effect.catchAllCause(sampler, (cause) => Effect.logWarning("a metrics sampler failed", cause)),
+      { concurrency: "unbounded", discard: true }
+    )
   ).pipe(Effect.zipRight(Metric.snapshot), Effect.map(render), Effect.withSpan("Prometheus.scrape"))
 
 /**
