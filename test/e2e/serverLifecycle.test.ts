@@ -14,10 +14,10 @@ import { workerPools } from "../../packages/worker/src/WorkerProcess.js"
 import {
   call,
   cloudCount,
-  configWith,
   deleteUserKeysAtEnd,
   enamelApi,
   finished,
+  inProcessWorkerSettings,
   type TaskBody
 } from "./enamel.js"
 
@@ -28,15 +28,7 @@ afterAll(() =>
 )
 
 const Enamel = enamelApi(workerPools(CloudFlows.layer)).pipe(
-  Layer.provide(
-    Layer.setConfigProvider(
-      configWith([
-        ["ENAMEL_AMQP_NAMESPACE", namespace],
-        ["ENAMEL_WORKER_TOPICS", "server.create=2,server.delete=2"],
-        ["ENAMEL_OUTBOX_SWEEP", "200 millis"]
-      ])
-    )
-  )
+  Layer.provide(inProcessWorkerSettings(namespace))
 )
 
 describe("Enamel end to end on the dev cloud", () => {

@@ -21,12 +21,12 @@ import { workerPools } from "../../packages/worker/src/WorkerProcess.js"
 import {
   call,
   cloudCount,
-  configWith,
   deleteUserKeysAtEnd,
   enamelApi,
   finished,
   fullServers,
   identityEnv,
+  inProcessWorkerSettings,
   type TaskBody
 } from "./enamel.js"
 
@@ -36,16 +36,7 @@ afterAll(() =>
 )
 
 const Enamel = enamelApi(workerPools(CloudFlows.layer)).pipe(
-  Layer.provide(
-    Layer.setConfigProvider(
-      configWith([
-        ["ENAMEL_AMQP_NAMESPACE", namespace],
-        ["ENAMEL_WORKER_TOPICS", "server.create=2,server.delete=2"],
-        ["ENAMEL_OUTBOX_SWEEP", "200 millis"],
-        ["ENAMEL_ACCESS_LOG", "false"]
-      ])
-    )
-  )
+  Layer.provide(inProcessWorkerSettings(namespace, [["ENAMEL_ACCESS_LOG", "false"]]))
 )
 
 /** The flags the issue names, and a fresh profile. */

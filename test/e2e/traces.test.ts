@@ -15,7 +15,14 @@ import { sessionFor, uniqueName } from "../../packages/openstack-clients/test/su
 import * as CloudFlows from "../../packages/worker/src/cloud/cloudFlows.js"
 import { workerPools } from "../../packages/worker/src/WorkerProcess.js"
 import { eventually } from "../support/poll.js"
-import { call, configWith, deleteUserKeysAtEnd, enamelApi, finished, type TaskBody } from "./enamel.js"
+import {
+  call,
+  deleteUserKeysAtEnd,
+  enamelApi,
+  finished,
+  inProcessWorkerSettings,
+  type TaskBody
+} from "./enamel.js"
 
 const namespace = uniqueName("traces")
 afterAll(() =>
@@ -25,16 +32,7 @@ afterAll(() =>
 const traces = makeInMemory("enamel-traces-test")
 
 const Enamel = enamelApi(workerPools(CloudFlows.layer)).pipe(
-  Layer.provide(
-    Layer.setConfigProvider(
-      configWith([
-        ["ENAMEL_AMQP_NAMESPACE", namespace],
-        ["ENAMEL_WORKER_TOPICS", "server.create=2,server.delete=2"],
-        ["ENAMEL_OUTBOX_SWEEP", "200 millis"],
-        ["ENAMEL_ACCESS_LOG", "false"]
-      ])
-    )
-  ),
+  Layer.provide(inProcessWorkerSettings(namespace, [["ENAMEL_ACCESS_LOG", "false"]])),
   // Outermost: every fiber of the API and the worker traces through OpenTelemetry into memory.
   Layer.provide(traces.layer)
 )

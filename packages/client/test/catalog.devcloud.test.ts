@@ -13,7 +13,12 @@ import { EnamelClient, serviceType, type TaskEvent } from "@enamel/client"
 import type { SessionShape } from "@enamel/openstack-clients"
 import { ConfigProvider, Context, Effect, Layer, Redacted, Ref, Schema } from "effect"
 import { afterAll } from "vitest"
-import { cloudCount, configWith, deleteUserKeysAtEnd, enamelApi } from "../../../test/e2e/enamel.js"
+import {
+  cloudCount,
+  deleteUserKeysAtEnd,
+  enamelApi,
+  inProcessWorkerSettings
+} from "../../../test/e2e/enamel.js"
 import { cloudsFile, sessionFor, uniqueName } from "../../openstack-clients/test/support/cloud.js"
 import * as CloudFlows from "../../worker/src/cloud/cloudFlows.js"
 import { workerPools } from "../../worker/src/WorkerProcess.js"
@@ -25,16 +30,7 @@ afterAll(() =>
 )
 
 const Enamel = enamelApi(workerPools(CloudFlows.layer)).pipe(
-  Layer.provide(
-    Layer.setConfigProvider(
-      configWith([
-        ["ENAMEL_AMQP_NAMESPACE", namespace],
-        ["ENAMEL_WORKER_TOPICS", "server.create=2,server.delete=2"],
-        ["ENAMEL_OUTBOX_SWEEP", "200 millis"],
-        ["ENAMEL_ACCESS_LOG", "false"]
-      ])
-    )
-  )
+  Layer.provide(inProcessWorkerSettings(namespace, [["ENAMEL_ACCESS_LOG", "false"]]))
 )
 
 /** A call to Keystone's v3 API as `session` (the admin's), answering its JSON. */

@@ -20,6 +20,7 @@ import * as TestDatabase from "@enamel/persistence/testing"
 import { ConfigProvider, Effect, Layer, Logger, Option, Redacted, Schema } from "effect"
 import { eventually } from "../../../test/support/poll.js"
 import { tcpProxy } from "../../../test/support/tcpProxy.js"
+import { newTask } from "../../persistence/test/support/newTask.js"
 import * as AdminServer from "../src/admin/AdminServer.js"
 import * as TaskFlowsLayer from "../src/TaskFlows.js"
 import { TaskFlows, taskFlow } from "../src/TaskFlows.js"
@@ -220,19 +221,7 @@ describe("worker GET /healthcheck over PostgreSQL and RabbitMQ", () => {
           yield* healthy
           const id = crypto.randomUUID()
           yield* Effect.flatMap(TaskStore, (store) =>
-            store.create({
-              id,
-              type: topic,
-              flowVersion: 1,
-              projectId: "p-test",
-              userId: "u-test",
-              priority: 5,
-              params: {},
-              keyRef: null,
-              idempotencyKey: null,
-              requestHash: null,
-              message: JSON.stringify({ taskId: id, type: topic, resumeFrom: null, restarts: 0 })
-            })
+            store.create(newTask({ id, type: topic, projectId: "p-test", userId: "u-test" }))
           )
           yield* Effect.flatMap(OutboxRelay, (relay) => relay.nudge)
           yield* eventually(

@@ -14,6 +14,7 @@ import * as TestDatabase from "@enamel/persistence/testing"
 import { ConfigProvider, Duration, Effect, Layer, Option } from "effect"
 import { afterAll } from "vitest"
 import { eventually } from "../../../test/support/poll.js"
+import { newTask } from "../../persistence/test/support/newTask.js"
 import * as AdminServer from "../src/admin/AdminServer.js"
 import * as TaskFlowsLayer from "../src/TaskFlows.js"
 import { TaskFlows, taskFlow } from "../src/TaskFlows.js"
@@ -80,19 +81,7 @@ const submit = (params: { stages: number; sleepMs: number }) =>
   Effect.gen(function* () {
     const id = crypto.randomUUID()
     yield* Effect.flatMap(TaskStore, (store) =>
-      store.create({
-        id,
-        type: topic,
-        flowVersion: 1,
-        projectId: "p-test",
-        userId: "u-test",
-        priority: 5,
-        params,
-        keyRef: null,
-        idempotencyKey: null,
-        requestHash: null,
-        message: JSON.stringify({ taskId: id, type: topic, resumeFrom: null, restarts: 0 })
-      })
+      store.create(newTask({ id, type: topic, projectId: "p-test", userId: "u-test", params }))
     )
     yield* Effect.flatMap(OutboxRelay, (relay) => relay.nudge)
     return id
