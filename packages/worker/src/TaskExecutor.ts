@@ -66,7 +66,7 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
      * Ends a task (after its run, or without running it); the delivery is settled whether or not the
      * write lands. Counted once the end is written.
      */
-    const endUnrun = (
+    const endTask = (
       lease: Lease,
       delivery: Delivery,
       ending: Ending,
@@ -96,7 +96,7 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
                   code: ErrorCode.taskUnknownFlowVersion,
                   message: `${task.type} version ${task.flowVersion} is not among this deployment's (${known.join(", ")})`
                 }
-          return yield* endUnrun(
+          return yield* endTask(
             lease,
             delivery,
             { state: "FAILED", result: null, error },
@@ -142,7 +142,7 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
           )
         if (Exit.isSuccess(exit) && Option.isSome(exit.value)) {
           // Its outcome is in the checkpoints: should the store fail now, the next run only writes it.
-          return yield* endUnrun(lease, delivery, exit.value.value, delivery.ack, task)
+          return yield* endTask(lease, delivery, exit.value.value, delivery.ack, task)
         }
         // The lease went to another worker: that worker runs the task from its checkpoints.
         if (yield* Deferred.isDone(lost)) return yield* delivery.ack
@@ -176,7 +176,7 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
               message: `the task's worker stopped ${lease.restarts} times while running it; it was given up`
             }
           }
-          return yield* endUnrun(lease, delivery, ending, delivery.deadLetter, { type })
+          return yield* endTask(lease, delivery, ending, delivery.deadLetter, { type })
         }
         const task = yield* Effect.either(store.get(taskId))
         // Not readable now is not gone: acking here would leave the task claimed and announced nowhere.
