@@ -96,13 +96,7 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
                   code: ErrorCode.taskUnknownFlowVersion,
                   message: `${task.type} version ${task.flowVersion} is not among this deployment's (${known.join(", ")})`
                 }
-          return yield* endTask(
-            lease,
-            delivery,
-            { state: "FAILED", result: null, error },
-            delivery.ack,
-            task
-          )
+          return yield* endTask(lease, delivery, { state: "FAILED", result: null, error }, delivery.ack, task)
         }
         // Renewed while the task runs; completes if another worker took the task.
         const lost = yield* keeper.hold(lease)
