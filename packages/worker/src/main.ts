@@ -1,17 +1,7 @@
 import { NodeRuntime } from "@effect/platform-node"
-import { Logging } from "@enamel/domain"
-import { KeyStoreSelection } from "@enamel/keys"
-import { ClientSettings, OpenStackClients, ServiceSession } from "@enamel/openstack-clients"
-import { Tracing } from "@enamel/telemetry"
+import { registry } from "@enamel/domain/flows"
 import { Layer } from "effect"
-import * as CloudFlows from "./cloud/cloudFlows.js"
-import { workerProcess } from "./WorkerProcess.js"
+import { cloudWorker } from "./cloud/cloudWorker.js"
 
-/** A worker: the cloud flows, users' keys (ENAMEL_KEY_STORE), Enamel's service session, the clients. */
-const Worker = workerProcess(CloudFlows.layerOnKeyStore.pipe(Layer.provide(KeyStoreSelection.layer))).pipe(
-  Layer.provide(ServiceSession.layerServiceSession),
-  Layer.provide(OpenStackClients.layer),
-  Layer.provide(ClientSettings.layerFromConfig)
-)
-
-Layer.launch(Layer.provide(Worker, [Logging.layer, Tracing.layer("enamel-worker")])).pipe(NodeRuntime.runMain)
+/** A worker: every flow version of the registry, on OpenStack. */
+Layer.launch(cloudWorker(registry.flows)).pipe(NodeRuntime.runMain)

@@ -26,10 +26,18 @@ export const NameCacheTtl = Config.duration("ENAMEL_NAME_CACHE_TTL").pipe(
 
 const nameCache = Layer.unwrapEffect(Config.map(NameCacheTtl, NameCache.layer))
 
+/**
+ * These flow versions (acting on OpenStack), reading users' keys from the KeyStore. A worker runs the
+ * registry's (`layerOnKeyStore`); a test builds one with a version more (test/hosts/fixtures/upgradedWorker.ts).
+ */
+export const layerOnKeyStoreOf = (flows: typeof registry.flows) =>
+  TaskFlowsLayer.layer(flows.map((flow) => taskFlow(flow, environment))).pipe(
+    Layer.provide([UserSessions.Default, nameCache]),
+    Layer.provide(UserKeyRefs.Default)
+  )
+
 /** Every flow version of the registry (they act on OpenStack), reading users' keys from the KeyStore. */
-export const layerOnKeyStore = TaskFlowsLayer.layer(
-  registry.flows.map((flow) => taskFlow(flow, environment))
-).pipe(Layer.provide([UserSessions.Default, nameCache]), Layer.provide(UserKeyRefs.Default))
+export const layerOnKeyStore = layerOnKeyStoreOf(registry.flows)
 
 /** The cloud flows with users' keys in Barbican. */
 export const layer = layerOnKeyStore.pipe(Layer.provide(KeyStoreBarbican.layer))

@@ -1,0 +1,145 @@
+/**
+ * A worker host cut off from PostgreSQL (and maybe more) while it runs tasks: the shape of faults 1 and 3.
+ * The worker holding the most tasks mid-flow is cut; it cannot renew its leases, so it must stop its
+ * cloud calls before they expire (its namespace's cloud request log shows none after that), another
+ * worker takes each of its tasks over, and the batch ends while it is still cut off. Then the cut
+ * heals: for two lease terms the healed worker writes nothing to those tasks (their rows and timelines
+ * stay as they were) and sends the cloud nothing that creates or changes. Last, every task has exactly
+ * what it asked for, and nothing is left after DELETE.
+ */
+import { Duration, Effect, Option } from "effect"
+import { eventually } from "../../support/poll.js"
+import { awaitEnd, type Batch, settleBatch, startTasks, type User } from "../tasks.js"
+import {
+  awaited,
+  changesCloud,
+  type Fault,
+  findings,
+  type Hosts,
+  heldBy,
+  holderMidFlow,
+  readLeases,
+  settleAfterHeal,
+  since,
+  snapshotRows,
+  type Target,
+  watchLeases
+} from "./support.js"
+
+export interface PartitionOptions {
+  readonly tasks: number
+  readonly servers: number
+  /** How long the takeover of the cut worker's tasks may take. */
+  readonly takeoverWithin: Duration.DurationInput
+}
+
+/** Waits for every task of the batch to end; the ids of those that did not within `timeout`. */
+export const unended = (hosts: Hosts, user: User, batch: Batch, timeout: Duration.DurationInput) =>
+  Effect.gen(function* () {
+    const token = yield* user.token
+    const ends = yield* Effect.forEach(batch.taskIds, (id) => awaitEnd(hosts.apiUrl, token, id, timeout), {
+      concurrency: "unbounded"
+    })
+    return batch.taskIds.filter((_, i) => Option.isNone(Option.flatten(Option.fromNullable(ends[i]))))
+  })
+
+export const partition =
+  (name: string, targets: ReadonlyArray<Target>, options: PartitionOptions): Fault =>
+  (hosts, user) =>
+    Effect.gen(function* () {
+      const { check, note, violations, notes } = yield* findings
+      const start = Date.now()
+      const batch = yield* startTasks(hosts.apiUrl, user, {
+        label: `hosts-${name}`,
+        tasks: options.tasks,
+        servers: options.servers
+      })
+      const leases = yield* watchLeases(batch.taskIds)
+      const victim = yield* holderMidFlow(hosts, batch.taskIds)
+
+      const cutAt = Date.now()
+      yield* hosts.cut(victim.ns, ...targets)
+      // Healed whatever happens next (a heal of a healed host does nothing).
+      yield* Effect.addFinalizer(() => hosts.heal(victim.ns))
+      // Read once cut: it can claim nothing more, and a claim that landed as the cut began is its too.
+      const held = yield* heldBy(victim, batch.taskIds)
+      yield* note(
+        `${since(start)}: cut ${victim.ns} (${victim.id}) from ${targets.join(" + ")}, holding ${held.length} of ${batch.taskIds.length} tasks`
+      )
+
+      const takenOver = yield* awaited(
+        eventually(readLeases(held), (rows) => rows.every((r) => r.owner !== victim.id), {
+          what: `another worker to take over the tasks ${victim.id} held`,
+          timeout: options.takeoverWithin,
+          every: "100 millis"
+        })
+      )
+      yield* check(takenOver.ok, () => `${victim.id}'s tasks were not taken over while it was cut off`)
+
+      if (takenOver.ok) {
+        yield* note(`${since(start)}: its ${held.length} tasks taken over`)
+        const left = yield* unended(hosts, user, batch, Duration.minutes(3))
+        yield* check(
+          left.length === 0,
+          () => `tasks that did not end while ${victim.id} was cut: ${left.join(", ")}`
+        )
+        yield* note(`${since(start)}: the batch ended, the worker still cut off`)
+
+        // Its leases' last expiry: it may call the cloud until then, and never after.
+        const expiries = yield* Effect.forEach(held, (id) =>
+          Effect.map(leases.owners(id), (claims) =>
+            claims.filter((c) => c.owner === victim.id).reduce((t, c) => Math.max(t, c.lastExpiry), 0)
+          )
+        )
+        const deadline = Math.max(...expiries)
+        const calls = yield* hosts.cloudRequests(victim.ns, cutAt)
+        const late = calls.filter((c) => c.time >= deadline)
+        const lastCall = calls.reduce((t, c) => Math.max(t, c.time), cutAt)
+        yield* note(
+          `its leases expired ${((deadline - cutAt) / 1000).toFixed(1)} s after the cut; its last cloud ` +
+            `call ${((lastCall - cutAt) / 1000).toFixed(1)} s after (${calls.length} calls since the cut)`
+        )
+        yield* check(
+          late.length === 0,
+          () =>
+            `${victim.id} called the cloud ${late.length} times after its leases expired: ${late
+              .slice(0, 5)
+              .map((c) => `${c.line} at +${((c.time - deadline) / 1000).toFixed(1)} s`)
+              .join("; ")}`
+        )
+
+        const before = yield* snapshotRows(batch.taskIds)
+        const healAt = Date.now()
+        yield* hosts.heal(victim.ns)
+        yield* Effect.sleep(settleAfterHeal(hosts))
+        const after = yield* snapshotRows(batch.taskIds)
+        const written = batch.taskIds.filter((id) => before.get(id) !== after.get(id))
+        yield* check(
+          written.length === 0,
+          () => `tasks written to after ${victim.id} healed: ${written.join(", ")}`
+        )
+        const changing = (yield* hosts.cloudRequests(victim.ns, healAt)).filter(changesCloud)
+        yield* check(
+          changing.length === 0,
+          () =>
+            `${victim.id} sent the cloud ${changing.length} changing requests after it healed: ${changing
+              .slice(0, 5)
+              .map((c) => c.line)
+              .join("; ")}`
+        )
+        yield* note(`${since(start)}: healed; watched it ${Duration.format(settleAfterHeal(hosts))}`)
+      } else {
+        yield* hosts.heal(victim.ns)
+        yield* note(`${since(start)}: healed without a takeover`)
+      }
+
+      const settled = yield* settleBatch(hosts.apiUrl, user, batch)
+      yield* note(`${since(start)}: counted, deleted, counted again; ${settled.tally.takeovers} takeovers`)
+      return {
+        fault: name,
+        tally: settled.tally,
+        violations: [...(yield* violations), ...settled.violations],
+        notes: yield* notes,
+        outcomes: settled.outcomes
+      }
+    })
