@@ -8,7 +8,7 @@ import { defineConfig } from "vitest/config"
 export default defineConfig({
   test: {
     include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
-    exclude: ["**/*.fast.test.ts", "test/disruptive/**", "**/node_modules/**"],
+    exclude: ["**/*.fast.test.ts", "test/disruptive/**", "test/hosts/**", "**/node_modules/**"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ["default", ["json", { outputFile: ".enamel/test-results.json" }]]

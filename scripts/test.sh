@@ -5,10 +5,13 @@
 #      printed (a warning beyond it: a time is a target, not a test, on a shared and noisy machine);
 #   2. the main tier, after PostgreSQL and RabbitMQ are started if they are not answering and the dev
 #      cloud (a real OpenStack on loopback) is up;
-#   3. the disruptive phase: tests that restart shared services, once nothing else runs.
+#   3. the disruptive phase: tests that restart shared services, once nothing else runs;
+#   4. the hosts phase: Enamel deployed across network namespaces (two APIs behind HAProxy, three workers)
+#      and cut off from its database, its broker or each other (test/hosts/, needs root); its target is
+#      under 5 minutes, measured and printed like the fast tier's.
 # With paths (`./scripts/test.sh packages/broker test/e2e/keyGone.test.ts`), vitest's filters: each tier
 # runs the files they name; the services are only started when a main-tier file is named, and the
-# disruptive phase only runs when a path names something under test/disruptive.
+# disruptive and hosts phases only run when a path names something under test/disruptive or test/hosts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/common.sh
@@ -17,9 +20,11 @@ fast_target=60
 fast_results=.enamel/test-results-fast.json
 main_results=.enamel/test-results.json
 disruptive_results=.enamel/test-results-disruptive.json
+hosts_target=300
+hosts_results=.enamel/test-results-hosts.json
 
 ensure_node_deps
-rm -f "$fast_results" "$main_results" "$disruptive_results"
+rm -f "$fast_results" "$main_results" "$disruptive_results" "$hosts_results"
 status=0
 ran=() # the results of the tiers this run ran, for the summary
 
@@ -48,13 +53,18 @@ fi
 run_main=false
 names_files vitest.config.ts "$@" && run_main=true
 run_disruptive=false
+run_hosts=false
 if [ $# -eq 0 ]; then
   run_disruptive=true
+  run_hosts=true
 else
-  for path in "$@"; do [[ $path == *test/disruptive* ]] && run_disruptive=true; done
+  for path in "$@"; do
+    [[ $path == *test/disruptive* ]] && run_disruptive=true
+    [[ $path == *test/hosts* ]] && run_hosts=true
+  done
 fi
 
-if $run_main || $run_disruptive; then
+if $run_main || $run_disruptive || $run_hosts; then
   # The real OpenStack the clients, API and flows are tested against, and the services.
   ensure_everything
 fi
@@ -70,6 +80,22 @@ if $run_disruptive; then
   corepack pnpm exec vitest run --config vitest.disruptive.config.ts "$@" || status=$?
   ran+=("$disruptive_results")
   [ -f "$disruptive_results" ] || { log "the disruptive phase wrote no results"; status=1; }
+fi
+# Then Enamel across test hosts (network namespaces), with faults of the network made by iptables.
+if $run_hosts; then
+  ensure_iptables
+  ensure_haproxy
+  log "hosts phase (network namespaces, HAProxy, iptables faults)"
+  started=$SECONDS
+  corepack pnpm exec vitest run --config vitest.hosts.config.ts "$@" || status=$?
+  took=$((SECONDS - started))
+  ran+=("$hosts_results")
+  [ -f "$hosts_results" ] || { log "the hosts phase wrote no results"; status=1; }
+  log "hosts phase took ${took} s (target: under ${hosts_target} s)"
+  if [ "$took" -gt "$hosts_target" ]; then
+    printf '\033[33m[enamel] WARNING:\033[0m the hosts phase took %s s, over its %s s target (load: %s)\n' \
+      "$took" "$hosts_target" "$(cut -d" " -f1-3 /proc/loadavg)" >&2
+  fi
 fi
 
 node -e '

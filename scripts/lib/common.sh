@@ -66,6 +66,15 @@ ensure_chromium() {
   [ -x /usr/bin/chromium ] || apt_install chromium
 }
 
+# The hosts phase (test/hosts/): iptables makes its faults inside the test hosts, Debian's HAProxy stands in
+# front of its API hosts.
+ensure_iptables() {
+  command -v iptables >/dev/null || apt_install iptables
+}
+ensure_haproxy() {
+  command -v haproxy >/dev/null || apt_install haproxy
+}
+
 # What the tests, the soak and the benchmarks run against: Node packages, PostgreSQL, RabbitMQ and the
 # dev cloud (a real OpenStack on loopback; installs Zed packages the first time).
 ensure_everything() {

@@ -1,0 +1,46 @@
+/**
+ * Enamel deployed across test hosts (network namespaces: two API hosts behind HAProxy, three worker
+ * hosts, PostgreSQL, RabbitMQ and the dev cloud over a bridge), and the faults of a network, one after
+ * another on the same deployment: each fault module runs tasks of `server.create` through HAProxy,
+ * makes its fault, heals it, and checks exact counts per task, nothing left after DELETE, no task lost.
+ * Needs root (ip netns, iptables) and Debian's haproxy; see the README's "Across hosts".
+ */
+import { describe, layer } from "@effect/vitest"
+import { OpenStackClients, type SessionShape } from "@enamel/openstack-clients"
+import { Context, Effect, Layer } from "effect"
+import { sessionFor } from "../../packages/openstack-clients/test/support/cloud.js"
+import { deleteUserKeysAtEnd, ServiceUser, TestDatabase } from "../e2e/enamel.js"
+import { type Deployment, deployment } from "./deployment.js"
+import { smoke } from "./smoke.js"
+
+class Hosts extends Context.Tag("test/hosts/Hosts")<
+  Hosts,
+  { readonly deployment: Deployment; readonly alice: SessionShape }
+>() {}
+
+/**
+ * The deployment on a throw-away database, and alice, whose keys (made by the APIs) are deleted at the
+ * end; built once for every fault below, and removed (processes, hosts, queues, database) after them.
+ */
+const HostsLive = Layer.scoped(
+  Hosts,
+  Effect.gen(function* () {
+    const alice = yield* sessionFor("alice")
+    yield* deleteUserKeysAtEnd(alice)
+    return { deployment: yield* deployment(), alice }
+  })
+).pipe(
+  Layer.provideMerge(ServiceUser),
+  Layer.provideMerge(OpenStackClients.layer),
+  Layer.provideMerge(TestDatabase.layer)
+)
+
+describe("Enamel across hosts", () => {
+  layer(HostsLive, { timeout: 180_000, excludeTestServices: true })((it) => {
+    it.effect(
+      "smoke: one POST /servers of 2 servers through HAProxy, exact counts; DELETE leaves nothing",
+      () => Effect.flatMap(Hosts, ({ deployment, alice }) => smoke(deployment, alice)),
+      180_000
+    )
+  })
+})
