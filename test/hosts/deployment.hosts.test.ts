@@ -11,6 +11,8 @@ import { Context, Effect, Layer } from "effect"
 import { sessionFor } from "../../packages/openstack-clients/test/support/cloud.js"
 import { deleteUserKeysAtEnd, ServiceUser, TestDatabase } from "../e2e/enamel.js"
 import { type Deployment, deployment } from "./deployment.js"
+import { fullCut, postgresCut, rabbitmqCut, rollingUpgrade } from "./faults/index.js"
+import { runFault } from "./faults/run.js"
 import { smoke } from "./smoke.js"
 
 class Hosts extends Context.Tag("test/hosts/Hosts")<
@@ -41,6 +43,30 @@ describe("Enamel across hosts", () => {
       "smoke: one POST /servers of 2 servers through HAProxy, exact counts; DELETE leaves nothing",
       () => Effect.flatMap(Hosts, ({ deployment, alice }) => smoke(deployment, alice)),
       180_000
+    )
+
+    it.effect(
+      "fault 1: a worker host cut off from PostgreSQL stops its cloud calls inside its lease; another takes over; healed, it writes and creates nothing",
+      () => Effect.flatMap(Hosts, ({ deployment, alice }) => runFault(postgresCut, deployment, alice)),
+      240_000
+    )
+
+    it.effect(
+      "fault 2: a worker host cut off from RabbitMQ: its tasks finish under its lease or are taken over, never both",
+      () => Effect.flatMap(Hosts, ({ deployment, alice }) => runFault(rabbitmqCut, deployment, alice)),
+      240_000
+    )
+
+    it.effect(
+      "fault 3: a worker host cut off from everything for longer than its lease, then healed",
+      () => Effect.flatMap(Hosts, ({ deployment, alice }) => runFault(fullCut, deployment, alice)),
+      240_000
+    )
+
+    it.effect(
+      "fault 6: a rolling upgrade to a build with a new server.create version; every task finishes",
+      () => Effect.flatMap(Hosts, ({ deployment, alice }) => runFault(rollingUpgrade(), deployment, alice)),
+      240_000
     )
   })
 })

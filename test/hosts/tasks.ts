@@ -12,9 +12,10 @@ import { TaskState } from "@enamel/domain"
 import { TaskDetailResponse, type TaskDetailView, TaskResponse } from "@enamel/domain/contract"
 import type { SessionShape } from "@enamel/openstack-clients"
 import { Data, Duration, Effect, Option, Schema } from "effect"
-import { sessionFor, uniqueName } from "../../packages/openstack-clients/test/support/cloud.js"
-import { cloudCount, deleteUserKeysAtEnd, fullServers, tokenOf } from "../e2e/enamel.js"
+import { uniqueName } from "../../packages/openstack-clients/test/support/cloud.js"
+import { cloudCount, fullServers, tokenOf } from "../e2e/enamel.js"
 import { eventually } from "../support/poll.js"
+import { send } from "./client.js"
 
 /** The API could not be reached, or answered what the contract does not allow. */
 export class ApiCallFailed extends Data.TaggedError("ApiCallFailed")<{
@@ -22,29 +23,12 @@ export class ApiCallFailed extends Data.TaggedError("ApiCallFailed")<{
   readonly cause: unknown
 }> {}
 
-export interface Answer {
-  readonly status: number
-  readonly body: unknown
-}
-
-/** One request to the API at `apiUrl` (HAProxy), with the user's token. */
-export const send = (apiUrl: string, method: string, path: string, token: string, body?: unknown) =>
-  Effect.tryPromise({
-    try: async (signal): Promise<Answer> => {
-      const response = await fetch(`${apiUrl}${path}`, {
-        method,
-        headers: {
-          "x-auth-token": token,
-          ...(body === undefined ? {} : { "content-type": "application/json" })
-        },
-        signal: AbortSignal.any([signal, AbortSignal.timeout(30_000)]),
-        ...(body === undefined ? {} : { body: JSON.stringify(body) })
-      })
-      const text = await response.text()
-      return { status: response.status, body: text === "" ? null : JSON.parse(text) }
-    },
-    catch: (cause) => new ApiCallFailed({ what: `${method} ${path}`, cause })
-  })
+/** One request through HAProxy with the user's token; an answer never given is an ApiCallFailed. */
+const request = (apiUrl: string, method: string, path: string, token: string, body?: unknown) =>
+  Effect.mapError(
+    send(apiUrl, method, path, { token, ...(body === undefined ? {} : { body }) }),
+    (cause) => new ApiCallFailed({ what: `${method} ${path}`, cause })
+  )
 
 const decodeAccepted = Schema.decodeUnknown(TaskResponse)
 const decodeDetail = Schema.decodeUnknown(TaskDetailResponse)
@@ -52,7 +36,7 @@ const decodeDetail = Schema.decodeUnknown(TaskDetailResponse)
 /** Sends a task-creating call; the task's id once the API answered 202. */
 export const accept = (apiUrl: string, token: string, method: string, path: string, body?: unknown) =>
   Effect.gen(function* () {
-    const answer = yield* send(apiUrl, method, path, token, body)
+    const answer = yield* request(apiUrl, method, path, token, body)
     if (answer.status !== 202) {
       return yield* new ApiCallFailed({
         what: `${method} ${path}`,
@@ -69,7 +53,7 @@ export const accept = (apiUrl: string, token: string, method: string, path: stri
 /** The task as `GET /tasks/{id}` shows it, timeline included; None when the API does not know it. */
 export const readTask = (apiUrl: string, token: string, taskId: string) =>
   Effect.gen(function* () {
-    const answer = yield* send(apiUrl, "GET", `/tasks/${taskId}`, token)
+    const answer = yield* request(apiUrl, "GET", `/tasks/${taskId}`, token)
     if (answer.status === 404) return Option.none<TaskDetailView>()
     if (answer.status !== 200) {
       return yield* new ApiCallFailed({
@@ -104,22 +88,8 @@ export const awaitEnd = (apiUrl: string, token: string, taskId: string, timeout:
     Effect.map(Option.filter((t) => TaskState.terminalStates.some((state) => state === t.state)))
   )
 
-/** A dev-cloud user calling Enamel: its session and a token (the session's, renewed when it expires). */
-export interface User {
-  readonly session: SessionShape
-  readonly token: Effect.Effect<string>
-}
-
-/**
- * A dev-cloud user (alice by default) for the scope; the keys Enamel made for it (application
- * credentials, Barbican secrets) are deleted when the scope closes.
- */
-export const hostsUser = (identity = "alice") =>
-  Effect.gen(function* () {
-    const session = yield* sessionFor(identity)
-    yield* deleteUserKeysAtEnd(session)
-    return { session, token: Effect.orDie(tokenOf(session)) } satisfies User
-  })
+/** The session's token now (it takes a new one when the one it holds is about to expire). */
+const tokenNow = (user: SessionShape) => Effect.orDie(tokenOf(user))
 
 /** A batch of `server.create` tasks: their ids and how many servers each asked for. */
 export interface Batch {
@@ -131,11 +101,11 @@ export interface Batch {
 /** Starts `tasks` tasks of `servers` full servers each (boot volume, port, floating IP). */
 export const startTasks = (
   apiUrl: string,
-  user: User,
+  user: SessionShape,
   options: { readonly label: string; readonly tasks: number; readonly servers: number }
 ) =>
   Effect.gen(function* () {
-    const token = yield* user.token
+    const token = yield* tokenNow(user)
     const label = uniqueName(options.label)
     const taskIds = yield* Effect.forEach(
       Array.from({ length: options.tasks }, (_, i) => i),
@@ -202,12 +172,12 @@ export const restartsOf = (taskIds: ReadonlyArray<string>) =>
 /** Waits for every task of the batch (at once), and counts what each made. */
 export const awaitBatch = (
   apiUrl: string,
-  user: User,
+  user: SessionShape,
   batch: Batch,
   timeout: Duration.DurationInput = Duration.minutes(3)
 ) =>
   Effect.gen(function* () {
-    const token = yield* user.token
+    const token = yield* tokenNow(user)
     const ends = yield* Effect.forEach(batch.taskIds, (id) => awaitEnd(apiUrl, token, id, timeout), {
       concurrency: "unbounded"
     })
@@ -217,7 +187,7 @@ export const awaitBatch = (
       (taskId, i) =>
         Effect.gen(function* () {
           const task = Option.flatten(Option.fromNullable(ends[i]))
-          const made = yield* Effect.orDie(cloudCount(taskId, user.session))
+          const made = yield* Effect.orDie(cloudCount(taskId, user))
           return {
             taskId,
             state: Option.match(task, { onNone: () => "LOST", onSome: (t) => t.state }),
@@ -251,12 +221,12 @@ export const isDuplicated = (o: Outcome) =>
  */
 export const deleteBatch = (
   apiUrl: string,
-  user: User,
+  user: SessionShape,
   outcomes: ReadonlyArray<Outcome>,
   timeout: Duration.DurationInput = Duration.minutes(2)
 ) =>
   Effect.gen(function* () {
-    const token = yield* user.token
+    const token = yield* tokenNow(user)
     const deletes = yield* Effect.forEach(
       outcomes.flatMap((o) => o.serverIds),
       (id) => accept(apiUrl, token, "DELETE", `/servers/${id}`),
@@ -267,7 +237,7 @@ export const deleteBatch = (
     })
     const left = yield* Effect.forEach(
       outcomes,
-      (o) => Effect.map(Effect.orDie(cloudCount(o.taskId, user.session)), (c) => [o.taskId, c] as const),
+      (o) => Effect.map(Effect.orDie(cloudCount(o.taskId, user)), (c) => [o.taskId, c] as const),
       { concurrency: 4 }
     )
     return {
@@ -343,7 +313,7 @@ export const exactViolations = (outcomes: ReadonlyArray<Outcome>) =>
  */
 export const settleBatch = (
   apiUrl: string,
-  user: User,
+  user: SessionShape,
   batch: Batch,
   timeout: Duration.DurationInput = Duration.minutes(3)
 ) =>

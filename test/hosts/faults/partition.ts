@@ -7,22 +7,24 @@
  * stay as they were) and sends the cloud nothing that creates or changes. Last, every task has exactly
  * what it asked for, and nothing is left after DELETE.
  */
+
+import type { SessionShape } from "@enamel/openstack-clients"
 import { Duration, Effect, Option } from "effect"
+import { tokenOf } from "../../e2e/enamel.js"
 import { eventually } from "../../support/poll.js"
-import { awaitEnd, type Batch, settleBatch, startTasks, type User } from "../tasks.js"
+import type { CutTarget, Deployment } from "../deployment.js"
+import { awaitEnd, type Batch, settleBatch, startTasks } from "../tasks.js"
 import {
   awaited,
   changesCloud,
   type Fault,
   findings,
-  type Hosts,
   heldBy,
   holderMidFlow,
   readLeases,
   settleAfterHeal,
   since,
   snapshotRows,
-  type Target,
   watchLeases
 } from "./support.js"
 
@@ -34,9 +36,14 @@ export interface PartitionOptions {
 }
 
 /** Waits for every task of the batch to end; the ids of those that did not within `timeout`. */
-export const unended = (hosts: Hosts, user: User, batch: Batch, timeout: Duration.DurationInput) =>
+export const unended = (
+  hosts: Deployment,
+  user: SessionShape,
+  batch: Batch,
+  timeout: Duration.DurationInput
+) =>
   Effect.gen(function* () {
-    const token = yield* user.token
+    const token = yield* Effect.orDie(tokenOf(user))
     const ends = yield* Effect.forEach(batch.taskIds, (id) => awaitEnd(hosts.apiUrl, token, id, timeout), {
       concurrency: "unbounded"
     })
@@ -44,7 +51,7 @@ export const unended = (hosts: Hosts, user: User, batch: Batch, timeout: Duratio
   })
 
 export const partition =
-  (name: string, targets: ReadonlyArray<Target>, options: PartitionOptions): Fault =>
+  (name: string, targets: ReadonlyArray<CutTarget>, options: PartitionOptions): Fault =>
   (hosts, user) =>
     Effect.gen(function* () {
       const { check, note, violations, notes } = yield* findings
@@ -55,46 +62,46 @@ export const partition =
         servers: options.servers
       })
       const leases = yield* watchLeases(batch.taskIds)
-      const victim = yield* holderMidFlow(hosts, batch.taskIds)
+      const { worker: victim, id: victimId } = yield* holderMidFlow(hosts, batch.taskIds)
 
       const cutAt = Date.now()
-      yield* hosts.cut(victim.ns, ...targets)
+      yield* hosts.cut(victim.name, ...targets)
       // Healed whatever happens next (a heal of a healed host does nothing).
-      yield* Effect.addFinalizer(() => hosts.heal(victim.ns))
+      yield* Effect.addFinalizer(() => Effect.orDie(hosts.heal(victim.name)))
       // Read once cut: it can claim nothing more, and a claim that landed as the cut began is its too.
-      const held = yield* heldBy(victim, batch.taskIds)
+      const held = yield* heldBy(victimId, batch.taskIds)
       yield* note(
-        `${since(start)}: cut ${victim.ns} (${victim.id}) from ${targets.join(" + ")}, holding ${held.length} of ${batch.taskIds.length} tasks`
+        `${since(start)}: cut ${victim.namespace} (${victimId}) from ${targets.join(" + ")}, holding ${held.length} of ${batch.taskIds.length} tasks`
       )
 
       const takenOver = yield* awaited(
-        eventually(readLeases(held), (rows) => rows.every((r) => r.owner !== victim.id), {
-          what: `another worker to take over the tasks ${victim.id} held`,
+        eventually(readLeases(held), (rows) => rows.every((r) => r.owner !== victimId), {
+          what: `another worker to take over the tasks ${victimId} held`,
           timeout: options.takeoverWithin,
           every: "100 millis"
         })
       )
-      yield* check(takenOver.ok, () => `${victim.id}'s tasks were not taken over while it was cut off`)
+      yield* check(takenOver.ok, () => `${victimId}'s tasks were not taken over while it was cut off`)
 
       if (takenOver.ok) {
         yield* note(`${since(start)}: its ${held.length} tasks taken over`)
         const left = yield* unended(hosts, user, batch, Duration.minutes(3))
         yield* check(
           left.length === 0,
-          () => `tasks that did not end while ${victim.id} was cut: ${left.join(", ")}`
+          () => `tasks that did not end while ${victimId} was cut: ${left.join(", ")}`
         )
         yield* note(`${since(start)}: the batch ended, the worker still cut off`)
 
         // Its leases' last expiry: it may call the cloud until then, and never after.
         const expiries = yield* Effect.forEach(held, (id) =>
           Effect.map(leases.owners(id), (claims) =>
-            claims.filter((c) => c.owner === victim.id).reduce((t, c) => Math.max(t, c.lastExpiry), 0)
+            claims.filter((c) => c.owner === victimId).reduce((t, c) => Math.max(t, c.lastExpiry), 0)
           )
         )
         const deadline = Math.max(...expiries)
-        const calls = yield* hosts.cloudRequests(victim.ns, cutAt)
-        const late = calls.filter((c) => c.time >= deadline)
-        const lastCall = calls.reduce((t, c) => Math.max(t, c.time), cutAt)
+        const calls = yield* hosts.cloudRequests(victim.name, cutAt)
+        const late = calls.filter((c) => c.t >= deadline)
+        const lastCall = calls.reduce((t, c) => Math.max(t, c.t), cutAt)
         yield* note(
           `its leases expired ${((deadline - cutAt) / 1000).toFixed(1)} s after the cut; its last cloud ` +
             `call ${((lastCall - cutAt) / 1000).toFixed(1)} s after (${calls.length} calls since the cut)`
@@ -102,34 +109,34 @@ export const partition =
         yield* check(
           late.length === 0,
           () =>
-            `${victim.id} called the cloud ${late.length} times after its leases expired: ${late
+            `${victimId} called the cloud ${late.length} times after its leases expired: ${late
               .slice(0, 5)
-              .map((c) => `${c.line} at +${((c.time - deadline) / 1000).toFixed(1)} s`)
+              .map((c) => `${c.request} at +${((c.t - deadline) / 1000).toFixed(1)} s`)
               .join("; ")}`
         )
 
         const before = yield* snapshotRows(batch.taskIds)
         const healAt = Date.now()
-        yield* hosts.heal(victim.ns)
-        yield* Effect.sleep(settleAfterHeal(hosts))
+        yield* hosts.heal(victim.name)
+        yield* Effect.sleep(settleAfterHeal)
         const after = yield* snapshotRows(batch.taskIds)
         const written = batch.taskIds.filter((id) => before.get(id) !== after.get(id))
         yield* check(
           written.length === 0,
-          () => `tasks written to after ${victim.id} healed: ${written.join(", ")}`
+          () => `tasks written to after ${victimId} healed: ${written.join(", ")}`
         )
-        const changing = (yield* hosts.cloudRequests(victim.ns, healAt)).filter(changesCloud)
+        const changing = (yield* hosts.cloudRequests(victim.name, healAt)).filter(changesCloud)
         yield* check(
           changing.length === 0,
           () =>
-            `${victim.id} sent the cloud ${changing.length} changing requests after it healed: ${changing
+            `${victimId} sent the cloud ${changing.length} changing requests after it healed: ${changing
               .slice(0, 5)
-              .map((c) => c.line)
+              .map((c) => c.request)
               .join("; ")}`
         )
-        yield* note(`${since(start)}: healed; watched it ${Duration.format(settleAfterHeal(hosts))}`)
+        yield* note(`${since(start)}: healed; watched it ${Duration.format(settleAfterHeal)}`)
       } else {
-        yield* hosts.heal(victim.ns)
+        yield* hosts.heal(victim.name)
         yield* note(`${since(start)}: healed without a takeover`)
       }
 

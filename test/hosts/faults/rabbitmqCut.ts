@@ -17,56 +17,56 @@ export const rabbitmqCut: Fault = (hosts, user) =>
     const start = Date.now()
     const batch = yield* startTasks(hosts.apiUrl, user, { label: "hosts-rabbitmq-cut", tasks: 3, servers: 2 })
     const leases = yield* watchLeases(batch.taskIds)
-    const victim = yield* holderMidFlow(hosts, batch.taskIds)
+    const { worker: victim, id: victimId } = yield* holderMidFlow(hosts, batch.taskIds)
 
     const cutAt = Date.now()
-    yield* hosts.cut(victim.ns, "rabbitmq")
-    yield* Effect.addFinalizer(() => hosts.heal(victim.ns))
-    const held = yield* heldBy(victim, batch.taskIds)
+    yield* hosts.cut(victim.name, "rabbitmq")
+    yield* Effect.addFinalizer(() => Effect.orDie(hosts.heal(victim.name)))
+    const held = yield* heldBy(victimId, batch.taskIds)
     yield* note(
-      `${since(start)}: cut ${victim.ns} (${victim.id}) from RabbitMQ, holding ${held.length} of ${batch.taskIds.length} tasks`
+      `${since(start)}: cut ${victim.namespace} (${victimId}) from RabbitMQ, holding ${held.length} of ${batch.taskIds.length} tasks`
     )
 
     // Its tasks go on while it is cut off: wait for the whole batch, then heal.
     const left = yield* unended(hosts, user, batch, Duration.minutes(3))
     yield* check(
       left.length === 0,
-      () => `tasks that did not end while ${victim.id} was cut: ${left.join(", ")}`
+      () => `tasks that did not end while ${victimId} was cut: ${left.join(", ")}`
     )
     yield* note(`${since(start)}: the batch ended, the worker still cut off`)
-    yield* hosts.heal(victim.ns)
+    yield* hosts.heal(victim.name)
 
     let underItsLease = 0
     let takenOver = 0
     for (const id of held) {
       const claims = yield* leases.owners(id)
-      const others = claims.filter((c) => c.owner !== victim.id)
+      const others = claims.filter((c) => c.owner !== victimId)
       if (others.length === 0) {
         underItsLease++
         continue
       }
       takenOver++
       // Taken over: only after its own last claim expired, and it is not its own again afterwards.
-      const own = claims.filter((c) => c.owner === victim.id)
+      const own = claims.filter((c) => c.owner === victimId)
       const lastOwn = own[own.length - 1]
       const firstOther = others[0]
       if (lastOwn !== undefined && firstOther !== undefined) {
         yield* check(
           firstOther.fence > lastOwn.fence,
-          () => `task ${id} went back to ${victim.id} after ${firstOther.owner} took it over`
+          () => `task ${id} went back to ${victimId} after ${firstOther.owner} took it over`
         )
         yield* check(
           firstOther.claimedAt + 100 >= lastOwn.lastExpiry,
-          () => `task ${id} was claimed by ${firstOther.owner} before ${victim.id}'s lease expired`
+          () => `task ${id} was claimed by ${firstOther.owner} before ${victimId}'s lease expired`
         )
         // With one task held, every call it made after the takeover would be for that task.
         if (held.length === 1) {
-          const after = (yield* hosts.cloudRequests(victim.ns, cutAt)).filter(
-            (c) => c.time > firstOther.claimedAt
+          const after = (yield* hosts.cloudRequests(victim.name, cutAt)).filter(
+            (c) => c.t > firstOther.claimedAt
           )
           yield* check(
             after.length === 0,
-            () => `${victim.id} called the cloud ${after.length} times after its task was taken over`
+            () => `${victimId} called the cloud ${after.length} times after its task was taken over`
           )
         }
       }

@@ -32,7 +32,7 @@ export const rollingUpgrade =
         const stopped = Date.now()
         yield* worker.start({ entry })
         yield* note(
-          `${since(start)}: ${worker.ns} stopped in ${((stopped - began) / 1000).toFixed(1)} s, ` +
+          `${since(start)}: ${worker.namespace} stopped in ${((stopped - began) / 1000).toFixed(1)} s, ` +
             `up again from ${entry} in ${((Date.now() - stopped) / 1000).toFixed(1)} s`
         )
       }

@@ -5,42 +5,17 @@
  * snapshot of tasks' rows that shows whether anything wrote to them.
  */
 import { SqlClient } from "@effect/sql"
+import type { SessionShape } from "@enamel/openstack-clients"
 import { Cause, Duration, Effect, Ref, type Scope } from "effect"
 import { eventually } from "../../support/poll.js"
-import type { ApiCallFailed, Outcome, Tally, TasksServices, User } from "../tasks.js"
+import type { CloudRequest, Deployment, Host, HostsError, WorkerHostName } from "../deployment.js"
+import type { ApiCallFailed, Outcome, Tally, TasksServices } from "../tasks.js"
 
-/** What a worker host can be cut off from. */
-export type Target = "postgres" | "rabbitmq" | "cloud" | "all"
+/** A worker host of the deployment. */
+export type WorkerHost = Host<WorkerHostName>
 
-/** One request a host's processes sent to the cloud, as its namespace's forwarder logged it. */
-export interface CloudRequest {
-  /** When the forwarder received it (epoch ms). */
-  readonly time: number
-  readonly port: number
-  /** Its first line, e.g. `POST /v2.1/servers HTTP/1.1`. */
-  readonly line: string
-}
-
-/** A worker host: its namespace, the worker id on its leases, and its process. */
-export interface WorkerHost {
-  readonly ns: string
-  readonly id: string
-  /** SIGTERM, and wait until the process exited. */
-  readonly stop: () => Effect.Effect<void>
-  /** Starts the worker again (from `entry`, the worker's main by default) and waits until it is up. */
-  readonly start: (options?: { readonly entry?: string }) => Effect.Effect<void>
-}
-
-/** The part of the deployment's handle (test/hosts/deployment.ts) the faults use. */
-export interface Hosts {
-  /** HAProxy, in front of the API hosts. */
-  readonly apiUrl: string
-  readonly leaseTtl: Duration.Duration
-  readonly workers: ReadonlyArray<WorkerHost>
-  readonly cut: (ns: string, ...targets: ReadonlyArray<Target>) => Effect.Effect<void>
-  readonly heal: (ns: string) => Effect.Effect<void>
-  readonly cloudRequests: (ns: string, sinceMs: number) => Effect.Effect<ReadonlyArray<CloudRequest>>
-}
+/** The workers' lease (ENAMEL_LEASE_TTL in deployment.ts). */
+export const leaseTtl = Duration.seconds(6)
 
 /** What a fault found: its figures, and each property it found violated (none when all held). */
 export interface FaultResult {
@@ -54,9 +29,9 @@ export interface FaultResult {
 
 /** A fault module: runs the fault once on the deployment, with a batch of tasks of its own. */
 export type Fault = (
-  hosts: Hosts,
-  user: User
-) => Effect.Effect<FaultResult, ApiCallFailed, TasksServices | Scope.Scope>
+  hosts: Deployment,
+  user: SessionShape
+) => Effect.Effect<FaultResult, ApiCallFailed | HostsError, TasksServices | Scope.Scope>
 
 /** Collects the violated properties and notes of a fault as it runs. */
 export const findings = Effect.map(
@@ -154,7 +129,7 @@ export const watchLeases = (taskIds: ReadonlyArray<string>) =>
  * and is still running; that host, and the tasks it holds then. Mid-flow is where a cut hurts: some of
  * the task is made, the rest is to come.
  */
-export const holderMidFlow = (hosts: Hosts, taskIds: ReadonlyArray<string>) =>
+export const holderMidFlow = (hosts: Deployment, taskIds: ReadonlyArray<string>) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const held = sql<{ owner: string; id: string }>`
@@ -164,7 +139,7 @@ export const holderMidFlow = (hosts: Hosts, taskIds: ReadonlyArray<string>) =>
                     AND l.state = 'SUCCEEDED' AND l.path LIKE '%createPort')`.pipe(Effect.orDie)
     const rows = yield* eventually(
       held,
-      (r) => r.some((row) => hosts.workers.some((w) => w.id === row.owner)),
+      (r) => r.some((row) => hosts.workers.some((w) => w.id() === row.owner)),
       {
         what: "a worker host to hold a task mid-flow",
         timeout: "90 seconds",
@@ -175,14 +150,15 @@ export const holderMidFlow = (hosts: Hosts, taskIds: ReadonlyArray<string>) =>
     for (const r of rows) counts.set(r.owner, (counts.get(r.owner) ?? 0) + 1)
     // The host holding the most such tasks.
     const [owner] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? []
-    const worker = hosts.workers.find((w) => w.id === owner)
-    if (worker === undefined) return yield* Effect.dieMessage(`no worker host is ${owner}`)
-    return worker
+    const worker = hosts.workers.find((w) => w.id() === owner)
+    if (worker === undefined || owner === undefined)
+      return yield* Effect.dieMessage(`no worker host is ${owner}`)
+    return { worker, id: owner }
   })
 
-/** The tasks of the batch a worker holds a lease on now. */
-export const heldBy = (worker: WorkerHost, taskIds: ReadonlyArray<string>) =>
-  Effect.map(readLeases(taskIds), (rows) => rows.filter((r) => r.owner === worker.id).map((r) => r.id))
+/** The tasks of the batch the worker `owner` holds a lease on now. */
+export const heldBy = (owner: string, taskIds: ReadonlyArray<string>) =>
+  Effect.map(readLeases(taskIds), (rows) => rows.filter((r) => r.owner === owner).map((r) => r.id))
 
 /**
  * Every write to the tasks' rows shows here: each task's state, fence, lease and update time, and a
@@ -204,10 +180,10 @@ export const snapshotRows = (taskIds: ReadonlyArray<string>) =>
   )
 
 /** A request that makes or changes something (not a read, not a Keystone token). */
-export const changesCloud = (r: CloudRequest) => r.port !== 5000 && !/^(GET|HEAD|OPTIONS) /.test(r.line)
+export const changesCloud = (r: CloudRequest) => r.port !== 5000 && !/^(GET|HEAD|OPTIONS) /.test(r.request)
 
 /** How long after a heal a fault watches the healed worker: two lease terms. */
-export const settleAfterHeal = (hosts: Hosts) => Duration.times(hosts.leaseTtl, 2)
+export const settleAfterHeal = Duration.times(leaseTtl, 2)
 
 /** The awaited value, or the reason it did not come (`eventually`'s timeout is a defect). */
 export const awaited = <A, E, R>(wait: Effect.Effect<A, E, R>) =>
