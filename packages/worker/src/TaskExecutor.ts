@@ -186,8 +186,12 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
           // The lease went to another worker: that worker runs the task from its checkpoints.
           if (why === "taken") return yield* delivery.ack
           // Given up before it could be taken over: back to the queue for whoever can reach the store.
-          // The hand-back releases the lease at once when the store answers; otherwise it expires.
-          return yield* runLater(lease, delivery)
+          // The hand-back releases the lease at once when the store answers; otherwise the lease expires
+          // within the sixth of the TTL left, so waiting longer for it would only keep the delivery here.
+          return yield* Effect.zipRight(
+            Effect.ignore(Effect.timeout(leases.handBack(lease), Duration.times(settings.leaseTtl, 1 / 6))),
+            later(delivery)
+          )
         }
         if (Cause.isInterruptedOnly(ran.cause)) return yield* Effect.interrupt
         // The store, or what the flow needs (Keystone, Barbican), is out for now: run it again later.
