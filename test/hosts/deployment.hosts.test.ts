@@ -11,6 +11,8 @@ import { Context, Effect, Layer } from "effect"
 import { sessionFor } from "../../packages/openstack-clients/test/support/cloud.js"
 import { deleteUserKeysAtEnd, ServiceUser, TestDatabase } from "../e2e/enamel.js"
 import { type Deployment, deployment } from "./deployment.js"
+import { apiHostCut } from "./faults/apiHostCut.js"
+import { lossAndDelay } from "./faults/lossAndDelay.js"
 import { smoke } from "./smoke.js"
 
 class Hosts extends Context.Tag("test/hosts/Hosts")<
@@ -41,6 +43,16 @@ describe("Enamel across hosts", () => {
       "smoke: one POST /servers of 2 servers through HAProxy, exact counts; DELETE leaves nothing",
       () => Effect.flatMap(Hosts, ({ deployment, alice }) => smoke(deployment, alice)),
       180_000
+    )
+    it.effect(
+      "fault 4: an API host cut off: HAProxy sends everything to the other, no task lost, a retry gets its task",
+      () => Effect.flatMap(Hosts, ({ deployment, alice }) => apiHostCut(deployment, alice)),
+      240_000
+    )
+    it.effect(
+      "fault 5: 10 % loss and 200 ms delay between the workers and PostgreSQL for a minute: no task duplicated or lost",
+      () => Effect.flatMap(Hosts, ({ deployment, alice }) => lossAndDelay(deployment, alice)),
+      240_000
     )
   })
 })
