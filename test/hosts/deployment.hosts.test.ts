@@ -11,7 +11,9 @@ import { Context, Effect, Layer } from "effect"
 import { sessionFor } from "../../packages/openstack-clients/test/support/cloud.js"
 import { deleteUserKeysAtEnd, ServiceUser, TestDatabase } from "../e2e/enamel.js"
 import { type Deployment, deployment } from "./deployment.js"
+import { apiHostCut } from "./faults/apiHostCut.js"
 import { fullCut, postgresCut, rabbitmqCut, rollingUpgrade } from "./faults/index.js"
+import { lossAndDelay } from "./faults/lossAndDelay.js"
 import { runFault } from "./faults/run.js"
 import { smoke } from "./smoke.js"
 
@@ -60,6 +62,17 @@ describe("Enamel across hosts", () => {
     it.effect(
       "fault 3: a worker host cut off from everything for longer than its lease, then healed",
       () => Effect.flatMap(Hosts, ({ deployment, alice }) => runFault(fullCut, deployment, alice)),
+      240_000
+    )
+
+    it.effect(
+      "fault 4: an API host cut off: HAProxy sends everything to the other, no task lost, a retry gets its task",
+      () => Effect.flatMap(Hosts, ({ deployment, alice }) => apiHostCut(deployment, alice)),
+      240_000
+    )
+    it.effect(
+      "fault 5: 10 % loss and 200 ms delay between the workers and PostgreSQL for a minute: no task duplicated or lost",
+      () => Effect.flatMap(Hosts, ({ deployment, alice }) => lossAndDelay(deployment, alice)),
       240_000
     )
 
