@@ -140,6 +140,8 @@ export interface Outcome {
   readonly timeline: TaskDetailView["timeline"]
   /** How many times another claim took it (crash, shutdown, lost lease): `tasks.restarts`. */
   readonly restarts: number
+  /** From its acceptance to its end (0 when it never ended). */
+  readonly seconds: number
 }
 
 /** Run stage paths recorded SUCCEEDED more than once: a stage that ran to completion twice. */
@@ -200,7 +202,12 @@ export const awaitBatch = (
             }),
             serverIds: Option.match(task, { onNone: () => [], onSome: (t) => serverIdsOf(t.result) }),
             timeline: Option.match(task, { onNone: () => [], onSome: (t) => t.timeline }),
-            restarts: restarts.get(taskId) ?? 0
+            restarts: restarts.get(taskId) ?? 0,
+            seconds: Option.match(task, {
+              onNone: () => 0,
+              onSome: (t) =>
+                t.ended_at === null ? 0 : (Date.parse(t.ended_at) - Date.parse(t.created_at)) / 1000
+            })
           } satisfies Outcome
         }),
       { concurrency: 4 }
@@ -319,7 +326,9 @@ export const settleBatch = (
 ) =>
   Effect.gen(function* () {
     const outcomes = yield* awaitBatch(apiUrl, user, batch, timeout)
+    const deleteStart = Date.now()
     const deleted = yield* deleteBatch(apiUrl, user, outcomes)
+    const deleteSeconds = (Date.now() - deleteStart) / 1000
     const violations = [
       ...exactViolations(outcomes),
       ...(deleted.failedDeletes === 0 ? [] : [`${deleted.failedDeletes} DELETE tasks did not succeed`]),
@@ -327,7 +336,7 @@ export const settleBatch = (
         .filter(([, c]) => total(c) > 0)
         .map(([id, c]) => `task ${id} left ${JSON.stringify(c)} after DELETE`)
     ]
-    return { outcomes, tally: tallyOf(outcomes, deleted.leaks), violations }
+    return { outcomes, tally: tallyOf(outcomes, deleted.leaks), violations, deleteSeconds }
   })
 
 /** Services the batch helpers need: the test database, and the clients to count in the cloud. */

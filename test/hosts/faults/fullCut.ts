@@ -8,7 +8,7 @@ import { Duration } from "effect"
 import { partition } from "./partition.js"
 
 export const fullCut = partition("full-cut", ["all"], {
-  tasks: 3,
+  tasks: 2,
   servers: 2,
   // RabbitMQ notices the dead connection after two missed heartbeats (`?heartbeat=5`: about 10 s).
   takeoverWithin: Duration.seconds(60)

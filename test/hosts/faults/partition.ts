@@ -3,7 +3,7 @@
  * The worker holding the most tasks mid-flow is cut; it cannot renew its leases, so it must stop its
  * cloud calls before they expire (its namespace's cloud request log shows none after that), another
  * worker takes each of its tasks over, and the batch ends while it is still cut off. Then the cut
- * heals: for two lease terms the healed worker writes nothing to those tasks (their rows and timelines
+ * heals: for a lease term the healed worker writes nothing to those tasks (their rows and timelines
  * stay as they were) and sends the cloud nothing that creates or changes. Last, every task has exactly
  * what it asked for, and nothing is left after DELETE.
  */
@@ -141,7 +141,10 @@ export const partition =
       }
 
       const settled = yield* settleBatch(hosts.apiUrl, user, batch)
-      yield* note(`${since(start)}: counted, deleted, counted again; ${settled.tally.takeovers} takeovers`)
+      yield* note(
+        `${since(start)}: counted, deleted (in ${settled.deleteSeconds.toFixed(1)} s), counted again; ` +
+          `${settled.tally.takeovers} takeovers; tasks took ${settled.outcomes.map((o) => o.seconds.toFixed(0)).join(", ")} s`
+      )
       return {
         fault: name,
         tally: settled.tally,

@@ -8,7 +8,7 @@ import { Duration } from "effect"
 import { partition } from "./partition.js"
 
 export const postgresCut = partition("postgres-cut", ["postgres"], {
-  tasks: 3,
+  tasks: 2,
   servers: 2,
   // Self-stop at 5/6 of the lease, its delivery requeued, the lease expired, then claimed.
   takeoverWithin: Duration.seconds(40)

@@ -15,7 +15,7 @@ export const rabbitmqCut: Fault = (hosts, user) =>
   Effect.gen(function* () {
     const { check, note, violations, notes } = yield* findings
     const start = Date.now()
-    const batch = yield* startTasks(hosts.apiUrl, user, { label: "hosts-rabbitmq-cut", tasks: 3, servers: 2 })
+    const batch = yield* startTasks(hosts.apiUrl, user, { label: "hosts-rabbitmq-cut", tasks: 2, servers: 2 })
     const leases = yield* watchLeases(batch.taskIds)
     const { worker: victim, id: victimId } = yield* holderMidFlow(hosts, batch.taskIds)
 
@@ -74,7 +74,10 @@ export const rabbitmqCut: Fault = (hosts, user) =>
     yield* note(`of its tasks, ${underItsLease} finished under its lease, ${takenOver} were taken over`)
 
     const settled = yield* settleBatch(hosts.apiUrl, user, batch)
-    yield* note(`${since(start)}: counted, deleted, counted again; ${settled.tally.takeovers} takeovers`)
+    yield* note(
+      `${since(start)}: counted, deleted (in ${settled.deleteSeconds.toFixed(1)} s), counted again; ` +
+        `${settled.tally.takeovers} takeovers; tasks took ${settled.outcomes.map((o) => o.seconds.toFixed(0)).join(", ")} s`
+    )
     return {
       fault: "rabbitmq-cut",
       tally: settled.tally,

@@ -23,7 +23,7 @@ export const rollingUpgrade =
     Effect.gen(function* () {
       const { check, note, violations, notes } = yield* findings
       const start = Date.now()
-      const batch = yield* startTasks(hosts.apiUrl, user, { label: "hosts-upgrade", tasks: 3, servers: 2 })
+      const batch = yield* startTasks(hosts.apiUrl, user, { label: "hosts-upgrade", tasks: 2, servers: 2 })
       // Start once a task is mid-flow: the upgrade meets tasks half made.
       yield* holderMidFlow(hosts, batch.taskIds)
       for (const worker of hosts.workers) {
@@ -52,7 +52,10 @@ export const rollingUpgrade =
           () => `task ${o.taskId} ran version 4's ${version4Stage}`
         )
       }
-      yield* note(`${since(start)}: counted, deleted, counted again; ${settled.tally.takeovers} takeovers`)
+      yield* note(
+        `${since(start)}: counted, deleted (in ${settled.deleteSeconds.toFixed(1)} s), counted again; ` +
+          `${settled.tally.takeovers} takeovers; tasks took ${settled.outcomes.map((o) => o.seconds.toFixed(0)).join(", ")} s`
+      )
       return {
         fault: "rolling-upgrade",
         tally: settled.tally,

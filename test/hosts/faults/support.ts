@@ -182,8 +182,8 @@ export const snapshotRows = (taskIds: ReadonlyArray<string>) =>
 /** A request that makes or changes something (not a read, not a Keystone token). */
 export const changesCloud = (r: CloudRequest) => r.port !== 5000 && !/^(GET|HEAD|OPTIONS) /.test(r.request)
 
-/** How long after a heal a fault watches the healed worker: two lease terms. */
-export const settleAfterHeal = Duration.times(leaseTtl, 2)
+/** How long after a heal a fault watches the healed worker: a lease term. */
+export const settleAfterHeal = leaseTtl
 
 /** The awaited value, or the reason it did not come (`eventually`'s timeout is a defect). */
 export const awaited = <A, E, R>(wait: Effect.Effect<A, E, R>) =>
