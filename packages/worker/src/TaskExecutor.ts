@@ -16,6 +16,7 @@ import {
   Clock,
   type DateTime,
   Deferred,
+  Duration,
   Effect,
   Exit,
   Fiber,
