@@ -171,6 +171,37 @@ export const restartsOf = (taskIds: ReadonlyArray<string>) =>
     return new Map(rows.map((r) => [r.id, r.restarts]))
   }).pipe(Effect.orDie)
 
+/** What the task made in the cloud and how it went, once it ended (or was lost). */
+const outcomeOf = (taskId: string, asked: number, task: Option.Option<TaskDetailView>, user: SessionShape) =>
+  Effect.map(Effect.orDie(cloudCount(taskId, user)), (made) =>
+    Option.match(task, {
+      onNone: () => ({
+        taskId,
+        state: "LOST",
+        error: null,
+        asked,
+        made,
+        twiceSucceeded: [],
+        serverIds: [],
+        timeline: [],
+        restarts: 0,
+        seconds: 0
+      }),
+      onSome: (t) => ({
+        taskId,
+        state: t.state,
+        error: t.error,
+        asked,
+        made,
+        twiceSucceeded: twiceSucceeded(t.timeline),
+        serverIds: serverIdsOf(t.result),
+        timeline: t.timeline,
+        restarts: 0,
+        seconds: t.ended_at === null ? 0 : (Date.parse(t.ended_at) - Date.parse(t.created_at)) / 1000
+      })
+    })
+  )
+
 /** Waits for every task of the batch (at once), and counts what each made. */
 export const awaitBatch = (
   apiUrl: string,
@@ -180,38 +211,16 @@ export const awaitBatch = (
 ) =>
   Effect.gen(function* () {
     const token = yield* tokenNow(user)
-    const ends = yield* Effect.forEach(batch.taskIds, (id) => awaitEnd(apiUrl, token, id, timeout), {
-      concurrency: "unbounded"
-    })
-    const restarts = yield* restartsOf(batch.taskIds)
-    return yield* Effect.forEach(
+    const outcomes = yield* Effect.forEach(
       batch.taskIds,
-      (taskId, i) =>
-        Effect.gen(function* () {
-          const task = Option.flatten(Option.fromNullable(ends[i]))
-          const made = yield* Effect.orDie(cloudCount(taskId, user))
-          return {
-            taskId,
-            state: Option.match(task, { onNone: () => "LOST", onSome: (t) => t.state }),
-            error: Option.match(task, { onNone: () => null, onSome: (t) => t.error }),
-            asked: batch.servers,
-            made,
-            twiceSucceeded: Option.match(task, {
-              onNone: () => [],
-              onSome: (t) => twiceSucceeded(t.timeline)
-            }),
-            serverIds: Option.match(task, { onNone: () => [], onSome: (t) => serverIdsOf(t.result) }),
-            timeline: Option.match(task, { onNone: () => [], onSome: (t) => t.timeline }),
-            restarts: restarts.get(taskId) ?? 0,
-            seconds: Option.match(task, {
-              onNone: () => 0,
-              onSome: (t) =>
-                t.ended_at === null ? 0 : (Date.parse(t.ended_at) - Date.parse(t.created_at)) / 1000
-            })
-          } satisfies Outcome
-        }),
-      { concurrency: 4 }
+      (taskId) =>
+        Effect.flatMap(awaitEnd(apiUrl, token, taskId, timeout), (task) =>
+          outcomeOf(taskId, batch.servers, task, user)
+        ),
+      { concurrency: "unbounded" }
     )
+    const restarts = yield* restartsOf(batch.taskIds)
+    return outcomes.map((o): Outcome => ({ ...o, restarts: restarts.get(o.taskId) ?? 0 }))
   })
 
 /** More of a resource than the task asked for, or a stage that succeeded twice. */

@@ -44,10 +44,12 @@ export const unended = (
 ) =>
   Effect.gen(function* () {
     const token = yield* Effect.orDie(tokenOf(user))
-    const ends = yield* Effect.forEach(batch.taskIds, (id) => awaitEnd(hosts.apiUrl, token, id, timeout), {
-      concurrency: "unbounded"
-    })
-    return batch.taskIds.filter((_, i) => Option.isNone(Option.flatten(Option.fromNullable(ends[i]))))
+    const ends = yield* Effect.forEach(
+      batch.taskIds,
+      (id) => Effect.map(awaitEnd(hosts.apiUrl, token, id, timeout), (end) => [id, end] as const),
+      { concurrency: "unbounded" }
+    )
+    return ends.filter(([, end]) => Option.isNone(end)).map(([id]) => id)
   })
 
 export const partition =
