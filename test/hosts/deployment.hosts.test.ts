@@ -13,7 +13,6 @@ import { deleteUserKeysAtEnd, ServiceUser, TestDatabase } from "../e2e/enamel.js
 import { type Deployment, deployment } from "./deployment.js"
 import { apiHostCut } from "./faults/apiHostCut.js"
 import { lossAndDelay } from "./faults/lossAndDelay.js"
-import { smoke } from "./smoke.js"
 
 class Hosts extends Context.Tag("test/hosts/Hosts")<
   Hosts,
@@ -39,11 +38,6 @@ const HostsLive = Layer.scoped(
 
 describe("Enamel across hosts", () => {
   layer(HostsLive, { timeout: 180_000, excludeTestServices: true })((it) => {
-    it.effect(
-      "smoke: one POST /servers of 2 servers through HAProxy, exact counts; DELETE leaves nothing",
-      () => Effect.flatMap(Hosts, ({ deployment, alice }) => smoke(deployment, alice)),
-      180_000
-    )
     it.effect(
       "fault 4: an API host cut off: HAProxy sends everything to the other, no task lost, a retry gets its task",
       () => Effect.flatMap(Hosts, ({ deployment, alice }) => apiHostCut(deployment, alice)),
