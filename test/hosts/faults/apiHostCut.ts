@@ -66,9 +66,7 @@ const apiHostCutChecked = (deployment: Deployment, owner: SessionShape) =>
     const sessionsOf = (name: string) =>
       Effect.map(deployment.backends(), (all) => all.find((b) => b.name === name)?.sessions ?? -1)
     const [api1Before, api2Before] = [yield* sessionsOf("api1"), yield* sessionsOf("api2")]
-    const whileDown = yield* Effect.forEach([request()], (r) =>
-      Effect.flatMap(Effect.orDie(post(r)), taskOf)
-    )
+    const whileDown = yield* Effect.forEach([request()], (r) => Effect.flatMap(Effect.orDie(post(r)), taskOf))
     for (const task of whileDown) accepted.push(task.id)
     expect(yield* sessionsOf("api1")).toBe(api1Before)
     expect(yield* sessionsOf("api2")).toBe(api2Before + whileDown.length)
