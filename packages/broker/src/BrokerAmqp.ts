@@ -21,11 +21,18 @@ interface Link {
 
 const fail = (message: string) => (cause: unknown) => new BrokerError({ message, cause })
 
+/**
+ * How long opening a connection may take. Without a bound, a connect whose packets a partition drops
+ * waits for the kernel's SYN retries (over two minutes), and keeps waiting after the network heals.
+ */
+export const connectTimeoutMs = 10_000
+
 const open = (url: Redacted.Redacted, topology: Topology.Topology) =>
   Effect.tryPromise({
     try: async () => {
       const connection = await amqp.connect(Redacted.value(url), {
-        clientProperties: { connection_name: `enamel-${process.pid}` }
+        clientProperties: { connection_name: `enamel-${process.pid}` },
+        timeout: connectTimeoutMs
       })
       const channel = await connection.createConfirmChannel()
       const link: Link = { connection, channel, declared: new Set(), returned: new Set(), broken: false }

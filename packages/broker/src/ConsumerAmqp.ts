@@ -1,6 +1,6 @@
 import * as amqp from "amqplib"
 import { Effect, Layer, Queue, Redacted, Stream } from "effect"
-import { amqpUrl } from "./BrokerAmqp.js"
+import { amqpUrl, connectTimeoutMs } from "./BrokerAmqp.js"
 import { BrokerError } from "./BrokerError.js"
 import { Consumer, type Delivery } from "./Consumer.js"
 import { announceTopic, countingDeadLetter } from "./metrics.js"
@@ -23,7 +23,10 @@ export const make = Effect.gen(function* () {
         const connection = yield* Effect.acquireRelease(
           Effect.tryPromise({
             try: () =>
-              amqp.connect(url, { clientProperties: { connection_name: `enamel-worker-${process.pid}` } }),
+              amqp.connect(url, {
+                clientProperties: { connection_name: `enamel-worker-${process.pid}` },
+                timeout: connectTimeoutMs
+              }),
             catch: fail("cannot connect to RabbitMQ")
           }),
           (c) =>

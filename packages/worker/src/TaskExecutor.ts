@@ -1,15 +1,30 @@
 import type { Delivery } from "@enamel/broker"
 import { Checkpoints, ErrorCode, Logging, TaskId, TaskMessageJson, TaskType } from "@enamel/domain"
+import { CallGate } from "@enamel/openstack-clients"
 import {
   CheckpointsPg,
   type Lease,
   OutboxRelay,
   TaskLeases,
   type TaskRecord,
-  TaskStore
+  TaskStore,
+  TaskStoreError
 } from "@enamel/persistence"
 import { TraceContext } from "@enamel/telemetry"
-import { Cause, type DateTime, Deferred, Effect, Exit, Metric, Option, Ref, Schema } from "effect"
+import {
+  Cause,
+  Clock,
+  type DateTime,
+  Deferred,
+  Duration,
+  Effect,
+  Exit,
+  Fiber,
+  Metric,
+  Option,
+  Ref,
+  Schema
+} from "effect"
 import { Cancellations } from "./Cancellations.js"
 import { LeaseKeeper } from "./LeaseKeeper.js"
 import { handedOn, recordFinished } from "./metrics.js"
@@ -56,11 +71,18 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
     /** Tasks this process is running: a second delivery of one of them must not start a second run. */
     const running = new Set<string>()
 
+    /**
+     * How long a statement on a delivery's path may take before the delivery goes back to the queue: a
+     * worker cut off from PostgreSQL must not sit on deliveries (another worker may reach the store). As
+     * long as a statement may wait for a connection of the pool (see Database.layerWaiting).
+     */
+    const storeWait = settings.leaseTtl
+
     const later = (delivery: Delivery) => Effect.zipRight(Effect.sleep(settings.retryDelay), delivery.requeue)
 
     /** The store failed under a claimed task: hand it back, and bring the delivery back later. */
     const runLater = (lease: Lease, delivery: Delivery) =>
-      Effect.zipRight(Effect.ignore(leases.handBack(lease)), later(delivery))
+      Effect.zipRight(Effect.ignore(Effect.timeout(leases.handBack(lease), storeWait)), later(delivery))
 
     /**
      * Ends a task (after its run, or without running it); the delivery is settled whether or not the
@@ -74,6 +96,10 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
       task: { readonly type: string; readonly createdAt?: DateTime.Utc }
     ) =>
       leases.finish(lease, ending).pipe(
+        Effect.timeoutFail({
+          duration: storeWait,
+          onTimeout: () => new TaskStoreError({ cause: "PostgreSQL did not answer in time" })
+        }),
         Effect.zipRight(recordFinished(task.type, ending.state, task.createdAt)),
         Effect.zipRight(settle),
         // Another worker took the task meanwhile: it is theirs now.
@@ -81,7 +107,13 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
         Effect.catchTag("TaskStoreError", () => runLater(lease, delivery))
       )
 
-    const runClaimed = (lease: Lease, task: TaskRecord, delivery: Delivery, restarts: number) =>
+    const runClaimed = (
+      lease: Lease,
+      claimSentAt: number,
+      task: TaskRecord,
+      delivery: Delivery,
+      restarts: number
+    ) =>
       Effect.gen(function* () {
         const flow = flows.get(task.type, task.flowVersion)
         if (flow === undefined) {
@@ -98,8 +130,9 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
                 }
           return yield* endTask(lease, delivery, { state: "FAILED", result: null, error }, delivery.ack, task)
         }
-        // Renewed while the task runs; completes if another worker took the task.
-        const lost = yield* keeper.hold(lease)
+        // Renewed while the task runs; ends when another worker took the task, or when this worker
+        // could not renew it and must stop before another can take it over.
+        const held = yield* keeper.hold(lease, claimSentAt)
         const checkpoints = yield* CheckpointsPg.make({ taskId: lease.taskId, fence: lease.fence })
         // RabbitMQ takes back a delivery unacknowledged for 30 minutes: a long task announces itself
         // again through the outbox and acknowledges this delivery. Whoever gets the new message waits for
@@ -126,23 +159,44 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
         )
         const cancellation =
           lease.state === "CANCELLING" ? Effect.void : cancellations.requested(lease.taskId)
-        const exit = yield* flow
-          .run(task, cancellation)
-          .pipe(
-            Effect.provideService(Checkpoints.Checkpoints, checkpoints),
-            (run) =>
-              Effect.raceFirst(Effect.map(run, Option.some), Effect.as(Deferred.await(lost), Option.none())),
-            Effect.exit
-          )
-        if (Exit.isSuccess(exit) && Option.isSome(exit.value)) {
+        // A fiber of its own, so that a lease that ends does not wait for the run to stop: a run cut off
+        // from PostgreSQL may hang on a checkpoint write, and the delivery must go back meanwhile. Its cloud
+        // calls stop with the gate; its writes carry a fence that the next holder's claim makes stale.
+        const running = yield* Effect.forkDaemon(
+          flow
+            .run(task, cancellation)
+            .pipe(
+              Effect.provideService(Checkpoints.Checkpoints, checkpoints),
+              Effect.provideService(CallGate.CallGate, held.gate)
+            )
+        )
+        const { ran } = yield* Effect.raceFirst(
+          Effect.map(Fiber.await(running), (exit) => ({ ran: exit })),
+          Effect.as(Deferred.await(held.ended), { ran: undefined })
+        ).pipe(
+          // Shutdown: the run stops at its stage's end, as it would have without a fiber of its own.
+          Effect.onInterrupt(() => Fiber.interrupt(running))
+        )
+        if (ran !== undefined && Exit.isSuccess(ran)) {
           // Its outcome is in the checkpoints: should the store fail now, the next run only writes it.
-          return yield* endTask(lease, delivery, exit.value.value, delivery.ack, task)
+          return yield* endTask(lease, delivery, ran.value, delivery.ack, task)
         }
-        // The lease went to another worker: that worker runs the task from its checkpoints.
-        if (yield* Deferred.isDone(lost)) return yield* delivery.ack
-        if (Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
+        if (ran === undefined || (yield* Deferred.isDone(held.ended))) {
+          yield* Fiber.interruptFork(running)
+          const why = yield* Deferred.await(held.ended)
+          // The lease went to another worker: that worker runs the task from its checkpoints.
+          if (why === "taken") return yield* delivery.ack
+          // Given up before it could be taken over: back to the queue for whoever can reach the store.
+          // The hand-back releases the lease at once when the store answers; otherwise the lease expires
+          // within the sixth of the TTL left, so waiting longer for it would only keep the delivery here.
+          return yield* Effect.zipRight(
+            Effect.ignore(Effect.timeout(leases.handBack(lease), Duration.times(settings.leaseTtl, 1 / 6))),
+            later(delivery)
+          )
+        }
+        if (Cause.isInterruptedOnly(ran.cause)) return yield* Effect.interrupt
         // The store, or what the flow needs (Keystone, Barbican), is out for now: run it again later.
-        yield* Effect.logWarning("task stopped; handing it back", Exit.isFailure(exit) ? exit.cause : "")
+        yield* Effect.logWarning("task stopped; handing it back", ran.cause)
         return yield* runLater(lease, delivery)
       }).pipe(
         // Shutdown: the task waits, as PENDING with its checkpoints, for the next worker.
@@ -156,7 +210,10 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
 
     const claimAndRun = (delivery: Delivery, taskId: string, type: string, restarts: number) =>
       Effect.gen(function* () {
-        const claimed = yield* Effect.either(leases.claim(taskId, settings.workerId, settings.leaseTtl))
+        const claimSentAt = yield* Clock.currentTimeMillis
+        const claimed = yield* Effect.either(
+          Effect.timeout(leases.claim(taskId, settings.workerId, settings.leaseTtl), storeWait)
+        )
         if (claimed._tag === "Left") return yield* later(delivery)
         if (Option.isNone(claimed.right)) return yield* delivery.ack
         const lease = claimed.right.value
@@ -172,11 +229,11 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
           }
           return yield* endTask(lease, delivery, ending, delivery.deadLetter, { type })
         }
-        const task = yield* Effect.either(store.get(taskId))
+        const task = yield* Effect.either(Effect.timeout(store.get(taskId), storeWait))
         // Not readable now is not gone: acking here would leave the task claimed and announced nowhere.
         if (task._tag === "Left") return yield* runLater(lease, delivery)
         if (Option.isNone(task.right)) return yield* delivery.ack
-        return yield* runClaimed(lease, task.right.value, delivery, restarts)
+        return yield* runClaimed(lease, claimSentAt, task.right.value, delivery, restarts)
       })
 
     const run = Effect.fn("TaskExecutor.execute", { kind: "consumer" })(function* (received: Delivery) {

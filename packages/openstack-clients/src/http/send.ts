@@ -2,6 +2,7 @@ import { Clock, Deferred, type Duration, Effect, Fiber, HashMap, Option, Predica
 import { ClientSettings } from "../ClientSettings.js"
 import { type OpenStackError, OpenStackServiceUnavailable, OpenStackTimeout } from "../errors.js"
 import { GlobalRequestId, recordRequest } from "../RequestLog.js"
+import { CallGate } from "./CallGate.js"
 import type { HttpCall, HttpReply, HttpTransport } from "./HttpTransport.js"
 import { recordCall } from "./metrics.js"
 import { errorFromReply, requestIdOf } from "./statusErrors.js"
@@ -11,12 +12,14 @@ import { errorFromReply, requestIdOf } from "./statusErrors.js"
  * uninterruptibly (so that what it made gets recorded), and `Effect.timeout` there would wait for the
  * call to end however long it hangs. The call runs in a fiber of its own that the timeout abandons
  * (interrupting it aborts the request). Interruption from outside still waits for the call where the
- * caller asked for that.
+ * caller asked for that. A gate that closes (see CallGate) cuts the call off the same way, as an
+ * interruption.
  */
 const boundedBy = <A, E, E2>(
   call: Effect.Effect<A, E>,
   duration: Duration.Duration,
-  onTimeout: () => E2
+  onTimeout: () => E2,
+  gateClosed: Effect.Effect<void> | undefined
 ): Effect.Effect<A, E | E2> =>
   Effect.gen(function* () {
     const done = yield* Deferred.make<A, E | E2>()
@@ -24,8 +27,19 @@ const boundedBy = <A, E, E2>(
     const timing = yield* Effect.forkDaemon(
       Effect.interruptible(Effect.zipRight(Effect.sleep(duration), Deferred.fail(done, onTimeout())))
     )
+    const gating =
+      gateClosed === undefined
+        ? undefined
+        : yield* Effect.forkDaemon(
+            Effect.interruptible(Effect.zipRight(gateClosed, Deferred.interrupt(done)))
+          )
     return yield* Deferred.await(done).pipe(
-      Effect.ensuring(Effect.zipRight(Fiber.interruptFork(calling), Fiber.interruptFork(timing)))
+      Effect.ensuring(
+        Effect.zipRight(
+          Effect.zipRight(Fiber.interruptFork(calling), Fiber.interruptFork(timing)),
+          gating === undefined ? Effect.void : Fiber.interruptFork(gating)
+        )
+      )
     )
   })
 
@@ -40,6 +54,9 @@ export const send = (
 ): Effect.Effect<HttpReply, OpenStackError> =>
   Effect.gen(function* () {
     const settings = yield* ClientSettings
+    const gate = yield* CallGate
+    // Closed already: nothing is sent, and the caller ends as interrupted (see CallGate).
+    if (yield* gate.isClosed) return yield* Effect.interrupt
     const globalId = yield* Effect.serviceOption(GlobalRequestId)
     const headers = Option.match(globalId, {
       onNone: () => call.headers,
@@ -67,7 +84,8 @@ export const send = (
         new OpenStackTimeout({
           service,
           message: `${service} did not answer ${call.method} ${call.url} in time`
-        })
+        }),
+      gate.closed
     ).pipe(
       Effect.catchTag("TransportFailure", (failure) =>
         Effect.fail(
