@@ -15,7 +15,6 @@ import { apiHostCut } from "./faults/apiHostCut.js"
 import { fullCut, postgresCut, rabbitmqCut, rollingUpgrade } from "./faults/index.js"
 import { lossAndDelay } from "./faults/lossAndDelay.js"
 import { runFault } from "./faults/run.js"
-import { smoke } from "./smoke.js"
 
 class Hosts extends Context.Tag("test/hosts/Hosts")<
   Hosts,
@@ -41,12 +40,6 @@ const HostsLive = Layer.scoped(
 
 describe("Enamel across hosts", () => {
   layer(HostsLive, { timeout: 180_000, excludeTestServices: true })((it) => {
-    it.effect(
-      "smoke: one POST /servers of 2 servers through HAProxy, exact counts; DELETE leaves nothing",
-      () => Effect.flatMap(Hosts, ({ deployment, alice }) => smoke(deployment, alice)),
-      180_000
-    )
-
     it.effect(
       "fault 1: a worker host cut off from PostgreSQL stops its cloud calls inside its lease; another takes over; healed, it writes and creates nothing",
       () => Effect.flatMap(Hosts, ({ deployment, alice }) => runFault(postgresCut, deployment, alice)),

@@ -313,9 +313,13 @@ export const deployment = (options: { readonly workerSettings?: Readonly<Record<
           ENAMEL_WORKER_TOPICS: "server.create=2,server.delete=2",
           ENAMEL_LEASE_TTL: "6 seconds",
           ENAMEL_WORKER_RETRY_DELAY: "500 millis",
+          // SIGTERM (a rolling upgrade) hands running tasks back after 2 s, not 20: mid-flow, for the next
+          // worker to resume, and within the phase's time.
+          ENAMEL_WORKER_GRACE: "2 seconds",
           // A create resumed after a takeover waits for the request the first worker may have sent at most
-          // this long (adoptOrCreate), not the default minute.
-          ENAMEL_OPENSTACK_REQUEST_TIMEOUT: "20 seconds",
+          // this long (adoptOrCreate), not the default minute; under load the shared dev cloud has taken over 20 s
+          // to answer a POST of a floating IP.
+          ENAMEL_OPENSTACK_REQUEST_TIMEOUT: "30 seconds",
           ENAMEL_WORKER_ADMIN_HOST: "0.0.0.0",
           ENAMEL_WORKER_ADMIN_PORT: String(workerAdminPort),
           ...options.workerSettings

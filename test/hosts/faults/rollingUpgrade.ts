@@ -9,7 +9,7 @@
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
 import { settleBatch, startTasks } from "../tasks.js"
-import { type Fault, findings, holderMidFlow, since } from "./support.js"
+import { type Fault, findings, heldBy, holderMidFlow, since } from "./support.js"
 
 /** The newer build's worker. */
 export const upgradedWorkerEntry = "test/hosts/fixtures/upgradedWorker.ts"
@@ -24,16 +24,17 @@ export const rollingUpgrade =
       const { check, note, violations, notes } = yield* findings
       const start = Date.now()
       const batch = yield* startTasks(hosts.apiUrl, user, { label: "hosts-upgrade", tasks: 2, servers: 2 })
-      // Start once a task is mid-flow: the upgrade meets tasks half made.
-      yield* holderMidFlow(hosts, batch.taskIds)
-      for (const worker of hosts.workers) {
+      // Start once a task is mid-flow, with the worker holding it: the upgrade meets tasks half made.
+      const { worker: first } = yield* holderMidFlow(hosts, batch.taskIds)
+      for (const worker of [first, ...hosts.workers.filter((w) => w !== first)]) {
+        const held = yield* heldBy(worker.id(), batch.taskIds)
         const began = Date.now()
         yield* worker.stop()
         const stopped = Date.now()
         yield* worker.start({ entry })
         yield* note(
-          `${since(start)}: ${worker.namespace} stopped in ${((stopped - began) / 1000).toFixed(1)} s, ` +
-            `up again from ${entry} in ${((Date.now() - stopped) / 1000).toFixed(1)} s`
+          `${since(start)}: ${worker.namespace} (holding ${held.length} tasks) stopped in ` +
+            `${((stopped - began) / 1000).toFixed(1)} s, up again from ${entry} in ${((Date.now() - stopped) / 1000).toFixed(1)} s`
         )
       }
 
