@@ -100,7 +100,8 @@ export const partition =
             claims.filter((c) => c.owner === victimId).reduce((t, c) => Math.max(t, c.lastExpiry), 0)
           )
         )
-        const deadline = Math.max(...expiries)
+        // Holding none (its task ended just before the cut), it had no reason to call the cloud at all.
+        const deadline = expiries.length === 0 ? cutAt : Math.max(...expiries)
         const calls = yield* hosts.cloudRequests(victim.name, cutAt)
         const late = calls.filter((c) => c.t >= deadline)
         const lastCall = calls.reduce((t, c) => Math.max(t, c.t), cutAt)
