@@ -111,7 +111,7 @@ describe("Enamel across hosts, soaked", () => {
             const started = Date.now()
             const result = yield* Effect.either(step(d, alice))
             if (result._tag === "Left") {
-              violations.push(`${name}: failed: ${String(result.left)}`)
+              violations.push(`${name}: failed: ${Cause.pretty(Cause.fail(result.left)).split("\n")[0]}`)
             } else if (result.right !== undefined) {
               tally = addTally(tally, result.right.tally)
               violations.push(...result.right.violations.map((v) => `${name}: ${v}`))
