@@ -2,7 +2,7 @@
  * Fault 5: for a minute, 10 % of the packets between the worker hosts and PostgreSQL are dropped (by the
  * kernel: iptables' statistic match, both ways) and every chunk on those connections is held 200 ms each
  * way (by the forwarder in front of PostgreSQL: this kernel has no tc netem). Tasks of `server.create` run
- * through it, some started before, some during: they slow down, and none is duplicated (no stage succeeds
+ * through it, two started before, one during: they slow down, and none is duplicated (no stage succeeds
  * twice, nothing more in the cloud than asked for) or lost (each succeeds); DELETE leaves nothing.
  */
 import { SqlClient } from "@effect/sql"
@@ -51,8 +51,9 @@ const lossAndDelayChecked = (deployment: Deployment, owner: SessionShape) =>
     yield* deployment.delayWorkersToPostgres(delayMs)
     for (const worker of deployment.workers) yield* deployment.loss(worker.name, "postgres", lossPercent)
     const faultStarted = Date.now()
-    // Another task starts halfway through, so that tasks are taken and begun under the fault too.
-    yield* Effect.sleep(Duration.millis(Duration.toMillis(faultFor) / 2))
+    // Another task starts a quarter of the way through, so that a task is also taken and begun under the
+    // fault (and still ends soon after it).
+    yield* Effect.sleep(Duration.millis(Duration.toMillis(faultFor) / 4))
     started.push(yield* start)
     yield* Effect.sleep(Duration.subtract(faultFor, Duration.millis(Date.now() - faultStarted)))
     yield* deployment.delayWorkersToPostgres(0)
