@@ -38,10 +38,11 @@ const apiHostCutChecked = (deployment: Deployment, owner: SessionShape) =>
     const accepted: Array<string> = []
 
     // api1's answers are lost: of two requests sent at once, HAProxy's round robin gives it one, which it
-    // carries out; that client hears nothing within its 5 s.
+    // carries out; that client hears nothing within its 10 s (time enough, on a loaded machine, for the
+    // other API to answer even a user's first request, for which it makes the user's key).
     yield* deployment.cut("api1", "replies")
     const atCut = [request(), request()]
-    const answers = yield* Effect.forEach(atCut, (r) => Effect.either(post(r, 5_000)), {
+    const answers = yield* Effect.forEach(atCut, (r) => Effect.either(post(r, 10_000)), {
       concurrency: "unbounded"
     })
     const unanswered = atCut.filter((_, i) => answers[i]?._tag === "Left")
