@@ -88,8 +88,17 @@ export const killableWorkers = (label: string, namespace: string, topics: string
         )
         yield* spawn
         const result = yield* succeededTask(token, held.taskId)
-        // The first attempt was cut off in doubt; the second, in another worker, finished the stage.
-        expect(yield* attempts(held.taskId, stage)).toEqual(["1:RUNNING", "2:SUCCEEDED"])
+        // The first attempt was cut off in doubt; another worker finished the stage. On a loaded machine
+        // that worker may have stopped itself in between (a renewal slower than 5/6 of the short lease):
+        // such an attempt is left INTERRUPTED, in doubt too, and never FAILED.
+        const tried = yield* attempts(held.taskId, stage)
+        expect(tried[0]).toBe("1:RUNNING")
+        expect(tried.at(-1)).toBe(`${tried.length}:SUCCEEDED`)
+        expect(
+          tried.slice(1, -1).every((a) => a.endsWith(":INTERRUPTED")),
+          tried.join(", ")
+        ).toBe(true)
+        if (tried.length > 2) console.log(`kills: ${label}: ${stage} attempts ${tried.join(", ")}`)
         return { taskId: held.taskId, result }
       })
 

@@ -75,8 +75,9 @@ export class LeaseKeeper extends Effect.Service<LeaseKeeper>()("@enamel/worker/L
         else if (held.get(h.lease.taskId) === h) h.renewedSince = Math.max(h.renewedSince, sentAt)
       }
     }).pipe(
-      // A statement the network swallowed would hold the next beats back: it gets one beat.
-      Effect.timeout(beat),
+      // A statement the network swallowed would hold the next beats back: it gets two beats, which a
+      // slow database under load may need; by then the stop point of what it renews is near anyway.
+      Effect.timeout(Duration.times(beat, 2)),
       // The store is out for now: the next beat tries again (the stop point is two beats later).
       Effect.catchTags({ TaskStoreError: () => Effect.void, TimeoutException: () => Effect.void })
     )
