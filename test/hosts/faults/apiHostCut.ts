@@ -36,6 +36,9 @@ const apiHostCutChecked = (deployment: Deployment, owner: SessionShape) =>
         timeoutMs
       })
     const accepted: Array<string> = []
+    const began = Date.now()
+    const steps: Array<string> = []
+    const mark = (what: string) => steps.push(`  ${((Date.now() - began) / 1000).toFixed(1)} s: ${what}`)
 
     // api1's answers are lost: of two requests sent at once, HAProxy's round robin gives it one, which it
     // carries out; that client hears nothing within its 10 s (time enough, on a loaded machine, for the
@@ -49,9 +52,11 @@ const apiHostCutChecked = (deployment: Deployment, owner: SessionShape) =>
     expect(unanswered, "exactly one of the two requests went to the cut host").toHaveLength(1)
     for (const answer of answers) if (answer._tag === "Right") accepted.push((yield* taskOf(answer.right)).id)
 
+    mark("api1's answers cut; of two requests, the one it took unanswered")
     // Then api1 is cut off altogether; HAProxy takes it out.
     yield* deployment.cut("api1", "all")
     yield* deployment.awaitBackend("api1", "DOWN")
+    mark("api1 cut off altogether; HAProxy sees it DOWN")
 
     // The client retries with the same key: it gets the task api1 made for its first try, the only one.
     for (const r of unanswered) {
@@ -72,15 +77,29 @@ const apiHostCutChecked = (deployment: Deployment, owner: SessionShape) =>
     expect(yield* sessionsOf("api1")).toBe(api1Before)
     expect(yield* sessionsOf("api2")).toBe(api2Before + whileDown.length)
 
+    mark("retried with its key: the same task; a new request went to api2")
     // No accepted task is lost: each finishes with exactly two of everything, then DELETE leaves nothing.
     expect(new Set(accepted).size).toBe(3)
-    const finished = yield* Effect.forEach(accepted, (id) => finishedTask(deployment.apiUrl, id, owner), {
-      concurrency: "unbounded"
-    })
+    const finished = yield* Effect.forEach(
+      accepted,
+      (id) =>
+        Effect.tap(finishedTask(deployment.apiUrl, id, owner), (task) =>
+          Effect.map(
+            sql<{ first: number }>`
+              SELECT extract(epoch FROM min(started_at)) * 1000 AS first FROM task_timeline WHERE task_id = ${task.id}`,
+            (rows) =>
+              mark(
+                `task ${task.id} ${task.state}; its first stage began at ${((Number(rows[0]?.first) - began) / 1000).toFixed(1)} s`
+              )
+          )
+        ),
+      { concurrency: "unbounded" }
+    )
     for (const task of finished) {
       expect(task.state, `${task.id}: ${JSON.stringify(task.error)}`).toBe("SUCCEEDED")
       expect(yield* cloudCount(task.id, owner)).toEqual({ servers: 2, volumes: 2, ports: 2, floatingIps: 2 })
     }
+    mark("every task SUCCEEDED with 2 of everything")
     yield* Effect.forEach(
       finished,
       (task) =>
@@ -93,7 +112,10 @@ const apiHostCutChecked = (deployment: Deployment, owner: SessionShape) =>
       { concurrency: "unbounded" }
     )
 
+    mark("deleted, nothing left")
     // Healed, api1 answers its health check again (it reaches PostgreSQL) and HAProxy takes it back.
     yield* deployment.heal("api1")
     yield* deployment.awaitBackend("api1", "UP")
+    mark("healed; HAProxy sees api1 UP")
+    console.log(`api-host-cut:\n${steps.join("\n")}`)
   })
