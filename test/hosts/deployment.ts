@@ -5,7 +5,16 @@
  * kill and start a process, the cloud requests a host made, HAProxy's view of the API hosts).
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process"
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from "node:fs"
 import { createServer } from "node:net"
 import { resolve } from "node:path"
 import { removeTopology } from "@enamel/broker/testing"
@@ -140,6 +149,16 @@ export interface Deployment {
   readonly awaitBackend: (host: ApiHostName, status: "UP" | "DOWN") => Effect.Effect<Backend>
 }
 
+/** Bundles a run that was killed left behind (named after a process that is gone). */
+const removeStaleBuilds = () => {
+  const dir = "bench/results/build"
+  if (!existsSync(dir)) return
+  for (const file of readdirSync(dir)) {
+    const pid = /^hosts-.*-(\d+)\.mjs$/.exec(file)?.[1]
+    if (pid !== undefined && !existsSync(`/proc/${pid}`)) rmSync(`${dir}/${file}`, { force: true })
+  }
+}
+
 /** A port nothing listens on now (the OS's pick). */
 const freePort = Effect.async<number>((resume) => {
   const server = createServer()
@@ -231,6 +250,7 @@ export const deployment = (options: { readonly workerSettings?: Readonly<Record<
     // Each entry compiled once into one JavaScript file (esbuild): five processes compiling TypeScript at
     // once under tsx took most of two CPUs for half a minute before the first could answer.
     const scope = yield* Effect.scope
+    yield* Effect.sync(removeStaleBuilds)
     const compiled = (entry: string, name: string) =>
       Effect.tap(
         Effect.promise(() => bundle(entry, `hosts-${name}`)),
