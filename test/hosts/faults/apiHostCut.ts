@@ -36,21 +36,27 @@ const apiHostCutChecked = (deployment: Deployment, owner: SessionShape) =>
         timeoutMs
       })
     const accepted: Array<string> = []
+    const start = Date.now()
+    const steps: Array<string> = []
+    const mark = (what: string) => steps.push(`  ${((Date.now() - start) / 1000).toFixed(1)} s: ${what}`)
 
     // api1's answers are lost: of two requests sent at once, HAProxy's round robin gives it one, which it
-    // carries out; that client hears nothing within its 5 s.
+    // carries out; that client hears nothing within its 10 s (time enough, on a loaded machine, for the
+    // other API to answer even a user's first request, for which it makes the user's key).
     yield* deployment.cut("api1", "replies")
     const atCut = [request(), request()]
-    const answers = yield* Effect.forEach(atCut, (r) => Effect.either(post(r, 5_000)), {
+    const answers = yield* Effect.forEach(atCut, (r) => Effect.either(post(r, 10_000)), {
       concurrency: "unbounded"
     })
     const unanswered = atCut.filter((_, i) => answers[i]?._tag === "Left")
     expect(unanswered, "exactly one of the two requests went to the cut host").toHaveLength(1)
     for (const answer of answers) if (answer._tag === "Right") accepted.push((yield* taskOf(answer.right)).id)
 
+    mark("api1's answers cut; of two requests, the one it took unanswered")
     // Then api1 is cut off altogether; HAProxy takes it out.
     yield* deployment.cut("api1", "all")
     yield* deployment.awaitBackend("api1", "DOWN")
+    mark("api1 cut off altogether; HAProxy sees it DOWN")
 
     // The client retries with the same key: it gets the task api1 made for its first try, the only one.
     for (const r of unanswered) {
@@ -71,28 +77,35 @@ const apiHostCutChecked = (deployment: Deployment, owner: SessionShape) =>
     expect(yield* sessionsOf("api1")).toBe(api1Before)
     expect(yield* sessionsOf("api2")).toBe(api2Before + whileDown.length)
 
-    // No accepted task is lost: each finishes with exactly two of everything, then DELETE leaves nothing.
+    mark("retried with its key: the same task; a new request went to api2")
+    // No accepted task is lost: each finishes with exactly two of everything, then DELETE leaves nothing
+    // (each task deleted as soon as it is counted, while the others still run).
     expect(new Set(accepted).size).toBe(3)
-    const finished = yield* Effect.forEach(accepted, (id) => finishedTask(deployment.apiUrl, id, owner), {
-      concurrency: "unbounded"
-    })
-    for (const task of finished) {
-      expect(task.state, `${task.id}: ${JSON.stringify(task.error)}`).toBe("SUCCEEDED")
-      expect(yield* cloudCount(task.id, owner)).toEqual({ servers: 2, volumes: 2, ports: 2, floatingIps: 2 })
-    }
     yield* Effect.forEach(
-      finished,
-      (task) =>
-        deleteServers(
-          deployment,
-          owner,
-          task.id,
-          task.result.servers.map((server) => server.id)
-        ),
+      accepted,
+      (id) =>
+        Effect.gen(function* () {
+          const task = yield* finishedTask(deployment.apiUrl, id, owner)
+          const [first] = yield* sql<{ first: number }>`
+            SELECT extract(epoch FROM min(started_at)) * 1000 AS first FROM task_timeline WHERE task_id = ${id}`
+          const began = ((Number(first?.first) - start) / 1000).toFixed(1)
+          mark(`task ${id} ${task.state}; its first stage began at ${began} s`)
+          expect(task.state, `${id}: ${JSON.stringify(task.error)}`).toBe("SUCCEEDED")
+          expect(yield* cloudCount(id, owner)).toEqual({ servers: 2, volumes: 2, ports: 2, floatingIps: 2 })
+          yield* deleteServers(
+            deployment,
+            owner,
+            id,
+            task.result.servers.map((server) => server.id)
+          )
+          mark(`task ${id}: 2 of everything; deleted, nothing left`)
+        }),
       { concurrency: "unbounded" }
     )
 
     // Healed, api1 answers its health check again (it reaches PostgreSQL) and HAProxy takes it back.
     yield* deployment.heal("api1")
     yield* deployment.awaitBackend("api1", "UP")
+    mark("healed; HAProxy sees api1 UP")
+    console.log(`api-host-cut:\n${steps.join("\n")}`)
   })
