@@ -111,7 +111,8 @@ describe("Enamel across hosts, soaked", () => {
             const started = Date.now()
             const result = yield* Effect.either(step(d, alice))
             if (result._tag === "Left") {
-              violations.push(`${name}: failed: ${Cause.pretty(Cause.fail(result.left)).split("\n")[0]}`)
+              // The whole error (which call, what answer): the fault stopped there and deleted nothing.
+              violations.push(`${name}: failed: ${JSON.stringify(result.left)}`)
             } else if (result.right !== undefined) {
               tally = addTally(tally, result.right.tally)
               violations.push(...result.right.violations.map((v) => `${name}: ${v}`))
