@@ -6,37 +6,12 @@
  * Needs root (ip netns, iptables) and Debian's haproxy; see the README's "Across hosts".
  */
 import { describe, layer } from "@effect/vitest"
-import { OpenStackClients, type SessionShape } from "@enamel/openstack-clients"
-import { Context, Effect, Layer } from "effect"
-import { sessionFor } from "../../packages/openstack-clients/test/support/cloud.js"
-import { deleteUserKeysAtEnd, ServiceUser, TestDatabase } from "../e2e/enamel.js"
-import { type Deployment, deployment } from "./deployment.js"
+import { Effect } from "effect"
 import { apiHostCut } from "./faults/apiHostCut.js"
 import { fullCut, postgresCut, rabbitmqCut, rollingUpgrade } from "./faults/index.js"
 import { lossAndDelay } from "./faults/lossAndDelay.js"
 import { runFault } from "./faults/run.js"
-
-class Hosts extends Context.Tag("test/hosts/Hosts")<
-  Hosts,
-  { readonly deployment: Deployment; readonly alice: SessionShape }
->() {}
-
-/**
- * The deployment on a throw-away database, and alice, whose keys (made by the APIs) are deleted at the
- * end; built once for every fault below, and removed (processes, hosts, queues, database) after them.
- */
-const HostsLive = Layer.scoped(
-  Hosts,
-  Effect.gen(function* () {
-    const alice = yield* sessionFor("alice")
-    yield* deleteUserKeysAtEnd(alice)
-    return { deployment: yield* deployment(), alice }
-  })
-).pipe(
-  Layer.provideMerge(ServiceUser),
-  Layer.provideMerge(OpenStackClients.layer),
-  Layer.provideMerge(TestDatabase.layer)
-)
+import { Hosts, HostsLive } from "./hostsLayer.js"
 
 describe("Enamel across hosts", () => {
   layer(HostsLive, { timeout: 180_000, excludeTestServices: true })((it) => {

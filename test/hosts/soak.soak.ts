@@ -11,37 +11,19 @@ import { writeFileSync } from "node:fs"
 import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
 import { TaskState } from "@enamel/domain"
-import { OpenStackClients, type SessionShape } from "@enamel/openstack-clients"
-import { Cause, Context, Effect, Layer } from "effect"
-import { sessionFor } from "../../packages/openstack-clients/test/support/cloud.js"
-import { cloudCount, deleteUserKeysAtEnd, ServiceUser, TestDatabase } from "../e2e/enamel.js"
-import { type Deployment, deployment } from "./deployment.js"
+import type { SessionShape } from "@enamel/openstack-clients"
+import { Cause, Effect } from "effect"
+import { cloudCount } from "../e2e/enamel.js"
+import type { Deployment } from "./deployment.js"
 import { apiHostCut } from "./faults/apiHostCut.js"
 import { fullCut, postgresCut, rabbitmqCut, rollingUpgrade, upgradedWorkerEntry } from "./faults/index.js"
 import { lossAndDelay } from "./faults/lossAndDelay.js"
 import { report } from "./faults/run.js"
 import type { FaultResult } from "./faults/support.js"
+import { Hosts, HostsLive } from "./hostsLayer.js"
 import { addTally, emptyTally, type Tally, type TasksServices } from "./tasks.js"
 
 const minutes = Number(process.env.ENAMEL_SOAK_MINUTES ?? "30")
-
-class Soak extends Context.Tag("test/hosts/Soak")<
-  Soak,
-  { readonly deployment: Deployment; readonly alice: SessionShape }
->() {}
-
-const SoakLive = Layer.scoped(
-  Soak,
-  Effect.gen(function* () {
-    const alice = yield* sessionFor("alice")
-    yield* deleteUserKeysAtEnd(alice)
-    return { deployment: yield* deployment(), alice }
-  })
-).pipe(
-  Layer.provideMerge(ServiceUser),
-  Layer.provideMerge(OpenStackClients.layer),
-  Layer.provideMerge(TestDatabase.layer)
-)
 
 /** What the faults need from the test: the test database, the clients, Enamel's service session. */
 type Needs =
@@ -91,12 +73,12 @@ const faults = () => {
 }
 
 describe("Enamel across hosts, soaked", () => {
-  layer(SoakLive, { timeout: 300_000, excludeTestServices: true })((it) => {
+  layer(HostsLive, { timeout: 300_000, excludeTestServices: true })((it) => {
     it.effect(
       `${minutes} minutes of random faults`,
       () =>
         Effect.gen(function* () {
-          const { deployment: d, alice } = yield* Soak
+          const { deployment: d, alice } = yield* Hosts
           const steps = faults()
           const names = [...steps.keys()]
           const end = Date.now() + minutes * 60_000
