@@ -319,7 +319,7 @@ export const deployment = (options: { readonly workerSettings?: Readonly<Record<
           id: () => id,
           running: () => isRunning(child),
           stop: () =>
-            // SIGTERM gives running tasks ENAMEL_WORKER_GRACE (20 s); a process still there after a minute is
+            // SIGTERM gives running tasks ENAMEL_WORKER_GRACE (2 s here); a process still there after a minute is
             // killed, and the stop dies: a stop that hangs is a bug to see.
             stopWith("SIGTERM").pipe(
               Effect.timeoutFail({
