@@ -5,17 +5,18 @@
  */
 import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
-import { BrokerMemory, type Delivery } from "@enamel/broker"
+import { BrokerMemory } from "@enamel/broker"
 import { ErrorCode, runnable } from "@enamel/domain"
 import { OutboxRelay, TaskLeases, TaskStore, TaskStoreError } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
-import { ConfigProvider, Duration, Effect, Layer, Ref } from "effect"
+import { ConfigProvider, Duration, Effect, Layer } from "effect"
 import { newTask } from "../../persistence/test/support/newTask.js"
 import { Cancellations } from "../src/Cancellations.js"
 import { LeaseKeeper } from "../src/LeaseKeeper.js"
 import { TaskExecutor } from "../src/TaskExecutor.js"
 import * as TaskFlowsLayer from "../src/TaskFlows.js"
 import { TaskFlows, taskFlow } from "../src/TaskFlows.js"
+import { leasesOverriding, recordingDelivery } from "./executorSupport.js"
 import { stepsFlow } from "./testFlows.js"
 
 const topic = `test.exec${crypto.randomUUID().slice(0, 8)}`
@@ -39,18 +40,9 @@ const FlakyStore = Layer.effect(
   )
 ).pipe(Layer.provide(TaskStore.Default))
 
-const FlakyLeases = Layer.effect(
-  TaskLeases,
-  Effect.map(
-    TaskLeases,
-    (real) =>
-      new TaskLeases({
-        ...real,
-        finish: (lease, outcome) =>
-          failing.finishes ? Effect.fail(storeDown()) : real.finish(lease, outcome)
-      })
-  )
-).pipe(Layer.provide(TaskLeases.Default))
+const FlakyLeases = leasesOverriding((real) => ({
+  finish: (lease, outcome) => (failing.finishes ? Effect.fail(storeDown()) : real.finish(lease, outcome))
+}))
 
 const Flows = Layer.effect(
   TaskFlows,
@@ -102,22 +94,7 @@ const submitOf = (type: string, flowVersion: number) =>
 
 const submit = submitOf(topic, 1)
 
-/** A delivery of `body` that records how it was settled. */
-const delivery = (body: string) =>
-  Effect.map(Ref.make<ReadonlyArray<string>>([]), (settled) => {
-    const record = (how: string) => Ref.update(settled, (all) => [...all, how])
-    return {
-      delivery: {
-        body,
-        messageId: undefined,
-        redelivered: false,
-        ack: record("ack"),
-        requeue: record("requeue"),
-        deadLetter: record("deadLetter")
-      } satisfies Delivery,
-      settled: Ref.get(settled)
-    }
-  })
+const delivery = recordingDelivery
 
 const row = (id: string) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>

@@ -6,19 +6,20 @@
  */
 import { SqlClient } from "@effect/sql"
 import { describe, expect, layer } from "@effect/vitest"
-import { BrokerMemory, type Delivery } from "@enamel/broker"
+import { BrokerMemory } from "@enamel/broker"
 import { Flow, runnable, Stage } from "@enamel/domain"
 import { Neutron } from "@enamel/openstack-clients"
 import { CloudDouble } from "@enamel/openstack-clients/testing"
-import { OutboxRelay, TaskLeases, TaskStore, TaskStoreError } from "@enamel/persistence"
+import { OutboxRelay, TaskStore, TaskStoreError } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
-import { Clock, ConfigProvider, Duration, Effect, Layer, Ref, Schema } from "effect"
+import { Clock, ConfigProvider, Duration, Effect, Layer, Schema } from "effect"
 import { newTask } from "../../persistence/test/support/newTask.js"
 import { Cancellations } from "../src/Cancellations.js"
 import { LeaseKeeper, stopAfter } from "../src/LeaseKeeper.js"
 import { TaskExecutor } from "../src/TaskExecutor.js"
 import * as TaskFlowsLayer from "../src/TaskFlows.js"
 import { TaskFlows, taskFlow } from "../src/TaskFlows.js"
+import { leasesOverriding, recordingDelivery } from "./executorSupport.js"
 
 const topic = `test.selfstop${crypto.randomUUID().slice(0, 8)}`
 const leaseTtl = Duration.millis(1500)
@@ -47,17 +48,9 @@ const callingFlow = Flow.make({
 })
 
 /** Every renewal fails, as if PostgreSQL were out of reach for the keeper's statement only. */
-const RenewalsFail = Layer.effect(
-  TaskLeases,
-  Effect.map(
-    TaskLeases,
-    (real) =>
-      new TaskLeases({
-        ...real,
-        renewAll: () => Effect.fail(new TaskStoreError({ cause: "the test took the store away" }))
-      })
-  )
-).pipe(Layer.provide(TaskLeases.Default))
+const RenewalsFail = leasesOverriding(() => ({
+  renewAll: () => Effect.fail(new TaskStoreError({ cause: "the test took the store away" }))
+}))
 
 /** The double's clients and session, passed on to each task as its environment. */
 const Clients = CloudDouble.layerClients("alice")
@@ -115,21 +108,12 @@ describe("a worker that cannot renew its lease", () => {
             message
           })
         )
-        const settled = yield* Ref.make<ReadonlyArray<string>>([])
-        const record = (how: string) => Ref.update(settled, (all) => [...all, how])
-        const delivery: Delivery = {
-          body: message,
-          messageId: undefined,
-          redelivered: false,
-          ack: record("ack"),
-          requeue: record("requeue"),
-          deadLetter: record("deadLetter")
-        }
+        const { delivery, settled } = yield* recordingDelivery(message)
 
         const started = yield* Clock.currentTimeMillis
         yield* executor.execute(delivery)
         const returned = yield* Clock.currentTimeMillis
-        expect(yield* Ref.get(settled)).toEqual(["requeue"])
+        expect(yield* settled).toEqual(["requeue"])
         // It stopped at five sixths of the TTL, and not later than the lease could have been taken over.
         const stopPoint = started + Duration.toMillis(stopAfter(leaseTtl))
         expect(answered.length).toBeGreaterThan(5)
