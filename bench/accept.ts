@@ -10,6 +10,7 @@
 import autocannon from "autocannon"
 import { startAcceptFloor, startHttpApiOnly } from "./acceptFloor.js"
 import { novaAcceptRound } from "./novaAccept.js"
+import type { Baseline } from "./support/baseline.js"
 import { login } from "./support/cloud.js"
 import { deploy } from "./support/enamel.js"
 import { sampleProcess } from "./support/stats.js"
@@ -36,6 +37,8 @@ export interface AcceptResult {
   /** Effect's HttpApi alone: Enamel's request schema, a 202 at once, nothing else. */
   readonly httpApiOnly: ReadonlyArray<AcceptRow>
   readonly nova: ReadonlyArray<AcceptRow>
+  /** With BENCH_BASELINE: that revision's API, access log off, in the same turns. */
+  readonly baseline?: { readonly commit: string; readonly rows: ReadonlyArray<AcceptRow> }
 }
 
 export const rowOf = (
@@ -98,9 +101,14 @@ export const acceptBench = async (options: {
   readonly novaConnections: ReadonlyArray<number>
   readonly novaRequests: number
   readonly seconds: number
+  readonly baseline?: Baseline
 }): Promise<AcceptResult> => {
   const alice = await login("alice")
   const quiet = await deploy({ accessLog: false })
+  const before =
+    options.baseline === undefined
+      ? undefined
+      : await deploy({ accessLog: false, root: options.baseline.root })
   const logging = await deploy({ accessLog: true })
   const floorServer = await startAcceptFloor(quiet)
   const httpApiServer = await startHttpApiOnly()
@@ -109,7 +117,9 @@ export const acceptBench = async (options: {
   const httpApiOnly: Array<AcceptRow> = []
   const enamelAccessLog: Array<AcceptRow> = []
   const nova: Array<AcceptRow> = []
+  const baselineRows: Array<AcceptRow> = []
   try {
+    if (before !== undefined) await warmUp(before.apiUrl, alice.token)
     await warmUp(quiet.apiUrl, alice.token)
     await warmUp(logging.apiUrl, alice.token)
     await warmUp(floorServer.url, alice.token)
@@ -120,6 +130,10 @@ export const acceptBench = async (options: {
     const runLogging = acceptRound(logging.apiUrl, logging.api?.pid ?? 0, alice.token)
     for (const [level, connections] of options.connections.entries()) {
       enamel.push(await runQuiet(connections, options.seconds))
+      if (before !== undefined)
+        baselineRows.push(
+          await acceptRound(before.apiUrl, before.api?.pid ?? 0, alice.token)(connections, options.seconds)
+        )
       floor.push(await runFloor(connections, options.seconds))
       httpApiOnly.push(await runHttpApi(connections, options.seconds))
       enamelAccessLog.push(await runLogging(connections, options.seconds))
@@ -128,11 +142,22 @@ export const acceptBench = async (options: {
         nova.push(await novaAcceptRound(alice, novaConnections, options.novaRequests))
       console.error(`  accept level ${connections} done`)
     }
-    return { seconds: options.seconds, enamel, enamelAccessLog, floor, httpApiOnly, nova }
+    return {
+      seconds: options.seconds,
+      enamel,
+      enamelAccessLog,
+      floor,
+      httpApiOnly,
+      nova,
+      ...(options.baseline === undefined
+        ? {}
+        : { baseline: { commit: options.baseline.commit, rows: baselineRows } })
+    }
   } finally {
     await floorServer.close()
     await httpApiServer.close()
     await quiet.close()
+    await before?.close()
     await logging.close()
   }
 }

@@ -6,11 +6,17 @@
  * a durable checkpoint: one INSERT per stage with node-postgres (a prepared statement, synchronous commit),
  * nothing else. Sides alternate.
  */
+
+import { execFileSync } from "node:child_process"
+import { copyFileSync } from "node:fs"
+import { join } from "node:path"
 import { CheckpointsMemory, Flow, runFlow, Stage } from "@enamel/domain"
 import { CheckpointsPg } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
 import { Effect, Layer, Schema } from "effect"
 import pg from "pg"
+import type { Baseline } from "./support/baseline.js"
+import { bundle } from "./support/build.js"
 import { databaseUrl, psql } from "./support/enamel.js"
 import { ensurePythonModules, runPython } from "./support/python.js"
 import { alternate, median } from "./support/stats.js"
@@ -36,6 +42,23 @@ const perStage = (n: number) =>
     yield* runFlow(manyStages(n), { taskId: crypto.randomUUID(), params: undefined })
     return (performance.now() - started) / n
   })
+
+/**
+ * bench/engineSide.ts bundled from `root` (this checkout or a baseline's, into which the side is copied:
+ * an older revision may not have it), as a command that runs `stages` stages in a process of its own.
+ */
+const engineSide = async (root: string, name: string) => {
+  if (root !== process.cwd()) copyFileSync("bench/engineSide.ts", join(root, "bench/engineSide.ts"))
+  const script = await bundle("bench/engineSide.ts", name, root)
+  return (stages: number) => {
+    const out = execFileSync(process.execPath, [script, String(stages)], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"]
+    })
+    const parsed: { msPerStage: number } = JSON.parse(out)
+    return parsed.msPerStage
+  }
+}
 
 const taskflow = (stages: number, url: string) =>
   runPython<{ msPerStage: number }>("taskflow_engine.py", [String(stages), url]).msPerStage
@@ -72,16 +95,36 @@ export interface EngineResult {
   readonly taskflowPostgres: number
   /** One durable INSERT per stage and nothing else: what a checkpoint on this PostgreSQL costs at least. */
   readonly floorPostgres: number
+  /**
+   * With BENCH_BASELINE: the PostgreSQL side of that revision and of this one, each in a process of its
+   * own (bench/engineSide.ts), in the same turns.
+   */
+  readonly baseline?: { readonly commit: string; readonly before: number; readonly after: number }
 }
 
-export const engineBench = async (stages: number, rounds: number): Promise<EngineResult> => {
+export const engineBench = async (
+  stages: number,
+  rounds: number,
+  baseline?: Baseline
+): Promise<EngineResult> => {
   ensurePythonModules(["taskflow", "psycopg2", "alembic", "sqlalchemy_utils"])
   const database = `bench_taskflow_${Date.now().toString(36)}`
   psql(`CREATE DATABASE ${database}`)
   try {
     // Untimed: the first run of a process pays for compiling the runtime's code (JIT), not per stage.
     await Effect.runPromise(Effect.provide(perStage(100), CheckpointsMemory.layer))
-    const runs = await alternate(rounds, {
+    const pair =
+      baseline === undefined
+        ? undefined
+        : {
+            before: await engineSide(baseline.root, "engine-side"),
+            after: await engineSide(process.cwd(), "engine-side")
+          }
+    // Keyed by name: the baseline's two sides are there only with BENCH_BASELINE.
+    const sides: Record<string, () => Promise<number>> = {
+      ...(pair === undefined
+        ? {}
+        : { baselineBefore: async () => pair.before(stages), baselineAfter: async () => pair.after(stages) }),
       enamelMemory: () => Effect.runPromise(Effect.provide(perStage(stages), CheckpointsMemory.layer)),
       enamelPostgres: () =>
         Effect.runPromise(
@@ -91,15 +134,20 @@ export const engineBench = async (stages: number, rounds: number): Promise<Engin
       taskflowPostgres: async () =>
         taskflow(stages, databaseUrl(database).replace(/^postgres:/, "postgresql+psycopg2:")),
       floorPostgres: () => durableWrites(stages, databaseUrl(database))
-    })
+    }
+    const runs = await alternate(rounds, sides)
+    const of = (side: string) => median(runs[side] ?? [])
     return {
       stages,
       rounds,
-      enamelMemory: median(runs.enamelMemory),
-      enamelPostgres: median(runs.enamelPostgres),
-      taskflowMemory: median(runs.taskflowMemory),
-      taskflowPostgres: median(runs.taskflowPostgres),
-      floorPostgres: median(runs.floorPostgres)
+      enamelMemory: of("enamelMemory"),
+      enamelPostgres: of("enamelPostgres"),
+      taskflowMemory: of("taskflowMemory"),
+      taskflowPostgres: of("taskflowPostgres"),
+      floorPostgres: of("floorPostgres"),
+      ...(baseline === undefined
+        ? {}
+        : { baseline: { commit: baseline.commit, before: of("baselineBefore"), after: of("baselineAfter") } })
     }
   } finally {
     psql(`DROP DATABASE ${database} WITH (FORCE)`)

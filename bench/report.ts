@@ -50,6 +50,9 @@ const acceptSection = (a: AcceptResult) => [
   ...acceptRows("floor: bare Node HTTP, INSERT, confirmed publish", a.floor),
   ...acceptRows("Effect HttpApi alone: same schema, 202 at once", a.httpApiOnly),
   ...acceptRows("Nova POST /servers", a.nova),
+  ...(a.baseline === undefined
+    ? []
+    : acceptRows(`baseline ${a.baseline.commit} (BENCH_BASELINE), ENAMEL_ACCESS_LOG=false`, a.baseline.rows)),
   "",
   "| connections | CPU ms per request: Enamel / floor / HttpApi alone | Enamel ÷ floor, requests/s |",
   "| ---: | --- | ---: |",
@@ -60,7 +63,22 @@ const acceptSection = (a: AcceptResult) => [
       r === undefined ? "–" : round((r.apiCpuPercent ?? Number.NaN) / 100 / (r.requestsPerSecond / 1000), 3)
     return `| ${e.connections} | ${ms(e)} / ${ms(f)} / ${ms(h)} | ${f === undefined ? "–" : round(e.requestsPerSecond / f.requestsPerSecond)} |`
   }),
-  ""
+  "",
+  ...(a.baseline === undefined
+    ? []
+    : [
+        `Before and after: the baseline ${a.baseline.commit} and this build, access log off, in the same turns.`,
+        "",
+        "| connections | requests/s before → after | × floor before → after | p99 ms before → after |",
+        "| ---: | --- | --- | --- |",
+        ...a.enamel.map((e, i) => {
+          const b = a.baseline?.rows[i]
+          const f = a.floor[i]
+          if (b === undefined || f === undefined) return `| ${e.connections} | – | – | – |`
+          return `| ${e.connections} | ${b.requestsPerSecond} → ${e.requestsPerSecond} | ${round(b.requestsPerSecond / f.requestsPerSecond)} → ${round(e.requestsPerSecond / f.requestsPerSecond)} | ${b.p99Ms} → ${e.p99Ms} |`
+        }),
+        ""
+      ])
 ]
 
 const endToEndSection = (e: EndToEndResult) => {
@@ -239,17 +257,24 @@ const engineSection = (e: EngineResult) => [
   `| TaskFlow ÷ Enamel | ${round(e.taskflowMemory / e.enamelMemory, 1)} | ${round(e.taskflowPostgres / e.enamelPostgres, 1)} |`,
   `| floor: one durable INSERT per stage (node-postgres, prepared) | – | ${e.floorPostgres.toFixed(3)} |`,
   `| Enamel − floor | – | ${(e.enamelPostgres - e.floorPostgres).toFixed(3)} |`,
+  `| Enamel ÷ floor | – | ${round(e.enamelPostgres / e.floorPostgres)} |`,
+  ...(e.baseline === undefined
+    ? []
+    : [
+        `| before: baseline ${e.baseline.commit}, own process | – | ${e.baseline.before.toFixed(3)} (${round(e.baseline.before / e.floorPostgres)} × floor) |`,
+        `| after: this build, own process | – | ${e.baseline.after.toFixed(3)} (${round(e.baseline.after / e.floorPostgres)} × floor) |`
+      ]),
   ""
 ]
 
 const scaleSection = (runs: ReadonlyArray<ScaleResult>) => [
   "## Scale: queued tasks, one worker process (target: worker RSS ≤ 300 MB)",
   "",
-  "| worker heap | tasks | in flight (prefetch) | stages × wait | seconds | tasks/s | most running at once | succeeded | peak worker RSS MiB | worker CPU % of a core |",
-  "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  "| worker | worker heap | tasks | in flight (prefetch) | stages × wait | seconds | tasks/s | most running at once | succeeded | peak worker RSS MiB | worker CPU % of a core |",
+  "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
   ...runs.map(
     (s) =>
-      `| ${s.heapLimitMiB === null ? "V8 default" : `--max-old-space-size=${s.heapLimitMiB}`} | ${s.tasks} | ${s.inFlight} | ${s.stagesPerTask} × ${s.stageSleepMs} ms | ${s.seconds} | ${s.tasksPerSecond} | ${s.maxRunning} | ${s.succeeded} | ${s.peakWorkerRssMiB} | ${s.workerCpuPercent} |`
+      `| ${s.revision === null ? "this build" : `baseline ${s.revision}`} | ${s.heapLimitMiB === null ? "V8 default" : `--max-old-space-size=${s.heapLimitMiB}`} | ${s.tasks} | ${s.inFlight} | ${s.stagesPerTask} × ${s.stageSleepMs} ms | ${s.seconds} | ${s.tasksPerSecond} | ${s.maxRunning} | ${s.succeeded} | ${s.peakWorkerRssMiB} | ${s.workerCpuPercent} |`
   ),
   ""
 ]

@@ -18,6 +18,7 @@ import { rebuildBench } from "./rebuild.js"
 import { type BenchResult, markdown } from "./report.js"
 import { resizeBench } from "./resize.js"
 import { scaleBench } from "./scale.js"
+import { baseline as checkOutBaseline } from "./support/baseline.js"
 import { tearDownLeftovers } from "./support/enamel.js"
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? String(fallback))
@@ -28,12 +29,14 @@ const parts = new Set(
 const main = async () => {
   const started = performance.now()
   await tearDownLeftovers()
+  const baseline = checkOutBaseline()
   const accept = parts.has("accept")
     ? await acceptBench({
         connections: [10, 50, 100],
         novaConnections: [1, 5, 10],
         novaRequests: setting("BENCH_NOVA_REQUESTS", 20),
-        seconds: setting("BENCH_SECONDS", 10)
+        seconds: setting("BENCH_SECONDS", 10),
+        ...(baseline === undefined ? {} : { baseline })
       })
     : undefined
   const endToEnd = parts.has("endToEnd") ? await endToEndBench(setting("BENCH_ROUNDS", 10)) : undefined
@@ -44,7 +47,7 @@ const main = async () => {
   const rebuild = parts.has("rebuild") ? await rebuildBench(setting("BENCH_REBUILD_ROUNDS", 4)) : undefined
   const network = parts.has("network") ? await networkBench(setting("BENCH_NETWORK_ROUNDS", 5)) : undefined
   const engine = parts.has("engine")
-    ? await engineBench(setting("BENCH_STAGES", 1000), setting("BENCH_ENGINE_ROUNDS", 3))
+    ? await engineBench(setting("BENCH_STAGES", 1000), setting("BENCH_ENGINE_ROUNDS", 3), baseline)
     : undefined
   const scaleOptions = {
     tasks: setting("BENCH_TASKS", 10_000),
@@ -57,6 +60,7 @@ const main = async () => {
   const scale = parts.has("scale")
     ? [
         await scaleBench(scaleOptions),
+        ...(baseline === undefined ? [] : [await scaleBench({ ...scaleOptions, baseline })]),
         ...(heapLimit > 0 ? [await scaleBench({ ...scaleOptions, heapLimitMiB: heapLimit })] : [])
       ]
     : undefined

@@ -7,6 +7,7 @@
  * heap), so the run shows what the bound costs in throughput.
  */
 
+import type { Baseline } from "./support/baseline.js"
 import { sleep } from "./support/cloud.js"
 import { deploy, psql } from "./support/enamel.js"
 import { round, sampleProcess } from "./support/stats.js"
@@ -18,6 +19,8 @@ export interface ScaleResult {
   readonly stageSleepMs: number
   /** The worker's V8 old-space limit, when one was set. */
   readonly heapLimitMiB: number | null
+  /** The baseline revision (BENCH_BASELINE) the worker was built from, when not this checkout. */
+  readonly revision: string | null
   readonly seconds: number
   readonly tasksPerSecond: number
   readonly maxRunning: number
@@ -35,8 +38,10 @@ export const scaleBench = async (options: {
   readonly stages: number
   readonly sleepMs: number
   readonly heapLimitMiB?: number
+  readonly baseline?: Baseline
 }): Promise<ScaleResult> => {
   const enamel = await deploy({
+    ...(options.baseline === undefined ? {} : { root: options.baseline.root }),
     accessLog: false,
     withoutApi: true,
     workerEntry: "bench/scaleWorker.ts",
@@ -81,6 +86,7 @@ export const scaleBench = async (options: {
       stagesPerTask: options.stages,
       stageSleepMs: options.sleepMs,
       heapLimitMiB: options.heapLimitMiB ?? null,
+      revision: options.baseline?.commit ?? null,
       seconds: round(seconds, 1),
       tasksPerSecond: round(finished / seconds, 1),
       maxRunning,

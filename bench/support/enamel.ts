@@ -60,6 +60,8 @@ export interface DeploymentOptions {
   readonly withoutApi?: boolean
   /** A prebuilt API script instead of bundling packages/api/src/main.ts (to compare two builds). */
   readonly apiScript?: string
+  /** The checkout the API and worker are built from (default this one; a baseline's to compare). */
+  readonly root?: string
   /** Extra environment for both processes. */
   readonly env?: Record<string, string>
 }
@@ -71,8 +73,8 @@ export const deploy = async (options: DeploymentOptions): Promise<Deployment> =>
   const namespace = deploymentNamespace(id)
   psql(`CREATE DATABASE ${database}`)
   const [apiJs, workerJs] = await Promise.all([
-    bundle("packages/api/src/main.ts", "api"),
-    bundle(options.workerEntry ?? "packages/worker/src/main.ts", "worker")
+    bundle("packages/api/src/main.ts", "api", options.root),
+    bundle(options.workerEntry ?? "packages/worker/src/main.ts", "worker", options.root)
   ])
   const apiPort = freePort()
   const env = {

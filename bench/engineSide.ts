@@ -1,0 +1,46 @@
+/**
+ * The engine part's Enamel-on-PostgreSQL side as a process of its own, so that a baseline revision's
+ * engine (BENCH_BASELINE) and the current one run alike: bundled from either checkout
+ * (bench/support/baseline.ts), `node engineSide.mjs <stages>` runs 100 untimed stages (JIT), then
+ * `stages` no-op stages with PostgreSQL checkpoints, and prints `{"msPerStage": …}`.
+ */
+import { Flow, runFlow, Stage } from "@enamel/domain"
+import { CheckpointsPg } from "@enamel/persistence"
+import * as TestDatabase from "@enamel/persistence/testing"
+import { Effect, Layer, Schema } from "effect"
+
+const noop = Stage.make({ name: "noop", result: Schema.Number, run: (i: number) => Effect.succeed(i) })
+
+const manyStages = (n: number) =>
+  Flow.make({
+    type: "bench.noop",
+    params: Schema.Void,
+    result: Schema.Number,
+    program: () =>
+      Effect.gen(function* () {
+        let total = 0
+        for (let i = 0; i < n; i++) total += yield* Flow.scoped(`s${i}`)(Flow.stage(noop, i))
+        return total
+      })
+  })
+
+const perStage = (n: number) =>
+  Effect.gen(function* () {
+    const started = performance.now()
+    yield* runFlow(manyStages(n), { taskId: crypto.randomUUID(), params: undefined })
+    return (performance.now() - started) / n
+  })
+
+const stages = Number(process.argv[2] ?? "1000")
+const program = Effect.gen(function* () {
+  yield* perStage(100)
+  return yield* perStage(stages)
+}).pipe(Effect.provide(CheckpointsPg.layer.pipe(Layer.provide(TestDatabase.layer))))
+
+Effect.runPromise(program).then(
+  (msPerStage) => console.log(JSON.stringify({ msPerStage })),
+  (error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  }
+)
