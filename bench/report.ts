@@ -39,7 +39,7 @@ const acceptRows = (who: string, rows: ReadonlyArray<AcceptRow>) =>
   )
 
 const acceptSection = (a: AcceptResult) => [
-  "## Accepting: POST /servers → 202 (target ≥ 2,000/s with p99 ≤ 50 ms)",
+  "## Accepting: POST /servers → 202 (target at 50 connections: ≥ 0.8 × the floor with p99 ≤ 50 ms, access log off; ≥ 0.7 × with the defaults)",
   "",
   `Enamel: ${a.seconds} s per level under autocannon, the API compiled (esbuild) as its own process; Nova: a bounded number of requests per level, every server deleted afterwards. Levels alternate between the five. The floor is the same body sent to a bare Node server that inserts one row and publishes one confirmed message per request (no auth, no validation, no outbox); "HttpApi alone" is Effect's HttpApi decoding the body with Enamel's request schema and answering 202 at once (no middleware, auth, database or broker). CPU is of the serving process.`,
   "",
@@ -246,7 +246,7 @@ const networkSection = (n: NetworkResult) => [
 ]
 
 const engineSection = (e: EngineResult) => [
-  `## Engine overhead: ${e.stages} no-op stages (target ≤ 1 ms per stage)`,
+  `## Engine overhead: ${e.stages} no-op stages (target ≤ 1.2 × the floor on PostgreSQL)`,
   "",
   `Median of ${e.rounds} alternating rounds.`,
   "",
@@ -268,7 +268,7 @@ const engineSection = (e: EngineResult) => [
 ]
 
 const scaleSection = (runs: ReadonlyArray<ScaleResult>) => [
-  "## Scale: queued tasks, one worker process (target: worker RSS ≤ 300 MB)",
+  "## Scale: queued tasks, one worker process (target: peak worker RSS ≤ 300 MiB with V8's default heap, at no fewer tasks/s)",
   "",
   "| worker | worker heap | tasks | in flight (prefetch) | stages × wait | seconds | tasks/s | most running at once | succeeded | peak worker RSS MiB | worker CPU % of a core |",
   "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
