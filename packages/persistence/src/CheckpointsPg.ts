@@ -9,6 +9,7 @@ import {
   type TimelineWrite
 } from "@enamel/domain"
 import { Effect, Layer, Schema } from "effect"
+import * as NamedStatements from "./pg/NamedStatements.js"
 
 const Row = Schema.Struct({
   taskId: Schema.String,
@@ -47,6 +48,33 @@ const toDocument = (entry: TimelineWrite) => ({
 })
 
 /**
+ * The write, sent by name (prepared once per connection): with a fence or without, and synchronous or
+ * not, four fixed texts. All entries travel as one JSON document ($1), unpacked by the server in order:
+ * one statement and one parameter whatever their number, and the result, error and detail documents are
+ * stored as they are. With a fence, $2 and $3 are the task and its fence.
+ */
+const writeStatement = (fenced: boolean, synchronous: boolean) =>
+  NamedStatements.make<{ readonly seq: string }>(
+    `enamel_checkpoints_write${fenced ? "_fenced" : ""}${synchronous ? "" : "_async"}`,
+    `INSERT INTO task_timeline (task_id, phase, path, attempt, state, started_at, ended_at, duration_ms,
+                               result, error, detail)
+     SELECT (e->>'taskId')::uuid, e->>'phase', e->>'path', (e->>'attempt')::integer, e->>'state',
+            to_timestamp((e->>'startedAt')::double precision / 1000),
+            to_timestamp((e->>'endedAt')::double precision / 1000),
+            (e->>'durationMs')::double precision,
+            NULLIF(e->'result', 'null'), NULLIF(e->'error', 'null'), e->'detail'
+     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS w(e, n)
+     WHERE ${fenced ? "EXISTS (SELECT 1 FROM tasks WHERE id = $2::uuid AND fence = $3::bigint)" : "TRUE"}
+       AND ${synchronous ? "TRUE" : "set_config('synchronous_commit', 'off', true) = 'off'"}
+     ORDER BY n
+     ON CONFLICT (task_id, phase, path, attempt) DO UPDATE SET
+       state = excluded.state, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms,
+       result = excluded.result, error = excluded.error, detail = excluded.detail,
+       seq = nextval('task_timeline_seq')
+     RETURNING seq`
+  )
+
+/**
  * Checkpoints in PostgreSQL: one upsert statement per write (of one entry or several), one indexed read
  * per resume. With a fence (a worker's lease on the task), a write lands only while the task's fence is
  * still that one; otherwise none of its entries is stored, it fails with CheckpointError and the run
@@ -65,41 +93,23 @@ export const make = (fence?: { readonly taskId: string; readonly fence: number }
         decodeRows
       )
 
-    const guard =
-      fence === undefined
-        ? sql`TRUE`
-        : sql`EXISTS (SELECT 1 FROM tasks WHERE id = ${fence.taskId} AND fence = ${fence.fence})`
-
     // Only a start (RUNNING) must be on disk before the call returns: the stage's side effects follow it,
     // and after a crash it marks the stage as in doubt. A write of outcomes alone commits without waiting
     // for the WAL flush: the next start, or the task's final state, is a synchronous commit that flushes
     // the WAL up to and including it, before any further side effect. Only a PostgreSQL crash in between
     // can lose an outcome, and then the stage is in doubt and adopts what it made, as after a worker
     // crash. (The runner normally sends a stage's outcome with the next start, in one write.)
-    const flushPolicy = (entries: ReadonlyArray<TimelineWrite>) =>
-      entries.some((e) => e.state === "RUNNING")
-        ? sql`TRUE`
-        : sql`set_config('synchronous_commit', 'off', true) = 'off'`
+    const statements = {
+      synchronous: yield* writeStatement(fence !== undefined, true),
+      outcomesOnly: yield* writeStatement(fence !== undefined, false)
+    }
+    const fenceParams = fence === undefined ? [] : [fence.taskId, fence.fence]
 
-    // All entries travel as one JSON document, unpacked by the server in order: one statement and one
-    // parameter whatever their number, and the result, error and detail documents are stored as they are.
     const write = (entries: ReadonlyArray<TimelineWrite>) =>
-      sql<{ seq: string }>`
-        INSERT INTO task_timeline (task_id, phase, path, attempt, state, started_at, ended_at, duration_ms,
-                                   result, error, detail)
-        SELECT (e->>'taskId')::uuid, e->>'phase', e->>'path', (e->>'attempt')::integer, e->>'state',
-               to_timestamp((e->>'startedAt')::double precision / 1000),
-               to_timestamp((e->>'endedAt')::double precision / 1000),
-               (e->>'durationMs')::double precision,
-               NULLIF(e->'result', 'null'), NULLIF(e->'error', 'null'), e->'detail'
-        FROM jsonb_array_elements(${JSON.stringify(entries.map(toDocument))}::jsonb) WITH ORDINALITY AS w(e, n)
-        WHERE ${guard} AND ${flushPolicy(entries)}
-        ORDER BY n
-        ON CONFLICT (task_id, phase, path, attempt) DO UPDATE SET
-          state = excluded.state, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms,
-          result = excluded.result, error = excluded.error, detail = excluded.detail,
-          seq = nextval('task_timeline_seq')
-        RETURNING seq`.pipe(
+      (entries.some((e) => e.state === "RUNNING") ? statements.synchronous : statements.outcomesOnly)([
+        JSON.stringify(entries.map(toDocument)),
+        ...fenceParams
+      ]).pipe(
         Effect.mapError(storeError("could not record a checkpoint")),
         Effect.filterOrFail(
           (rows) => rows.length === entries.length,
