@@ -7,6 +7,7 @@
  */
 
 import { floorCreate, resolveIds } from "./floor.js"
+import type { Baseline } from "./support/baseline.js"
 import { call, type Login, login } from "./support/cloud.js"
 import { deploy } from "./support/enamel.js"
 import { ensurePythonModules, runPython } from "./support/python.js"
@@ -42,6 +43,12 @@ export interface EndToEndResult {
   readonly rounds: number
   readonly seconds: Readonly<Record<"enamel" | "floor" | "openstacksdk" | "heat", ReadonlyArray<number>>>
   readonly medians: Readonly<Record<"enamel" | "floor" | "openstacksdk" | "heat", number>>
+  /** With BENCH_BASELINE: that revision's API and worker as a fifth side, in the same rounds. */
+  readonly baseline?: {
+    readonly commit: string
+    readonly seconds: ReadonlyArray<number>
+    readonly median: number
+  }
 }
 
 interface Named {
@@ -82,17 +89,30 @@ const floatingIpIds = async (who: Login) =>
     )
   ).floatingips
 
-export const endToEndBench = async (rounds: number): Promise<EndToEndResult> => {
+export const endToEndBench = async (rounds: number, baseline?: Baseline): Promise<EndToEndResult> => {
   ensurePythonModules(["openstack"])
   const alice = await login("alice")
   const ids = await resolveIds(alice)
   const enamel = await deploy({ accessLog: true, workerTopics: "server.create=4,server.delete=2" })
+  const before =
+    baseline === undefined
+      ? undefined
+      : await deploy({
+          accessLog: true,
+          workerTopics: "server.create=4,server.delete=2",
+          root: baseline.root
+        })
   const tag = Date.now().toString(36)
   const floatingIpsBefore = new Set((await floatingIpIds(alice)).map((ip) => ip.id))
   try {
     // Untimed: makes alice's key (application credential) once, as any first request does.
     await enamelCreate(enamel.apiUrl, alice, `bench-e2e-${tag}-warm`)
-    const seconds = await alternate(rounds, {
+    if (before !== undefined) await enamelCreate(before.apiUrl, alice, `bench-e2e-${tag}-warmbefore`)
+    const { before: beforeSeconds, ...seconds } = await alternate(rounds, {
+      before: (r) =>
+        before === undefined
+          ? Promise.resolve(Number.NaN)
+          : enamelCreate(before.apiUrl, alice, `bench-e2e-${tag}-before${r}`),
       enamel: (r) => enamelCreate(enamel.apiUrl, alice, `bench-e2e-${tag}-enamel${r}`),
       floor: (r) => floorCreate(alice, ids, `bench-e2e-${tag}-floor${r}`),
       openstacksdk: (r) =>
@@ -116,8 +136,22 @@ export const endToEndBench = async (rounds: number): Promise<EndToEndResult> => 
       throw new Error(
         `the end-to-end sides left something in alice's project: ${JSON.stringify({ left, seconds })}`
       )
-    return { rounds, seconds, medians }
+    return {
+      rounds,
+      seconds,
+      medians,
+      ...(baseline === undefined
+        ? {}
+        : {
+            baseline: {
+              commit: baseline.commit,
+              seconds: beforeSeconds,
+              median: round(median(beforeSeconds))
+            }
+          })
+    }
   } finally {
     await enamel.close()
+    await before?.close()
   }
 }

@@ -96,6 +96,11 @@ const endToEndSection = (e: EndToEndResult) => {
     row("Enamel POST /servers → SUCCEEDED", "enamel"),
     row("openstacksdk create_server(wait=True)", "openstacksdk"),
     row("Heat stack-create → CREATE_COMPLETE", "heat"),
+    ...(e.baseline === undefined
+      ? []
+      : [
+          `| before: baseline ${e.baseline.commit} (BENCH_BASELINE), POST /servers → SUCCEEDED | ${e.baseline.median} | ${round(e.baseline.median / floor)} | ${e.baseline.seconds.map((s) => s.toFixed(1)).join(" ")} |`
+        ]),
     ""
   ]
 }

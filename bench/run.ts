@@ -39,7 +39,9 @@ const main = async () => {
         ...(baseline === undefined ? {} : { baseline })
       })
     : undefined
-  const endToEnd = parts.has("endToEnd") ? await endToEndBench(setting("BENCH_ROUNDS", 10)) : undefined
+  const endToEnd = parts.has("endToEnd")
+    ? await endToEndBench(setting("BENCH_ROUNDS", 10), baseline)
+    : undefined
   const attach = parts.has("attach") ? await attachBench(setting("BENCH_ATTACH_ROUNDS", 5)) : undefined
   const backup = parts.has("backup") ? await backupBench(setting("BENCH_BACKUP_ROUNDS", 5)) : undefined
   // An even number: each side resizes up and down as often (bench/resize.ts).
