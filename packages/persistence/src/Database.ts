@@ -1,5 +1,5 @@
-import { PgClient } from "@effect/sql-pg"
 import { Config, Duration, Effect, Layer, Redacted, String as Str } from "effect"
+import * as NamedStatements from "./pg/NamedStatements.js"
 
 /**
  * The one place Enamel opens PostgreSQL: names are snake_case in SQL and camelCase in code.
@@ -32,8 +32,18 @@ export const clientConfig = (
   connectTimeout
 })
 
-export const layerClient = (url: Redacted.Redacted, connectTimeout?: Duration.Duration) =>
-  PgClient.layer(clientConfig(url, connectTimeout))
+/**
+ * PgClient and SqlClient on a PostgreSQL server, with the pool under them reachable for named statements
+ * (pg/NamedStatements.ts).
+ */
+export const layerClient = (
+  url: Redacted.Redacted,
+  connectTimeout: Duration.Duration = Duration.seconds(3)
+) =>
+  NamedStatements.layerClient(
+    { url, connectTimeout, applicationName: conventions.applicationName },
+    conventions
+  )
 
 export const layer = Layer.unwrapEffect(Effect.map(databaseUrl, (url) => layerClient(url)))
 

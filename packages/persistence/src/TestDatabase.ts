@@ -1,7 +1,7 @@
 import { Reactivity } from "@effect/experimental"
 import { PgClient } from "@effect/sql-pg"
 import { Context, Effect, Layer, Redacted } from "effect"
-import { clientConfig, databaseUrl } from "./Database.js"
+import { clientConfig, databaseUrl, layerClient } from "./Database.js"
 import * as PgliteDatabase from "./embedded/PgliteDatabase.js"
 import { freshDataDir } from "./embedded/template.js"
 import { layerMigrated } from "./migrate.js"
@@ -29,7 +29,7 @@ export const layer = Layer.unwrapScoped(
       Effect.ignore(admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
     )
     url.pathname = `/${name}`
-    const client = PgClient.layer(clientConfig(Redacted.make(url.toString())))
+    const client = layerClient(Redacted.make(url.toString()))
     return Layer.merge(
       Layer.provideMerge(layerMigrated, client),
       Layer.succeed(TestDatabaseUrl, new URL(url))
