@@ -44,8 +44,8 @@ const whileDown = Schedule.exponential("100 millis", 2).pipe(
 )
 
 /**
- * Publishes outbox rows to the broker and deletes them once confirmed. Each batch is claimed with
- * FOR UPDATE SKIP LOCKED inside a transaction held across the confirmed publish, so relays in several
+ * Publishes outbox rows to the broker and deletes them once confirmed. Each batch is claimed (deleted,
+ * FOR UPDATE SKIP LOCKED) inside a transaction held across the confirmed publish, so relays in several
  * processes never publish the same row twice in the normal case, and a crash or broker failure before the
  * confirm leaves the rows for the next try (the broker may then see a message twice; consumers dedupe).
  *
@@ -66,10 +66,16 @@ export class OutboxRelay extends Effect.Service<OutboxRelay>()("@enamel/persiste
     const publishBatch = sql
       .withTransaction(
         Effect.gen(function* () {
+          // Claimed by deleting: the rows stay locked (other relays skip them) and come back if the
+          // transaction rolls back, so the confirmed publish below still decides; one statement fewer
+          // per batch than a SELECT … FOR UPDATE and a DELETE of what it claimed.
           const claimed = yield* Effect.flatMap(
-            sql`SELECT id::text, task_id::text, routing_key, priority, payload, traceparent FROM task_outbox
-              ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`,
-            (rows) => Effect.orDie(decode(rows))
+            sql`DELETE FROM task_outbox WHERE id IN (
+                  SELECT id FROM task_outbox ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)
+                RETURNING id::text, task_id::text, routing_key, priority, payload, traceparent`,
+            // A DELETE returns its rows in no set order: published oldest first, as they were written.
+            (rows) =>
+              Effect.map(Effect.orDie(decode(rows)), (decoded) => [...decoded].sort((a, b) => a.id - b.id))
           )
           if (claimed.length === 0) return 0
           yield* Effect.scoped(
@@ -86,10 +92,6 @@ export class OutboxRelay extends Effect.Service<OutboxRelay>()("@enamel/persiste
               broker.publish
             )
           )
-          yield* sql`DELETE FROM task_outbox WHERE ${sql.in(
-            "id",
-            claimed.map((row) => row.id)
-          )}`
           return claimed.length
         })
       )

@@ -1,9 +1,19 @@
 import type { Statement } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
-import { ErrorCode, ErrorInfo, type OnFailure, Task, TaskNotFound, type TaskState } from "@enamel/domain"
+import {
+  ErrorCode,
+  ErrorInfo,
+  type OnFailure,
+  Task,
+  TaskId,
+  TaskNotFound,
+  TaskState,
+  TaskType
+} from "@enamel/domain"
 import { TraceContext } from "@enamel/telemetry"
-import { Data, Effect, Option, Queue, Schema } from "effect"
+import { Data, type DateTime, Effect, Option, Queue, Schema } from "effect"
 import { groupCommit } from "./groupCommit.js"
+import * as NamedStatements from "./pg/NamedStatements.js"
 import * as TaskResources from "./TaskResources.js"
 import * as TaskStateSql from "./taskStateSql.js"
 
@@ -100,6 +110,80 @@ export class TaskNotCancellable extends Data.TaggedError("TaskNotCancellable")<{
 export const columns = `id::text, type, flow_version, state, project_id, user_id, priority, params, result, error, key_ref, request_hash,
   cancel_requested_at, created_at, updated_at, started_at, ended_at, on_failure, held, retries`
 
+/**
+ * One statement, so one round trip and atomic: the tasks and their outbox rows (a data-modifying WITH
+ * always runs). A task whose Idempotency-Key is already used writes nothing and gets no row back. The
+ * batch goes as one JSON document ($1), so every batch size is the same statement, prepared once per
+ * connection (pg/NamedStatements.ts), and encoding it is one `JSON.stringify` (thirteen arrays cost
+ * node-postgres an escaped array literal each). Only what the database makes comes back (the id, to
+ * match, and the time); the rest of the task is what was asked (`accepted`), not a decoded copy of it.
+ */
+const acceptText = `
+  WITH input AS (
+    SELECT * FROM json_to_recordset($1::json)
+      AS i (id uuid, type text, flow_version integer, project_id text, user_id text, priority smallint,
+            params jsonb, key_ref text, idempotency_key text, request_hash text, message text,
+            on_failure text, traceparent text)
+  ), inserted AS (
+    INSERT INTO tasks (id, type, flow_version, state, project_id, user_id, priority, params, key_ref,
+                       idempotency_key, request_hash, created_at, updated_at, on_failure)
+    SELECT id, type, flow_version, ${TaskStateSql.initial}, project_id, user_id,
+           priority, params, key_ref, idempotency_key, request_hash, now(), now(), on_failure
+    FROM input
+    ON CONFLICT (project_id, user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+    RETURNING id, created_at
+  ), queued AS (
+    INSERT INTO task_outbox (task_id, routing_key, priority, payload, traceparent)
+    SELECT input.id, input.type, input.priority, input.message, input.traceparent
+    FROM inserted JOIN input USING (id)
+  )
+  SELECT id::text AS id, created_at AS "createdAt" FROM inserted`
+
+/** What the accept statement returns: what the database made. */
+const Made = Schema.Array(Schema.Struct({ id: Schema.String, createdAt: Schema.DateTimeUtcFromDate }))
+const decodeMade = Schema.decodeUnknown(Made)
+
+/** A task's row in the accept statement's JSON input: keys as its column list names them. */
+const inputRow = (task: NewTask) => ({
+  id: task.id,
+  type: task.type,
+  flow_version: task.flowVersion,
+  project_id: task.projectId,
+  user_id: task.userId,
+  priority: task.priority,
+  params: task.params,
+  key_ref: task.keyRef,
+  idempotency_key: task.idempotencyKey,
+  request_hash: task.requestHash,
+  message: task.message,
+  on_failure: task.onFailure ?? "rollback",
+  traceparent: task.traceparent ?? null
+})
+
+/** The task as the accept statement wrote it: as asked, with the table's defaults, made at `createdAt`. */
+const accepted = (task: NewTask, createdAt: DateTime.Utc): TaskRecord => ({
+  id: TaskId.make(task.id),
+  type: TaskType.make(task.type),
+  flowVersion: task.flowVersion,
+  state: TaskState.initialState,
+  projectId: task.projectId,
+  userId: task.userId,
+  priority: task.priority,
+  params: task.params,
+  result: null,
+  error: null,
+  createdAt,
+  updatedAt: createdAt,
+  startedAt: null,
+  endedAt: null,
+  onFailure: task.onFailure ?? "rollback",
+  held: false,
+  keyRef: task.keyRef,
+  requestHash: task.requestHash,
+  cancelRequestedAt: null,
+  retries: 0
+})
+
 export const OUTBOX_CHANNEL = "enamel_outbox"
 export const CANCEL_CHANNEL = "enamel_cancel"
 
@@ -112,51 +196,30 @@ export class TaskStore extends Effect.Service<TaskStore>()("@enamel/persistence/
     const rows = <E, R>(statement: Effect.Effect<ReadonlyArray<unknown>, E, R>) =>
       Effect.flatMap(statement, (r) => Effect.orDie(decodeRows(r)))
 
-    /**
-     * One statement, so one round trip and atomic: the tasks and their outbox rows (a data-modifying WITH
-     * always runs). A task whose Idempotency-Key is already used writes nothing and gets no row back.
-     * Arrays, not a VALUES list, so every batch size is the same statement to plan.
-     */
+    const accept = yield* NamedStatements.make<object>("enamel_accept_tasks", acceptText)
+    /** One statement for the batch; the tasks it did not write (a used Idempotency-Key) answer undefined. */
     const insertMany = (tasks: ReadonlyArray<NewTask>) =>
       Effect.map(
-        rows(sql`
-          WITH input AS (
-            SELECT * FROM unnest(${tasks.map((t) => t.id)}::uuid[], ${tasks.map((t) => t.type)}::text[],
-                                 ${tasks.map((t) => t.flowVersion)}::integer[],
-                                 ${tasks.map((t) => t.projectId)}::text[], ${tasks.map((t) => t.userId)}::text[],
-                                 ${tasks.map((t) => t.priority)}::smallint[],
-                                 ${tasks.map((t) => JSON.stringify(t.params))}::jsonb[],
-                                 ${tasks.map((t) => t.keyRef)}::text[], ${tasks.map((t) => t.idempotencyKey)}::text[],
-                                 ${tasks.map((t) => t.requestHash)}::text[], ${tasks.map((t) => t.message)}::text[],
-                                 ${tasks.map((t) => t.onFailure ?? "rollback")}::text[],
-                                 ${tasks.map((t) => t.traceparent ?? null)}::text[])
-              AS i (id, type, flow_version, project_id, user_id, priority, params, key_ref, idempotency_key, request_hash, message,
-                    on_failure, traceparent)
-          ), inserted AS (
-            INSERT INTO tasks (id, type, flow_version, state, project_id, user_id, priority, params, key_ref,
-                               idempotency_key, request_hash, created_at, updated_at, on_failure)
-            SELECT id, type, flow_version, ${TaskStateSql.initial}, project_id, user_id, priority, params, key_ref, idempotency_key,
-                   request_hash, now(), now(), on_failure
-            FROM input
-            ON CONFLICT (project_id, user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-            RETURNING *
-          ), queued AS (
-            INSERT INTO task_outbox (task_id, routing_key, priority, payload, traceparent)
-            SELECT inserted.id, inserted.type, inserted.priority, input.message, input.traceparent
-            FROM inserted JOIN input USING (id)
-          )
-          SELECT ${sql.literal(columns)} FROM inserted`),
-        (created) => {
-          const byId = new Map<string, (typeof created)[number]>(created.map((task) => [task.id, task]))
-          return tasks.map((task) => byId.get(task.id))
+        Effect.flatMap(accept([JSON.stringify(tasks.map(inputRow))]), (rows) =>
+          Effect.orDie(decodeMade(rows))
+        ),
+        (made) => {
+          const byId = new Map(made.map((row) => [row.id, row.createdAt]))
+          return tasks.map((task) => {
+            const createdAt = byId.get(task.id)
+            return createdAt === undefined ? undefined : accepted(task, createdAt)
+          })
         }
       )
 
-    /** Concurrent accepts share statements (group commit); see groupCommit.ts. */
+    /**
+     * Concurrent accepts share statements (group commit); see groupCommit.ts. Two writers, not four: at
+     * 50 callers their larger batches cost 2–10% less CPU per task (five alternating rounds, 2026-12-07).
+     */
     const insert = yield* groupCommit({
       writeMany: insertMany,
       writeOne: (task: NewTask) => Effect.map(insertMany([task]), ([created]) => created),
-      writers: 4,
+      writers: 2,
       maxBatch: 128
     })
 

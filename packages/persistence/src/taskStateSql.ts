@@ -22,8 +22,8 @@ export const stateIn = (states: ReadonlyArray<TaskState.TaskState>) => {
   return Statement.unsafeFragment(`state IN (${states.map(quote).join(", ")})`)
 }
 
-/** The state a new task is written with. */
-export const initial = state(TaskState.initialState)
+/** The state a new task is written with, as SQL text (the accept statement is text: a named one). */
+export const initial = quote(TaskState.initialState)
 
 /** `state IN (…)` of the states a task is unfinished in: those the table lets it leave. */
 export const unfinished = stateIn(TaskState.TaskState.literals.filter((s) => !TaskState.isTerminal(s)))
