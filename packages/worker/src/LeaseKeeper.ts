@@ -12,6 +12,8 @@ export type LeaseEnd = "taken" | "stopping"
 interface Held {
   readonly lease: Lease
   readonly ended: Deferred.Deferred<LeaseEnd>
+  /** Run once when the lease ends, beside completing `ended`. */
+  readonly onEnd: Effect.Effect<void>
   /**
    * When the last renewal that succeeded was sent (epoch ms; the claim's, at first): PostgreSQL set the
    * expiry at `now() + TTL` no earlier than that, so the lease is this worker's until at least then + TTL.
@@ -57,7 +59,7 @@ export class LeaseKeeper extends Effect.Service<LeaseKeeper>()("@enamel/worker/L
     const end = (h: Held, why: LeaseEnd) =>
       Effect.suspend(() => {
         if (held.get(h.lease.taskId) === h) held.delete(h.lease.taskId)
-        return Deferred.succeed(h.ended, why)
+        return Effect.flatMap(Deferred.succeed(h.ended, why), (first) => (first ? h.onEnd : Effect.void))
       })
 
     const renewAll = Effect.gen(function* () {
@@ -107,13 +109,13 @@ export class LeaseKeeper extends Effect.Service<LeaseKeeper>()("@enamel/worker/L
     return {
       /**
        * Keeps `lease`, claimed by a statement sent at `claimSentAt` (epoch ms), renewed until the scope
-       * closes.
+       * closes. `onEnd` runs when the lease ends (a waiter woken without a fiber of its own to watch).
        */
-      hold: (lease: Lease, claimSentAt: number) =>
+      hold: (lease: Lease, claimSentAt: number, onEnd: Effect.Effect<void> = Effect.void) =>
         Effect.acquireRelease(
           Effect.gen(function* () {
             const ended = yield* Deferred.make<LeaseEnd>()
-            const h: Held = { lease, ended, renewedSince: claimSentAt }
+            const h: Held = { lease, ended, onEnd, renewedSince: claimSentAt }
             held.set(lease.taskId, h)
             return { ended, gate: CallGate.closingWith(ended) } satisfies HeldLease
           }),

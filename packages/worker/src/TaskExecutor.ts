@@ -26,6 +26,7 @@ import {
   Schema
 } from "effect"
 import { Cancellations } from "./Cancellations.js"
+import * as Deadlines from "./Deadlines.js"
 import { LeaseKeeper } from "./LeaseKeeper.js"
 import { handedOn, recordFinished } from "./metrics.js"
 import { type Ending, TaskFlows } from "./TaskFlows.js"
@@ -57,7 +58,7 @@ const settlingOnce = (delivery: Delivery) =>
  * delivery it no longer works on would keep the task from everyone.
  */
 export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker/TaskExecutor", {
-  effect: Effect.gen(function* () {
+  scoped: Effect.gen(function* () {
     const settings = yield* WorkerSettings
     const leases = yield* TaskLeases
     const store = yield* TaskStore
@@ -65,6 +66,8 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
     const cancellations = yield* Cancellations
     const relay = yield* OutboxRelay
     const keeper = yield* LeaseKeeper
+    // Every task's hand-on timer, in one fiber.
+    const handOns = yield* Deadlines.make(settings.handOnAfter)
     // The series exists at 0 from the start, so that `increase()` sees the first hand-on too.
     yield* Metric.incrementBy(handedOn, 0)
 
@@ -130,16 +133,18 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
                 }
           return yield* endTask(lease, delivery, { state: "FAILED", result: null, error }, delivery.ack, task)
         }
+        // Completes with the run's exit, or with nothing when the lease ended first: one Deferred both
+        // complete, where racing the two took two fibers more per task.
+        const decided = yield* Deferred.make<Exit.Exit<Ending, unknown> | undefined>()
         // Renewed while the task runs; ends when another worker took the task, or when this worker
         // could not renew it and must stop before another can take it over.
-        const held = yield* keeper.hold(lease, claimSentAt)
+        const held = yield* keeper.hold(lease, claimSentAt, Deferred.succeed(decided, undefined))
         const checkpoints = yield* CheckpointsPg.make({ taskId: lease.taskId, fence: lease.fence })
         // RabbitMQ takes back a delivery unacknowledged for 30 minutes: a long task announces itself
         // again through the outbox and acknowledges this delivery. Whoever gets the new message waits for
         // this lease; should this worker die, the lease expires and that worker resumes the task.
-        yield* Effect.forkScoped(
+        yield* handOns.after(
           Effect.gen(function* () {
-            yield* Effect.sleep(settings.handOnAfter)
             // A hint for operators and the next worker; the checkpoints stay the source of truth.
             const done = (yield* checkpoints.timeline(task.id)).filter(
               (e) => e.phase === "run" && e.state === "SUCCEEDED"
@@ -163,17 +168,13 @@ export class TaskExecutor extends Effect.Service<TaskExecutor>()("@enamel/worker
         // from PostgreSQL may hang on a checkpoint write, and the delivery must go back meanwhile. Its cloud
         // calls stop with the gate; its writes carry a fence that the next holder's claim makes stale.
         const running = yield* Effect.forkDaemon(
-          flow
-            .run(task, cancellation)
-            .pipe(
-              Effect.provideService(Checkpoints.Checkpoints, checkpoints),
-              Effect.provideService(CallGate.CallGate, held.gate)
-            )
+          flow.run(task, cancellation).pipe(
+            Effect.provideService(Checkpoints.Checkpoints, checkpoints),
+            Effect.provideService(CallGate.CallGate, held.gate),
+            Effect.onExit((exit) => Deferred.succeed(decided, exit))
+          )
         )
-        const { ran } = yield* Effect.raceFirst(
-          Effect.map(Fiber.await(running), (exit) => ({ ran: exit })),
-          Effect.as(Deferred.await(held.ended), { ran: undefined })
-        ).pipe(
+        const ran = yield* Deferred.await(decided).pipe(
           // Shutdown: the run stops at its stage's end, as it would have without a fiber of its own.
           Effect.onInterrupt(() => Fiber.interrupt(running))
         )

@@ -36,7 +36,13 @@ export const taskFlow = <R, RE, RIn>(
   Effect.map(Effect.context<RIn>(), (context) => {
     const run: TaskFlow["run"] = (task, cancellation) =>
       Effect.gen(function* () {
-        const built = yield* Effect.either(Layer.build(environment(task)).pipe(Effect.provide(context)))
+        // In the task's scope, released when the task ends. `context` holds the scope the worker was
+        // built in (open until the process stops): built in that one, every task's environment stayed
+        // there for good, a finalizer and all it holds per task.
+        const scope = yield* Effect.scope
+        const built = yield* Effect.either(
+          Layer.buildWithScope(environment(task), scope).pipe(Effect.provide(context))
+        )
         if (built._tag === "Left") {
           if (built.left instanceof TaskCannotRun) {
             return { state: "FAILED", result: null, error: built.left.error } satisfies Ending

@@ -22,6 +22,8 @@ import { stepsFlow } from "./testFlows.js"
 const topic = `test.exec${crypto.randomUUID().slice(0, 8)}`
 /** A type whose version 1 this worker no longer has: it runs version 2 only. */
 const retiredTopic = `${topic}.retired`
+/** A type whose tasks each get an environment that counts when it is built and released. */
+const envTopic = `${topic}.env`
 const workerId = "w-executor-test"
 
 /** What the tests make fail: reading a task, and ending one. */
@@ -44,12 +46,22 @@ const FlakyLeases = leasesOverriding((real) => ({
   finish: (lease, outcome) => (failing.finishes ? Effect.fail(storeDown()) : real.finish(lease, outcome))
 }))
 
+const environments = { built: 0, released: 0 }
+
 const Flows = Layer.effect(
   TaskFlows,
   Effect.map(
     Effect.all([
       taskFlow(runnable(stepsFlow(topic)), () => Layer.empty),
-      taskFlow(runnable({ ...stepsFlow(retiredTopic), version: 2 }), () => Layer.empty)
+      taskFlow(runnable({ ...stepsFlow(retiredTopic), version: 2 }), () => Layer.empty),
+      taskFlow(runnable(stepsFlow(envTopic)), () =>
+        Layer.scopedDiscard(
+          Effect.acquireRelease(
+            Effect.sync(() => environments.built++),
+            () => Effect.sync(() => environments.released++)
+          )
+        )
+      )
     ]),
     TaskFlowsLayer.fromList
   )
@@ -151,6 +163,18 @@ describe("TaskExecutor: every delivery settled once, acked only for a task ended
           expect(yield* given.settled).toEqual(["requeue"])
           expect(yield* row(task.id)).toMatchObject({ state: "PENDING", leaseOwner: null, fence: "0" })
         })
+    )
+
+    it.effect("a task's environment is released when the task ends, not kept for the worker's life", () =>
+      Effect.gen(function* () {
+        const executor = yield* TaskExecutor
+        const task = yield* submitOf(envTopic, 1)
+        const given = yield* delivery(task.message)
+        yield* executor.execute(given.delivery)
+        expect(yield* given.settled).toEqual(["ack"])
+        expect(yield* row(task.id)).toMatchObject({ state: "SUCCEEDED" })
+        expect(environments).toEqual({ built: 1, released: 1 })
+      })
     )
 
     it.effect("a task of a flow version this worker no longer has fails, naming the version", () =>
