@@ -36,6 +36,8 @@ export interface AcceptResult {
   /** Effect's HttpApi alone: Enamel's request schema, a 202 at once, nothing else. */
   readonly httpApiOnly: ReadonlyArray<AcceptRow>
   readonly nova: ReadonlyArray<AcceptRow>
+  /** BENCH_ACCEPT_BASELINE: another build of the API (e.g. main's), access log off, in turn with Enamel. */
+  readonly baseline?: ReadonlyArray<AcceptRow>
 }
 
 export const rowOf = (
@@ -102,6 +104,10 @@ export const acceptBench = async (options: {
   const alice = await login("alice")
   const quiet = await deploy({ accessLog: false })
   const logging = await deploy({ accessLog: true })
+  // A prebuilt API script (BENCH_ACCEPT_BASELINE) to compare this build with, in the same run.
+  const baselineScript = process.env.BENCH_ACCEPT_BASELINE
+  const before =
+    baselineScript === undefined ? undefined : await deploy({ accessLog: false, apiScript: baselineScript })
   const floorServer = await startAcceptFloor(quiet)
   const httpApiServer = await startHttpApiOnly()
   const enamel: Array<AcceptRow> = []
@@ -109,17 +115,22 @@ export const acceptBench = async (options: {
   const httpApiOnly: Array<AcceptRow> = []
   const enamelAccessLog: Array<AcceptRow> = []
   const nova: Array<AcceptRow> = []
+  const baseline: Array<AcceptRow> = []
   try {
     await warmUp(quiet.apiUrl, alice.token)
     await warmUp(logging.apiUrl, alice.token)
     await warmUp(floorServer.url, alice.token)
     await warmUp(httpApiServer.url, alice.token)
+    if (before !== undefined) await warmUp(before.apiUrl, alice.token)
     const runQuiet = acceptRound(quiet.apiUrl, quiet.api?.pid ?? 0, alice.token)
     const runFloor = acceptRound(floorServer.url, floorServer.pid, alice.token)
     const runHttpApi = acceptRound(httpApiServer.url, httpApiServer.pid, alice.token)
     const runLogging = acceptRound(logging.apiUrl, logging.api?.pid ?? 0, alice.token)
+    const runBaseline =
+      before === undefined ? undefined : acceptRound(before.apiUrl, before.api?.pid ?? 0, alice.token)
     for (const [level, connections] of options.connections.entries()) {
       enamel.push(await runQuiet(connections, options.seconds))
+      if (runBaseline !== undefined) baseline.push(await runBaseline(connections, options.seconds))
       floor.push(await runFloor(connections, options.seconds))
       httpApiOnly.push(await runHttpApi(connections, options.seconds))
       enamelAccessLog.push(await runLogging(connections, options.seconds))
@@ -128,11 +139,20 @@ export const acceptBench = async (options: {
         nova.push(await novaAcceptRound(alice, novaConnections, options.novaRequests))
       console.error(`  accept level ${connections} done`)
     }
-    return { seconds: options.seconds, enamel, enamelAccessLog, floor, httpApiOnly, nova }
+    return {
+      seconds: options.seconds,
+      enamel,
+      enamelAccessLog,
+      floor,
+      httpApiOnly,
+      nova,
+      ...(before === undefined ? {} : { baseline })
+    }
   } finally {
     await floorServer.close()
     await httpApiServer.close()
     await quiet.close()
     await logging.close()
+    await before?.close()
   }
 }

@@ -50,6 +50,7 @@ const acceptSection = (a: AcceptResult) => [
   ...acceptRows("floor: bare Node HTTP, INSERT, confirmed publish", a.floor),
   ...acceptRows("Effect HttpApi alone: same schema, 202 at once", a.httpApiOnly),
   ...acceptRows("Nova POST /servers", a.nova),
+  ...acceptRows("baseline build (BENCH_ACCEPT_BASELINE), access log off", a.baseline ?? []),
   "",
   "| connections | CPU ms per request: Enamel / floor / HttpApi alone | Enamel ÷ floor, requests/s |",
   "| ---: | --- | ---: |",
