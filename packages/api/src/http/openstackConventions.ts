@@ -71,6 +71,17 @@ const precheck = (request: HttpServerRequest.HttpServerRequest): ApiError | unde
 }
 
 /**
+ * Bounds bodies sent without Content-Length (chunked): reading past the limit fails (413). A declared
+ * length was checked by `precheck`, and Node reads no more than it declares.
+ */
+const boundedBody =
+  (request: HttpServerRequest.HttpServerRequest) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    request.headers["content-length"] === undefined
+      ? HttpServerRequest.withMaxBodySize(effect, Option.some(maxBodyBytes))
+      : effect
+
+/**
  * OpenStack's conventions for every response: a request id (the caller's, if given), the version
  * header, and errors as `{"errors":[…]}` with the request id — never a bare 500 for a client mistake.
  */
@@ -83,8 +94,7 @@ export const layer = HttpApiBuilder.middleware(EnamelApi, (app) =>
       refused !== undefined
         ? errorResponse(render(refused, requestId))
         : yield* Effect.zipRight(refuseDeepBody(request), app).pipe(
-            // Also bounds bodies sent without Content-Length (chunked): reading past the limit fails (413).
-            HttpServerRequest.withMaxBodySize(Option.some(maxBodyBytes)),
+            boundedBody(request),
             Effect.locally(currentRequestId, requestId),
             Effect.annotateLogs(Logging.Keys.requestId, requestId),
             Effect.catchAllCause((cause) => {

@@ -95,16 +95,11 @@ export const layer = Layer.effect(
         Effect.mapError(fromCloud)
       )
 
-    const keyFor = Effect.fn("UserKeys.keyFor")(function* (caller: Caller) {
-      const cacheKey = `${caller.projectId}/${caller.userId}`
-      const now = yield* Clock.currentTimeMillis
-      const cached = cache.get(cacheKey)
-      if (
-        cached !== undefined &&
-        fresh(cached.expiresAt, now) &&
-        now - cached.readAt < Duration.toMillis(settings.cacheTtl)
-      )
-        return cached.ref
+    const cacheTtl = Duration.toMillis(settings.cacheTtl)
+    const cacheKeyOf = (caller: Caller) => `${caller.projectId}/${caller.userId}`
+
+    /** The key from user_keys, or a new one made: a span of its own, as it may call Keystone. */
+    const lookUp = Effect.fn("UserKeys.keyFor")(function* (caller: Caller, now: number) {
       const key = yield* refs
         .whileLocked(
           caller.projectId,
@@ -119,13 +114,22 @@ export const layer = Layer.effect(
           })
         )
         .pipe(Effect.catchTag("TaskStoreError", () => Effect.fail(unavailable)))
-      cache.set(cacheKey, {
+      cache.set(cacheKeyOf(caller), {
         ref: key.secretRef,
         expiresAt: DateTime.toEpochMillis(key.expiresAt),
         readAt: now
       })
       return key.secretRef
     })
+
+    // On the accept path: a key this process read lately is a map lookup, without a span of its own.
+    const keyFor = (caller: Caller) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const cached = cache.get(cacheKeyOf(caller))
+        return cached !== undefined && fresh(cached.expiresAt, now) && now - cached.readAt < cacheTtl
+          ? Effect.succeed(cached.ref)
+          : lookUp(caller, now)
+      })
 
     return UserKeys.of({ keyFor })
   })
