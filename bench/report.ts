@@ -130,7 +130,7 @@ const attachSection = (a: AttachResult) => [
           "floor: Neutron DELETE floating IP → Nova DELETE os-interface → port unbound → Neutron DELETE port",
         enamel: "Enamel DELETE /servers/{id}/interfaces/{port_id} → SUCCEEDED",
         openstacksdk:
-          "openstacksdk delete_floating_ip + delete_server_interface + wait_for_delete + network.delete_port"
+          "openstacksdk delete_floating_ip + delete_server_interface + poll every 2 s until gone + network.delete_port"
       }
     ]
   ])
