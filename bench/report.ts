@@ -113,28 +113,50 @@ const comparisonRows = (what: string, c: Comparison, sides: Record<Side, string>
   )
 
 const attachSection = (a: AttachResult) => [
-  "## Attach to a running server: a new 1 GB volume; a new port with a floating IP (target ≤ 1.05 × the floor)",
+  "## Attach to a running server: a new 1 GB volume; a new port with a floating IP; each detached again (target ≤ 1.05 × the floor)",
   "",
-  `One server made for the part; ${a.rounds} timed rounds after ${a.warmUpRounds} untimed, the six runs in turn within each round, each once the server is ACTIVE with no task under way; each run's volume or port is removed after its clock stops. The floor makes the plumbing calls in critical-path order with plain fetch, polling every ${a.pollMs} ms as Enamel's waits do; openstacksdk's waits poll every 2 s (its default). p90 is the nearest-rank quantile (over 5 rounds, the slowest).`,
+  `One server made for the part; ${a.rounds} timed rounds after ${a.warmUpRounds} untimed, the six runs in turn within each round, each once the server is ACTIVE with no task under way; each run then detaches (and deletes) what it attached, timed as the detach rows. The floor makes the plumbing calls in critical-path order with plain fetch, polling every ${a.pollMs} ms as Enamel's waits do; openstacksdk's waits poll every 2 s (its default). p90 is the nearest-rank quantile (over 5 rounds, the slowest).`,
   "",
-  "| what | side | median s | p90 s | median × floor | p90 × floor | every run, s |",
-  "| --- | --- | ---: | ---: | ---: | ---: | --- |",
-  ...comparisonRows("volume", a.volume, {
-    floor: "floor: Cinder create → available → Nova os-volume_attachments → in-use",
-    enamel: 'Enamel POST /servers/{id}/volumes {"size_gb": 1} → SUCCEEDED',
-    openstacksdk: "openstacksdk create_volume(wait=True) + attach_volume(wait=True)"
-  }),
-  ...comparisonRows("interface + floating IP", a.interface, {
-    floor: "floor: Neutron create port → Nova os-interface → Neutron create floating IP",
-    enamel: "Enamel POST /servers/{id}/interfaces (private, floating IP from public) → SUCCEEDED",
-    openstacksdk: "openstacksdk create_port + create_server_interface + create_floating_ip(port=…)"
-  }),
-  "",
-  "Where Enamel's time went (the median of each part over its runs, ms; from the task's timeline and the client's clock):",
-  "",
-  splitLine("volume", a.volume),
-  splitLine("interface + floating IP", a.interface),
-  ""
+  ...comparisonTable([
+    [
+      "volume",
+      a.volume,
+      {
+        floor: "floor: Cinder create → available → Nova os-volume_attachments → in-use",
+        enamel: 'Enamel POST /servers/{id}/volumes {"size_gb": 1} → SUCCEEDED',
+        openstacksdk: "openstacksdk create_volume(wait=True) + attach_volume(wait=True)"
+      }
+    ],
+    [
+      "interface + floating IP",
+      a.interface,
+      {
+        floor: "floor: Neutron create port → Nova os-interface → Neutron create floating IP",
+        enamel: "Enamel POST /servers/{id}/interfaces (private, floating IP from public) → SUCCEEDED",
+        openstacksdk: "openstacksdk create_port + create_server_interface + create_floating_ip(port=…)"
+      }
+    ],
+    [
+      "volume detach",
+      a.volumeDetach,
+      {
+        floor: "floor: Nova DELETE os-volume_attachments → available → Cinder DELETE → 404",
+        enamel: "Enamel DELETE /servers/{id}/volumes/{volume_id} → SUCCEEDED",
+        openstacksdk: "openstacksdk detach_volume(wait=True) + delete_volume(wait=True)"
+      }
+    ],
+    [
+      "interface detach",
+      a.interfaceDetach,
+      {
+        floor:
+          "floor: Neutron DELETE floating IP → Nova DELETE os-interface → port unbound → Neutron DELETE port",
+        enamel: "Enamel DELETE /servers/{id}/interfaces/{port_id} → SUCCEEDED",
+        openstacksdk:
+          "openstacksdk delete_floating_ip + delete_server_interface + poll every 2 s until gone + network.delete_port"
+      }
+    ]
+  ])
 ]
 
 const splitLine = (what: string, c: Comparison) =>

@@ -80,7 +80,7 @@ interface Port {
   readonly device_owner: string
 }
 
-const portOf = (who: Login, id: string) =>
+export const portOf = (who: Login, id: string) =>
   call<{ port: Port }>(who, "network", "GET", `/v2.0/ports/${id}`).then((p) => p.port)
 
 interface FloatingIp {

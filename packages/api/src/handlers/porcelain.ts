@@ -134,7 +134,10 @@ export const layer = HttpApiBuilder.group(EnamelApi, "porcelain", (handlers) =>
         const { task, created } = Option.isSome(repeated)
           ? { task: repeated.value, created: false }
           : yield* Effect.gen(function* () {
-              yield* command.admit(params).pipe(Effect.provideService(Session, caller.session))
+              // What the admission found travels with the task (see `Command.carriedAdmission`).
+              const admitted = yield* command
+                .admit(params)
+                .pipe(Effect.provideService(Session, caller.session))
               const keyRef = yield* keys.keyFor(caller)
               const id = crypto.randomUUID()
               return yield* store
@@ -144,7 +147,7 @@ export const layer = HttpApiBuilder.group(EnamelApi, "porcelain", (handlers) =>
                   type: command.type,
                   flowVersion: command.latest.version,
                   priority: priorityOf(command, asked),
-                  params,
+                  params: admitted,
                   keyRef,
                   onFailure,
                   message: encodeMessage({

@@ -144,9 +144,10 @@ export interface Command<Endpoint extends HttpApiEndpoint.HttpApiEndpoint.Any, R
   readonly latest: RunnableFlow<R>
   /**
    * Checks, with the caller's own session, what must hold before a task is accepted (the server exists
-   * in the caller's project, …), given the params as the latest version stores them.
+   * in the caller's project, …), given the params as the latest version stores them. Gives back the
+   * params to store: those given, or with what the admission found added (`Spec.carriedAdmission`).
    */
-  readonly admit: (params: unknown) => Effect.Effect<void, Refusal, RA>
+  readonly admit: (params: unknown) => Effect.Effect<unknown, Refusal, RA>
   /**
    * `?dry_run=true`: the admission, then the command's plan (with the quotas it needs checked), with the
    * caller's own session; creates nothing. A command that declares no plan answers its admission only.
@@ -199,6 +200,13 @@ export interface Spec<
   /** Earlier versions still in service, oldest first (`Flow.runnable` of each). */
   readonly earlier?: ReadonlyArray<RunnableFlow<RE2>>
   readonly admission?: (params: I) => Effect.Effect<void, Refusal, RA>
+  /**
+   * Instead of `admission`: one whose findings travel with the task, so that the flow's first stage need
+   * not read again what was just read. It gives back the params to store (those given, with what it
+   * found added in a field of the flow's params); the flow must still act correctly when the cloud
+   * changed in between (e.g. use the findings only while fresh, and let the action itself be the check).
+   */
+  readonly carriedAdmission?: (params: I) => Effect.Effect<I, Refusal, RA>
   /**
    * What a dry run answers after the admission: the names resolved, what the task would create or
    * delete, the quotas checked (a quota without room is a 409 `quota.exceeded`). See `flows/cloud/quotas.ts`.
@@ -267,7 +275,9 @@ export const make = <
   }
   const latest = runnable(spec.flow)
   const decode = Schema.decodeUnknown(spec.flow.params)
-  const admission = spec.admission
+  const encode = Schema.encode(spec.flow.params)
+  const carried = spec.carriedAdmission
+  const admission = carried ?? spec.admission
   const plan = spec.plan
   const endpoint = withDryRunQuery(withOnFailure(spec.endpoint))
     .setHeaders(CommandHeaders)
@@ -312,9 +322,16 @@ export const make = <
     versions: [latest, ...(spec.earlier ?? [])],
     latest,
     admit: (params) =>
-      admission === undefined
-        ? Effect.void
-        : Effect.flatMap(Effect.orDie(decode(params)), (decoded) => admission(decoded)),
+      carried !== undefined
+        ? Effect.flatMap(Effect.orDie(decode(params)), (decoded) =>
+            Effect.flatMap(carried(decoded), (found) => Effect.orDie(encode(found)))
+          )
+        : admission === undefined
+          ? Effect.succeed(params)
+          : Effect.as(
+              Effect.flatMap(Effect.orDie(decode(params)), (decoded) => admission(decoded)),
+              params
+            ),
     dryRun: (params) =>
       Effect.gen(function* () {
         const decoded = yield* Effect.orDie(decode(params))

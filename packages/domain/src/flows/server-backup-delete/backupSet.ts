@@ -1,6 +1,7 @@
 import { Nova } from "@enamel/openstack-clients"
 import { Effect, Schema } from "effect"
 import { NotFound, type ServiceUnavailable } from "../../contract/errors.js"
+import { admittedNow } from "../cloud/admitted.js"
 import { backupSetSnapshots } from "../cloud/backupSets.js"
 import { ServerNotFound } from "../cloud/serverErrors.js"
 import { cloudUnavailable } from "../cloud/servers.js"
@@ -21,10 +22,19 @@ export const backupSet = Effect.fn("ServerBackupDelete.backupSet")(function* (
   serverId: string,
   backupId: string
 ) {
-  const server = yield* Nova.getServer(serverId).pipe(
-    Effect.catchTag("OpenStackNotFound", () => Effect.fail(new ServerNotFound({ serverId })))
+  // The server and the set's snapshots at once: the snapshots are found by the server's id as given.
+  const [serverRead, snapshotsRead] = yield* Effect.all(
+    [
+      Nova.getServer(serverId).pipe(
+        Effect.catchTag("OpenStackNotFound", () => Effect.fail(new ServerNotFound({ serverId })))
+      ),
+      backupSetSnapshots(serverId, backupId)
+    ],
+    { concurrency: "unbounded", mode: "either" }
   )
-  const snapshots = yield* backupSetSnapshots(server.id, backupId)
+  // The server's failure first, whichever answer came first.
+  const server = yield* serverRead
+  const snapshots = yield* snapshotsRead
   if (snapshots.length === 0) return yield* new BackupNotFound({ serverId: server.id, backupId })
   const found: FoundBackup = {
     server_id: server.id,
@@ -34,10 +44,13 @@ export const backupSet = Effect.fn("ServerBackupDelete.backupSet")(function* (
   return found
 })
 
-/** Admission: the same, as API refusals (404 naming the server or the backup). */
+/**
+ * Admission: the same, as API refusals (404 naming the server or the backup); what it found travels with
+ * the task, for `findBackup`.
+ */
 export const admitBackupSet = (serverId: string, backupId: string) =>
   backupSet(serverId, backupId).pipe(
-    Effect.asVoid,
+    Effect.flatMap(admittedNow),
     Effect.catchAll((error): Effect.Effect<never, NotFound | ServiceUnavailable> => {
       switch (error._tag) {
         case "ServerNotFound":

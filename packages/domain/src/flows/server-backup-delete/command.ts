@@ -1,13 +1,15 @@
 import { HttpApiEndpoint, HttpApiSchema } from "@effect/platform"
-import { Schema } from "effect"
+import { Effect, Schema } from "effect"
 import * as Answers from "../../contract/answers.js"
 import * as Command from "../../contract/Command.js"
 import * as Input from "../../contract/input.js"
 import { ErrorCode } from "../../ErrorCatalogue.js"
+import { runnable } from "../../engine/flow/RunnableFlow.js"
 import { admitBackupSet } from "./backupSet.js"
 import { planDeleteBackup } from "./dryRun.js"
 import { flow } from "./flow.js"
-import { type DeleteBackupRequest, type } from "./request.js"
+import { type DeleteBackupParams, type } from "./request.js"
+import * as v1 from "./v1/flow.js"
 
 const serverId = HttpApiSchema.param("id", Input.pathParam(Schema.UUID))
 const backupId = HttpApiSchema.param("backup_id", Input.pathParam(Schema.UUID))
@@ -22,8 +24,14 @@ export const command = Command.make({
   pathParams: { id: "server_id", backup_id: "backup_id" },
   concurrency: 4,
   flow,
-  // With the caller's own token, before the 202: the server is the caller's and has the set (404).
-  admission: ({ server_id, backup_id }: DeleteBackupRequest) => admitBackupSet(server_id, backup_id),
+  earlier: [runnable(v1.flow)],
+  // With the caller's own token, before the 202: the server is the caller's and has the set (404). The
+  // set found travels with the task, for `findBackup`.
+  carriedAdmission: (request: DeleteBackupParams) =>
+    Effect.map(admitBackupSet(request.server_id, request.backup_id), (admitted) => ({
+      ...request,
+      admitted
+    })),
   // `?dry_run=true`: what the first stage finds, and what would be deleted.
   plan: planDeleteBackup
 })

@@ -1,19 +1,14 @@
-import { Cinder, Nova } from "@enamel/openstack-clients"
-import { Effect, Schema } from "effect"
+import { type BlockStorageLimits, Cinder, Nova } from "@enamel/openstack-clients"
+import { Effect, type Option, Schema } from "effect"
 import { Conflict, NotFound, PayloadTooLarge, type ServiceUnavailable } from "../../contract/errors.js"
 import type { StageContext } from "../../engine/flow/Stage.js"
+import { admittedNow, admittedOr } from "../cloud/admitted.js"
 import * as CloudStage from "../cloud/CloudStage.js"
 import { blockStorageLimits, exceeds } from "../cloud/limits.js"
-import { cloudUnavailable, isBootDevice, usableServer } from "../cloud/servers.js"
+import { ServerNotFound, ServerNotReady } from "../cloud/serverErrors.js"
+import { cloudUnavailable, isBootDevice, usableStatuses } from "../cloud/servers.js"
 import { BackupNoVolume, BackupOverQuota } from "./errors.js"
-import type { BackupRequest } from "./request.js"
-
-export const ChosenVolume = Schema.Struct({
-  volume_id: Schema.String,
-  device: Schema.NullOr(Schema.String),
-  size_gb: Schema.Number
-})
-export type ChosenVolume = typeof ChosenVolume.Type
+import { type BackupFound, type BackupParams, type BackupRequest, ChosenVolume } from "./request.js"
 
 /** What `chooseVolumes` found: the server, the set's id and name, and the volumes to snapshot. */
 export const BackupPlan = Schema.Struct({
@@ -26,9 +21,9 @@ export type BackupPlan = typeof BackupPlan.Type
 
 /** The project may make a snapshot of each volume: its snapshot and gigabyte quotas (-1: none) allow it. */
 const checkSnapshotQuota = Effect.fn("ServerBackup.checkSnapshotQuota")(function* (
-  volumes: ReadonlyArray<ChosenVolume>
+  volumes: ReadonlyArray<ChosenVolume>,
+  found: Option.Option<BlockStorageLimits>
 ) {
-  const found = yield* blockStorageLimits
   if (found._tag === "None") return
   const limits = found.value
   const gigabytes = volumes.reduce((sum, volume) => sum + volume.size_gb, 0)
@@ -44,10 +39,27 @@ const checkSnapshotQuota = Effect.fn("ServerBackup.checkSnapshotQuota")(function
 /**
  * The volumes a backup takes: the server is the caller's and ACTIVE or SHUTOFF; its boot volume, or every
  * volume attached to it, with the device each is attached as; and the quota allows a snapshot of each.
+ * The server, its attachments and Cinder's limits are read at once, then the volumes at once.
  */
 export const volumesToBackUp = Effect.fn("ServerBackup.volumesToBackUp")(function* (request: BackupRequest) {
-  const server = yield* usableServer(request.server_id)
-  const attachments = yield* Nova.listVolumeAttachments(server.id)
+  const serverId = request.server_id
+  // Another project's server is a 404 for its attachments too: the same refusal, whichever comes first.
+  const notFound = () => Effect.fail(new ServerNotFound({ serverId }))
+  const [serverRead, attachmentsRead, limitsRead] = yield* Effect.all(
+    [
+      Effect.catchTag(Nova.getServer(serverId), "OpenStackNotFound", notFound),
+      Effect.catchTag(Nova.listVolumeAttachments(serverId), "OpenStackNotFound", notFound),
+      blockStorageLimits
+    ],
+    { concurrency: "unbounded", mode: "either" }
+  )
+  // A failure is the first in this order, whichever answer came first.
+  const server = yield* serverRead
+  const attachments = yield* attachmentsRead
+  const limits = yield* limitsRead
+  if (!usableStatuses.has(server.status)) {
+    return yield* new ServerNotReady({ serverId, status: server.status, taskState: server.taskState })
+  }
   const chosen =
     request.volumes === "boot" ? attachments.filter((a) => isBootDevice(server, a.device)) : attachments
   if (chosen.length === 0) return yield* new BackupNoVolume({ serverId: server.id, volumes: request.volumes })
@@ -60,8 +72,9 @@ export const volumesToBackUp = Effect.fn("ServerBackup.volumesToBackUp")(functio
       ),
     { concurrency: "unbounded" }
   )
-  yield* checkSnapshotQuota(volumes)
-  return { serverId: server.id, volumes }
+  yield* checkSnapshotQuota(volumes, limits)
+  const found: BackupFound = { server_id: server.id, volumes }
+  return found
 })
 
 /**
@@ -72,10 +85,11 @@ export const volumesToBackUp = Effect.fn("ServerBackup.volumesToBackUp")(functio
 export const chooseVolumes = CloudStage.make({
   name: "chooseVolumes",
   result: BackupPlan,
-  run: Effect.fn("ServerBackup.chooseVolumes")(function* (request: BackupRequest, context: StageContext) {
-    const found = yield* volumesToBackUp(request)
+  run: Effect.fn("ServerBackup.chooseVolumes")(function* (request: BackupParams, context: StageContext) {
+    // What the admission found a moment ago, while fresh (`cloud/admitted.ts`); else read again.
+    const found = yield* admittedOr(request.admitted, volumesToBackUp(request))
     const plan: BackupPlan = {
-      server_id: found.serverId,
+      server_id: found.server_id,
       backup_id: context.taskId,
       name: request.name,
       volumes: found.volumes
@@ -105,7 +119,11 @@ export const backupRefusal =
 
 /**
  * Admission: the same, as API refusals (404 for the server, 409 when it is not ready or has no such
- * volume, 413 over quota).
+ * volume, 413 over quota); what it found travels with the task for `chooseVolumes`.
  */
-export const admitBackup = (request: BackupRequest) =>
-  volumesToBackUp(request).pipe(Effect.asVoid, Effect.catchAll(backupRefusal(request)))
+export const admitBackup = (request: BackupParams) =>
+  volumesToBackUp(request).pipe(
+    Effect.catchAll(backupRefusal(request)),
+    Effect.flatMap(admittedNow),
+    Effect.map((admitted): BackupParams => ({ ...request, admitted }))
+  )

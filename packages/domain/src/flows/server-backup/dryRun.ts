@@ -25,8 +25,8 @@ export const planBackup = (request: BackupRequest) =>
     const expired =
       rotation === undefined
         ? []
-        : expiredSets(yield* listBackupSets(found.serverId).pipe(Effect.catchAll(refused)), "", rotation)
-    const resolved: Record<string, string> = { [`server:${request.server_id}`]: found.serverId }
+        : expiredSets(yield* listBackupSets(found.server_id).pipe(Effect.catchAll(refused)), "", rotation)
+    const resolved: Record<string, string> = { [`server:${request.server_id}`]: found.server_id }
     for (const volume of found.volumes)
       resolved[`volume:${volume.device ?? volume.volume_id}`] = volume.volume_id
     const deletedSnapshots = expired.reduce((sum, set) => sum + set.snapshots.length, 0)

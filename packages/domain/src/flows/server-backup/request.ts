@@ -5,6 +5,7 @@
 import { Schema } from "effect"
 import * as Input from "../../contract/input.js"
 import { Text } from "../../contract/text.js"
+import { Admitted } from "../cloud/admitted.js"
 
 export const type = "server.backup"
 
@@ -32,6 +33,25 @@ export const BackupBody = Input.body(Schema.Struct(fields))
 /** The task's params: the body and the server. */
 export const BackupRequest = Schema.Struct({ ...fields, server_id: Schema.NonEmptyTrimmedString })
 export type BackupRequest = typeof BackupRequest.Type
+
+/** A volume a backup takes, attached as which device. */
+export const ChosenVolume = Schema.Struct({
+  volume_id: Schema.String,
+  device: Schema.NullOr(Schema.String),
+  size_gb: Schema.Number
+})
+export type ChosenVolume = typeof ChosenVolume.Type
+
+/** What the admission (and else `chooseVolumes`) finds: the server and the volumes to snapshot. */
+export const BackupFound = Schema.Struct({ server_id: Schema.String, volumes: Schema.Array(ChosenVolume) })
+export type BackupFound = typeof BackupFound.Type
+
+/** The params of version 2: the request, with what the admission found (`cloud/admitted.ts`). */
+export const BackupParams = Schema.Struct({
+  ...BackupRequest.fields,
+  admitted: Schema.optional(Admitted(BackupFound))
+})
+export type BackupParams = typeof BackupParams.Type
 
 /** One snapshot of a backup set: of which volume, attached as which device. */
 export const BackupSnapshot = Schema.Struct({

@@ -74,13 +74,23 @@ const hasKeypair = (name: string) =>
  * the image exists and is active; the keypair asked for exists. With the path the cloud's versions allow.
  */
 export const checkedRequest = Effect.fn("ServerRebuild.checkedRequest")(function* (request: RebuildRequest) {
-  const found = yield* rebuildableServer(request.server_id)
-  const image = yield* activeImage(request.image)
   const keypair = request.keypair
-  if (keypair !== undefined && !(yield* hasKeypair(keypair))) {
+  // Read at once; a failure is the first in this order, whichever answer came first.
+  const [found, image, keypairFound, chosen] = yield* Effect.all(
+    [
+      rebuildableServer(request.server_id),
+      activeImage(request.image),
+      keypair === undefined ? Effect.succeed(true) : hasKeypair(keypair),
+      choosePath
+    ],
+    { concurrency: "unbounded", mode: "either" }
+  )
+  const server = yield* found
+  const imageFound = yield* image
+  if (!(yield* keypairFound)) {
     return yield* new RebuildRequestUnresolved({ problems: [`keypair ${keypair} not found`] })
   }
-  return { ...found, image, chosen: yield* choosePath }
+  return { ...server, image: imageFound, chosen: yield* chosen }
 })
 
 /** A volume of the old server, and whether Nova was to delete it with the server. */
@@ -216,7 +226,12 @@ export const checkRequest = CloudStage.make({
  * SHUTOFF (409), the image exists (404 naming it), the server boots from a volume (409).
  */
 export const admission = (request: RebuildRequest) =>
-  Effect.zipRight(rebuildableServer(request.server_id), activeImage(request.image)).pipe(
+  Effect.all([rebuildableServer(request.server_id), activeImage(request.image)], {
+    concurrency: "unbounded",
+    mode: "either"
+  }).pipe(
+    // Read at once; the server's refusal first, whichever answer came first.
+    Effect.flatMap(([server, image]) => Effect.zipRight(server, image)),
     Effect.asVoid,
     Effect.catchAll((error): Effect.Effect<never, NotFound | Conflict | ServiceUnavailable> => {
       switch (error._tag) {

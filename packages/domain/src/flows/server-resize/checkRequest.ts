@@ -35,13 +35,21 @@ const previousFlavor = (server: Server) =>
  * the server's. Used by `checkRequest` and by the admission before the 202.
  */
 export const resizePlan = Effect.fn("ServerResize.resizePlan")(function* (request: ResizeServerRequest) {
-  const server = yield* usableServer(request.server_id)
-  const flavor = yield* Nova.findFlavor(request.flavor).pipe(
-    Effect.catchTags({
-      OpenStackNotFound: () => Effect.fail(new FlavorNotFound({ flavor: request.flavor })),
-      OpenStackConflict: () => Effect.fail(new FlavorAmbiguous({ flavor: request.flavor }))
-    })
+  // The server and the flavor read at once; the server's failure first, whichever answer came first.
+  const [serverRead, flavorRead] = yield* Effect.all(
+    [
+      usableServer(request.server_id),
+      Nova.findFlavor(request.flavor).pipe(
+        Effect.catchTags({
+          OpenStackNotFound: () => Effect.fail(new FlavorNotFound({ flavor: request.flavor })),
+          OpenStackConflict: () => Effect.fail(new FlavorAmbiguous({ flavor: request.flavor }))
+        })
+      )
+    ],
+    { concurrency: "unbounded", mode: "either" }
   )
+  const server = yield* serverRead
+  const flavor = yield* flavorRead
   const current = flavorNameOf(server)
   if (flavor.name === current || flavor.id === server.flavor?.id) {
     return yield* new FlavorUnchanged({ serverId: server.id, flavor: flavor.name })

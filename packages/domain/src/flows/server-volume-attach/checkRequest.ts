@@ -55,33 +55,40 @@ export const checkRequest = CloudStage.make({
   name: "checkRequest",
   result: AttachPlan,
   run: Effect.fn("ServerVolumeAttach.checkRequest")(function* (request: AttachVolumeRequest) {
-    const server = yield* usableServer(request.server_id)
+    // The server read alongside the rest (not before it); its failure still comes first.
+    const both = <A, E, R>(rest: Effect.Effect<A, E, R>) =>
+      Effect.flatMap(
+        Effect.all([usableServer(request.server_id), rest], { concurrency: "unbounded", mode: "either" }),
+        ([server, found]) => Effect.zip(server, found)
+      )
     if (request.volume !== undefined) {
-      const volume = yield* availableVolume(request.volume)
+      const [server, volume] = yield* both(availableVolume(request.volume))
       const plan: AttachPlan = { server_id: server.id, volume: { _tag: "existing", id: volume.id } }
       return plan
     }
-    const found = yield* Effect.all(
-      {
-        volumeTypeId: optional(request.volume_type, (name) =>
-          Effect.map(named("volume type", name, Cinder.findVolumeType(name)), (t) => t.id)
-        ),
-        imageId: optional(request.image, activeImage),
-        snapshot: optional(request.snapshot, (id) => snapshotOrProblem(id, request.size_gb, problem)),
-        // Read alongside the names (not after them), for the new volume's quota.
-        limits: blockStorageLimits
-      },
-      { concurrency: "unbounded", mode: "validate" }
-    ).pipe(
-      Effect.mapError((errors) => {
-        const failures = Object.values(errors).flatMap((e) => (e._tag === "Some" ? [e.value] : []))
-        return (
-          failures.find((e) => !(e instanceof AttachRequestUnresolved)) ??
-          new AttachRequestUnresolved({
-            problems: failures.flatMap((e) => (e instanceof AttachRequestUnresolved ? e.problems : []))
-          })
-        )
-      })
+    const [server, found] = yield* both(
+      Effect.all(
+        {
+          volumeTypeId: optional(request.volume_type, (name) =>
+            Effect.map(named("volume type", name, Cinder.findVolumeType(name)), (t) => t.id)
+          ),
+          imageId: optional(request.image, activeImage),
+          snapshot: optional(request.snapshot, (id) => snapshotOrProblem(id, request.size_gb, problem)),
+          // Read alongside the names (not after them), for the new volume's quota.
+          limits: blockStorageLimits
+        },
+        { concurrency: "unbounded", mode: "validate" }
+      ).pipe(
+        Effect.mapError((errors) => {
+          const failures = Object.values(errors).flatMap((e) => (e._tag === "Some" ? [e.value] : []))
+          return (
+            failures.find((e) => !(e instanceof AttachRequestUnresolved)) ??
+            new AttachRequestUnresolved({
+              problems: failures.flatMap((e) => (e instanceof AttachRequestUnresolved ? e.problems : []))
+            })
+          )
+        })
+      )
     )
     const volume: NewVolume = {
       _tag: "new",

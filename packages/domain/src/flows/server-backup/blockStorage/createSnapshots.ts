@@ -5,7 +5,8 @@ import { adoptOrCreate } from "../../cloud/adopt.js"
 import * as CloudStage from "../../cloud/CloudStage.js"
 import { backupMetadataMarks, tokenKey } from "../../cloud/marks.js"
 import { removeSnapshot } from "../../cloud/remove.js"
-import type { BackupPlan, ChosenVolume } from "../chooseVolumes.js"
+import type { BackupPlan } from "../chooseVolumes.js"
+import type { ChosenVolume } from "../request.js"
 import { BackupSnapshot } from "../request.js"
 
 /** The snapshots of one backup set, as `createSnapshots` made them. */
