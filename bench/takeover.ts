@@ -170,7 +170,14 @@ const killOnce = async (
   const counts = await made(who, task.id, name)
   if (counts.servers !== 1 || counts.volumes !== 1 || counts.ports !== 1)
     throw new Error(`task ${task.id} (killed at ${point.stage}) made ${JSON.stringify(counts)}`)
-  const deletion = await enamelCall(deployment.apiUrl, who, "DELETE", `/servers/${serverId}`)
+  // Once more when the first try met a kept-alive connection the API had just closed (ECONNRESET after
+  // the idle look-ups above): the request never reached it.
+  const deletion = await enamelCall(deployment.apiUrl, who, "DELETE", `/servers/${serverId}`).catch(
+    (error: unknown) => {
+      if (!(error instanceof Error && String(error.cause).includes("ECONNRESET"))) throw error
+      return enamelCall(deployment.apiUrl, who, "DELETE", `/servers/${serverId}`)
+    }
+  )
   const deleted = await finished(deployment.apiUrl, who, deletion.task.id, 200)
   if (deleted.state !== "SUCCEEDED") throw new Error(`deleting ${serverId}: ${JSON.stringify(deleted.error)}`)
   const left = await made(who, task.id, name)
