@@ -17,7 +17,7 @@ import type { ChildProcess } from "node:child_process"
 import { call, type Login, login, sleep } from "./support/cloud.js"
 import { type Deployment, deploy, psql } from "./support/enamel.js"
 import { median, round } from "./support/stats.js"
-import { enamelCall, enamelServer, finished } from "./support/tasks.js"
+import { enamelCall, enamelServer, finished, serverRequest } from "./support/tasks.js"
 
 /** Where a kill lands: the stage (its name, the last part of its path) and how long after it is seen. */
 const killPoints = [
@@ -125,13 +125,7 @@ const killOnce = async (
     who,
     "POST",
     "/servers",
-    {
-      name,
-      image: "tiny",
-      flavor: "m1.tiny",
-      boot_volume: { size_gb: 1 },
-      networks: [{ network: "private" }]
-    }
+    serverRequest(name)
   )
   const running = `
     SELECT t.lease_owner FROM tasks t JOIN task_timeline l ON l.task_id = t.id

@@ -49,8 +49,8 @@ export const WorkerSettings = Config.all({
   ),
   /**
    * A lease not renewed for this long may be taken over by another worker: the time a crashed worker's
-   * task waits. 9 s (renewed every 3 s, self-stop at 7.5 s) takes a killed worker's task over in about
-   * 8 s instead of 26 s (bench/takeover.ts), for one renewal statement per worker every 3 s.
+   * task waits. 9 s (renewed every 3 s, self-stop at 7.5 s) takes a killed worker's task over in 6–9 s
+   * plus a retry delay instead of 20–30 s (bench/takeover.ts), for one renewal statement per worker every 3 s.
    */
   leaseTtl: Config.duration("ENAMEL_LEASE_TTL").pipe(Config.withDefault(Duration.seconds(9))),
   /** On SIGTERM, how long in-flight tasks get to finish before they are handed back at a checkpoint. */
