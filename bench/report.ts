@@ -10,6 +10,7 @@ import type { ResizeResult } from "./resize.js"
 import type { ScaleResult } from "./scale.js"
 import type { Comparison, Side } from "./support/comparison.js"
 import { round } from "./support/stats.js"
+import type { TakeoverResult } from "./takeover.js"
 
 export interface BenchResult {
   readonly at: string
@@ -30,6 +31,7 @@ export interface BenchResult {
   readonly network?: NetworkResult
   readonly engine?: EngineResult
   readonly scale?: ReadonlyArray<ScaleResult>
+  readonly takeover?: TakeoverResult
 }
 
 const acceptRows = (who: string, rows: ReadonlyArray<AcceptRow>) =>
@@ -306,6 +308,20 @@ const scaleSection = (runs: ReadonlyArray<ScaleResult>) => [
   ""
 ]
 
+const takeoverSection = (t: TakeoverResult) => [
+  "## Takeover: a worker SIGKILLed mid-stage, its task carried on by another (target: median < 10 s)",
+  "",
+  `Default settings, two worker processes; ${t.kills} \`server.create\` tasks (one server, a 1 GB boot volume, one port), each one's worker killed in turn at a create stage (bootServer, createBootVolume: as soon as it runs) and a wait stage (waitServerActive, waitVolumeAvailable: 0.5 s in), a replacement started at once. Takeover: from the kill until the other worker starts a stage attempt (the task's timeline); stage done: until the killed stage succeeded; end: until the client saw the task SUCCEEDED. Every task made exactly one server, volume and port (counted by its marks), and its deletion left none.`,
+  "",
+  "| side | takeover s, median / max | end s, median / max | every kill: stage, takeover / stage done / end s |",
+  "| --- | ---: | ---: | --- |",
+  ...Object.entries(t.sides).map(
+    ([name, s]) =>
+      `| ${name} | ${s.takeover.median} / ${s.takeover.max} | ${s.end.median} / ${s.end.max} | ${s.kills.map((k) => `${k.stage} ${k.takeoverSeconds} / ${k.stageDoneSeconds} / ${k.endSeconds}`).join("; ")} |`
+  ),
+  ""
+]
+
 export const markdown = (r: BenchResult) =>
   [
     `# Enamel benchmark, ${r.at}`,
@@ -320,5 +336,6 @@ export const markdown = (r: BenchResult) =>
     ...(r.rebuild === undefined ? [] : rebuildSection(r.rebuild)),
     ...(r.network === undefined ? [] : networkSection(r.network)),
     ...(r.engine === undefined ? [] : engineSection(r.engine)),
-    ...(r.scale === undefined ? [] : scaleSection(r.scale))
+    ...(r.scale === undefined ? [] : scaleSection(r.scale)),
+    ...(r.takeover === undefined ? [] : takeoverSection(r.takeover))
   ].join("\n")

@@ -1,9 +1,10 @@
 /**
  * `pnpm bench`: the four comparisons of the benchmark issue, the attach comparison of issue 17 and the
  * backup (with its deletion), resize and rebuild comparisons of issue 18 and the network comparison (with
- * its deletion) of issue 19, each side by side and alternating in one run; writes bench/results/<time>.json and .md and prints the markdown. Not part of
+ * its deletion) of issue 19, and the takeover of a killed worker's task (issue 23), each side by side and
+ * alternating in one run; writes bench/results/<time>.json and .md and prints the markdown. Not part of
  * the test suite. Needs PostgreSQL, RabbitMQ and the dev cloud, which scripts/bench.sh (`pnpm bench`)
- * starts first. BENCH_PARTS (default accept,endToEnd,attach,backup,resize,rebuild,network,engine,scale) picks
+ * starts first. BENCH_PARTS (default accept,endToEnd,attach,backup,resize,rebuild,network,engine,scale,takeover) picks
  * parts; the other BENCH_* variables below size them.
  */
 import { mkdirSync, writeFileSync } from "node:fs"
@@ -20,10 +21,13 @@ import { resizeBench } from "./resize.js"
 import { scaleBench } from "./scale.js"
 import { baseline as checkOutBaseline } from "./support/baseline.js"
 import { tearDownLeftovers } from "./support/enamel.js"
+import { takeoverBench } from "./takeover.js"
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? String(fallback))
 const parts = new Set(
-  (process.env.BENCH_PARTS ?? "accept,endToEnd,attach,backup,resize,rebuild,network,engine,scale").split(",")
+  (
+    process.env.BENCH_PARTS ?? "accept,endToEnd,attach,backup,resize,rebuild,network,engine,scale,takeover"
+  ).split(",")
 )
 
 const main = async () => {
@@ -66,6 +70,9 @@ const main = async () => {
         ...(heapLimit > 0 ? [await scaleBench({ ...scaleOptions, heapLimitMiB: heapLimit })] : [])
       ]
     : undefined
+  const takeover = parts.has("takeover")
+    ? await takeoverBench(setting("BENCH_TAKEOVER_KILLS", 6), baseline)
+    : undefined
   const at = new Date().toISOString()
   const result: BenchResult = {
     at,
@@ -88,7 +95,8 @@ const main = async () => {
     ...(rebuild === undefined ? {} : { rebuild }),
     ...(network === undefined ? {} : { network }),
     ...(engine === undefined ? {} : { engine }),
-    ...(scale === undefined ? {} : { scale })
+    ...(scale === undefined ? {} : { scale }),
+    ...(takeover === undefined ? {} : { takeover })
   }
   const md = markdown(result)
   mkdirSync("bench/results", { recursive: true })

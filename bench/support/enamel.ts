@@ -47,6 +47,8 @@ export interface Deployment {
   readonly apiUrl: string
   readonly api: ChildProcess | undefined
   readonly worker: ChildProcess | undefined
+  /** One more worker process like the first (its own admin port), stopped by `close` too. */
+  readonly startWorker: () => Promise<ChildProcess>
   readonly close: () => Promise<void>
 }
 
@@ -94,9 +96,9 @@ export const deploy = async (options: DeploymentOptions): Promise<Deployment> =>
       ? []
       : ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
   const apiUrl = `http://127.0.0.1:${apiPort}`
-  const start = (script: string) => {
+  const start = (script: string, extra: Record<string, string> = {}) => {
     const child = spawn(process.execPath, [...profile, script], {
-      env,
+      env: { ...env, ...extra },
       stdio: ["ignore", "ignore", "inherit"]
     })
     killOnExit(child)
@@ -104,8 +106,19 @@ export const deploy = async (options: DeploymentOptions): Promise<Deployment> =>
   }
   let api: ChildProcess | undefined
   let worker: ChildProcess | undefined
+  const moreWorkers: Array<ChildProcess> = []
+  let adminPort = apiPort + 1
+  const startWorker = async () => {
+    adminPort += 1
+    const child = start(workerJs, { ENAMEL_WORKER_ADMIN_PORT: String(adminPort) })
+    moreWorkers.push(child)
+    await waitForHttp(`http://127.0.0.1:${adminPort}/`, "a worker", child)
+    return child
+  }
   const close = async () => {
-    await Promise.all([api, worker].map((child) => (child === undefined ? undefined : stop(child))))
+    await Promise.all(
+      [api, worker, ...moreWorkers].map((child) => (child === undefined ? undefined : stop(child)))
+    )
     await tearDown(id, topicsOf(env.ENAMEL_WORKER_TOPICS))
   }
   try {
@@ -122,7 +135,7 @@ export const deploy = async (options: DeploymentOptions): Promise<Deployment> =>
     await close()
     throw error
   }
-  return { database, namespace, apiUrl, api, worker, close }
+  return { database, namespace, apiUrl, api, worker, startWorker, close }
 }
 
 /** A benchmark that dies must not leave its API or worker running. */

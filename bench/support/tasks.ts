@@ -117,6 +117,15 @@ export const timedTask = async <R>(
   return { task, seconds, split: timeSplit(task, postedAt, Date.now()) }
 }
 
+/** The body of POST /servers for one server with a 1 GB boot volume from the `tiny` image on `private`. */
+export const serverRequest = (name: string) => ({
+  name,
+  image: "tiny",
+  flavor: "m1.tiny",
+  boot_volume: { size_gb: 1 },
+  networks: [{ network: "private" }]
+})
+
 /**
  * A server with a 1 GB boot volume from the `tiny` image on `private`, made through Enamel (untimed; it
  * also makes the caller's key, as any first request does). Returns its id.
@@ -128,13 +137,7 @@ export const enamelServer = async (apiUrl: string, who: Login, name: string) => 
     200,
     "POST",
     "/servers",
-    {
-      name,
-      image: "tiny",
-      flavor: "m1.tiny",
-      boot_volume: { size_gb: 1 },
-      networks: [{ network: "private" }]
-    }
+    serverRequest(name)
   )
   const serverId = created.result.servers[0]?.id
   if (serverId === undefined) throw new Error("Enamel made no server")

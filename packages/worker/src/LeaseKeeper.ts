@@ -31,7 +31,7 @@ export interface HeldLease {
 
 /**
  * Renewing every third of the TTL gives two more tries after a failed renewal before the stop point;
- * stopping at five sixths leaves a sixth (5 s of the default 30 s) for the stop itself (abandoning the
+ * stopping at five sixths leaves a sixth (1.5 s of the default 9 s) for the stop itself (abandoning the
  * calls in flight, which is immediate) and for timers firing late on a busy machine.
  */
 export const stopAfter = (ttl: Duration.Duration) => Duration.times(ttl, 5 / 6)
@@ -84,15 +84,21 @@ export class LeaseKeeper extends Effect.Service<LeaseKeeper>()("@enamel/worker/L
       Effect.catchTags({ TaskStoreError: () => Effect.void, TimeoutException: () => Effect.void })
     )
 
-    const stopExpiring = Effect.gen(function* () {
-      const now = yield* Clock.currentTimeMillis
-      for (const h of [...held.values()]) {
-        if (now - h.renewedSince < stopAfterMs) continue
+    /** Whether `h` is past its stop point at `now`; one that is, is ended (`stopping`) at once. */
+    const stopIfDue = (h: Held, now: number) =>
+      Effect.gen(function* () {
+        if (now - h.renewedSince < stopAfterMs) return false
+        if (yield* Deferred.isDone(h.ended)) return true
         yield* Effect.logWarning(
           `lease on task ${h.lease.taskId} not renewed for ${now - h.renewedSince} ms (TTL ${ttlMs} ms): stopping the task before it can be taken over`
         )
         yield* end(h, "stopping")
-      }
+        return true
+      })
+
+    const stopExpiring = Effect.gen(function* () {
+      const now = yield* Clock.currentTimeMillis
+      for (const h of [...held.values()]) yield* stopIfDue(h, now)
     })
 
     // Background loops: no trace of their own every beat.
@@ -117,7 +123,14 @@ export class LeaseKeeper extends Effect.Service<LeaseKeeper>()("@enamel/worker/L
             const ended = yield* Deferred.make<LeaseEnd>()
             const h: Held = { lease, ended, onEnd, renewedSince: claimSentAt }
             held.set(lease.taskId, h)
-            return { ended, gate: CallGate.closingWith(ended) } satisfies HeldLease
+            // Every call also checks the stop point itself, just before it is sent: a call is never sent
+            // past it, even when the check loop's timer fires late (a blocked event loop, a GC pause).
+            const isClosed = Effect.flatMap(Clock.currentTimeMillis, (now) =>
+              Effect.flatMap(stopIfDue(h, now), (due) =>
+                due ? Effect.succeed(true) : Deferred.isDone(ended)
+              )
+            )
+            return { ended, gate: { ...CallGate.closingWith(ended), isClosed } } satisfies HeldLease
           }),
           () =>
             Effect.sync(() => {

@@ -47,8 +47,12 @@ export const WorkerSettings = Config.all({
   workerId: Config.string("ENAMEL_WORKER_ID").pipe(
     Config.withDefault(`worker-${process.pid}-${crypto.randomUUID().slice(0, 8)}`)
   ),
-  /** A lease not renewed for this long may be taken over by another worker. */
-  leaseTtl: Config.duration("ENAMEL_LEASE_TTL").pipe(Config.withDefault(Duration.seconds(30))),
+  /**
+   * A lease not renewed for this long may be taken over by another worker: the time a crashed worker's
+   * task waits. 9 s (renewed every 3 s, self-stop at 7.5 s) takes a killed worker's task over in 6–9 s
+   * plus a retry delay instead of 20–30 s (bench/takeover.ts), for one renewal statement per worker every 3 s.
+   */
+  leaseTtl: Config.duration("ENAMEL_LEASE_TTL").pipe(Config.withDefault(Duration.seconds(9))),
   /** On SIGTERM, how long in-flight tasks get to finish before they are handed back at a checkpoint. */
   grace: Config.duration("ENAMEL_WORKER_GRACE").pipe(Config.withDefault(Duration.seconds(20))),
   /**
