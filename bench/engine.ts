@@ -10,45 +10,26 @@
 import { execFileSync } from "node:child_process"
 import { copyFileSync } from "node:fs"
 import { join } from "node:path"
-import { CheckpointsMemory, Flow, runFlow, Stage } from "@enamel/domain"
+import { CheckpointsMemory } from "@enamel/domain"
 import { CheckpointsPg } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
-import { Effect, Layer, Schema } from "effect"
+import { Effect, Layer } from "effect"
 import pg from "pg"
 import type { Baseline } from "./support/baseline.js"
 import { bundle } from "./support/build.js"
 import { databaseUrl, psql } from "./support/enamel.js"
+import { perStage } from "./support/noopStages.js"
 import { ensurePythonModules, runPython } from "./support/python.js"
 import { alternate, median } from "./support/stats.js"
-
-const noop = Stage.make({ name: "noop", result: Schema.Number, run: (i: number) => Effect.succeed(i) })
-
-const manyStages = (n: number) =>
-  Flow.make({
-    type: "bench.noop",
-    params: Schema.Void,
-    result: Schema.Number,
-    program: () =>
-      Effect.gen(function* () {
-        let total = 0
-        for (let i = 0; i < n; i++) total += yield* Flow.scoped(`s${i}`)(Flow.stage(noop, i))
-        return total
-      })
-  })
-
-const perStage = (n: number) =>
-  Effect.gen(function* () {
-    const started = performance.now()
-    yield* runFlow(manyStages(n), { taskId: crypto.randomUUID(), params: undefined })
-    return (performance.now() - started) / n
-  })
 
 /**
  * bench/engineSide.ts bundled from `root` (this checkout or a baseline's, into which the side is copied:
  * an older revision may not have it), as a command that runs `stages` stages in a process of its own.
  */
 const engineSide = async (root: string, name: string) => {
-  if (root !== process.cwd()) copyFileSync("bench/engineSide.ts", join(root, "bench/engineSide.ts"))
+  if (root !== process.cwd())
+    for (const file of ["bench/engineSide.ts", "bench/support/noopStages.ts"])
+      copyFileSync(file, join(root, file))
   const script = await bundle("bench/engineSide.ts", name, root)
   return (stages: number) => {
     const out = execFileSync(process.execPath, [script, String(stages)], {

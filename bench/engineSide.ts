@@ -4,32 +4,10 @@
  * (bench/support/baseline.ts), `node engineSide.mjs <stages>` runs 100 untimed stages (JIT), then
  * `stages` no-op stages with PostgreSQL checkpoints, and prints `{"msPerStage": …}`.
  */
-import { Flow, runFlow, Stage } from "@enamel/domain"
 import { CheckpointsPg } from "@enamel/persistence"
 import * as TestDatabase from "@enamel/persistence/testing"
-import { Effect, Layer, Schema } from "effect"
-
-const noop = Stage.make({ name: "noop", result: Schema.Number, run: (i: number) => Effect.succeed(i) })
-
-const manyStages = (n: number) =>
-  Flow.make({
-    type: "bench.noop",
-    params: Schema.Void,
-    result: Schema.Number,
-    program: () =>
-      Effect.gen(function* () {
-        let total = 0
-        for (let i = 0; i < n; i++) total += yield* Flow.scoped(`s${i}`)(Flow.stage(noop, i))
-        return total
-      })
-  })
-
-const perStage = (n: number) =>
-  Effect.gen(function* () {
-    const started = performance.now()
-    yield* runFlow(manyStages(n), { taskId: crypto.randomUUID(), params: undefined })
-    return (performance.now() - started) / n
-  })
+import { Effect, Layer } from "effect"
+import { perStage } from "./support/noopStages.js"
 
 const stages = Number(process.argv[2] ?? "1000")
 const program = Effect.gen(function* () {
